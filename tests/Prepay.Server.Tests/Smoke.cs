@@ -1,0 +1,7 @@
+namespace Prepay.Server.Tests;
+
+public class Smoke
+{
+    [Xunit.Fact]
+    public void Builds() => Xunit.Assert.True(true);
+}

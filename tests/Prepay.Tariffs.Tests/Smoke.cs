@@ -1,0 +1,7 @@
+namespace Prepay.Tariffs.Tests;
+
+public class Smoke
+{
+    [Xunit.Fact]
+    public void Builds() => Xunit.Assert.True(true);
+}
