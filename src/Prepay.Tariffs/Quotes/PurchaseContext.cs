@@ -1,0 +1,31 @@
+using NodaTime;
+using Prepay.Domain.Energy;
+using Prepay.Domain.Money;
+
+namespace Prepay.Tariffs.Quotes;
+
+/// <summary>
+/// What the account already has, supplied by the caller. "This month" means the calendar month of the purchase
+/// in the tariff's zone (<see cref="Documents.TariffDocument.MonthOf"/>): the caller resets these counters on it.
+/// </summary>
+/// <param name="EnergyBoughtThisMonth">Energy already sold this month; places the purchase in the blocks.</param>
+/// <param name="FixedChargesPaidThrough">Last local date fixed charges were accounted for; null for a new account.</param>
+/// <param name="FixedChargeArrears">Fixed charges accrued but not yet recovered, at the tariff price.</param>
+/// <param name="CarriedRemainder">Money left over from earlier purchases (below one resolution unit), spent first.</param>
+/// <param name="MeterResolutionWh">Smallest energy the meter can be credited with: 100 for STS tokens, 1 for smart meters.</param>
+public sealed record PurchaseContext(
+    Energy EnergyBoughtThisMonth,
+    Money DebtOutstanding,
+    Money DebtRecoveredThisMonth,
+    LocalDate? FixedChargesPaidThrough,
+    Money FixedChargeArrears,
+    Money CarriedRemainder,
+    long MeterResolutionWh)
+{
+    /// <summary>STS token meters are credited in tenths of a kWh.</summary>
+    public const long StsResolutionWh = 100;
+
+    /// <summary>A new account: nothing bought, no debt, no arrears, no remainder.</summary>
+    public static PurchaseContext Fresh(Currency currency, long meterResolutionWh = StsResolutionWh) =>
+        new(Energy.Zero, Money.Zero(currency), Money.Zero(currency), null, Money.Zero(currency), Money.Zero(currency), meterResolutionWh);
+}
