@@ -25,6 +25,25 @@ public sealed record PurchaseContext(
     /// <summary>STS token meters are credited in tenths of a kWh.</summary>
     public const long StsResolutionWh = 100;
 
+    /// <summary>The account after <paramref name="quote"/>, for the next purchase in the same month.</summary>
+    public PurchaseContext After(PurchaseQuote quote)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        return this with
+        {
+            EnergyBoughtThisMonth = EnergyBoughtThisMonth + quote.Energy,
+            DebtOutstanding = quote.DebtOutstandingAfter,
+            DebtRecoveredThisMonth = DebtRecoveredThisMonth + quote.DebtRecovered,
+            FixedChargesPaidThrough = quote.FixedChargesPaidThrough,
+            FixedChargeArrears = quote.FixedChargeArrearsAfter,
+            CarriedRemainder = quote.CarriedOut,
+        };
+    }
+
+    /// <summary>The same account at the start of a new calendar month: the monthly counters start again.</summary>
+    public PurchaseContext ForNewMonth() =>
+        this with { EnergyBoughtThisMonth = Energy.Zero, DebtRecoveredThisMonth = Money.Zero(DebtRecoveredThisMonth.Currency) };
+
     /// <summary>A new account: nothing bought, no debt, no arrears, no remainder.</summary>
     public static PurchaseContext Fresh(Currency currency, long meterResolutionWh = StsResolutionWh) =>
         new(Energy.Zero, Money.Zero(currency), Money.Zero(currency), null, Money.Zero(currency), Money.Zero(currency), meterResolutionWh);
