@@ -1,0 +1,38 @@
+using NodaTime;
+
+namespace Prepay.Domain.Metering;
+
+/// <summary>A prepaid meter: how credit reaches it, in which currency it is sold, and its STS parameters.</summary>
+public sealed class Meter
+{
+    public Guid Id { get; init; }
+    public required string MeterNumber { get; init; }
+    public MeterMode Mode { get; set; }
+    public required string Currency { get; set; }
+
+    /// <summary>Smallest energy step the meter accepts: 100 Wh (0.1 kWh) for STS electricity tokens, 1 Wh for smart meters.</summary>
+    public long ResolutionWh { get; set; }
+
+    public int SupplyGroupCode { get; set; }
+    public int KeyRevisionNumber { get; set; }
+    public int TariffIndex { get; set; }
+    public int KeyType { get; set; }
+    public StsEncryptionAlgorithm EncryptionAlgorithm { get; set; }
+    public StsBaseDate BaseDate { get; set; }
+
+    /// <summary>
+    /// The last STS token identifier issued to this meter. Advanced inside the vend's database transaction
+    /// so that two vends, even on two servers, never share one.
+    /// </summary>
+    public long LastTokenId { get; set; }
+
+    /// <summary>Fixed charges are paid up to and including this date (tariff time zone).</summary>
+    public LocalDate? FixedChargesPaidThrough { get; set; }
+
+    /// <summary>Fixed charges owed but not yet recovered, in minor units.</summary>
+    public long FixedChargeArrearsMinor { get; set; }
+
+    public Instant CreatedAt { get; init; }
+
+    public StsParameters Sts => new(SupplyGroupCode, KeyRevisionNumber, TariffIndex, KeyType, EncryptionAlgorithm, BaseDate);
+}

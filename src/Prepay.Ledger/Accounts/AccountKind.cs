@@ -1,0 +1,35 @@
+namespace Prepay.Ledger.Accounts;
+
+/// <summary>What an account holds. The kind decides whether its balance may go below zero.</summary>
+public enum AccountKind
+{
+    /// <summary>Money a customer has with us and not yet spent on energy (the remainder below a meter's resolution).</summary>
+    CustomerCredit,
+
+    /// <summary>What a customer owes (arrears); negative while owed, recovered from purchases towards zero.</summary>
+    CustomerDebt,
+
+    /// <summary>A vendor's prepaid float. Never below zero: a vendor cannot sell what it has not paid for.</summary>
+    VendorFloat,
+
+    /// <summary>Commission earned by a vendor.</summary>
+    VendorCommission,
+
+    /// <summary>Revenue from energy sold.</summary>
+    EnergyRevenue,
+
+    /// <summary>Revenue from fixed (service, capacity) charges.</summary>
+    FixedChargeRevenue,
+
+    /// <summary>Tax collected for one tax authority line (VAT, a levy).</summary>
+    Tax,
+
+    /// <summary>The cost of commissions paid to vendors.</summary>
+    CommissionExpense,
+
+    /// <summary>The subsidy that pays for free basic electricity.</summary>
+    FreeEnergy,
+
+    /// <summary>Money entering or leaving the system: float deposits, debts loaded, write-offs.</summary>
+    External,
+}

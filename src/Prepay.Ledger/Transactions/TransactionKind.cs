@@ -1,0 +1,11 @@
+namespace Prepay.Ledger.Transactions;
+
+public enum TransactionKind
+{
+    Vend,
+    Reversal,
+    FloatDeposit,
+    DebtLoaded,
+    FreeBasicElectricity,
+    Adjustment,
+}

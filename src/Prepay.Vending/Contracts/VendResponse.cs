@@ -1,0 +1,50 @@
+namespace Prepay.Vending.Contracts;
+
+/// <summary>A vend as the client sees it and a receipt prints it. Money as decimal strings, energy in Wh.</summary>
+public sealed record VendResponse(
+    Guid Id,
+    string Kind,
+    string MeterNumber,
+    string MeterMode,
+    string Amount,
+    string Currency,
+    long EnergyWh,
+    string EnergyKwh,
+    string? Token,
+    long TokenId,
+    VendBreakdown Breakdown,
+    VendReceipt Receipt);
+
+/// <summary>
+/// Where the money went. Always: amount + carriedIn = sum(taxes) + fixedCharges + debtRecovered + energyCost + carriedOut.
+/// </summary>
+public sealed record VendBreakdown(
+    string Gross,
+    string CarriedIn,
+    IReadOnlyList<VendTaxLine> Taxes,
+    string FixedCharges,
+    string DebtRecovered,
+    string NetForEnergy,
+    string EnergyCost,
+    string CarriedOut,
+    IReadOnlyList<VendEnergyLine> Lines,
+    bool EnergyIsEstimate);
+
+public sealed record VendTaxLine(string Name, string Amount);
+
+/// <summary>Energy bought at one rate (one block, or one time-of-use period's estimate).</summary>
+public sealed record VendEnergyLine(string Description, long EnergyWh, string RatePerKwh, string Cost);
+
+/// <summary>What a receipt shows besides the money.</summary>
+public sealed record VendReceipt(
+    string CustomerName,
+    string? Site,
+    string? Unit,
+    string VendorCode,
+    string VendorName,
+    string Channel,
+    string? PaymentReference,
+    string At,
+    string TariffCode,
+    int TariffVersion,
+    string ReceiptNumber);

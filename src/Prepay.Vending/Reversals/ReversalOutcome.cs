@@ -1,0 +1,17 @@
+using Prepay.Vending.Contracts;
+
+namespace Prepay.Vending.Reversals;
+
+public abstract record ReversalOutcome
+{
+    public sealed record Reversed(ReversalResponse Reversal) : ReversalOutcome;
+
+    /// <summary>It was reversed before: the earlier reversal, nothing new written.</summary>
+    public sealed record AlreadyReversed(ReversalResponse Reversal) : ReversalOutcome;
+
+    public sealed record NotFound : ReversalOutcome;
+
+    public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : ReversalOutcome;
+
+    public sealed record Conflict(string Code, string Detail) : ReversalOutcome;
+}

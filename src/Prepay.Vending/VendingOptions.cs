@@ -1,0 +1,22 @@
+using NodaTime;
+
+namespace Prepay.Vending;
+
+/// <summary>Limits of the vending API, bound from the <c>Vending</c> configuration section.</summary>
+public sealed class VendingOptions
+{
+    public const string Section = "Vending";
+
+    /// <summary>Largest single vend in minor units. Default 10,000,000 (100,000.00 in a two-decimal currency).</summary>
+    public long MaxAmountMinor { get; set; } = 10_000_000;
+
+    /// <summary>How long after a vend it may still be reversed. Default 30 minutes; 1 minute to 30 days.</summary>
+    public TimeSpan ReversalWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    public Duration ReversalDuration => Duration.FromTimeSpan(ReversalWindow);
+
+    public string? Validate() =>
+        MaxAmountMinor <= 0 ? "Vending:MaxAmountMinor must be positive"
+        : ReversalWindow < TimeSpan.FromMinutes(1) || ReversalWindow > TimeSpan.FromDays(30) ? "Vending:ReversalWindow must be between 1 minute and 30 days"
+        : null;
+}

@@ -1,0 +1,36 @@
+using Prepay.Domain.Money;
+using Prepay.Ledger.Accounts;
+using Prepay.Ledger.Transactions;
+using Prepay.Tariffs.Quotes;
+
+namespace Prepay.Vending.Vends;
+
+/// <summary>
+/// The ledger transaction of a vend. The paid amount moves from the vendor's float to the customer's credit; from
+/// there each part of the quote moves to where it belongs; what is left is the remainder carried to the next
+/// purchase. The vendor's commission is a separate pair of postings.
+/// </summary>
+internal static class VendPostings
+{
+    public static LedgerTransaction For(Guid transactionId, Guid vendId, Guid vendorId, int commissionBasisPoints, Guid customerId, PurchaseQuote quote)
+    {
+        var cur = quote.Gross.Currency.Code;
+        var customer = AccountCode.CustomerCredit(customerId, cur);
+        var builder = new LedgerTransaction.Builder(transactionId, TransactionKind.Vend, $"vend {vendId:N}")
+            .Move(AccountCode.VendorFloat(vendorId, cur), customer, quote.Gross);
+        foreach (var tax in quote.Tax)
+        {
+            builder.Move(customer, AccountCode.Tax(tax.Name, cur), tax.Amount);
+        }
+        builder
+            .Move(customer, AccountCode.FixedChargeRevenue(cur), quote.FixedCharges)
+            .Move(customer, AccountCode.CustomerDebt(customerId, cur), quote.DebtRecovered)
+            .Move(customer, AccountCode.EnergyRevenue(cur), quote.EnergyCost)
+            .Move(AccountCode.CommissionExpense(cur), AccountCode.VendorCommission(vendorId, cur), Commission(quote.Gross, commissionBasisPoints));
+        return builder.Build();
+    }
+
+    /// <summary>Commission in basis points of the gross, rounded down to a minor unit (the vendor never gets more than its rate).</summary>
+    public static Money Commission(Money gross, int basisPoints) =>
+        new(checked(gross.Minor * basisPoints) / 10_000, gross.Currency);
+}

@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Text;
+using Prepay.Domain.Energy;
+using Prepay.Domain.Metering;
+using Prepay.Domain.Money;
+using Prepay.Ledger.Accounts;
+using Prepay.Storage;
+using Prepay.Storage.Ledger;
+using Prepay.Storage.Records;
+using Prepay.Tariffs.Quotes;
+using Prepay.Vending.Contracts;
+using Prepay.Vending.Pricing;
+using Prepay.Vending.Tokens;
+
+namespace Prepay.Vending.Vends;
+
+/// <summary>
+/// Payment in, token out. One vend is one database transaction: claim the idempotency key, lock the meter and
+/// take its next token id, price the purchase, post the ledger transaction, store the vend and its response.
+/// Every guard is the database's, so any number of servers can vend at once.
+/// </summary>
+public sealed class VendingService(
+    IServiceScopeFactory scopes,
+    IClock clock,
+    LedgerStore ledger,
+    TariffCatalog tariffs,
+    ITokenGenerator tokens,
+    VendingOptions options)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const int MaxAttempts = 5;
+
+    public long MaxAmountMinor => options.MaxAmountMinor;
+
+    public async Task<VendOutcome> VendAsync(VendCommand cmd, Actor actor, CancellationToken ct)
+    {
+        if (actor.VendorId is not { } vendorId)
+        {
+            return new VendOutcome.Unprocessable("no-vendor", "This API key is not bound to a vendor, so it has no float to sell from.");
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+                return await VendOnceAsync(db, cmd, vendorId, actor, ct);
+            }
+            catch (Exception e) when (WriteTransactions.IsTransient(e) && attempt < MaxAttempts)
+            {
+                // A PostgreSQL deadlock or serialisation failure rolled everything back: run it again as it was.
+            }
+        }
+    }
+
+    private async Task<VendOutcome> VendOnceAsync(PrepayDb db, VendCommand cmd, Guid vendorId, Actor actor, CancellationToken ct)
+    {
+        var hash = cmd.RequestHash();
+        // A retry of a finished vend is answered from what was stored, whatever has changed since.
+        if (await ReplayIfClaimedAsync(db, vendorId, cmd.IdempotencyKey, hash, ct) is { } earlier)
+        {
+            return earlier;
+        }
+        var vendor = await db.Vendors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == vendorId, ct);
+        if (vendor is null)
+        {
+            return new VendOutcome.Unprocessable("no-vendor", "The vendor of this API key no longer exists.");
+        }
+        var (target, failure) = await VendTargets.ResolveAsync(db, cmd, ct);
+        if (failure is not null)
+        {
+            return failure;
+        }
+        var meter = target!.Meter;
+        if (meter.Currency != cmd.Amount.Currency.Code)
+        {
+            return new VendOutcome.Unprocessable("currency-mismatch", $"Meter '{meter.MeterNumber}' is sold in {meter.Currency}, not {cmd.Amount.Currency.Code}.");
+        }
+        if (vendor.Currency != cmd.Amount.Currency.Code)
+        {
+            return new VendOutcome.Unprocessable("currency-mismatch", $"Vendor '{vendor.Code}' sells in {vendor.Currency}, not {cmd.Amount.Currency.Code}.");
+        }
+
+        var now = clock.GetCurrentInstant();
+        var tariff = await tariffs.ForMeterAsync(db, meter.Id, now, ct);
+        if (tariff is null)
+        {
+            return new VendOutcome.Unprocessable("no-tariff", $"Meter '{meter.MeterNumber}' has no tariff in effect.");
+        }
+        if (tariff.Currency != cmd.Amount.Currency)
+        {
+            return new VendOutcome.Unprocessable("currency-mismatch", $"Tariff '{tariff.Code}' is priced in {tariff.Currency}, not {cmd.Amount.Currency.Code}.");
+        }
+
+        // Resolve account ids before the write transaction: creating an account on first use is its own statement.
+        var currency = cmd.Amount.Currency;
+        var creditAccount = AccountCode.CustomerCredit(target.CustomerId, currency.Code);
+        var debtAccount = AccountCode.CustomerDebt(target.CustomerId, currency.Code);
+
+        var vendId = Guid.CreateVersion7(now.ToDateTimeOffset());
+        await using var tx = await db.BeginWriteAsync(ct);
+
+        // 1. The key. Of two requests racing with one key, the second waits here for the first to commit, then
+        //    finds the claim taken and replays the first one's response.
+        var claimed = await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO idempotency_claims (scope_id, key, request_hash, result_id) VALUES ({vendorId}, {cmd.IdempotencyKey}, {hash}, {vendId}) ON CONFLICT DO NOTHING", ct);
+        if (claimed == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return await ReplayIfClaimedAsync(db, vendorId, cmd.IdempotencyKey, hash, ct)
+                   ?? throw new InvalidOperationException("Idempotency claim vanished.");
+        }
+
+        // 2. The meter's row lock and its next token id: vends to one meter queue here, so the month's energy and
+        //    the token id below are read by one vend at a time, on any number of servers.
+        var tokenIdNow = tokens.TokenIdAt(meter, now);
+        var tokenId = (await db.Database.SqlQuery<long>(
+            $"UPDATE meters SET last_token_id = CASE WHEN last_token_id + 1 > {tokenIdNow} THEN last_token_id + 1 ELSE {tokenIdNow} END WHERE id = {meter.Id} RETURNING last_token_id AS \"Value\"")
+            .ToListAsync(ct)).Single();
+        var fresh = await db.Meters.AsNoTracking().FirstAsync(m => m.Id == meter.Id, ct);
+
+        // 3. Price it against what this meter and customer already have.
+        var monthStart = tariff.StartOfMonth(now);
+        var (monthEnergy, monthDebt) = await MonthToDate.ForMeterAsync(db, meter.Id, monthStart, ct);
+        var carried = await LedgerStore.BalanceAsync(db, creditAccount, ct);
+        var debtBalance = await LedgerStore.BalanceAsync(db, debtAccount, ct);
+        var context = new PurchaseContext(
+            new Energy(monthEnergy),
+            new Money(Math.Max(0, -debtBalance), currency),
+            new Money(monthDebt, currency),
+            fresh.FixedChargesPaidThrough,
+            new Money(fresh.FixedChargeArrearsMinor, currency),
+            new Money(carried, currency),
+            fresh.ResolutionWh);
+        var quote = TariffEngine.Quote(tariff, cmd.Amount, now, context);
+
+        // 4. Token, ledger, meter state, vend, audit; all or nothing.
+        var token = fresh.Mode == MeterMode.Token ? tokens.CreditToken(fresh, tokenId, quote.Energy) : null;
+        var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
+        await ledger.AddAsync(db, VendPostings.For(transactionId, vendId, vendorId, vendor.CommissionBasisPoints, target.CustomerId, quote), now, vendId.ToString("N"), ct);
+        await db.Meters.Where(m => m.Id == meter.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.FixedChargesPaidThrough, quote.FixedChargesPaidThrough)
+            .SetProperty(m => m.FixedChargeArrearsMinor, quote.FixedChargeArrearsAfter.Minor), ct);
+
+        var response = Respond(vendId, fresh, target, vendor, cmd, quote, token, tokenId, now);
+        db.Vends.Add(new VendRecord
+        {
+            Id = vendId,
+            IdempotencyKey = cmd.IdempotencyKey,
+            RequestHash = hash,
+            VendorId = vendorId,
+            MeterId = meter.Id,
+            MeterNumber = meter.MeterNumber,
+            CustomerId = target.CustomerId,
+            AmountMinor = cmd.Amount.Minor,
+            Currency = currency.Code,
+            EnergyWh = quote.Energy.WattHours,
+            DebtRecoveredMinor = quote.DebtRecovered.Minor,
+            Token = token,
+            TokenId = tokenId,
+            Kind = VendKind.Credit,
+            Channel = response.Receipt.Channel,
+            PaymentReference = cmd.PaymentReference,
+            TransactionId = transactionId,
+            At = now,
+            Response = JsonSerializer.Serialize(response, Json),
+        });
+        db.Audit.Add(new AuditRecord
+        {
+            At = now,
+            Actor = actor.AuditName,
+            Action = "vend.create",
+            Target = $"vend/{vendId}",
+            Details = $"{cmd.Amount} to meter {meter.MeterNumber}",
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
+        {
+            // The only account a vend draws below what it adds to is the vendor's float.
+            return new VendOutcome.Conflict("insufficient-float", $"Vendor '{vendor.Code}' has not enough float for {cmd.Amount}.");
+        }
+        return new VendOutcome.Created(response);
+    }
+
+    private static async Task<VendOutcome?> ReplayIfClaimedAsync(PrepayDb db, Guid vendorId, string key, string hash, CancellationToken ct)
+    {
+        var claim = await db.IdempotencyClaims.AsNoTracking().FirstOrDefaultAsync(c => c.ScopeId == vendorId && c.Key == key, ct);
+        if (claim is null)
+        {
+            return null;
+        }
+        if (claim.RequestHash != hash)
+        {
+            return new VendOutcome.KeyReused();
+        }
+        var stored = await db.Vends.AsNoTracking().Where(v => v.Id == claim.ResultId).Select(v => v.Response).FirstAsync(ct);
+        return new VendOutcome.Replayed(JsonSerializer.Deserialize<VendResponse>(stored, Json)!);
+    }
+
+    private static VendResponse Respond(Guid id, Meter meter, VendTarget target, Domain.Vendors.Vendor vendor, VendCommand cmd, PurchaseQuote q, string? token, long tokenId, Instant at)
+    {
+        var breakdown = new VendBreakdown(
+            q.Gross.ToDecimalString(),
+            q.CarriedIn.ToDecimalString(),
+            q.Tax.Select(t => new VendTaxLine(t.Name, t.Amount.ToDecimalString())).ToList(),
+            q.FixedCharges.ToDecimalString(),
+            q.DebtRecovered.ToDecimalString(),
+            q.NetForEnergy.ToDecimalString(),
+            q.EnergyCost.ToDecimalString(),
+            q.CarriedOut.ToDecimalString(),
+            q.Lines.Select(l => new VendEnergyLine(l.Label, l.Energy.WattHours, l.Rate.ToMajorString(q.Gross.Currency), l.Cost.ToDecimalString())).ToList(),
+            q.IsEstimate);
+        var receipt = new VendReceipt(
+            target.CustomerName, target.SiteCode, target.UnitLabel, vendor.Code, vendor.Name,
+            cmd.Channel ?? vendor.Channel.ToString().ToLowerInvariant(), cmd.PaymentReference,
+            InstantPattern.ExtendedIso.Format(at), q.TariffCode, q.TariffVersion,
+            ReceiptNumber(id));
+        return new VendResponse(id, "credit", meter.MeterNumber, meter.Mode.ToString().ToLowerInvariant(), cmd.Amount.ToDecimalString(), cmd.Amount.Currency.Code,
+            q.Energy.WattHours, q.Energy.ToKilowattHoursString(), token, tokenId, breakdown, receipt);
+    }
+
+    /// <summary>A short number a person can read out: the last 12 hex digits of the vend id, in groups.</summary>
+    private static string ReceiptNumber(Guid id)
+    {
+        var hex = id.ToString("N", CultureInfo.InvariantCulture)[^12..].ToUpperInvariant();
+        return $"{hex[..4]}-{hex[4..8]}-{hex[8..]}";
+    }
+}
