@@ -10,8 +10,14 @@ namespace Prepay.Sts.Keys;
 /// </summary>
 public readonly record struct DecoderKey
 {
+    [System.Text.Json.Serialization.JsonConstructor]
     private DecoderKey(ulong high, ulong low, int bits)
     {
+        if (bits is not (64 or 128) || (bits == 64 && high != 0))
+        {
+            throw new ArgumentException("A decoder key has 64 or 128 bits.", nameof(bits));
+        }
+
         High = high;
         Low = low;
         Bits = bits;

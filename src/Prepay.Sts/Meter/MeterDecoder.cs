@@ -25,6 +25,14 @@ public sealed class MeterDecoder
             throw new ArgumentException("A meter state has 8 credit registers and a TID capacity of at least 1.", nameof(state));
         }
 
+        for (int i = 1; i < state.TidMemory.Length; i++)
+        {
+            if (state.TidMemory[i - 1] >= state.TidMemory[i])
+            {
+                throw new ArgumentException("The TID memory must be strictly ascending.", nameof(state));
+            }
+        }
+
         _state = state;
         _codec = new TokenCodec(TokenCiphers.Create(state.Algorithm, state.DecoderKey));
     }
