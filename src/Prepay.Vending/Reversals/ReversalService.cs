@@ -12,8 +12,8 @@ namespace Prepay.Vending.Reversals;
 
 /// <summary>
 /// Undoes a vend inside the reversal window with a compensating ledger transaction: every posting of the vend
-/// mirrored, in reverse order, so the customer's credit is refilled before it is drawn back. The vend's primary
-/// key on <c>vend_reversals</c> makes a second reversal impossible; nothing is updated or deleted.
+/// mirrored, in reverse order, so the customer's credit is refilled before it is drawn back. The vend id as primary
+/// key of <c>vend_reversals</c> makes a second reversal impossible; nothing is updated or deleted.
 /// </summary>
 public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, VendingOptions options)
 {
@@ -58,14 +58,6 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
 
         var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await using var tx = await db.BeginWriteAsync(ct);
-        var claimed = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO vend_reversals (vend_id, transaction_id, reason, actor, at) VALUES ({vendId}, {transactionId}, {reason}, {actor.AuditName}, {now.ToUnixTimeTicks()}) ON CONFLICT DO NOTHING", ct);
-        if (claimed == 0)
-        {
-            await tx.RollbackAsync(ct);
-            return new ReversalOutcome.AlreadyReversed((await ExistingAsync(db, vend, ct))!);
-        }
-
         var original = await db.Postings.AsNoTracking().Where(p => p.TransactionId == vend.TransactionId).OrderByDescending(p => p.Id).ToListAsync(ct);
         db.LedgerTransactions.Add(new StoredTransaction
         {
@@ -86,11 +78,19 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
                 Currency = p.Currency,
             });
         }
+        // The vend id is the reversal's primary key: of two racing reversals the database admits one.
+        db.VendReversals.Add(new VendReversal { VendId = vendId, TransactionId = transactionId, Reason = reason, Actor = actor.AuditName, At = now });
         db.Audit.Add(new AuditRecord { At = now, Actor = actor.AuditName, Action = "vend.reverse", Target = $"vend/{vendId}", Details = reason });
         try
         {
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (WriteTransactions.IsUniqueViolation(e))
+        {
+            await tx.RollbackAsync(ct);
+            await using var fresh = scopes.CreateAsyncScope();
+            return new ReversalOutcome.AlreadyReversed((await ExistingAsync(fresh.ServiceProvider.GetRequiredService<PrepayDb>(), vend, ct))!);
         }
         catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
         {

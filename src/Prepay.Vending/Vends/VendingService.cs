@@ -32,6 +32,9 @@ public sealed class VendingService(
     VendingOptions options)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>How request bodies are read: web defaults (camelCase, case-insensitive), numbers only as numbers.</summary>
+    public static JsonSerializerOptions JsonOptions => Json;
     private const int MaxAttempts = 5;
 
     public long MaxAmountMinor => options.MaxAmountMinor;

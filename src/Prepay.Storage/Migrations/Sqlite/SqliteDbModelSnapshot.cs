@@ -588,9 +588,9 @@ namespace Prepay.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Prepay.Storage.Records.IdempotencyClaim", b =>
                 {
-                    b.Property<Guid>("VendorId")
+                    b.Property<Guid>("ScopeId")
                         .HasColumnType("TEXT")
-                        .HasColumnName("vendor_id");
+                        .HasColumnName("scope_id");
 
                     b.Property<string>("Key")
                         .HasMaxLength(200)
@@ -603,11 +603,11 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("request_hash");
 
-                    b.Property<Guid>("VendId")
+                    b.Property<Guid>("ResultId")
                         .HasColumnType("TEXT")
-                        .HasColumnName("vend_id");
+                        .HasColumnName("result_id");
 
-                    b.HasKey("VendorId", "Key")
+                    b.HasKey("ScopeId", "Key")
                         .HasName("pk_idempotency_claims");
 
                     b.ToTable("idempotency_claims", (string)null);

@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Prepay.Storage.Migrations.Sqlite
+namespace Prepay.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,13 +16,13 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "accounts",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    code = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
-                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    balance = table.Column<long>(type: "INTEGER", nullable: false, defaultValue: 0L),
-                    minimum_balance = table.Column<long>(type: "INTEGER", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    code = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    balance = table.Column<long>(type: "bigint", nullable: false, defaultValue: 0L),
+                    minimum_balance = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -34,15 +35,15 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "api_keys",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    prefix = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    vendor_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    customer_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    revoked_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    prefix = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    vendor_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    customer_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    created_at = table.Column<long>(type: "bigint", nullable: false),
+                    revoked_at = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -53,13 +54,13 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "audit",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    at = table.Column<long>(type: "INTEGER", nullable: false),
-                    actor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    action = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    target = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    details = table.Column<string>(type: "TEXT", maxLength: 65536, nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    at = table.Column<long>(type: "bigint", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    action = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    target = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    details = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -70,13 +71,13 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "customers",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    phone = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    email = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    indigent = table.Column<bool>(type: "INTEGER", nullable: false),
-                    @protected = table.Column<bool>(name: "protected", type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    phone = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    email = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    indigent = table.Column<bool>(type: "boolean", nullable: false),
+                    @protected = table.Column<bool>(name: "protected", type: "boolean", nullable: false),
+                    created_at = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -87,25 +88,25 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "idempotency_claims",
                 columns: table => new
                 {
-                    vendor_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    request_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    vend_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                    scope_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    result_id = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_idempotency_claims", x => new { x.vendor_id, x.key });
+                    table.PrimaryKey("pk_idempotency_claims", x => new { x.scope_id, x.key });
                 });
 
             migrationBuilder.CreateTable(
                 name: "ledger_transactions",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
-                    description = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    at = table.Column<long>(type: "INTEGER", nullable: false),
-                    reference = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    description = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    at = table.Column<long>(type: "bigint", nullable: false),
+                    reference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -116,21 +117,21 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "meters",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    meter_number = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    mode = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
-                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    resolution_wh = table.Column<long>(type: "INTEGER", nullable: false),
-                    supply_group_code = table.Column<int>(type: "INTEGER", nullable: false),
-                    key_revision_number = table.Column<int>(type: "INTEGER", nullable: false),
-                    tariff_index = table.Column<int>(type: "INTEGER", nullable: false),
-                    key_type = table.Column<int>(type: "INTEGER", nullable: false),
-                    encryption_algorithm = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
-                    base_date = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
-                    last_token_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    fixed_charges_paid_through = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
-                    fixed_charge_arrears_minor = table.Column<long>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    meter_number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    mode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    resolution_wh = table.Column<long>(type: "bigint", nullable: false),
+                    supply_group_code = table.Column<int>(type: "integer", nullable: false),
+                    key_revision_number = table.Column<int>(type: "integer", nullable: false),
+                    tariff_index = table.Column<int>(type: "integer", nullable: false),
+                    key_type = table.Column<int>(type: "integer", nullable: false),
+                    encryption_algorithm = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    base_date = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    last_token_id = table.Column<long>(type: "bigint", nullable: false),
+                    fixed_charges_paid_through = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    fixed_charge_arrears_minor = table.Column<long>(type: "bigint", nullable: false),
+                    created_at = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -143,11 +144,11 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "sites",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    code = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    created_at = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -158,13 +159,13 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "tariffs",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    code = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    version = table.Column<int>(type: "INTEGER", nullable: false),
-                    effective_from = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
-                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    document = table.Column<string>(type: "TEXT", maxLength: 65536, nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    effective_from = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    document = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: false),
+                    created_at = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -175,13 +176,13 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "vendors",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    code = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    channel = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
-                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    commission_basis_points = table.Column<int>(type: "INTEGER", nullable: false),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    channel = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    commission_basis_points = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -193,13 +194,13 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "ledger_postings",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    transaction_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    debit_account_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    credit_account_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    amount = table.Column<long>(type: "INTEGER", nullable: false),
-                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    transaction_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    debit_account_id = table.Column<long>(type: "bigint", nullable: false),
+                    credit_account_id = table.Column<long>(type: "bigint", nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -230,10 +231,10 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "tariff_assignments",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    meter_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    tariff_code = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    effective_from = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    meter_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    tariff_code = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    effective_from = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -250,11 +251,11 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "premises",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    site_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    label = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    customer_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    site_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    label = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    customer_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    created_at = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -277,25 +278,25 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "vends",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    idempotency_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    request_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    vendor_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    meter_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    meter_number = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    customer_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    amount_minor = table.Column<long>(type: "INTEGER", nullable: false),
-                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    energy_wh = table.Column<long>(type: "INTEGER", nullable: false),
-                    debt_recovered_minor = table.Column<long>(type: "INTEGER", nullable: false),
-                    token = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
-                    token_id = table.Column<long>(type: "INTEGER", nullable: true),
-                    kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    channel = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    payment_reference = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    transaction_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    at = table.Column<long>(type: "INTEGER", nullable: false),
-                    response = table.Column<string>(type: "TEXT", maxLength: 65536, nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    vendor_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    meter_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    meter_number = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    customer_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    energy_wh = table.Column<long>(type: "bigint", nullable: false),
+                    debt_recovered_minor = table.Column<long>(type: "bigint", nullable: false),
+                    token = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    token_id = table.Column<long>(type: "bigint", nullable: true),
+                    kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    channel = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    payment_reference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    transaction_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    at = table.Column<long>(type: "bigint", nullable: false),
+                    response = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -326,11 +327,11 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "meter_installations",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    meter_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    premises_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    installed_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    removed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    meter_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    premises_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    installed_at = table.Column<long>(type: "bigint", nullable: false),
+                    removed_at = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -353,11 +354,11 @@ namespace Prepay.Storage.Migrations.Sqlite
                 name: "vend_reversals",
                 columns: table => new
                 {
-                    vend_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    transaction_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
-                    actor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    at = table.Column<long>(type: "INTEGER", nullable: false)
+                    vend_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    transaction_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    at = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {

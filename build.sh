@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Prepay's build entry point.
+#   ./build.sh test    install what is missing, start PostgreSQL on loopback, run every test on SQLite and
+#                      PostgreSQL, stop the servers (also when a test fails); ends with "N passed, N failed, N skipped"
+#   ./build.sh demo    run `prepay demo` (same as: dotnet run --project src/Prepay.Cli -- demo)
+#   ./build.sh bench   end-to-end vend benchmark on SQLite and PostgreSQL beside pgbench
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+WORK="$ROOT/.tmp"
+PG_PORT=${PREPAY_PG_PORT:-55432}
+mkdir -p "$WORK"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+need_packages() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing ${missing[*]}"
+    if [ $apt_updated = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# Runs a command as the postgres user when we are root (initdb refuses root), as ourselves otherwise.
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_postgres() {
+  need_packages postgresql postgresql-contrib
+  local bin; bin=$(pg_bin)
+  PG_DATA="$WORK/pg-data"
+  PG_SOCK="$WORK/pg-sock"
+  PG_LOG="$WORK/pg-log"
+  stop_postgres
+  rm -rf "$PG_DATA" "$PG_SOCK" "$PG_LOG"; mkdir -p "$PG_DATA" "$PG_SOCK" "$PG_LOG"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PG_DATA" "$PG_SOCK" "$PG_LOG"; chmod 755 "$WORK"; fi
+  echo "==> starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  as_pg "$bin/initdb" -D "$PG_DATA" --auth=trust -U postgres -E UTF8 >/dev/null
+  as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG/postgres.log" -w -o "-k $PG_SOCK -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+  export PREPAY_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=false"
+  export PREPAY_PG_BIN="$bin"
+}
+
+stop_postgres() {
+  local bin; bin=$(pg_bin)
+  if [ -n "$bin" ] && [ -f "${PG_DATA:-$WORK/pg-data}/postmaster.pid" ]; then
+    as_pg "$bin/pg_ctl" -D "${PG_DATA:-$WORK/pg-data}" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+run_tests() {
+  start_postgres
+  trap stop_postgres EXIT
+  export PREPAY_TEST_REQUIRE_POSTGRES=1
+  echo "==> building"
+  dotnet build Prepay.sln -c Debug --nologo -v q
+  echo "==> testing (SQLite and PostgreSQL)"
+  local log="$WORK/test.log" status=0
+  dotnet test --solution Prepay.sln --no-build -c Debug 2>&1 | tee "$log" || status=$?
+  local total failed passed skipped
+  total=$(grep -E '^\s+total:' "$log" | tail -n 1 | awk '{print $2}')
+  failed=$(grep -E '^\s+failed:' "$log" | tail -n 1 | awk '{print $2}')
+  passed=$(grep -E '^\s+succeeded:' "$log" | tail -n 1 | awk '{print $2}')
+  skipped=$(grep -E '^\s+skipped:' "$log" | tail -n 1 | awk '{print $2}')
+  echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+  if [ "${total:-0}" = 0 ]; then echo "no test ran"; exit 1; fi
+  exit $status
+}
+
+case "${1:-test}" in
+  test) run_tests ;;
+  demo) shift; exec dotnet run --project src/Prepay.Cli -c Release -- demo "$@" ;;
+  bench)
+    shift
+    start_postgres
+    need_packages postgresql-contrib
+    trap stop_postgres EXIT
+    dotnet run --project src/Prepay.Cli -c Release -- bench vend --postgres "$PREPAY_TEST_POSTGRES" --pgbench "$PREPAY_PG_BIN/pgbench" --pg-port "$PG_PORT" "$@"
+    ;;
+  *) echo "usage: ./build.sh [test|demo|bench]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Prepay.Domain.Parties;
+using Prepay.Server.Auth;
+using Prepay.Server.Http;
+using Prepay.Storage;
+
+namespace Prepay.Server.Apis.Catalog;
+
+public sealed record CustomerInput(string? Name, string? Phone, string? Email, bool Indigent, bool Protected);
+
+public sealed record CustomerDto(Guid Id, string Name, string? Phone, string? Email, bool Indigent, bool Protected, Instant CreatedAt)
+{
+    public static CustomerDto From(Customer c) => new(c.Id, c.Name, c.Phone, c.Email, c.Indigent, c.Protected, c.CreatedAt);
+}
+
+public static class CustomersApi
+{
+    public static void MapCustomersApi(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/customers").WithTags("Customers").RequireAuthorization(Policies.Staff);
+        g.MapGet("/", List);
+        g.MapGet("/{id:guid}", Get);
+        g.MapPost("/", Create).Accepts<CustomerInput>("application/json");
+        g.MapPut("/{id:guid}", Update).Accepts<CustomerInput>("application/json");
+    }
+
+    private static async Task<Ok<List<CustomerDto>>> List(PrepayDb db, string? search, int? limit, CancellationToken ct)
+    {
+        var q = db.Customers.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            q = q.Where(c => c.Name.Contains(search) || c.Phone == search || c.Email == search);
+        }
+        var rows = await q.OrderBy(c => c.Name).Take(Math.Clamp(limit ?? 100, 1, 500)).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(CustomerDto.From).ToList());
+    }
+
+    private static async Task<Results<Ok<CustomerDto>, ProblemHttpResult>> Get(Guid id, PrepayDb db, CancellationToken ct) =>
+        await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } c
+            ? TypedResults.Ok(CustomerDto.From(c))
+            : Problems.NotFound($"No customer {id}.");
+
+    private static async Task<IResult> Create(HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<CustomerInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (Validate(input!) is { } invalid)
+        {
+            return invalid;
+        }
+        var customer = new Customer
+        {
+            Id = Guid.CreateVersion7(clock.GetCurrentInstant().ToDateTimeOffset()),
+            Name = input!.Name!.Trim(),
+            Phone = input.Phone?.Trim(),
+            Email = input.Email?.Trim(),
+            Indigent = input.Indigent,
+            Protected = input.Protected,
+            CreatedAt = clock.GetCurrentInstant(),
+        };
+        db.Customers.Add(customer);
+        Audit.Record(db, http, clock, "customer.create", $"customer/{customer.Id}", customer.Name);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/customers/{customer.Id}", CustomerDto.From(customer));
+    }
+
+    private static async Task<IResult> Update(Guid id, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<CustomerInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (Validate(input!) is { } invalid)
+        {
+            return invalid;
+        }
+        var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (customer is null)
+        {
+            return Problems.NotFound($"No customer {id}.");
+        }
+        customer.Name = input!.Name!.Trim();
+        customer.Phone = input.Phone?.Trim();
+        customer.Email = input.Email?.Trim();
+        customer.Indigent = input.Indigent;
+        customer.Protected = input.Protected;
+        Audit.Record(db, http, clock, "customer.update", $"customer/{id}", $"indigent={input.Indigent} protected={input.Protected}");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(CustomerDto.From(customer));
+    }
+
+    private static IResult? Validate(CustomerInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Length > 200)
+        {
+            errors["name"] = ["is required, at most 200 characters"];
+        }
+        if (input.Phone is { } phone && (phone.Length > 30 || !phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-')))
+        {
+            errors["phone"] = ["must be digits, spaces, '+' or '-', at most 30 characters"];
+        }
+        if (input.Email is { } email && (email.Length > 200 || !email.Contains('@', StringComparison.Ordinal)))
+        {
+            errors["email"] = ["must be an email address"];
+        }
+        return errors.Count > 0 ? Problems.Invalid(errors) : null;
+    }
+}

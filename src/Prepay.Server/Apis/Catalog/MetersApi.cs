@@ -1,0 +1,209 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Prepay.Domain.Metering;
+using Prepay.Domain.Money;
+using Prepay.Server.Auth;
+using Prepay.Server.Http;
+using Prepay.Storage;
+using Prepay.Vending.Pricing;
+using Prepay.Vending.Vends;
+
+namespace Prepay.Server.Apis.Catalog;
+
+public sealed record StsInput(int? SupplyGroupCode, int? KeyRevisionNumber, int? TariffIndex, int? KeyType, StsEncryptionAlgorithm? EncryptionAlgorithm, StsBaseDate? BaseDate);
+
+public sealed record MeterInput(string? MeterNumber, MeterMode? Mode, string? Currency, long? ResolutionWh, StsInput? Sts, string? TariffCode);
+
+public sealed record MeterDto(Guid Id, string MeterNumber, MeterMode Mode, string Currency, long ResolutionWh, StsParameters? Sts, string? Site, string? Unit, string? TariffCode)
+{
+    public static MeterDto From(Meter m, string? site, string? unit, string? tariff) =>
+        new(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh, m.Mode == MeterMode.Token ? m.Sts : null, site, unit, tariff);
+}
+
+public sealed record InstallationInput(string? Site, string? Unit);
+
+public sealed record TariffAssignmentInput(string? TariffCode, Instant? EffectiveFrom);
+
+public static class MetersApi
+{
+    public static void MapMetersApi(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/meters").WithTags("Meters");
+        g.MapGet("/", List).RequireAuthorization(Policies.Anyone);
+        g.MapGet("/{meterNumber}", Get).RequireAuthorization(Policies.Anyone);
+        g.MapPost("/", Create).RequireAuthorization(Policies.Staff).Accepts<MeterInput>("application/json");
+        g.MapPut("/{meterNumber}/installation", Install).RequireAuthorization(Policies.Staff).Accepts<InstallationInput>("application/json")
+            .WithSummary("Install the meter at a site's unit, ending its previous installation.");
+        g.MapPut("/{meterNumber}/tariff", AssignTariff).RequireAuthorization(Policies.Staff).Accepts<TariffAssignmentInput>("application/json")
+            .WithSummary("Price the meter with a tariff from an instant on (default now).");
+    }
+
+    private static IQueryable<MeterDto> Query(PrepayDb db, Instant now) =>
+        from m in db.Meters.AsNoTracking()
+        join i in db.MeterInstallations.Where(i => i.RemovedAt == null) on m.Id equals i.MeterId into installs
+        from i in installs.DefaultIfEmpty()
+        join p in db.Premises on i.PremisesId equals p.Id into premises
+        from p in premises.DefaultIfEmpty()
+        join s in db.Sites on p.SiteId equals s.Id into sites
+        from s in sites.DefaultIfEmpty()
+        let tariff = db.TariffAssignments.Where(a => a.MeterId == m.Id && a.EffectiveFrom <= now).OrderByDescending(a => a.EffectiveFrom).Select(a => a.TariffCode).FirstOrDefault()
+        orderby m.MeterNumber
+        select new MeterDto(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh,
+            m.Mode == MeterMode.Token ? new StsParameters(m.SupplyGroupCode, m.KeyRevisionNumber, m.TariffIndex, m.KeyType, m.EncryptionAlgorithm, m.BaseDate) : null,
+            s.Code, p.Label, tariff);
+
+    private static async Task<Ok<List<MeterDto>>> List(PrepayDb db, IClock clock, string? site, int? limit, CancellationToken ct)
+    {
+        var q = Query(db, clock.GetCurrentInstant());
+        if (!string.IsNullOrWhiteSpace(site))
+        {
+            q = q.Where(m => m.Site == site);
+        }
+        return TypedResults.Ok(await q.Take(Math.Clamp(limit ?? 500, 1, 5000)).ToListAsync(ct));
+    }
+
+    private static async Task<Results<Ok<MeterDto>, ProblemHttpResult>> Get(string meterNumber, PrepayDb db, IClock clock, CancellationToken ct) =>
+        await Query(db, clock.GetCurrentInstant()).FirstOrDefaultAsync(m => m.MeterNumber == meterNumber, ct) is { } m
+            ? TypedResults.Ok(m)
+            : Problems.NotFound($"No meter '{meterNumber}'.");
+
+    private static async Task<IResult> Create(HttpContext http, PrepayDb db, IClock clock, TariffCatalog tariffs, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<MeterInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (!MeterNumber.TryParse(input!.MeterNumber, out var number))
+        {
+            errors["meterNumber"] = [$"must be 1 to {MeterNumber.MaxLength} letters, digits or '-'"];
+        }
+        if (input.Mode is null)
+        {
+            errors["mode"] = ["is required: token or smart"];
+        }
+        if (!Currency.TryFromCode(input.Currency, out var currency))
+        {
+            errors["currency"] = ["must be a supported ISO 4217 code"];
+        }
+        var mode = input.Mode ?? MeterMode.Token;
+        var resolution = input.ResolutionWh ?? (mode == MeterMode.Token ? 100 : 1);
+        if (resolution is < 1 or > 10_000)
+        {
+            errors["resolutionWh"] = ["must be 1 to 10000"];
+        }
+        var s = input.Sts;
+        var sts = new StsParameters(
+            s?.SupplyGroupCode ?? StsParameters.Default.SupplyGroupCode, s?.KeyRevisionNumber ?? StsParameters.Default.KeyRevisionNumber,
+            s?.TariffIndex ?? StsParameters.Default.TariffIndex, s?.KeyType ?? StsParameters.Default.KeyType,
+            s?.EncryptionAlgorithm ?? StsParameters.Default.EncryptionAlgorithm, s?.BaseDate ?? StsParameters.Default.BaseDate);
+        if (sts.Validate() is { } stsError)
+        {
+            errors["sts"] = [stsError];
+        }
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        var now = clock.GetCurrentInstant();
+        if (input.TariffCode is { } code && await tariffs.EffectiveAsync(db, code, now, ct) is null)
+        {
+            return Problems.Invalid("tariffCode", $"no tariff '{code}' in effect");
+        }
+        if (await db.Meters.AnyAsync(m => m.MeterNumber == number.Value, ct))
+        {
+            return Problems.Conflict("duplicate", $"Meter '{number}' exists.");
+        }
+        var meter = new Meter
+        {
+            Id = Guid.CreateVersion7(now.ToDateTimeOffset()),
+            MeterNumber = number.Value,
+            Mode = mode,
+            Currency = currency.Code,
+            ResolutionWh = resolution,
+            SupplyGroupCode = sts.SupplyGroupCode,
+            KeyRevisionNumber = sts.KeyRevisionNumber,
+            TariffIndex = sts.TariffIndex,
+            KeyType = sts.KeyType,
+            EncryptionAlgorithm = sts.EncryptionAlgorithm,
+            BaseDate = sts.BaseDate,
+            CreatedAt = now,
+        };
+        db.Meters.Add(meter);
+        if (input.TariffCode is { } tariffCode)
+        {
+            db.TariffAssignments.Add(new Domain.Metering.TariffAssignment { Id = Guid.CreateVersion7(now.ToDateTimeOffset()), MeterId = meter.Id, TariffCode = tariffCode, EffectiveFrom = now });
+        }
+        Audit.Record(db, http, clock, "meter.create", $"meter/{meter.MeterNumber}", $"{mode} {currency.Code} tariff={input.TariffCode}");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/meters/{meter.MeterNumber}", MeterDto.From(meter, null, null, input.TariffCode));
+    }
+
+    private static async Task<IResult> Install(string meterNumber, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<InstallationInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var meter = await db.Meters.AsNoTracking().FirstOrDefaultAsync(m => m.MeterNumber == meterNumber, ct);
+        if (meter is null)
+        {
+            return Problems.NotFound($"No meter '{meterNumber}'.");
+        }
+        var premises = await (from p in db.Premises join s in db.Sites on p.SiteId equals s.Id where s.Code == input!.Site && p.Label == input.Unit select p).FirstOrDefaultAsync(ct);
+        if (premises is null)
+        {
+            return Problems.Invalid("unit", $"no unit '{input!.Unit}' at site '{input.Site}'");
+        }
+        var now = clock.GetCurrentInstant();
+        var open = await db.MeterInstallations.Where(i => i.RemovedAt == null && (i.MeterId == meter.Id || i.PremisesId == premises.Id)).ToListAsync(ct);
+        if (open.Any(i => i.PremisesId == premises.Id && i.MeterId != meter.Id))
+        {
+            return Problems.Conflict("premises-occupied", $"Unit '{input!.Unit}' at '{input.Site}' has another meter; remove it first.");
+        }
+        if (open.Any(i => i.MeterId == meter.Id && i.PremisesId == premises.Id))
+        {
+            return TypedResults.Ok(new { meterNumber, site = input!.Site, unit = input.Unit });
+        }
+        foreach (var i in open)
+        {
+            i.RemovedAt = now;
+        }
+        // Two statements: the unique "one open installation per meter" index must see the old row closed first.
+        await db.SaveChangesAsync(ct);
+        db.MeterInstallations.Add(new MeterInstallation { Id = Guid.CreateVersion7(now.ToDateTimeOffset()), MeterId = meter.Id, PremisesId = premises.Id, InstalledAt = now });
+        Audit.Record(db, http, clock, "meter.install", $"meter/{meterNumber}", $"{input!.Site}/{input.Unit}");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new { meterNumber, site = input.Site, unit = input.Unit });
+    }
+
+    private static async Task<IResult> AssignTariff(string meterNumber, HttpContext http, PrepayDb db, IClock clock, TariffCatalog tariffs, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<TariffAssignmentInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var meter = await db.Meters.AsNoTracking().FirstOrDefaultAsync(m => m.MeterNumber == meterNumber, ct);
+        if (meter is null)
+        {
+            return Problems.NotFound($"No meter '{meterNumber}'.");
+        }
+        var from = input!.EffectiveFrom ?? clock.GetCurrentInstant();
+        if (string.IsNullOrWhiteSpace(input.TariffCode) || await tariffs.EffectiveAsync(db, input.TariffCode, from, ct) is not { } tariff)
+        {
+            return Problems.Invalid("tariffCode", $"no tariff '{input.TariffCode}' in effect at {from}");
+        }
+        if (tariff.Currency.Code != meter.Currency)
+        {
+            return Problems.Unprocessable("currency-mismatch", $"Tariff '{tariff.Code}' is in {tariff.Currency}, meter '{meterNumber}' in {meter.Currency}.");
+        }
+        db.TariffAssignments.Add(new Domain.Metering.TariffAssignment { Id = Guid.CreateVersion7(clock.GetCurrentInstant().ToDateTimeOffset()), MeterId = meter.Id, TariffCode = tariff.Code, EffectiveFrom = from });
+        Audit.Record(db, http, clock, "meter.tariff", $"meter/{meterNumber}", $"{tariff.Code} from {from}");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new { meterNumber, tariffCode = tariff.Code, effectiveFrom = from });
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using NodaTime.Text;
+using Prepay.Server.Auth;
+using Prepay.Server.Http;
+using Prepay.Storage;
+using Prepay.Vending.Contracts;
+using Prepay.Vending.Reversals;
+using Prepay.Vending.Vends;
+
+namespace Prepay.Server.Apis;
+
+/// <summary>Selling: vend, reprint, list, reverse.</summary>
+public static class VendsApi
+{
+    public static RouteGroupBuilder MapVendsApi(this RouteGroupBuilder api)
+    {
+        var vends = api.MapGroup("/vends").WithTags("Vends");
+        vends.MapPost("/", Create)
+            .RequireAuthorization(Policies.Sellers)
+            .Accepts<VendRequest>("application/json")
+            .WithSummary("Sell credit to a meter, by meter number or by site and unit. Requires an Idempotency-Key header.");
+        vends.MapGet("/{id:guid}", Reprint).RequireAuthorization(Policies.Anyone).WithSummary("Reprint a vend: the identical response, token and receipt.");
+        vends.MapGet("/", List).RequireAuthorization(Policies.Anyone).WithSummary("List vends, newest first.");
+        vends.MapPost("/{id:guid}/reversal", Reverse)
+            .RequireAuthorization(Policies.Staff)
+            .Accepts<ReversalRequest>("application/json")
+            .WithSummary("Reverse a vend within the reversal window with a compensating ledger transaction.");
+        return api;
+    }
+
+    private static async Task<IResult> Create(
+        HttpRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        VendingService vending,
+        CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync<VendRequest>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var (command, errors) = VendCommand.From(idempotencyKey, body, vending.MaxAmountMinor);
+        if (command is null)
+        {
+            return Problems.Invalid(errors);
+        }
+        var outcome = await vending.VendAsync(command, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct);
+        return outcome switch
+        {
+            VendOutcome.Created c => TypedResults.Created($"/api/v1/vends/{c.Vend.Id}", c.Vend),
+            VendOutcome.Replayed r => Replayed(request.HttpContext, r.Vend),
+            VendOutcome.Invalid i => Problems.Invalid(i.Errors),
+            VendOutcome.NotFound n => Problems.NotFound(n.Detail),
+            VendOutcome.KeyReused => Problems.Unprocessable("idempotency-key-reused",
+                "This Idempotency-Key was used before for a different request. Use a new key for a new vend."),
+            VendOutcome.Unprocessable u => Problems.Unprocessable(u.Code, u.Detail),
+            VendOutcome.Conflict c => Problems.Conflict(c.Code, c.Detail),
+            _ => throw new InvalidOperationException($"Unhandled outcome {outcome}"),
+        };
+    }
+
+    /// <summary>A retry gets what the first request got, marked so a client can tell if it cares.</summary>
+    private static Created<VendResponse> Replayed(HttpContext context, VendResponse vend)
+    {
+        context.Response.Headers["Idempotent-Replayed"] = "true";
+        return TypedResults.Created($"/api/v1/vends/{vend.Id}", vend);
+    }
+
+    private static async Task<Results<Ok<VendResponse>, ProblemHttpResult>> Reprint(Guid id, HttpContext context, PrepayDb db, CancellationToken ct) =>
+        await VendQueries.ReprintAsync(db, id, ApiKeyAuthentication.ActorOf(context.User), ct) is { } vend
+            ? TypedResults.Ok(vend)
+            : Problems.NotFound($"No vend {id}.");
+
+    private static async Task<Results<Ok<IReadOnlyList<VendSummary>>, ValidationProblem>> List(
+        HttpContext context, PrepayDb db, string? meterNumber, string? from, string? to, int? limit, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var f = ParseInstant(from, "from", errors);
+        var t = ParseInstant(to, "to", errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        return TypedResults.Ok(await VendQueries.ListAsync(db, meterNumber, f, t, limit ?? 100, ApiKeyAuthentication.ActorOf(context.User), ct));
+    }
+
+    internal static Instant? ParseInstant(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        var parsed = InstantPattern.ExtendedIso.Parse(text);
+        if (parsed.Success)
+        {
+            return parsed.Value;
+        }
+        var offset = OffsetDateTimePattern.ExtendedIso.Parse(text);
+        if (offset.Success)
+        {
+            return offset.Value.ToInstant();
+        }
+        errors[field] = ["must be an ISO-8601 instant such as 2026-11-23T10:00:00Z"];
+        return null;
+    }
+
+    private static async Task<IResult> Reverse(Guid id, HttpRequest request, ReversalService reversals, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync<ReversalRequest>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var outcome = await reversals.ReverseAsync(id, body!.Reason, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct);
+        return outcome switch
+        {
+            ReversalOutcome.Reversed r => TypedResults.Created($"/api/v1/vends/{id}/reversal", r.Reversal),
+            ReversalOutcome.AlreadyReversed a => TypedResults.Ok(a.Reversal),
+            ReversalOutcome.NotFound => Problems.NotFound($"No vend {id}."),
+            ReversalOutcome.Invalid i => Problems.Invalid(i.Errors),
+            ReversalOutcome.Conflict c => Problems.Conflict(c.Code, c.Detail),
+            _ => throw new InvalidOperationException($"Unhandled outcome {outcome}"),
+        };
+    }
+}

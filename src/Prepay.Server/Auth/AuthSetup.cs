@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace Prepay.Server.Auth;
+
+public static class AuthSetup
+{
+    public static IServiceCollection AddPrepayAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, _ => { });
+        services.AddAuthorization(Policies.Add);
+        return services;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using Prepay.Server.Apis;
+using Prepay.Server.Apis.Catalog;
+using Prepay.Server.Auth;
+using Prepay.Server.Http;
+using Prepay.Storage;
+using Prepay.Vending;
+using Scalar.AspNetCore;
+
+namespace Prepay.Server;
+
+/// <summary>The HTTP server: this file is its table of contents, one line per module.</summary>
+public static class PrepayServer
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(ServerSettings settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = settings.Args, ContentRootPath = AppContext.BaseDirectory });
+        if (settings.ConfigFile is { } file)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+        }
+        builder.Configuration.AddEnvironmentVariables("PREPAY_");
+        builder.Configuration.AddInMemoryCollection(settings.Overrides);
+        if (settings.DataDirectory is { } data)
+        {
+            builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] = data;
+        }
+        builder.WebHost.UseUrls(settings.Urls ?? builder.Configuration["Urls"] ?? DefaultUrls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
+
+#pragma warning disable RS0030 // The composition root is the one place the system clock is chosen.
+        builder.Services.AddSingleton(settings.Clock ?? SystemClock.Instance);
+#pragma warning restore RS0030
+
+        builder.Services.AddPrepayStorage(builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
+        builder.Services.AddPrepayVending(builder.Configuration.GetSection(VendingOptions.Section).Get<VendingOptions>() ?? new VendingOptions());
+        builder.Services.AddPrepayHttp(builder.Configuration);
+        builder.Services.AddPrepayAuth();
+
+        var app = builder.Build();
+        app.UsePrepayHttp();
+        app.MapPrepayHealth();
+        var api = app.MapGroup("/api/v1");
+        api.MapVendsApi();
+        api.MapCatalogApis();
+        return app;
+    }
+
+    /// <summary>Brings the database up to date and creates the first admin key if asked to; run before serving.</summary>
+    public static async Task PrepareAsync(this WebApplication app, CancellationToken ct = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        await db.MigrateAsync(ct);
+        await Bootstrap.CreateFirstAdminKeyAsync(db, app.Configuration["BOOTSTRAP_API_KEY"] ?? Environment.GetEnvironmentVariable("PREPAY_BOOTSTRAP_API_KEY"),
+            app.Services.GetRequiredService<IClock>(), app.Logger, ct);
+    }
+}

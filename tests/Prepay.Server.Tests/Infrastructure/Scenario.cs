@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Prepay.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Builds a small world through the public API, as an operator would: a flat ZAR tariff, a site with a unit and
+/// a customer in it, a token meter installed there, and a vendor with a float and its own API key.
+/// Every name is unique per scenario, so scenarios share a server without seeing each other.
+/// </summary>
+public sealed class Scenario
+{
+    private static int _counter;
+
+    public required string Suffix { get; init; }
+    public required string SiteCode { get; init; }
+    public required string Unit { get; init; }
+    public required string MeterNumber { get; init; }
+    public required string VendorCode { get; init; }
+    public required string VendorKey { get; init; }
+    public required Guid CustomerId { get; init; }
+    public required string TariffCode { get; init; }
+
+    /// <summary>A flat tariff, 2.00 per kWh with 15 % VAT inclusive: 100.00 buys 43.4 kWh and change.</summary>
+    public static string FlatTariff(string code) => $$"""
+        {
+          "code": "{{code}}", "name": "Test flat", "version": 1, "effectiveFrom": "2026-01-01",
+          "timeZone": "Africa/Johannesburg", "currency": "ZAR",
+          "energy": { "type": "flat", "rate": "2.00" },
+          "taxes": [ { "name": "VAT", "percent": "15", "inclusive": true } ]
+        }
+        """;
+
+    public static async Task<Scenario> CreateAsync(ServerFixture server, string floatAmount = "10000.00", string mode = "token", int commissionBasisPoints = 250)
+    {
+        server.SkipUnlessAvailable();
+        var n = Interlocked.Increment(ref _counter);
+        var suffix = $"{n}{Guid.NewGuid().ToString("N")[..6]}";
+        using var admin = server.Client();
+        var tariffCode = "T" + suffix;
+        await Ok(await admin.PostAsync("/api/v1/tariffs", new StringContent(FlatTariff(tariffCode), Encoding.UTF8, "application/json")));
+        var customer = await Ok(await admin.PostAsJsonAsync("/api/v1/customers", new { name = "Thandi Nkosi " + suffix, phone = "+27 82 555 0100", email = "thandi@example.org" }));
+        var customerId = customer["id"]!.GetValue<Guid>();
+        var site = "S" + suffix;
+        await Ok(await admin.PostAsJsonAsync("/api/v1/sites", new { code = site, name = "Sunrise Gardens " + suffix, kind = "residentialCommunity" }));
+        await Ok(await admin.PostAsJsonAsync($"/api/v1/sites/{site}/premises", new { label = "B-204", customerId }));
+        var meter = "0400" + n.ToString("D7") + suffix[^2..];
+        meter = new string(meter.Where(char.IsAsciiLetterOrDigit).ToArray());
+        await Ok(await admin.PostAsJsonAsync("/api/v1/meters", new { meterNumber = meter, mode, currency = "ZAR", tariffCode }));
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{meter}/installation", new { site, unit = "B-204" }));
+        var vendor = "V" + suffix;
+        await Ok(await admin.PostAsJsonAsync("/api/v1/vendors", new { code = vendor, name = "Corner Shop " + suffix, channel = "shop", currency = "ZAR", commissionBasisPoints }));
+        if (floatAmount != "0")
+        {
+            using var deposit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/vendors/{vendor}/float-deposits") { Content = JsonContent.Create(new { amount = floatAmount, reference = "bank-" + suffix }) };
+            deposit.Headers.Add("Idempotency-Key", "deposit-" + suffix);
+            await Ok(await admin.SendAsync(deposit));
+        }
+        var key = await Ok(await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "till-" + suffix, role = "vendor", vendorCode = vendor }));
+        return new Scenario
+        {
+            Suffix = suffix,
+            SiteCode = site,
+            Unit = "B-204",
+            MeterNumber = meter,
+            VendorCode = vendor,
+            VendorKey = key["key"]!.GetValue<string>(),
+            CustomerId = customerId,
+            TariffCode = tariffCode,
+        };
+    }
+
+    public static async Task<JsonNode> Ok(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {body}");
+        }
+        return string.IsNullOrEmpty(body) ? new JsonObject() : JsonNode.Parse(body)!;
+    }
+
+    public static HttpRequestMessage Vend(object body, string? key = null) =>
+        Vend(JsonSerializer.Serialize(body), key ?? Guid.NewGuid().ToString());
+
+    public static HttpRequestMessage Vend(string json, string? key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/vends") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+        return request;
+    }
+
+    public static async Task<JsonNode> Json(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("empty body");
+
+    public static void Status(HttpStatusCode expected, HttpResponseMessage response, string body) =>
+        Assert.True(expected == response.StatusCode, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+}

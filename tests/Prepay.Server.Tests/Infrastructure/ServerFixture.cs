@@ -1,0 +1,113 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Testing;
+using Prepay.Storage;
+
+namespace Prepay.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Prepay server on a loopback port with a real database (a fresh SQLite file or a fresh PostgreSQL
+/// database) and a fake clock. Tests talk to it over HTTP only, as clients do.
+/// </summary>
+public abstract class ServerFixture : IAsyncLifetime
+{
+    public const string AdminKey = "pp_test-admin-key-0123456789abcdef";
+
+    private WebApplication? _app;
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "prepay-tests", Guid.NewGuid().ToString("N"));
+
+    public FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 23, 8, 0));
+
+    public abstract DatabaseProvider Provider { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
+    /// <summary>Skips the calling test when its database is not available here (PostgreSQL outside the test command).</summary>
+    public void SkipUnlessAvailable() =>
+        Assert.SkipUnless(Provider != DatabaseProvider.Postgres || Databases.PostgresAvailable,
+            "PostgreSQL not configured: set PREPAY_TEST_POSTGRES (the README's test command does).");
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Provider == DatabaseProvider.Postgres && !Databases.PostgresAvailable)
+        {
+            return;
+        }
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = Provider.ToString(),
+            ["BOOTSTRAP_API_KEY"] = AdminKey,
+            ["RateLimit:PermitsPerSecond"] = "100000",
+            ["RateLimit:Burst"] = "100000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            settings["Storage:ConnectionString"] = await Databases.CreatePostgresDatabaseAsync();
+        }
+        foreach (var (k, v) in ExtraSettings)
+        {
+            settings[k] = v;
+        }
+        _app = PrepayServer.Build(new ServerSettings
+        {
+            Urls = "http://127.0.0.1:0",
+            DataDirectory = _dataDir,
+            Overrides = settings,
+            Clock = Clock,
+        });
+        await _app.PrepareAsync();
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public HttpClient Client(string? apiKey = AdminKey)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+        return client;
+    }
+
+    /// <summary>A fresh database context on the server's database, for checking what was (not) written.</summary>
+    public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null && BaseAddress is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public sealed class SqliteServer : ServerFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresServer : ServerFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
