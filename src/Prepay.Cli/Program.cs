@@ -1,1 +1,14 @@
-return 0;
+using System.CommandLine;
+using Prepay.Cli.Hosting;
+using Prepay.Cli.Sts;
+using Prepay.Cli.Tariffs;
+
+var root = new RootCommand("Prepay: prepaid electricity vending, tokens and meters.")
+{
+    ServerCommands.Serve(),
+    ServerCommands.Db(),
+    ServerCommands.Demo(),
+    TariffCommands.Create(),
+    StsCommands.Create(),
+};
+return await CommandLine.RunAsync(root, args);

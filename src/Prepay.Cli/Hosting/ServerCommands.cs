@@ -1,0 +1,114 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Prepay.Server;
+using Prepay.Server.Demo;
+using Prepay.Storage;
+
+namespace Prepay.Cli.Hosting;
+
+/// <summary><c>prepay serve</c>, <c>prepay db migrate</c> and <c>prepay demo</c>: the server and its database.</summary>
+internal static class ServerCommands
+{
+    private static Option<string?> Urls() => new("--urls") { Description = $"Addresses to listen on (default {PrepayServer.DefaultUrls})" };
+    private static Option<string?> Data() => new("--data") { Description = "Data directory for the SQLite database (default ./data)" };
+    private static Option<string?> Config() => new("--config") { Description = "Extra JSON configuration file (e.g. Storage:Provider=Postgres)" };
+
+    public static Command Serve()
+    {
+        var urls = Urls();
+        var data = Data();
+        var config = Config();
+        var command = new Command("serve", "Run the Prepay server: HTTP API, OpenAPI at /openapi/v1.json, reference at /scalar/.") { urls, data, config };
+        command.SetAction(async (r, ct) =>
+        {
+            if (CheckConfig(r.GetValue(config)) is { } bad)
+            {
+                return bad;
+            }
+            var app = PrepayServer.Build(new ServerSettings { Urls = r.GetValue(urls), DataDirectory = r.GetValue(data), ConfigFile = r.GetValue(config) });
+            await app.PrepareAsync(ct);
+            await app.RunAsync();
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Db()
+    {
+        var data = Data();
+        var config = Config();
+        var migrate = new Command("migrate", "Create the database or bring it up to date, then exit.") { data, config };
+        migrate.SetAction(async (r, ct) =>
+        {
+            if (CheckConfig(r.GetValue(config)) is { } bad)
+            {
+                return bad;
+            }
+            await using var app = PrepayServer.Build(new ServerSettings { DataDirectory = r.GetValue(data), ConfigFile = r.GetValue(config) });
+            await app.PrepareAsync(ct);
+            var storage = app.Services.GetRequiredService<StorageOptions>();
+            Console.WriteLine($"Database is up to date ({storage.Provider}).");
+            return 0;
+        });
+        return new Command("db", "Database maintenance.") { migrate };
+    }
+
+    public static Command Demo()
+    {
+        var urls = Urls();
+        var data = Data();
+        var command = new Command("demo", "Seed a demo dataset into a local SQLite database (or reuse it) and run the server.") { urls, data };
+        command.SetAction(async (r, ct) =>
+        {
+            var dataDir = Path.GetFullPath(r.GetValue(data) ?? "data/demo");
+            var app = PrepayServer.Build(new ServerSettings
+            {
+                Urls = r.GetValue(urls),
+                DataDirectory = dataDir,
+                Overrides = new Dictionary<string, string?> { ["Storage:Provider"] = "Sqlite", ["Storage:ConnectionString"] = null },
+            });
+            await app.PrepareAsync(ct);
+            Console.WriteLine($"Seeding the demo dataset in {dataDir} …");
+            var keys = await DemoData.SeedAsync(app.Services, dataDir, ct);
+            await app.StartAsync(ct);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            Console.WriteLine($"""
+
+                Prepay demo is running at {address}
+                  API reference   {address}/scalar/
+                  OpenAPI         {address}/openapi/v1.json
+                  Health          {address}/health/ready
+
+                Demo API keys (send as 'Authorization: Bearer <key>'; stored hashed, kept in {Path.Combine(dataDir, "demo-keys.json")}):
+                  admin     {keys.Admin}
+                  operator  {keys.Operator}
+                  vendor    {keys.Vendor}   (vendor {DemoData.ShopVendor}, float 50,000.00 ZAR)
+                  app       {keys.App}   (vendor {DemoData.AppVendor})
+
+                Try a vend by room number:
+                  curl -s -X POST {address}/api/v1/vends -H 'Authorization: Bearer {keys.Vendor}' \
+                    -H 'Idempotency-Key: demo-1' -H 'Content-Type: application/json' \
+                    -d '{"{"}"site":"SUNRISE","unit":"A-101","amount":"100.00","currency":"ZAR"{"}"}'
+
+                Press Ctrl+C to stop.
+                """);
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+
+    private static int? CheckConfig(string? file)
+    {
+        if (file is not null && !File.Exists(file))
+        {
+            Console.Error.WriteLine($"prepay: configuration file '{file}' does not exist");
+            return CommandLine.BadInput;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Prepay.Domain.Metering;
+using Prepay.Domain.Parties;
+using Prepay.Domain.Sites;
+using Prepay.Domain.Vendors;
+using Prepay.Server.Auth;
+using Prepay.Storage;
+using Prepay.Storage.Records;
+using Prepay.Tariffs.Documents;
+using Prepay.Tariffs.Samples;
+using Prepay.Vending;
+using Prepay.Vending.Floats;
+
+namespace Prepay.Server.Demo;
+
+/// <summary>
+/// The demo dataset (documented in README): a residential community (SUNRISE, units A-101…A-110) and a dormitory
+/// (UNIDORM, rooms R-101…R-110), a customer per unit, token meters on flat and block tariffs, smart meters on the
+/// time-of-use tariff, two vendors with floats, and one API key per role. Seeding is idempotent: an existing
+/// demo database is reused as it is, and its keys are read back from <c>demo-keys.json</c> in the data directory.
+/// </summary>
+public static class DemoData
+{
+    public sealed record DemoKeys(string Admin, string Operator, string Vendor, string App);
+
+    public const string ShopVendor = "CORNER-SHOP";
+    public const string AppVendor = "PREPAY-APP";
+
+    public static async Task<DemoKeys> SeedAsync(IServiceProvider services, string dataDirectory, CancellationToken ct)
+    {
+        var keysFile = Path.Combine(dataDirectory, "demo-keys.json");
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var clock = scope.ServiceProvider.GetRequiredService<IClock>();
+        if (await db.Sites.AnyAsync(s => s.Code == "SUNRISE", ct) && File.Exists(keysFile))
+        {
+            return JsonSerializer.Deserialize<DemoKeys>(await File.ReadAllTextAsync(keysFile, ct))!;
+        }
+        var now = clock.GetCurrentInstant();
+        Guid NewId() => Guid.CreateVersion7(now.ToDateTimeOffset());
+
+        foreach (var name in TariffSamples.Names)
+        {
+            var doc = TariffSamples.Load(name);
+            if (!await db.Tariffs.AnyAsync(t => t.Code == doc.Code && t.Version == doc.Version, ct))
+            {
+                db.Tariffs.Add(new TariffVersion { Id = NewId(), Code = doc.Code, Version = doc.Version, EffectiveFrom = doc.EffectiveFrom, Currency = doc.Currency.Code, Document = TariffDocumentJson.Serialize(doc), CreatedAt = now });
+            }
+        }
+
+        var sites = new[]
+        {
+            (Code: "SUNRISE", Name: "Sunrise Gardens residential community", Kind: SiteKind.ResidentialCommunity, Prefix: "A-", Tariff: "RES-IBT", Mode: MeterMode.Token),
+            (Code: "UNIDORM", Name: "University dormitory block R", Kind: SiteKind.Dormitory, Prefix: "R-", Tariff: "RES-FLAT", Mode: MeterMode.Token),
+            (Code: "TECHPARK", Name: "Riverside industrial park", Kind: SiteKind.IndustrialPark, Prefix: "U-", Tariff: "COM-TOU", Mode: MeterMode.Smart),
+        };
+        string[] names = ["Thandi Nkosi", "Sipho Dlamini", "Amina Yusuf", "Grace Mensah", "Peter Otieno", "Lerato Molefe", "Joseph Banda", "Fatima Bello", "David Phiri", "Nomsa Zulu"];
+        var meterNo = 10_000_000_001L;
+        foreach (var site in sites)
+        {
+            var siteId = NewId();
+            db.Sites.Add(new Site { Id = siteId, Code = site.Code, Name = site.Name, Kind = site.Kind, CreatedAt = now });
+            var units = site.Mode == MeterMode.Smart ? 4 : 10;
+            for (var i = 1; i <= units; i++)
+            {
+                var customer = new Customer
+                {
+                    Id = NewId(), Name = names[(i - 1) % names.Length] + (site.Code == "SUNRISE" ? "" : $" ({site.Code})"),
+                    Phone = $"+27 82 555 {meterNo % 10_000:0000}", Email = $"customer{meterNo % 10_000}@example.org",
+                    Indigent = site.Code == "SUNRISE" && i <= 3, Protected = i == 4, CreatedAt = now,
+                };
+                db.Customers.Add(customer);
+                var premises = new Premises { Id = NewId(), SiteId = siteId, Label = $"{site.Prefix}{100 + i}", CustomerId = customer.Id, CreatedAt = now };
+                db.Premises.Add(premises);
+                var meter = new Meter
+                {
+                    Id = NewId(), MeterNumber = (meterNo++).ToString(System.Globalization.CultureInfo.InvariantCulture), Mode = site.Mode, Currency = "ZAR",
+                    ResolutionWh = site.Mode == MeterMode.Token ? 100 : 1,
+                    SupplyGroupCode = StsParameters.Default.SupplyGroupCode, KeyRevisionNumber = 1, TariffIndex = 1, KeyType = 2,
+                    EncryptionAlgorithm = StsEncryptionAlgorithm.Sta, BaseDate = StsBaseDate.Y2014, CreatedAt = now,
+                };
+                db.Meters.Add(meter);
+                db.MeterInstallations.Add(new MeterInstallation { Id = NewId(), MeterId = meter.Id, PremisesId = premises.Id, InstalledAt = now });
+                db.TariffAssignments.Add(new TariffAssignment { Id = NewId(), MeterId = meter.Id, TariffCode = site.Tariff, EffectiveFrom = now });
+            }
+        }
+        var shop = new Vendor { Id = NewId(), Code = ShopVendor, Name = "Corner Shop, Sunrise Gardens", Channel = VendorChannel.Shop, Currency = "ZAR", CommissionBasisPoints = 250, CreatedAt = now };
+        var app = new Vendor { Id = NewId(), Code = AppVendor, Name = "Prepay mobile app", Channel = VendorChannel.App, Currency = "ZAR", CommissionBasisPoints = 0, CreatedAt = now };
+        db.Vendors.AddRange(shop, app);
+
+        var keys = new DemoKeys(ApiKeys.NewKey(), ApiKeys.NewKey(), ApiKeys.NewKey(), ApiKeys.NewKey());
+        void Key(string key, string name, Role role, Guid? vendor) => db.ApiKeys.Add(new ApiKeyRecord
+        {
+            Id = NewId(), Name = name, Role = role.ToString(), Prefix = ApiKeys.DisplayPrefix(key), Hash = ApiKeys.Hash(key), VendorId = vendor, CreatedAt = now,
+        });
+        Key(keys.Admin, "demo-admin", Role.Admin, null);
+        Key(keys.Operator, "demo-operator", Role.Operator, null);
+        Key(keys.Vendor, "demo-corner-shop", Role.Vendor, shop.Id);
+        Key(keys.App, "demo-app", Role.App, app.Id);
+        await db.SaveChangesAsync(ct);
+
+        var floats = scope.ServiceProvider.GetRequiredService<FloatService>();
+        var seeder = new Actor(Guid.Empty, "demo-seed", Role.Admin, null, null);
+        await floats.DepositAsync(shop.Id, "demo-seed-float", "50000.00", "demo opening float", seeder, ct);
+        await floats.DepositAsync(app.Id, "demo-seed-float", "1000000.00", "demo opening float", seeder, ct);
+
+        Directory.CreateDirectory(dataDirectory);
+        await File.WriteAllTextAsync(keysFile, JsonSerializer.Serialize(keys), ct);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keysFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return keys;
+    }
+}
