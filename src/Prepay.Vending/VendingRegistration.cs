@@ -20,6 +20,8 @@ public static class VendingRegistration
         services.AddSingleton<VendingService>();
         services.AddSingleton<ReversalService>();
         services.AddSingleton<FloatService>();
+        services.AddSingleton<Postings.IdempotentPosting>();
+        services.AddSingleton<Debts.DebtService>();
         services.AddSingleton<ITokenGenerator, PlaceholderTokenGenerator>();
         return services;
     }

@@ -7,11 +7,12 @@ using Prepay.Ledger.Transactions;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
 using Prepay.Storage.Records;
+using Prepay.Vending.Postings;
 
 namespace Prepay.Vending.Floats;
 
 /// <summary>A vendor pays money in and its float grows: the only way a vendor gets something to sell.</summary>
-public sealed class FloatService(IServiceScopeFactory scopes, IClock clock, LedgerStore ledger)
+public sealed class FloatService(IServiceScopeFactory scopes, IClock clock, IdempotentPosting posting)
 {
     public sealed record Deposit(Guid TransactionId, Guid VendorId, string Amount, string Currency, string Balance, bool Replayed);
 
@@ -25,9 +26,9 @@ public sealed class FloatService(IServiceScopeFactory scopes, IClock clock, Ledg
 
     public async Task<Outcome> DepositAsync(Guid vendorId, string? idempotencyKey, string? amountText, string? reference, Actor actor, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 100)
+        if (IdempotencyKeys.Problem(idempotencyKey) is { } keyProblem)
         {
-            return new Outcome.Invalid("Idempotency-Key", "header is required (at most 100 characters)");
+            return new Outcome.Invalid("Idempotency-Key", keyProblem);
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
@@ -43,35 +44,19 @@ public sealed class FloatService(IServiceScopeFactory scopes, IClock clock, Ledg
             return new Outcome.Invalid("amount", parsed.Success ? "must be greater than zero" : parsed.Error!);
         }
         var amount = parsed.Value;
-        var key = "float-deposit:" + idempotencyKey;
-        var hash = $"{amount.Minor}|{reference}";
-        var now = clock.GetCurrentInstant();
-        var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
         var floatAccount = AccountCode.VendorFloat(vendorId, vendor.Currency);
-        await ledger.AccountIdAsync(db, floatAccount, ct);
-
-        await using var tx = await db.BeginWriteAsync(ct);
-        var claimed = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO idempotency_claims (scope_id, key, request_hash, result_id) VALUES ({vendorId}, {key}, {hash}, {transactionId}) ON CONFLICT DO NOTHING", ct);
-        if (claimed == 0)
+        var result = await posting.PostAsync(db, vendorId, "float-deposit", idempotencyKey!, $"{amount.Minor}|{reference}",
+            id => new LedgerTransaction.Builder(id, TransactionKind.FloatDeposit, $"float deposit {reference}".Trim())
+                .Move(AccountCode.External(vendor.Currency), floatAccount, amount)
+                .Build(),
+            new AuditRecord { At = clock.GetCurrentInstant(), Actor = actor.AuditName, Action = "vendor.float.deposit", Target = $"vendor/{vendorId}", Details = $"{amount} ref {reference}" },
+            reference, ct);
+        return result switch
         {
-            await tx.RollbackAsync(ct);
-            var claim = await db.IdempotencyClaims.AsNoTracking().FirstAsync(c => c.ScopeId == vendorId && c.Key == key, ct);
-            if (claim.RequestHash != hash)
-            {
-                return new Outcome.KeyReused();
-            }
-            return new Outcome.Done(new Deposit(claim.ResultId, vendorId, amount.ToDecimalString(), vendor.Currency,
-                new Money(await LedgerStore.BalanceAsync(db, floatAccount, ct), currency).ToDecimalString(), Replayed: true));
-        }
-        var transaction = new LedgerTransaction.Builder(transactionId, TransactionKind.FloatDeposit, $"float deposit {reference}".Trim())
-            .Move(AccountCode.External(vendor.Currency), floatAccount, amount)
-            .Build();
-        await ledger.AddAsync(db, transaction, now, reference, ct);
-        db.Audit.Add(new AuditRecord { At = now, Actor = actor.AuditName, Action = "vendor.float.deposit", Target = $"vendor/{vendorId}", Details = $"{amount} ref {reference}" });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new Outcome.Done(new Deposit(transactionId, vendorId, amount.ToDecimalString(), vendor.Currency,
-            new Money(await LedgerStore.BalanceAsync(db, floatAccount, ct), currency).ToDecimalString(), Replayed: false));
+            IdempotentPosting.Result.Posted p => new Outcome.Done(new Deposit(p.TransactionId, vendorId, amount.ToDecimalString(), vendor.Currency,
+                new Money(await LedgerStore.BalanceAsync(db, floatAccount, ct), currency).ToDecimalString(), p.Replayed)),
+            IdempotentPosting.Result.KeyReused => new Outcome.KeyReused(),
+            _ => throw new InvalidOperationException($"A deposit cannot be refused by {result}."),
+        };
     }
 }

@@ -17,7 +17,6 @@ public sealed record VendCommand(
     string? Channel,
     string? PaymentReference)
 {
-    public const int MaxKeyLength = 100;
     public const int MaxReferenceLength = 100;
     public const int MaxChannelLength = 40;
     public const int MaxLabelLength = 40;
@@ -40,13 +39,9 @@ public sealed record VendCommand(
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Add(string field, string message) => errors[field] = [.. errors.GetValueOrDefault(field) ?? [], message];
 
-        if (string.IsNullOrWhiteSpace(idempotencyKey))
+        if (Postings.IdempotencyKeys.Problem(idempotencyKey) is { } keyProblem)
         {
-            Add("Idempotency-Key", "header is required on every vend");
-        }
-        else if (idempotencyKey.Length > MaxKeyLength || idempotencyKey.Any(c => c is < '!' or > '~'))
-        {
-            Add("Idempotency-Key", $"must be 1 to {MaxKeyLength} printable ASCII characters");
+            Add("Idempotency-Key", keyProblem);
         }
         if (body is null)
         {

@@ -34,14 +34,19 @@ public sealed class Scenario
         }
         """;
 
-    public static async Task<Scenario> CreateAsync(ServerFixture server, string floatAmount = "10000.00", string mode = "token", int commissionBasisPoints = 250)
+    /// <summary>Flat 2.00/kWh with VAT inclusive, recovering debt at 25 % of each purchase, at most 30.00 a month.</summary>
+    public static string DebtTariff(string code) => FlatTariff(code).Replace(
+        "\"taxes\"", "\"debtRecovery\": { \"percent\": \"25\", \"monthlyCap\": \"30.00\" },\n  \"taxes\"", StringComparison.Ordinal);
+
+    public static async Task<Scenario> CreateAsync(ServerFixture server, string floatAmount = "10000.00", string mode = "token", int commissionBasisPoints = 250,
+        Func<string, string>? tariff = null)
     {
         server.SkipUnlessAvailable();
         var n = Interlocked.Increment(ref _counter);
         var suffix = $"{n}{Guid.NewGuid().ToString("N")[..6]}";
         using var admin = server.Client();
         var tariffCode = "T" + suffix;
-        await Ok(await admin.PostAsync("/api/v1/tariffs", new StringContent(FlatTariff(tariffCode), Encoding.UTF8, "application/json")));
+        await Ok(await admin.PostAsync("/api/v1/tariffs", new StringContent((tariff ?? FlatTariff)(tariffCode), Encoding.UTF8, "application/json")));
         var customer = await Ok(await admin.PostAsJsonAsync("/api/v1/customers", new { name = "Thandi Nkosi " + suffix, phone = "+27 82 555 0100", email = "thandi@example.org" }));
         var customerId = customer["id"]!.GetValue<Guid>();
         var site = "S" + suffix;

@@ -1,12 +1,16 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.Domain.Parties;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
+using Prepay.Vending.Debts;
 
 namespace Prepay.Server.Apis.Catalog;
+
+public sealed record DebtInput(string? Amount, string? Currency, string? Reason);
 
 public sealed record CustomerInput(string? Name, string? Phone, string? Email, bool Indigent, bool Protected);
 
@@ -24,6 +28,40 @@ public static class CustomersApi
         g.MapGet("/{id:guid}", Get);
         g.MapPost("/", Create).Accepts<CustomerInput>("application/json");
         g.MapPut("/{id:guid}", Update).Accepts<CustomerInput>("application/json");
+        g.MapGet("/{id:guid}/account", Account).WithSummary("The customer's credit (carried remainder) and debt outstanding in a currency.");
+        g.MapPost("/{id:guid}/debts", LoadDebt).Accepts<DebtInput>("application/json")
+            .WithSummary("Load arrears onto the customer's account, recovered from purchases by the tariff's debt rule. Requires an Idempotency-Key header.");
+    }
+
+    private static async Task<IResult> Account(Guid id, string? currency, PrepayDb db, CancellationToken ct)
+    {
+        if (!await db.Customers.AnyAsync(c => c.Id == id, ct))
+        {
+            return Problems.NotFound($"No customer {id}.");
+        }
+        if (!Domain.Money.Currency.TryFromCode(currency ?? "ZAR", out var cur))
+        {
+            return Problems.Invalid("currency", "must be a supported ISO 4217 code");
+        }
+        return TypedResults.Ok(await DebtService.AccountAsync(db, id, cur, ct));
+    }
+
+    private static async Task<IResult> LoadDebt(Guid id, HttpContext http, [FromHeader(Name = "Idempotency-Key")] string? key, DebtService debts, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<DebtInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        return await debts.LoadAsync(id, key, input!.Amount, input.Currency, input.Reason, ApiKeyAuthentication.ActorOf(http.User), ct) switch
+        {
+            DebtService.Outcome.Done { Debt.Replayed: false } d => TypedResults.Created($"/api/v1/customers/{id}/account", d.Debt),
+            DebtService.Outcome.Done d => TypedResults.Ok(d.Debt),
+            DebtService.Outcome.NotFound => Problems.NotFound($"No customer {id}."),
+            DebtService.Outcome.KeyReused => Problems.Unprocessable("idempotency-key-reused", "This Idempotency-Key was used for a different debt."),
+            DebtService.Outcome.Invalid i => Problems.Invalid(i.Field, i.Message),
+            var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
+        };
     }
 
     private static async Task<Ok<List<CustomerDto>>> List(PrepayDb db, string? search, int? limit, CancellationToken ct)
