@@ -1,7 +1,0 @@
-namespace Prepay.Cli.Tests;
-
-public class Smoke
-{
-    [Xunit.Fact]
-    public void Builds() => Xunit.Assert.True(true);
-}
