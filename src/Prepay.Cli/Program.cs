@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Prepay.Cli.Bench;
 using Prepay.Cli.Hosting;
 using Prepay.Cli.Sts;
 using Prepay.Cli.Tariffs;
@@ -10,5 +11,6 @@ var root = new RootCommand("Prepay: prepaid electricity vending, tokens and mete
     ServerCommands.Demo(),
     TariffCommands.Create(),
     StsCommands.Create(),
+    BenchCommands.Create(),
 };
 return await CommandLine.RunAsync(root, args);

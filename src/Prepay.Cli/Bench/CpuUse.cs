@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Prepay.Cli.Bench;
+
+/// <summary>
+/// Where the machine's CPU went during a stretch of load: this process (the server and its clients, which share it)
+/// and the PostgreSQL server's processes, read from <c>/proc</c> on Linux (zero elsewhere). In percent of one core.
+/// </summary>
+public sealed record CpuUse(double PrepayPercent, double PostgresPercent, int Cores)
+{
+    private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
+
+    public sealed record Sample(long WallTicks, TimeSpan Own, IReadOnlyDictionary<int, long> Postgres);
+
+    public static Sample Take()
+    {
+        using var self = Process.GetCurrentProcess();
+        return new Sample(Stopwatch.GetTimestamp(), self.TotalProcessorTime, PostgresTicks());
+    }
+
+    public static CpuUse Between(Sample before, Sample after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var wall = (after.WallTicks - before.WallTicks) / (double)Stopwatch.Frequency;
+        if (wall <= 0)
+        {
+            return new CpuUse(0, 0, Environment.ProcessorCount);
+        }
+        // A backend started during the stretch counts from zero; one that ended during it is not seen.
+        var pg = after.Postgres.Sum(p => p.Value - before.Postgres.GetValueOrDefault(p.Key)) / ClockTicksPerSecond;
+        return new CpuUse(100 * (after.Own - before.Own).TotalSeconds / wall, 100 * pg / wall, Environment.ProcessorCount);
+    }
+
+    private static Dictionary<int, long> PostgresTicks()
+    {
+        var ticks = new Dictionary<int, long>();
+        if (!OperatingSystem.IsLinux())
+        {
+            return ticks;
+        }
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var open = stat.IndexOf('(', StringComparison.Ordinal);
+                var close = stat.LastIndexOf(')');
+                if (open < 0 || close < open || stat[(open + 1)..close] != "postgres")
+                {
+                    continue;
+                }
+                // proc(5): after the command come state (3), ..., utime (14) and stime (15).
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks[pid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                // The process ended while we looked, or is not ours to read.
+            }
+        }
+        return ticks;
+    }
+}
