@@ -85,7 +85,7 @@ public sealed class ConsumptionTests
         var step = Gen.Frequency(
             (6, Gen.Int[0, 5000].Select(s => (Action<PrepaidMeter>)(m => m.Tick(Duration.FromSeconds(s))))),
             (1, Gen.Int[0, 9000].Select(w => (Action<PrepaidMeter>)(m => m.SetExtraLoad(w)))),
-            (1, Gen.Long[1, 5000].Select(wh => (Action<PrepaidMeter>)(m => m.Apply(new Commands.AddCredit(m.Now.ToUnixTimeTicks(), wh))))),
+            (1, Gen.Long[1, 5000].Select(wh => (Action<PrepaidMeter>)(m => m.Apply(new Prepay.Meter.Commands.AddCredit(m.Now.ToUnixTimeTicks(), wh))))),
             (1, Gen.Const((Action<PrepaidMeter>)(m => m.CutPower()))),
             (1, Gen.Const((Action<PrepaidMeter>)(m => m.RestorePower()))),
             (1, Gen.Const((Action<PrepaidMeter>)(m => m.PressButton()))));
