@@ -8,6 +8,7 @@ using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
 using Prepay.Vending;
+using Prepay.Vending.Tokens;
 using Scalar.AspNetCore;
 
 namespace Prepay.Server;
@@ -38,16 +39,19 @@ public static class PrepayServer
 #pragma warning restore RS0030
 
         builder.Services.AddPrepayStorage(builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
-        builder.Services.AddPrepayVending(builder.Configuration.GetSection(VendingOptions.Section).Get<VendingOptions>() ?? new VendingOptions());
+        builder.Services.AddPrepayVending(builder.Configuration.GetSection(VendingOptions.Section).Get<VendingOptions>() ?? new VendingOptions(),
+            builder.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions());
         builder.Services.AddPrepayHttp(builder.Configuration);
         builder.Services.AddPrepayAuth();
 
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<ITokenGenerator>(); // says at startup whether tokens are STS or placeholders
         app.UsePrepayHttp();
         app.MapPrepayHealth();
         var api = app.MapGroup("/api/v1");
         api.MapVendsApi();
         api.MapCatalogApis();
+        api.MapTokensApi();
         return app;
     }
 

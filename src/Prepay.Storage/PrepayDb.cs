@@ -83,6 +83,7 @@ public abstract class PrepayDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Mode).HasConversion<string>().HasMaxLength(10);
             e.Property(x => x.EncryptionAlgorithm).HasConversion<string>().HasMaxLength(10);
             e.Property(x => x.BaseDate).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.KeyChangeToBaseDate).HasConversion<string>().HasMaxLength(10);
             e.Ignore(x => x.Sts);
         });
         b.Entity<MeterInstallation>(e =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Prepay.Vending.Floats;
 using Prepay.Vending.Pricing;
 using Prepay.Vending.Reversals;
@@ -9,20 +10,48 @@ namespace Prepay.Vending;
 
 public static class VendingRegistration
 {
-    public static IServiceCollection AddPrepayVending(this IServiceCollection services, VendingOptions options)
+    /// <summary>
+    /// Vending and its tokens. With a vending key in <paramref name="sts"/> tokens are STS; without one they are
+    /// placeholders no meter accepts, and resolving <see cref="ITokenGenerator"/> (the server does at startup) logs a warning.
+    /// </summary>
+    public static IServiceCollection AddPrepayVending(this IServiceCollection services, VendingOptions options, StsOptions? sts = null)
     {
         if (options.Validate() is { } problem)
         {
             throw new InvalidOperationException(problem);
         }
+        sts ??= new StsOptions();
+        if (sts.Validate() is { } stsProblem)
+        {
+            throw new InvalidOperationException(stsProblem);
+        }
         services.AddSingleton(options);
+        services.AddSingleton(sts);
         services.AddSingleton<TariffCatalog>();
         services.AddSingleton<VendingService>();
         services.AddSingleton<ReversalService>();
         services.AddSingleton<FloatService>();
         services.AddSingleton<Postings.IdempotentPosting>();
         services.AddSingleton<Debts.DebtService>();
-        services.AddSingleton<ITokenGenerator, PlaceholderTokenGenerator>();
+        services.AddSingleton<KeyChangePolicy>();
+        services.AddSingleton<TokenReservations>();
+        services.AddSingleton<ManagementTokenService>();
+        services.AddSingleton<KeyChangeService>();
+
+        // Read now, so a missing file or a malformed key stops the server at startup; the key is never logged.
+        var vendingKey = sts.LoadVendingKey();
+        services.AddSingleton<ITokenGenerator>(sp =>
+        {
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Prepay.Vending.Tokens");
+            if (vendingKey is null)
+            {
+                log.LogWarning("No STS vending key configured (Sts:VendingKeyHex or Sts:KeyStoreFile): vends get PLACEHOLDER tokens that no meter accepts.");
+                return new PlaceholderTokenGenerator();
+            }
+            var generator = new StsTokenGenerator(vendingKey, sts);
+            log.LogInformation("STS tokens: {Algorithm} decoder keys from the vending key in {Source}.", generator.Algorithm, sts.Source);
+            return generator;
+        });
         return services;
     }
 }

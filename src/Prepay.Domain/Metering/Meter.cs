@@ -21,6 +21,15 @@ public sealed class Meter
     public StsBaseDate BaseDate { get; set; }
 
     /// <summary>
+    /// A key change an operator asked for: the key revision (and base date) the meter moves to with the key change
+    /// tokens issued before its next token. Null when none is pending; cleared when the tokens are issued.
+    /// </summary>
+    public int? KeyChangeToRevision { get; set; }
+
+    /// <summary>The base date of the pending key change; a later one than <see cref="BaseDate"/> means a roll-over.</summary>
+    public StsBaseDate? KeyChangeToBaseDate { get; set; }
+
+    /// <summary>
     /// The last STS token identifier issued to this meter. Advanced inside the vend's database transaction
     /// so that two vends, even on two servers, never share one.
     /// </summary>

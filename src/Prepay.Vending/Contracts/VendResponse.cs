@@ -1,6 +1,10 @@
 namespace Prepay.Vending.Contracts;
 
-/// <summary>A vend as the client sees it and a receipt prints it. Money as decimal strings, energy in Wh.</summary>
+/// <summary>
+/// A vend as the client sees it and a receipt prints it. Money as decimal strings, energy in Wh.
+/// <see cref="KeyChangeTokens"/> is present only when the meter's key changed with this vend: the customer enters
+/// those tokens first, in order, then <see cref="Token"/>.
+/// </summary>
 public sealed record VendResponse(
     Guid Id,
     string Kind,
@@ -13,7 +17,9 @@ public sealed record VendResponse(
     string? Token,
     long TokenId,
     VendBreakdown Breakdown,
-    VendReceipt Receipt);
+    VendReceipt Receipt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<string>? KeyChangeTokens = null);
 
 /// <summary>
 /// Where the money went. Always: amount + carriedIn = sum(taxes) + fixedCharges + debtRecovered + energyCost + carriedOut.

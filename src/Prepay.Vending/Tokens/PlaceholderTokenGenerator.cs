@@ -9,20 +9,31 @@ using Prepay.Domain.Metering;
 namespace Prepay.Vending.Tokens;
 
 /// <summary>
-/// PLACEHOLDER, not STS: a deterministic 20-digit number derived from meter, token id and energy, so that the
-/// vending API can be built and tested before the STS engine is wired in. No real meter accepts these tokens.
+/// PLACEHOLDER, not STS: deterministic 20-digit numbers derived from meter, token id and content, used when no
+/// vending key is configured (the server warns at startup). No real meter accepts these tokens.
 /// </summary>
 public sealed class PlaceholderTokenGenerator : ITokenGenerator
 {
     private static readonly Instant BaseDate2014 = Instant.FromUtc(2014, 1, 1, 0, 0);
 
-    public string CreditToken(Meter meter, long tokenId, Energy energy)
+    public string? CannotIssueFor(Meter meter) => null;
+
+    public string CreditToken(Meter meter, long tokenId, Energy energy) =>
+        Digits(string.Create(CultureInfo.InvariantCulture, $"{meter.MeterNumber}|{tokenId}|{energy.WattHours}"));
+
+    public string ManagementToken(Meter meter, long tokenId, ManagementTokenKind kind, ushort value) =>
+        Digits(string.Create(CultureInfo.InvariantCulture, $"{meter.MeterNumber}|{tokenId}|m{(int)kind}|{value}"));
+
+    public IReadOnlyList<string> KeyChangeTokens(Meter meter, KeyTarget target) =>
+        [.. Enumerable.Range(1, meter.EncryptionAlgorithm == StsEncryptionAlgorithm.Misty1 ? 4 : 2)
+            .Select(i => Digits(string.Create(CultureInfo.InvariantCulture, $"{meter.MeterNumber}|k{target.KeyRevisionNumber}|{target.BaseDate}|{i}")))];
+
+    public long TokenIdAt(Meter meter, Instant at) => (long)(at - BaseDate2014).TotalMinutes;
+
+    private static string Digits(string input)
     {
-        var input = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{meter.MeterNumber}|{tokenId}|{energy.WattHours}"));
-        var hash = SHA256.HashData(input);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(input));
         var value = new BigInteger(hash.AsSpan(0, 9), isUnsigned: true) % BigInteger.Pow(10, 20);
         return value.ToString("D20", CultureInfo.InvariantCulture);
     }
-
-    public long TokenIdAt(Meter meter, Instant at) => (long)(at - BaseDate2014).TotalMinutes;
 }

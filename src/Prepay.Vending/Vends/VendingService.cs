@@ -29,6 +29,7 @@ public sealed class VendingService(
     LedgerStore ledger,
     TariffCatalog tariffs,
     ITokenGenerator tokens,
+    TokenReservations tokenIds,
     VendingOptions options)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -87,6 +88,10 @@ public sealed class VendingService(
         {
             return new VendOutcome.Unprocessable("currency-mismatch", $"Vendor '{vendor.Code}' sells in {vendor.Currency}, not {cmd.Amount.Currency.Code}.");
         }
+        if (meter.Mode == MeterMode.Token && tokens.CannotIssueFor(meter) is { } noToken)
+        {
+            return new VendOutcome.Unprocessable("no-token", noToken);
+        }
 
         var now = clock.GetCurrentInstant();
         var tariff = await tariffs.ForMeterAsync(db, meter.Id, now, ct);
@@ -119,12 +124,11 @@ public sealed class VendingService(
         }
 
         // 2. The meter's row lock and its next token id: vends to one meter queue here, so the month's energy and
-        //    the token id below are read by one vend at a time, on any number of servers.
-        var tokenIdNow = tokens.TokenIdAt(meter, now);
-        var tokenId = (await db.Database.SqlQuery<long>(
-            $"UPDATE meters SET last_token_id = CASE WHEN last_token_id + 1 > {tokenIdNow} THEN last_token_id + 1 ELSE {tokenIdNow} END WHERE id = {meter.Id} RETURNING last_token_id AS \"Value\"")
-            .ToListAsync(ct)).Single();
-        var fresh = await db.Meters.AsNoTracking().FirstAsync(m => m.Id == meter.Id, ct);
+        //    the token id below are read by one vend at a time, on any number of servers. A key change due now is
+        //    made here too: its tokens go out with this vend, and the credit token is made with the new key.
+        var reserved = await tokenIds.ReserveAsync(db, meter.Id, now, actor.AuditName, ct);
+        var tokenId = reserved.TokenId;
+        var fresh = reserved.Meter;
 
         // 3. Price it against what this meter and customer already have.
         var monthStart = tariff.StartOfMonth(now);
@@ -142,14 +146,23 @@ public sealed class VendingService(
         var quote = TariffEngine.Quote(tariff, cmd.Amount, now, context);
 
         // 4. Token, ledger, meter state, vend, audit; all or nothing.
-        var token = fresh.Mode == MeterMode.Token ? tokens.CreditToken(fresh, tokenId, quote.Energy) : null;
+        string? token;
+        try
+        {
+            token = fresh.Mode == MeterMode.Token ? tokens.CreditToken(fresh, tokenId, quote.Energy) : null;
+        }
+        catch (UnrepresentableCreditException e)
+        {
+            await tx.RollbackAsync(ct);
+            return new VendOutcome.Unprocessable("energy-not-representable", e.Message);
+        }
         var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await ledger.AddAsync(db, VendPostings.For(transactionId, vendId, vendorId, vendor.CommissionBasisPoints, target.CustomerId, quote), now, vendId.ToString("N"), ct);
         await db.Meters.Where(m => m.Id == meter.Id).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.FixedChargesPaidThrough, quote.FixedChargesPaidThrough)
             .SetProperty(m => m.FixedChargeArrearsMinor, quote.FixedChargeArrearsAfter.Minor), ct);
 
-        var response = Respond(vendId, fresh, target, vendor, cmd, quote, token, tokenId, now);
+        var response = Respond(vendId, fresh, target, vendor, cmd, quote, token, tokenId, reserved.KeyChangeTokens, now);
         db.Vends.Add(new VendRecord
         {
             Id = vendId,
@@ -208,7 +221,7 @@ public sealed class VendingService(
         return new VendOutcome.Replayed(JsonSerializer.Deserialize<VendResponse>(stored, Json)!);
     }
 
-    private static VendResponse Respond(Guid id, Meter meter, VendTarget target, Domain.Vendors.Vendor vendor, VendCommand cmd, PurchaseQuote q, string? token, long tokenId, Instant at)
+    private static VendResponse Respond(Guid id, Meter meter, VendTarget target, Domain.Vendors.Vendor vendor, VendCommand cmd, PurchaseQuote q, string? token, long tokenId, IReadOnlyList<string>? keyChangeTokens, Instant at)
     {
         var breakdown = new VendBreakdown(
             q.Gross.ToDecimalString(),
@@ -227,7 +240,7 @@ public sealed class VendingService(
             InstantPattern.ExtendedIso.Format(at), q.TariffCode, q.TariffVersion,
             ReceiptNumber(id));
         return new VendResponse(id, "credit", meter.MeterNumber, meter.Mode.ToString().ToLowerInvariant(), cmd.Amount.ToDecimalString(), cmd.Amount.Currency.Code,
-            q.Energy.WattHours, q.Energy.ToKilowattHoursString(), token, tokenId, breakdown, receipt);
+            q.Energy.WattHours, q.Energy.ToKilowattHoursString(), token, tokenId, breakdown, receipt, keyChangeTokens);
     }
 
     /// <summary>A short number a person can read out: the last 12 hex digits of the vend id, in groups.</summary>

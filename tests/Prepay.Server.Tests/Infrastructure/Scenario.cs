@@ -52,8 +52,8 @@ public sealed class Scenario
         var site = "S" + suffix;
         await Ok(await admin.PostAsJsonAsync("/api/v1/sites", new { code = site, name = "Sunrise Gardens " + suffix, kind = "residentialCommunity" }));
         await Ok(await admin.PostAsJsonAsync($"/api/v1/sites/{site}/premises", new { label = "B-204", customerId }));
-        var meter = "0400" + n.ToString("D7") + suffix[^2..];
-        meter = new string(meter.Where(char.IsAsciiLetterOrDigit).ToArray());
+        // 13 digits: an STS decoder reference number, the IAIN its decoder key is derived from.
+        var meter = "0400" + n.ToString("D7") + Random.Shared.Next(100).ToString("D2");
         await Ok(await admin.PostAsJsonAsync("/api/v1/meters", new { meterNumber = meter, mode, currency = "ZAR", tariffCode }));
         await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{meter}/installation", new { site, unit = "B-204" }));
         var vendor = "V" + suffix;

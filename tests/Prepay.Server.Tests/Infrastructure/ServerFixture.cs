@@ -18,6 +18,12 @@ public abstract class ServerFixture : IAsyncLifetime
 {
     public const string AdminKey = "pp_test-admin-key-0123456789abcdef";
 
+    /// <summary>
+    /// A TEST vending key (64 bits, DKGA-02) for the test servers only; it is no supply group's key. Tokens made
+    /// with it are decoded in the tests with decoder keys derived from it the same way.
+    /// </summary>
+    public const string TestVendingKeyHex = "0123456789abcdef";
+
     private WebApplication? _app;
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "prepay-tests", Guid.NewGuid().ToString("N"));
 
@@ -49,6 +55,9 @@ public abstract class ServerFixture : IAsyncLifetime
             ["RateLimit:PermitsPerSecond"] = "100000",
             ["RateLimit:Burst"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Each test server gets its own embedded broker on a free loopback port.
+            ["Mqtt:Port"] = "0",
+            ["Sts:VendingKeyHex"] = TestVendingKeyHex,
         };
         if (Provider == DatabaseProvider.Postgres)
         {

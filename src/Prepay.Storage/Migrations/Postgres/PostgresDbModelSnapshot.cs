@@ -60,6 +60,15 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("character varying(10)")
                         .HasColumnName("fixed_charges_paid_through");
 
+                    b.Property<string>("KeyChangeToBaseDate")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("key_change_to_base_date");
+
+                    b.Property<int?>("KeyChangeToRevision")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_change_to_revision");
+
                     b.Property<int>("KeyRevisionNumber")
                         .HasColumnType("integer")
                         .HasColumnName("key_revision_number");

@@ -55,6 +55,15 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("fixed_charges_paid_through");
 
+                    b.Property<string>("KeyChangeToBaseDate")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_change_to_base_date");
+
+                    b.Property<int?>("KeyChangeToRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_change_to_revision");
+
                     b.Property<int>("KeyRevisionNumber")
                         .HasColumnType("INTEGER")
                         .HasColumnName("key_revision_number");

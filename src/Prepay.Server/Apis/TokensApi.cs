@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Prepay.Server.Auth;
+using Prepay.Server.Http;
+using Prepay.Storage;
+using Prepay.Vending.Tokens;
+
+namespace Prepay.Server.Apis;
+
+/// <summary>Operators' STS tokens: management tokens (clear credit, clear tamper, power limit...) and key changes.</summary>
+public static class TokensApi
+{
+    public static RouteGroupBuilder MapTokensApi(this RouteGroupBuilder api)
+    {
+        var meters = api.MapGroup("/meters/{meterNumber}").WithTags("Tokens");
+        meters.MapPost("/tokens", Issue)
+            .RequireAuthorization(Policies.Staff)
+            .Accepts<ManagementTokenInput>("application/json")
+            .Produces<ManagementTokenIssued>(StatusCodes.Status201Created)
+            .WithSummary("Issue a management token (clearCredit, clearTamper, setMaximumPowerLimit, ...) with a reason for the audit log.");
+        meters.MapPost("/key-change", OrderKeyChange)
+            .RequireAuthorization(Policies.Staff)
+            .Accepts<KeyChangeInput>("application/json")
+            .Produces<KeyChangePending>(StatusCodes.Status202Accepted)
+            .WithSummary("Move the meter to another key revision or base date: its key change tokens come with its next vend or management token.");
+        return api;
+    }
+
+    private static async Task<IResult> Issue(string meterNumber, HttpRequest request, ManagementTokenService service, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync<ManagementTokenInput>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        return Result(await service.IssueAsync(meterNumber, body!, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct));
+    }
+
+    private static async Task<IResult> OrderKeyChange(string meterNumber, HttpRequest request, PrepayDb db, KeyChangeService service, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync<KeyChangeInput>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        return Result(await service.RequestAsync(db, meterNumber, body!, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct));
+    }
+
+    private static IResult Result(TokenOutcome outcome) => outcome switch
+    {
+        TokenOutcome.Issued i => TypedResults.Created($"/api/v1/meters/{i.Token.MeterNumber}", i.Token),
+        TokenOutcome.KeyChangeRecorded k => TypedResults.Accepted($"/api/v1/meters/{k.KeyChange.MeterNumber}", k.KeyChange),
+        TokenOutcome.Invalid i => Problems.Invalid(i.Errors),
+        TokenOutcome.NotFound n => Problems.NotFound(n.Detail),
+        TokenOutcome.Unprocessable u => Problems.Unprocessable(u.Code, u.Detail),
+        _ => throw new InvalidOperationException($"Unhandled outcome {outcome}"),
+    };
+}

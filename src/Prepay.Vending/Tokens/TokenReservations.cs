@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Prepay.Domain.Metering;
+using Prepay.Storage;
+using Prepay.Storage.Records;
+
+namespace Prepay.Vending.Tokens;
+
+/// <summary>
+/// What a token is made from, read and reserved under the meter's row lock: the meter as it is after any key change
+/// due now, the token identifier reserved for the token, and the key change tokens to enter before it.
+/// </summary>
+public sealed record TokenReservation(Meter Meter, long TokenId, KeyTarget? KeyChange, IReadOnlyList<string>? KeyChangeTokens);
+
+/// <summary>
+/// Reserves token identifiers for vends and operators' tokens alike, inside the caller's write transaction, so no two
+/// tokens of one meter share a TID, even across servers. The meter row is locked before it is read, so the key
+/// revision and base date a token is made with are those no other transaction can change until this one ends.
+/// </summary>
+public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy policy)
+{
+    public async Task<TokenReservation> ReserveAsync(PrepayDb db, Guid meterId, Instant now, string actor, CancellationToken ct)
+    {
+        // The row lock (PostgreSQL; SQLite's write transaction already holds the database's).
+        await db.Database.ExecuteSqlAsync($"UPDATE meters SET last_token_id = last_token_id WHERE id = {meterId}", ct);
+        var meter = await db.Meters.AsNoTracking().FirstAsync(m => m.Id == meterId, ct);
+        if (meter.Mode != MeterMode.Token)
+        {
+            // No STS here: the identifier only orders the meter's vends.
+            var minutes = (long)(now - KeyChangePolicy.Epoch(StsBaseDate.Y2014)).TotalMinutes;
+            return new TokenReservation(meter, await AdvanceAsync(db, meterId, minutes, ct), null, null);
+        }
+
+        if (policy.Due(meter, now) is not { } target)
+        {
+            return new TokenReservation(meter, await AdvanceAsync(db, meterId, tokens.TokenIdAt(meter, now), ct), null, null);
+        }
+
+        // IEC 62055-41 §6.3.4: the key change set is encrypted with the current key, every later token with the new.
+        var keyChange = tokens.KeyChangeTokens(meter, target);
+        var rollover = target.IsRollover(meter);
+        var from = $"KRN {meter.KeyRevisionNumber} base {(int)meter.BaseDate}";
+        meter.KeyRevisionNumber = target.KeyRevisionNumber;
+        meter.BaseDate = target.BaseDate;
+        meter.KeyChangeToRevision = null;
+        meter.KeyChangeToBaseDate = null;
+        await db.Meters.Where(m => m.Id == meterId).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.KeyRevisionNumber, target.KeyRevisionNumber)
+            .SetProperty(m => m.BaseDate, target.BaseDate)
+            .SetProperty(m => m.KeyChangeToRevision, (int?)null)
+            .SetProperty(m => m.KeyChangeToBaseDate, (StsBaseDate?)null), ct);
+        var tidNow = tokens.TokenIdAt(meter, now);
+        // A roll-over restarts the meter's TIDs from the new base date and clears its TID memory, so the count
+        // restarts here too; otherwise TIDs go on as before.
+        var tokenId = rollover
+            ? (await db.Database.SqlQuery<long>($"UPDATE meters SET last_token_id = {tidNow} WHERE id = {meterId} RETURNING last_token_id AS \"Value\"").ToListAsync(ct)).Single()
+            : await AdvanceAsync(db, meterId, tidNow, ct);
+        db.Audit.Add(new AuditRecord
+        {
+            At = now,
+            Actor = actor,
+            Action = "meter.key-change",
+            Target = $"meter/{meter.MeterNumber}",
+            Details = $"{keyChange.Count} key change tokens issued: {from} to KRN {target.KeyRevisionNumber} base {(int)target.BaseDate}{(rollover ? " (roll-over)" : "")}",
+        });
+        return new TokenReservation(meter, tokenId, target, keyChange);
+    }
+
+    // The next identifier: now's, or one past the last if that is later (several tokens in one minute).
+    private static async Task<long> AdvanceAsync(PrepayDb db, Guid meterId, long tokenIdNow, CancellationToken ct) =>
+        (await db.Database.SqlQuery<long>(
+            $"UPDATE meters SET last_token_id = CASE WHEN last_token_id + 1 > {tokenIdNow} THEN last_token_id + 1 ELSE {tokenIdNow} END WHERE id = {meterId} RETURNING last_token_id AS \"Value\"")
+            .ToListAsync(ct)).Single();
+}
