@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
+using Prepay.HeadEnd;
+using Prepay.HeadEnd.Mqtt;
 using Prepay.Server.Apis;
 using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
@@ -43,6 +45,8 @@ public static class PrepayServer
             builder.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions());
         builder.Services.AddPrepayHttp(builder.Configuration);
         builder.Services.AddPrepayAuth();
+        builder.Services.AddPrepayHeadEnd(builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions(),
+            builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<ITokenGenerator>(); // says at startup whether tokens are STS or placeholders
@@ -51,6 +55,7 @@ public static class PrepayServer
         var api = app.MapGroup("/api/v1");
         api.MapVendsApi();
         api.MapCatalogApis();
+        api.MapMeterDataApi();
         api.MapTokensApi();
         return app;
     }

@@ -8,6 +8,7 @@ using Prepay.Ledger.Accounts;
 using Prepay.Ledger.Transactions;
 using Prepay.Storage.Model;
 using Prepay.Storage.Records;
+using Prepay.Storage.Records.Metering;
 
 namespace Prepay.Storage;
 
@@ -36,6 +37,11 @@ public abstract class PrepayDb(DbContextOptions options) : DbContext(options)
     public DbSet<IdempotencyClaim> IdempotencyClaims => Set<IdempotencyClaim>();
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
     public DbSet<AuditRecord> Audit => Set<AuditRecord>();
+    public DbSet<MeterCommandRecord> MeterCommands => Set<MeterCommandRecord>();
+    public DbSet<IntervalReading> Readings => Set<IntervalReading>();
+    public DbSet<MeterEventRecord> MeterEvents => Set<MeterEventRecord>();
+    public DbSet<MeterStatusRecord> MeterStatus => Set<MeterStatusRecord>();
+    public DbSet<PayloadRejection> PayloadRejections => Set<PayloadRejection>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -199,6 +205,7 @@ public abstract class PrepayDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Details).HasMaxLength(65536);
             e.HasIndex(x => x.At);
         });
+        MeteringModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

@@ -633,6 +633,228 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.ToTable("idempotency_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.IntervalReading", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<long>("CreditWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credit_wh");
+
+                    b.Property<int>("CurrentMa")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_ma");
+
+                    b.Property<long>("DeltaWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delta_wh");
+
+                    b.Property<long>("EnergyWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("energy_wh");
+
+                    b.Property<int>("PowerW")
+                        .HasColumnType("integer")
+                        .HasColumnName("power_w");
+
+                    b.Property<int>("VoltageDv")
+                        .HasColumnType("integer")
+                        .HasColumnName("voltage_dv");
+
+                    b.HasKey("MeterId", "At")
+                        .HasName("pk_readings");
+
+                    b.ToTable("readings", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterCommandRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("Arguments")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("arguments");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("meter_number");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reference");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_meter_commands");
+
+                    b.HasIndex("MeterId", "CreatedAt")
+                        .HasDatabaseName("ix_meter_commands_meter_id_created_at");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_meter_commands_state_next_attempt_at");
+
+                    b.ToTable("meter_commands", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("details");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_meter_events");
+
+                    b.HasIndex("MeterId", "At", "Type")
+                        .IsUnique()
+                        .HasDatabaseName("ix_meter_events_meter_id_at_type");
+
+                    b.ToTable("meter_events", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterStatusRecord", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long?>("CreditWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credit_wh");
+
+                    b.Property<long?>("EnergyWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("energy_wh");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<bool>("Online")
+                        .HasColumnType("boolean")
+                        .HasColumnName("online");
+
+                    b.Property<string>("Relay")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("relay");
+
+                    b.HasKey("MeterId")
+                        .HasName("pk_meter_status");
+
+                    b.ToTable("meter_status", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.PayloadRejection", b =>
+                {
+                    b.Property<string>("MeterNumber")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("meter_number");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.Property<long>("LastAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_at");
+
+                    b.HasKey("MeterNumber", "Reason")
+                        .HasName("pk_payload_rejections");
+
+                    b.ToTable("payload_rejections", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.TariffVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -907,6 +1129,46 @@ namespace Prepay.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_postings_accounts_debit_account_id_currency");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.IntervalReading", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_readings_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterCommandRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_meter_commands_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterEventRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_meter_events_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterStatusRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithOne()
+                        .HasForeignKey("Prepay.Storage.Records.Metering.MeterStatusRecord", "MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_meter_status_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.VendRecord", b =>

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Prepay.HeadEnd.Commands;
+using Prepay.HeadEnd.Ingest;
+using Prepay.HeadEnd.Mqtt;
+using Prepay.HeadEnd.Presence;
+
+namespace Prepay.HeadEnd;
+
+public static class HeadEndRegistration
+{
+    /// <summary>
+    /// The head-end: embedded broker (unless an external one is configured), the MQTT client, ingestion, the
+    /// command dispatcher and housekeeping, as hosted services in that order.
+    /// </summary>
+    public static IServiceCollection AddPrepayHeadEnd(this IServiceCollection services, MqttOptions options, string dataDirectory)
+    {
+        if (options.Validate() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+        services.AddSingleton(options);
+        services.AddSingleton(_ => MeterCredentials.Load(options, dataDirectory));
+        services.AddSingleton<RejectionCounter>();
+        services.AddSingleton<MeterDirectory>();
+        services.AddSingleton<ReadingIngestor>();
+        services.AddSingleton<MeterMessageHandler>();
+        services.AddSingleton<CommandDispatcher>();
+        if (!options.Enabled)
+        {
+            services.AddSingleton<IMeterTransport, NoTransport>();
+            return services;
+        }
+        if (options.Embedded)
+        {
+            services.AddSingleton<EmbeddedBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+        services.AddSingleton(sp => new MqttHeadEnd(
+            options, sp.GetRequiredService<MeterCredentials>(), sp.GetRequiredService<MeterMessageHandler>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MqttHeadEnd>>(), sp.GetService<EmbeddedBroker>()));
+        services.AddSingleton<IMeterTransport>(sp => sp.GetRequiredService<MqttHeadEnd>());
+        services.AddHostedService(sp => sp.GetRequiredService<MqttHeadEnd>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReadingIngestor>());
+        services.AddHostedService(sp => sp.GetRequiredService<CommandDispatcher>());
+        services.AddHostedService<HeadEndHousekeeping>();
+        return services;
+    }
+
+    /// <summary>With MQTT disabled commands stay queued; nothing is sent.</summary>
+    private sealed class NoTransport : IMeterTransport
+    {
+        public Task<bool> SendAsync(string meterNumber, Protocol.CommandMessage command, CancellationToken ct) => Task.FromResult(false);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Prepay.HeadEnd.Commands;
+using Prepay.HeadEnd.Mqtt;
+using Prepay.HeadEnd.Protocol;
+using Prepay.Storage;
+using Prepay.Storage.Records.Metering;
+
+namespace Prepay.HeadEnd.Ingest;
+
+/// <summary>
+/// Everything a meter sends, whatever the transport: parsed strictly, checked item by item, and routed. A payload
+/// that is malformed, too large or out of schema is refused whole and counted; an item that is wrong (a negative
+/// register, an instant far in the future, a register running backwards) is refused and counted while the rest of
+/// its batch is kept.
+/// </summary>
+public sealed class MeterMessageHandler(
+    IServiceScopeFactory scopes,
+    MeterDirectory meters,
+    ReadingIngestor readings,
+    RejectionCounter rejections,
+    MqttOptions options,
+    IClock clock)
+{
+    /// <summary>Raised after a meter's events are stored (alerts listen here).</summary>
+    public event Func<Guid, string, IReadOnlyList<EventPayload>, CancellationToken, Task>? EventsStored;
+
+    public async Task HandleAsync(string meterNumber, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        if (payload.Length > options.MaxPayloadBytes)
+        {
+            rejections.Count(meterNumber, "too-large");
+            return;
+        }
+        if (await meters.IdAsync(meterNumber, ct) is not { } meterId)
+        {
+            rejections.Count(meterNumber, "unknown-meter");
+            return;
+        }
+        try
+        {
+            switch (kind)
+            {
+                case Topics.Readings:
+                    await ReadingsAsync(meterNumber, meterId, Parse<ReadingsMessage>(payload), ct);
+                    break;
+                case Topics.Events:
+                    await EventsAsync(meterNumber, meterId, Parse<EventsMessage>(payload), ct);
+                    break;
+                case Topics.Acks:
+                    await AckAsync(meterNumber, Parse<AckMessage>(payload), ct);
+                    break;
+                case Topics.Status:
+                    await StatusAsync(meterId, Parse<StatusMessage>(payload), ct);
+                    break;
+                default:
+                    rejections.Count(meterNumber, "unknown-topic");
+                    break;
+            }
+        }
+        catch (JsonException)
+        {
+            rejections.Count(meterNumber, "malformed");
+        }
+        catch (SchemaException e)
+        {
+            rejections.Count(meterNumber, e.Message);
+        }
+    }
+
+    private static T Parse<T>(ReadOnlyMemory<byte> payload) =>
+        JsonSerializer.Deserialize<T>(payload.Span, ProtocolJson.Options) ?? throw new SchemaException("empty");
+
+    private Instant Latest => clock.GetCurrentInstant() + Duration.FromDays(1);
+
+    private async Task ReadingsAsync(string meterNumber, Guid meterId, ReadingsMessage message, CancellationToken ct)
+    {
+        if (message.Readings is null || message.Readings.Count > options.MaxItemsPerMessage)
+        {
+            throw new SchemaException(message.Readings is null ? "out-of-schema" : "too-many-items");
+        }
+        var latest = Latest;
+        foreach (var r in message.Readings)
+        {
+            var at = Instant.FromDateTimeOffset(r.At);
+            if (r.EnergyWh < 0 || r.DeltaWh < 0 || r.VoltageDv < 0 || r.CurrentMa < 0 || r.PowerW < 0 || at > latest)
+            {
+                rejections.Count(meterNumber, "invalid-reading");
+                continue;
+            }
+            await readings.AcceptAsync(meterNumber, new IntervalReading
+            {
+                MeterId = meterId, At = at, EnergyWh = r.EnergyWh, DeltaWh = r.DeltaWh, CreditWh = r.CreditWh,
+                VoltageDv = r.VoltageDv, CurrentMa = r.CurrentMa, PowerW = r.PowerW,
+            }, ct);
+        }
+    }
+
+    private async Task EventsAsync(string meterNumber, Guid meterId, EventsMessage message, CancellationToken ct)
+    {
+        if (message.Events is null || message.Events.Count > options.MaxItemsPerMessage)
+        {
+            throw new SchemaException(message.Events is null ? "out-of-schema" : "too-many-items");
+        }
+        var latest = Latest;
+        var kept = new List<EventPayload>(message.Events.Count);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var now = clock.GetCurrentInstant().ToUnixTimeTicks();
+        foreach (var e in message.Events)
+        {
+            var at = Instant.FromDateTimeOffset(e.At);
+            if (string.IsNullOrWhiteSpace(e.Type) || e.Type.Length > 40 || e.Details is { Length: > 2000 } || at > latest)
+            {
+                rejections.Count(meterNumber, "invalid-event");
+                continue;
+            }
+            var inserted = await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO meter_events (meter_id, at, type, details, received_at) VALUES ({meterId}, {at.ToUnixTimeTicks()}, {e.Type}, {e.Details}, {now}) ON CONFLICT (meter_id, at, type) DO NOTHING", ct);
+            if (inserted > 0)
+            {
+                kept.Add(e);
+            }
+        }
+        if (kept.Count > 0 && EventsStored is { } handler)
+        {
+            await handler(meterId, meterNumber, kept, ct);
+        }
+    }
+
+    private async Task AckAsync(string meterNumber, AckMessage ack, CancellationToken ct)
+    {
+        if (ack.Result is not ("applied" or "duplicate" or "rejected"))
+        {
+            throw new SchemaException("out-of-schema");
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var outcome = ack.Reason is null ? ack.Result : $"{ack.Result}: {ack.Reason}";
+        await CommandQueue.AcknowledgeAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), meterNumber, ack.CommandId,
+            outcome.Length > 500 ? outcome[..500] : outcome, clock.GetCurrentInstant(), ct);
+    }
+
+    private async Task StatusAsync(Guid meterId, StatusMessage status, CancellationToken ct)
+    {
+        if (status.Relay is { Length: > 20 })
+        {
+            throw new SchemaException("out-of-schema");
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var now = clock.GetCurrentInstant().ToUnixTimeTicks();
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh) VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.CreditWh}, {status.EnergyWh})
+            ON CONFLICT (meter_id) DO UPDATE SET online = excluded.online, last_seen_at = excluded.last_seen_at,
+                relay = COALESCE(excluded.relay, meter_status.relay), credit_wh = COALESCE(excluded.credit_wh, meter_status.credit_wh),
+                energy_wh = COALESCE(excluded.energy_wh, meter_status.energy_wh)
+            """, ct);
+    }
+
+    /// <summary>A payload that parsed as JSON but is not what the protocol says.</summary>
+    private sealed class SchemaException(string reason) : Exception(reason);
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Prepay.Storage;
+using Prepay.Storage.Records.Metering;
+
+namespace Prepay.HeadEnd.Ingest;
+
+/// <summary>
+/// Collects accepted readings from all meters and writes them in batches (up to <see cref="MaxBatch"/> rows, or
+/// whatever arrived within a few milliseconds) through <see cref="ReadingWriter"/>. Refuses a reading whose energy
+/// register is below an earlier reading of the same meter: registers only count up.
+/// </summary>
+public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounter rejections, ILogger<ReadingIngestor> logger) : BackgroundService
+{
+    public const int MaxBatch = 5000;
+
+    private readonly Channel<IntervalReading> _queue = Channel.CreateBounded<IntervalReading>(new BoundedChannelOptions(200_000)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+    });
+
+    private readonly ConcurrentDictionary<Guid, (Instant At, long EnergyWh)> _latest = new();
+    private long _written;
+    private long _duplicates;
+
+    /// <summary>Readings written so far, and readings skipped because they were stored before.</summary>
+    public (long Written, long Duplicates) Totals => (Interlocked.Read(ref _written), Interlocked.Read(ref _duplicates));
+
+    /// <summary>Queues a reading; false (and counted) when it runs backwards against what the meter sent before.</summary>
+    public async ValueTask<bool> AcceptAsync(string meterNumber, IntervalReading reading, CancellationToken ct)
+    {
+        var backwards = false;
+        _latest.AddOrUpdate(reading.MeterId, (reading.At, reading.EnergyWh), (_, last) =>
+        {
+            if ((reading.At > last.At && reading.EnergyWh < last.EnergyWh) || (reading.At < last.At && reading.EnergyWh > last.EnergyWh))
+            {
+                backwards = true;
+                return last;
+            }
+            return reading.At > last.At ? (reading.At, reading.EnergyWh) : last;
+        });
+        if (backwards)
+        {
+            rejections.Count(meterNumber, "register-backwards");
+            return false;
+        }
+        await _queue.Writer.WriteAsync(reading, ct);
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<IntervalReading>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var r))
+            {
+                batch.Add(r);
+            }
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var inserted = await ReadingWriter.WriteAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), batch, stoppingToken);
+                Interlocked.Add(ref _written, inserted);
+                Interlocked.Add(ref _duplicates, batch.Count - inserted);
+                batch.Clear();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Keep the batch and try again: a database hiccup must not lose readings.
+                logger.LogError(e, "Writing {Count} readings failed; retrying", batch.Count);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Waits until everything queued so far is written (tests, shutdown).</summary>
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        while (_queue.Reader.Count > 0)
+        {
+            await Task.Delay(20, ct);
+        }
+        await Task.Delay(50, ct);
+    }
+}

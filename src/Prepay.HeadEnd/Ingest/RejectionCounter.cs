@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Prepay.Storage;
+
+namespace Prepay.HeadEnd.Ingest;
+
+/// <summary>
+/// Counts refused payloads per meter and reason in memory and adds them to <c>payload_rejections</c> when flushed
+/// (by the head-end every few seconds). Refusals happen on the broker's hot path, which must not wait for a database.
+/// </summary>
+public sealed class RejectionCounter(IServiceScopeFactory scopes, IClock clock)
+{
+    private readonly ConcurrentDictionary<(string Meter, string Reason), long> _pending = new();
+
+    public void Count(string meter, string reason) =>
+        _pending.AddOrUpdate((Truncate(meter, 64), reason), 1, (_, n) => n + 1);
+
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var now = clock.GetCurrentInstant().ToUnixTimeTicks();
+        foreach (var key in _pending.Keys.ToList())
+        {
+            if (!_pending.TryRemove(key, out var n))
+            {
+                continue;
+            }
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO payload_rejections (meter_number, reason, count, last_at) VALUES ({key.Meter}, {key.Reason}, {n}, {now}) ON CONFLICT (meter_number, reason) DO UPDATE SET count = payload_rejections.count + excluded.count, last_at = excluded.last_at", ct);
+        }
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+}

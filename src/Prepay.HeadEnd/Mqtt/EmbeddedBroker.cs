@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+using Prepay.HeadEnd.Ingest;
+using Prepay.HeadEnd.Protocol;
+
+namespace Prepay.HeadEnd.Mqtt;
+
+/// <summary>
+/// The MQTT broker that <c>prepay serve</c> starts by default, on loopback. It checks every connection (a meter
+/// logs in with its number and derived password, the head-end with the service credentials) and every publish and
+/// subscription against the ACL: a meter may publish only under its own topics and subscribe only to its own
+/// commands. What it refuses is counted per meter.
+/// </summary>
+public sealed class EmbeddedBroker(MqttOptions options, MeterCredentials credentials, RejectionCounter rejections, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, string> _userByClient = new(StringComparer.Ordinal);
+    private MqttServer? _server;
+
+    /// <summary>The port actually listened on (differs from the option when that is 0).</summary>
+    public int Port { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Port = options.Port != 0 ? options.Port : FreePort(options.Host);
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Host))
+            .WithDefaultEndpointPort(Port)
+            .WithPersistentSessions()
+            .Build();
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        _server.ValidatingConnectionAsync += ValidateConnection;
+        _server.InterceptingPublishAsync += InterceptPublish;
+        _server.InterceptingSubscriptionAsync += InterceptSubscription;
+        _server.ClientDisconnectedAsync += e =>
+        {
+            _userByClient.TryRemove(e.ClientId, out _);
+            return Task.CompletedTask;
+        };
+        await _server.StartAsync();
+        logger.LogInformation("Embedded MQTT broker listening on {Host}:{Port}", options.Host, Port);
+    }
+
+    private Task ValidateConnection(ValidatingConnectionEventArgs e)
+    {
+        var ok = e.UserName == options.ServiceUser
+            ? credentials.IsServicePassword(e.Password)
+            // A meter's client id is its number, so the ACL can tell who publishes without trusting payloads.
+            : e.UserName is { Length: > 0 } user && user == e.ClientId && credentials.IsMeterPassword(user, e.Password);
+        if (!ok)
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            rejections.Count(e.UserName ?? e.ClientId, "bad-credentials");
+            return Task.CompletedTask;
+        }
+        _userByClient[e.ClientId] = e.UserName!;
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptPublish(InterceptingPublishEventArgs e)
+    {
+        if (!_userByClient.TryGetValue(e.ClientId, out var user))
+        {
+            // The broker's own messages (retained, last wills) have no user here; they were checked when published.
+            return Task.CompletedTask;
+        }
+        if (user == options.ServiceUser)
+        {
+            return Task.CompletedTask;
+        }
+        var topic = e.ApplicationMessage.Topic;
+        if (!Topics.TryParse(topic, out var meter, out var kind) || meter != user || !Topics.Up.Contains(kind))
+        {
+            e.ProcessPublish = false;
+            rejections.Count(user, "foreign-topic");
+            logger.LogWarning("Refused a publish from meter {Meter} to {Topic}", user, topic);
+            return Task.CompletedTask;
+        }
+        if (e.ApplicationMessage.Payload.Length > options.MaxPayloadBytes)
+        {
+            e.ProcessPublish = false;
+            rejections.Count(user, "too-large");
+        }
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptSubscription(InterceptingSubscriptionEventArgs e)
+    {
+        if (!_userByClient.TryGetValue(e.ClientId, out var user) || user == options.ServiceUser)
+        {
+            return Task.CompletedTask;
+        }
+        if (e.TopicFilter.Topic != Topics.For(user, Topics.Commands))
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            rejections.Count(user, "foreign-subscription");
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await StopAsync(CancellationToken.None);
+            _server.Dispose();
+            _server = null;
+        }
+    }
+
+    private static int FreePort(string host)
+    {
+        using var listener = new TcpListener(IPAddress.Parse(host), 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Prepay.HeadEnd.Ingest;
+using Prepay.HeadEnd.Protocol;
+
+namespace Prepay.HeadEnd.Mqtt;
+
+/// <summary>
+/// The head-end's own MQTT client: subscribes to everything meters send and hands it to
+/// <see cref="MeterMessageHandler"/>, and publishes commands (QoS 1, to the meter's command topic). The same code
+/// talks to the embedded broker and to an external one; it reconnects by itself when the broker goes away.
+/// </summary>
+public sealed class MqttHeadEnd(
+    MqttOptions options,
+    MeterCredentials credentials,
+    MeterMessageHandler handler,
+    ILogger<MqttHeadEnd> logger,
+    EmbeddedBroker? broker = null) : BackgroundService, IMeterTransport
+{
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the first connection and subscription are up (tests wait for it).</summary>
+    public Task Connected => _connected.Task;
+
+    public int BrokerPort => broker?.Port ?? options.Port;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _client.ApplicationMessageReceivedAsync += async e =>
+        {
+            if (Topics.TryParse(e.ApplicationMessage.Topic, out var meter, out var kind))
+            {
+                var payload = e.ApplicationMessage.Payload;
+                var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
+                try
+                {
+                    await handler.HandleAsync(meter, kind, bytes, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One meter's message must never stop the head-end; it is logged and the next one handled.
+                    logger.LogError(ex, "Handling {Kind} from meter {Meter} failed", kind, meter);
+                }
+            }
+        };
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!_client.IsConnected)
+                {
+                    await ConnectAsync(stoppingToken);
+                    _connected.TrySetResult();
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("MQTT broker at {Host}:{Port} not reachable ({Message}); retrying", options.Host, BrokerPort, e.Message);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+        }
+    }
+
+    private async Task ConnectAsync(CancellationToken ct)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(options.Host, BrokerPort)
+            .WithClientId($"{options.ServiceUser}-{Environment.MachineName}-{Environment.ProcessId}")
+            .WithCredentials(options.ServiceUser, credentials.ServicePassword)
+            .WithCleanSession(false)
+            .WithSessionExpiryInterval(3600)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
+        if (options.Tls)
+        {
+            builder = builder.WithTlsOptions(o => o.UseTls());
+        }
+        await _client.ConnectAsync(builder.Build(), ct);
+        var filter = options.SharedSubscriptionGroup is { Length: > 0 } group ? $"$share/{group}/{Topics.AllUp}" : Topics.AllUp;
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build(), ct);
+        logger.LogInformation("Head-end connected to MQTT broker {Host}:{Port}", options.Host, BrokerPort);
+    }
+
+    public async Task<bool> SendAsync(string meterNumber, CommandMessage command, CancellationToken ct)
+    {
+        if (!_client.IsConnected)
+        {
+            return false;
+        }
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(Topics.For(meterNumber, Topics.Commands))
+            .WithPayload(JsonSerializer.SerializeToUtf8Bytes(command, ProtocolJson.Options))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        try
+        {
+            var result = await _client.PublishAsync(message, ct);
+            return result.IsSuccess;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Publishing command {Command} to {Meter} failed: {Message}", command.CommandId, meterNumber, e.Message);
+            return false;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+}

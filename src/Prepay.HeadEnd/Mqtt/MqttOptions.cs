@@ -1,0 +1,62 @@
+namespace Prepay.HeadEnd.Mqtt;
+
+/// <summary>
+/// How the head-end reaches meters, bound from the <c>Mqtt</c> section. By default an embedded broker on loopback;
+/// set <see cref="Embedded"/> to false and <see cref="Host"/> to use Mosquitto or any MQTT 3.1.1/5 broker.
+/// </summary>
+public sealed class MqttOptions
+{
+    public const string Section = "Mqtt";
+
+    /// <summary>Run the broker inside this process (default). Off for an external broker.</summary>
+    public bool Embedded { get; set; } = true;
+
+    /// <summary>Whether to connect to meters at all; off for a server that only vends.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Address the embedded broker listens on (loopback by default), or the external broker's host.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Port; 0 for the embedded broker picks a free one (tests). Default 1883.</summary>
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Use TLS to an external broker.</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>The head-end's own user name on the broker.</summary>
+    public string ServiceUser { get; set; } = "prepay-headend";
+
+    /// <summary>
+    /// The secret meters' passwords are derived from (HMAC per meter number) and the service user's password.
+    /// From configuration or the environment (<c>PREPAY_Mqtt__CredentialSecret</c>); when empty, a random one is kept
+    /// in the data directory (mode 600). Never logged.
+    /// </summary>
+    public string? CredentialSecret { get; set; }
+
+    /// <summary>Largest payload accepted from a meter. Default 64 KiB.</summary>
+    public int MaxPayloadBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Most readings or events in one message. Default 1000.</summary>
+    public int MaxItemsPerMessage { get; set; } = 1000;
+
+    /// <summary>A meter not heard from for this long is marked offline. Default 5 minutes.</summary>
+    public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the command dispatcher looks for due commands. Default 1 s.</summary>
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A command not acknowledged is sent again after 2^attempts seconds, at most this. Default 5 minutes.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Subscribe through a shared subscription group (MQTT 5 <c>$share/group/…</c>), so that several servers split
+    /// the meters' messages instead of each getting all of them. Needs a broker that supports it (Mosquitto does).
+    /// </summary>
+    public string? SharedSubscriptionGroup { get; set; }
+
+    public string? Validate() =>
+        Port is < 0 or > 65535 ? "Mqtt:Port must be 0 to 65535"
+        : MaxPayloadBytes is < 1024 or > 16 * 1024 * 1024 ? "Mqtt:MaxPayloadBytes must be 1 KiB to 16 MiB"
+        : MaxItemsPerMessage is < 1 or > 100_000 ? "Mqtt:MaxItemsPerMessage must be 1 to 100000"
+        : null;
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Prepay.HeadEnd.Protocol;
+
+/// <summary>One interval reading as a meter sends it. Integers only: Wh, decivolts, milliamps, watts.</summary>
+public sealed record ReadingPayload(DateTimeOffset At, long EnergyWh, long DeltaWh, long CreditWh, int VoltageDv, int CurrentMa, int PowerW);
+
+public sealed record ReadingsMessage(IReadOnlyList<ReadingPayload> Readings);
+
+public sealed record EventPayload(DateTimeOffset At, string Type, string? Details);
+
+public sealed record EventsMessage(IReadOnlyList<EventPayload> Events);
+
+/// <summary>A meter's answer to a command: <c>applied</c>, <c>duplicate</c> (seen before, not applied again) or <c>rejected</c>.</summary>
+public sealed record AckMessage(Guid CommandId, string Result, string? Reason, DateTimeOffset At);
+
+/// <summary>A meter's state, published retained; its last will is the same with <c>online: false</c>.</summary>
+public sealed record StatusMessage(bool Online, string? Relay, long? CreditWh, long? EnergyWh, DateTimeOffset? At);
+
+/// <summary>
+/// A command to a meter. <see cref="CommandId"/> makes it idempotent on the meter; <see cref="Args"/> depends on
+/// <see cref="Type"/>: <c>addCredit</c> {energyWh}, <c>deliverToken</c> {token}, <c>connect</c>, <c>disconnect</c>,
+/// <c>setThresholds</c> {lowCreditWh, emergencyCreditWh}, <c>setTariff</c> {tariffCode, version}, <c>readNow</c>.
+/// </summary>
+public sealed record CommandMessage(Guid CommandId, string Type, JsonElement? Args, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+
+public static class CommandTypes
+{
+    public const string AddCredit = "addCredit";
+    public const string DeliverToken = "deliverToken";
+    public const string Connect = "connect";
+    public const string Disconnect = "disconnect";
+    public const string SetThresholds = "setThresholds";
+    public const string SetTariff = "setTariff";
+    public const string ReadNow = "readNow";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+        { AddCredit, DeliverToken, Connect, Disconnect, SetThresholds, SetTariff, ReadNow };
+}
+
+/// <summary>JSON as the protocol writes it: camelCase, strict (unknown members refused, numbers as numbers).</summary>
+public static class ProtocolJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.Strict,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}

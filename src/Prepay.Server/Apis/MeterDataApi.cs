@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Prepay.HeadEnd.Commands;
+using Prepay.HeadEnd.Protocol;
+using Prepay.Server.Auth;
+using Prepay.Server.Http;
+using Prepay.Storage;
+using Prepay.Storage.Records.Metering;
+
+namespace Prepay.Server.Apis;
+
+public sealed record MeterStatusDto(string MeterNumber, bool Online, Instant? LastSeenAt, string? Relay, long? CreditWh, long? EnergyWh);
+
+public sealed record ReadingDto(Instant At, long EnergyWh, long DeltaWh, long CreditWh, int VoltageDv, int CurrentMa, int PowerW);
+
+public sealed record MeterEventDto(long Id, Instant At, string Type, string? Details);
+
+public sealed record CommandDto(Guid Id, string Type, JsonElement Args, CommandState State, int Attempts, Instant CreatedAt, Instant? SentAt, Instant? AcknowledgedAt, Instant ExpiresAt, string? Outcome, string? Reference)
+{
+    public static CommandDto From(MeterCommandRecord c) => new(c.Id, c.Type, JsonDocument.Parse(c.Arguments).RootElement.Clone(), c.State, c.Attempts,
+        c.CreatedAt, c.SentAt, c.AcknowledgedAt, c.ExpiresAt, c.Outcome, c.Reference);
+}
+
+public sealed record CommandInput(string? Type, JsonElement? Args, string? Reason);
+
+/// <summary>What the head-end knows of a meter: status, readings, events, and the commands sent to it.</summary>
+public static class MeterDataApi
+{
+    public const int MaxRows = 5000;
+
+    public static RouteGroupBuilder MapMeterDataApi(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/meters/{meterNumber}").WithTags("Meter data and commands").RequireAuthorization(Policies.Staff);
+        g.MapGet("/status", Status);
+        g.MapGet("/readings", Readings).WithSummary("Interval readings in [from, to), oldest first.");
+        g.MapGet("/events", Events);
+        g.MapGet("/commands", Commands);
+        g.MapPost("/commands", Send).Accepts<CommandInput>("application/json")
+            .WithSummary("Queue a command (connect, disconnect, readNow, setThresholds); it is delivered and retried until acknowledged.");
+        api.MapGet("/meter-rejections", async (PrepayDb db, CancellationToken ct) =>
+            TypedResults.Ok(await db.PayloadRejections.AsNoTracking().OrderByDescending(r => r.Count).Take(MaxRows).ToListAsync(ct)))
+            .WithTags("Meter data and commands").RequireAuthorization(Policies.Staff).WithSummary("Refused meter payloads, counted per meter and reason.");
+        return api;
+    }
+
+    private static async Task<Guid?> MeterIdAsync(PrepayDb db, string meterNumber, CancellationToken ct) =>
+        await db.Meters.AsNoTracking().Where(m => m.MeterNumber == meterNumber).Select(m => (Guid?)m.Id).FirstOrDefaultAsync(ct);
+
+    private static async Task<IResult> Status(string meterNumber, PrepayDb db, CancellationToken ct)
+    {
+        if (await MeterIdAsync(db, meterNumber, ct) is not { } id)
+        {
+            return Problems.NotFound($"No meter '{meterNumber}'.");
+        }
+        var s = await db.MeterStatus.AsNoTracking().FirstOrDefaultAsync(x => x.MeterId == id, ct);
+        return TypedResults.Ok(new MeterStatusDto(meterNumber, s?.Online ?? false, s?.LastSeenAt, s?.Relay, s?.CreditWh, s?.EnergyWh));
+    }
+
+    private static async Task<IResult> Readings(string meterNumber, string? from, string? to, int? limit, PrepayDb db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var f = VendsApi.ParseInstant(from, "from", errors);
+        var t = VendsApi.ParseInstant(to, "to", errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await MeterIdAsync(db, meterNumber, ct) is not { } id)
+        {
+            return Problems.NotFound($"No meter '{meterNumber}'.");
+        }
+        var q = db.Readings.AsNoTracking().Where(r => r.MeterId == id);
+        if (f is { } ff)
+        {
+            q = q.Where(r => r.At >= ff);
+        }
+        if (t is { } tt)
+        {
+            q = q.Where(r => r.At < tt);
+        }
+        var rows = await q.OrderBy(r => r.At).Take(Math.Clamp(limit ?? 1000, 1, MaxRows))
+            .Select(r => new ReadingDto(r.At, r.EnergyWh, r.DeltaWh, r.CreditWh, r.VoltageDv, r.CurrentMa, r.PowerW)).ToListAsync(ct);
+        return TypedResults.Ok(rows);
+    }
+
+    private static async Task<IResult> Events(string meterNumber, string? from, string? to, string? type, int? limit, PrepayDb db, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var f = VendsApi.ParseInstant(from, "from", errors);
+        var t = VendsApi.ParseInstant(to, "to", errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (await MeterIdAsync(db, meterNumber, ct) is not { } id)
+        {
+            return Problems.NotFound($"No meter '{meterNumber}'.");
+        }
+        var q = db.MeterEvents.AsNoTracking().Where(e => e.MeterId == id);
+        if (f is { } ff)
+        {
+            q = q.Where(e => e.At >= ff);
+        }
+        if (t is { } tt)
+        {
+            q = q.Where(e => e.At < tt);
+        }
+        if (!string.IsNullOrWhiteSpace(type))
+        {
+            q = q.Where(e => e.Type == type);
+        }
+        var rows = await q.OrderBy(e => e.At).Take(Math.Clamp(limit ?? 1000, 1, MaxRows))
+            .Select(e => new MeterEventDto(e.Id, e.At, e.Type, e.Details)).ToListAsync(ct);
+        return TypedResults.Ok(rows);
+    }
+
+    private static async Task<IResult> Commands(string meterNumber, int? limit, PrepayDb db, CancellationToken ct)
+    {
+        if (await MeterIdAsync(db, meterNumber, ct) is not { } id)
+        {
+            return Problems.NotFound($"No meter '{meterNumber}'.");
+        }
+        var rows = await db.MeterCommands.AsNoTracking().Where(c => c.MeterId == id).OrderByDescending(c => c.CreatedAt)
+            .Take(Math.Clamp(limit ?? 100, 1, MaxRows)).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(CommandDto.From).ToList());
+    }
+
+    private static readonly IReadOnlySet<string> OperatorCommands = new HashSet<string>(StringComparer.Ordinal)
+        { CommandTypes.Connect, CommandTypes.Disconnect, CommandTypes.ReadNow, CommandTypes.SetThresholds };
+
+    private static async Task<IResult> Send(string meterNumber, HttpContext http, PrepayDb db, IClock clock, CommandDispatcher dispatcher, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<CommandInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (input!.Type is null || !OperatorCommands.Contains(input.Type))
+        {
+            return Problems.Invalid("type", $"must be one of {string.Join(", ", OperatorCommands)}; credit is sent by vending");
+        }
+        if (string.IsNullOrWhiteSpace(input.Reason) || input.Reason.Length > 500)
+        {
+            return Problems.Invalid("reason", "is required, at most 500 characters");
+        }
+        var meter = await db.Meters.AsNoTracking().FirstOrDefaultAsync(m => m.MeterNumber == meterNumber, ct);
+        if (meter is null)
+        {
+            return Problems.NotFound($"No meter '{meterNumber}'.");
+        }
+        var now = clock.GetCurrentInstant();
+        var command = CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, input.Type, input.Args, now, "operator: " + input.Reason);
+        Catalog.Audit.Record(db, http, clock, "meter.command", $"meter/{meterNumber}", $"{input.Type}: {input.Reason}");
+        await db.SaveChangesAsync(ct);
+        dispatcher.Wake();
+        return TypedResults.Created($"/api/v1/meters/{meterNumber}/commands", CommandDto.From(command));
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Prepay.Domain.Metering;
+using Prepay.Storage.Records.Metering;
+
+namespace Prepay.Storage.Model;
+
+/// <summary>The head-end's tables: the command queue, readings, events, meter status and refused payloads.</summary>
+internal static class MeteringModel
+{
+    public static void Configure(ModelBuilder b)
+    {
+        b.Entity<MeterCommandRecord>(e =>
+        {
+            e.ToTable("meter_commands");
+            e.Property(x => x.Type).HasMaxLength(30);
+            e.Property(x => x.MeterNumber).HasMaxLength(32);
+            e.Property(x => x.Arguments).HasMaxLength(4000);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Outcome).HasMaxLength(500);
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+            // The dispatcher's query: what is due now.
+            e.HasIndex(x => new { x.State, x.NextAttemptAt });
+            e.HasIndex(x => new { x.MeterId, x.CreatedAt });
+        });
+        b.Entity<IntervalReading>(e =>
+        {
+            e.ToTable("readings");
+            e.HasKey(x => new { x.MeterId, x.At });
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<MeterEventRecord>(e =>
+        {
+            e.ToTable("meter_events");
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Type).HasMaxLength(40);
+            e.Property(x => x.Details).HasMaxLength(2000);
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+            // A meter resending an event (after a lost acknowledgement) is the same event, not a second one.
+            e.HasIndex(x => new { x.MeterId, x.At, x.Type }).IsUnique();
+        });
+        b.Entity<MeterStatusRecord>(e =>
+        {
+            e.ToTable("meter_status");
+            e.HasKey(x => x.MeterId);
+            e.Property(x => x.Relay).HasMaxLength(20);
+            e.HasOne<Meter>().WithOne().HasForeignKey<MeterStatusRecord>(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<PayloadRejection>(e =>
+        {
+            e.ToTable("payload_rejections");
+            e.HasKey(x => new { x.MeterNumber, x.Reason });
+            e.Property(x => x.MeterNumber).HasMaxLength(64);
+            e.Property(x => x.Reason).HasMaxLength(60);
+        });
+    }
+}

@@ -1,0 +1,42 @@
+using NodaTime;
+
+namespace Prepay.Storage.Records.Metering;
+
+/// <summary>
+/// A command for a meter, queued in the database (written in the same transaction as what caused it, e.g. a vend)
+/// and delivered by the head-end until the meter acknowledges it or it expires. The meter applies each command id
+/// at most once, so redelivery is always safe.
+/// </summary>
+public sealed class MeterCommandRecord
+{
+    public Guid Id { get; init; }
+    public Guid MeterId { get; init; }
+    public required string MeterNumber { get; init; }
+    public required string Type { get; init; }
+
+    /// <summary>The command's arguments as JSON, e.g. <c>{"energyWh": 50000}</c>.</summary>
+    public required string Arguments { get; init; }
+
+    public CommandState State { get; set; }
+    public int Attempts { get; set; }
+    public Instant CreatedAt { get; init; }
+    public Instant NextAttemptAt { get; set; }
+    public Instant ExpiresAt { get; init; }
+    public Instant? SentAt { get; set; }
+    public Instant? AcknowledgedAt { get; set; }
+
+    /// <summary>What the meter said: applied, duplicate, or why it rejected the command.</summary>
+    public string? Outcome { get; set; }
+
+    /// <summary>What caused it (a vend id, an operator action).</summary>
+    public string? Reference { get; init; }
+}
+
+public enum CommandState
+{
+    Queued,
+    Sent,
+    Acknowledged,
+    Failed,
+    Expired,
+}

@@ -1,0 +1,14 @@
+using NodaTime;
+
+namespace Prepay.Storage.Records.Metering;
+
+/// <summary>The head-end's latest knowledge of a meter: is it online, when was it last heard, relay and credit.</summary>
+public sealed class MeterStatusRecord
+{
+    public Guid MeterId { get; init; }
+    public bool Online { get; set; }
+    public Instant LastSeenAt { get; set; }
+    public string? Relay { get; set; }
+    public long? CreditWh { get; set; }
+    public long? EnergyWh { get; set; }
+}
