@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Prepay.Server;
 using Prepay.Server.Demo;
 using Prepay.Storage;
+using Prepay.Vending.Tokens;
 
 namespace Prepay.Cli.Hosting;
 
@@ -65,11 +66,19 @@ internal static class ServerCommands
         command.SetAction(async (r, ct) =>
         {
             var dataDir = Path.GetFullPath(r.GetValue(data) ?? "data/demo");
+            var overrides = new Dictionary<string, string?> { ["Storage:Provider"] = "Sqlite", ["Storage:ConnectionString"] = null };
+            // STS tokens with a TEST vending key of this data directory, unless the environment names a real one.
+            var demoKey = DemoVendingKey.ConfiguredInEnvironment() ? null : DemoVendingKey.EnsureKeyStoreFile(dataDir);
+            if (demoKey is not null)
+            {
+                overrides["Sts:KeyStoreFile"] = demoKey;
+                overrides["Sts:KeyName"] = DemoVendingKey.KeyName;
+            }
             var app = PrepayServer.Build(new ServerSettings
             {
                 Urls = r.GetValue(urls),
                 DataDirectory = dataDir,
-                Overrides = new Dictionary<string, string?> { ["Storage:Provider"] = "Sqlite", ["Storage:ConnectionString"] = null },
+                Overrides = overrides,
             });
             await app.PrepareAsync(ct);
             Console.WriteLine($"Seeding the demo dataset in {dataDir} …");
@@ -88,6 +97,8 @@ internal static class ServerCommands
                   operator  {keys.Operator}
                   vendor    {keys.Vendor}   (vendor {DemoData.ShopVendor}, float 50,000.00 ZAR)
                   app       {keys.App}   (vendor {DemoData.AppVendor})
+
+                Tokens are STS, made with {(demoKey is null ? "the vending key named in the environment" : $"a TEST vending key in {demoKey} (demo meters only)")}.
 
                 Try a vend by room number:
                   curl -s -X POST {address}/api/v1/vends -H 'Authorization: Bearer {keys.Vendor}' \
