@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Prepay.Server.Tests.Infrastructure;
+
+namespace Prepay.Server.Tests.Http;
+
+/// <summary>What every endpoint shares: health, the API description, and problem details for every error.</summary>
+public abstract class HttpBasicsTests(ServerFixture server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<JsonNode> ProblemOf(HttpStatusCode status, HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonNode.Parse(text)!;
+        Assert.Equal((int)status, body["status"]!.GetValue<int>());
+        Assert.NotNull(body["title"]);
+        return body;
+    }
+
+    [Theory]
+    [InlineData("/health/live", "live")]
+    [InlineData("/health/ready", "ready")]
+    public async Task Health_endpoints_answer_200_without_a_key(string path, string status)
+    {
+        server.SkipUnlessAvailable();
+        using var anonymous = server.Client(apiKey: null);
+        var response = await anonymous.GetAsync(path, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(status, JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_vending_and_catalog_endpoints()
+    {
+        server.SkipUnlessAvailable();
+        using var client = server.Client();
+        var response = await client.GetAsync("/openapi/v1.json", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var doc = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        Assert.StartsWith("3.", doc["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
+        var paths = doc["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey("/api/v1/vends"), string.Join(", ", paths.Select(p => p.Key)));
+        Assert.NotNull(paths["/api/v1/vends"]!["post"]);
+        Assert.True(paths.ContainsKey("/api/v1/tariffs/{code}/quote"));
+        Assert.True(paths.ContainsKey("/api/v1/meters/{meterNumber}/installation"));
+    }
+
+    [Fact]
+    public async Task The_api_reference_page_is_html_and_loads_no_fonts_from_external_hosts()
+    {
+        server.SkipUnlessAvailable();
+        using var client = server.Client(apiKey: null);
+        var response = await client.GetAsync("/scalar/", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("<html", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Prepay API", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("fonts.googleapis", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("fonts.gstatic", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("fonts.scalar.com", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/no-such-thing")]
+    [InlineData("/nothing/here")]
+    [InlineData("/api/v1/customers/not-a-guid")]
+    public async Task An_unknown_route_is_a_404_problem(string path)
+    {
+        server.SkipUnlessAvailable();
+        using var client = server.Client();
+        await ProblemOf(HttpStatusCode.NotFound, await client.GetAsync(path, Ct));
+    }
+
+    [Fact]
+    public async Task A_wrong_method_is_a_405_problem()
+    {
+        server.SkipUnlessAvailable();
+        using var client = server.Client();
+        await ProblemOf(HttpStatusCode.MethodNotAllowed, await client.DeleteAsync("/api/v1/customers", Ct));
+        await ProblemOf(HttpStatusCode.MethodNotAllowed, await client.PutAsJsonAsync("/api/v1/vends", new { }, Ct));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/customers", "text/plain")]
+    [InlineData("/api/v1/sites", "application/xml")]
+    [InlineData("/api/v1/vends", "application/x-www-form-urlencoded")]
+    [InlineData("/api/v1/meters", "text/json-ish")]
+    public async Task A_wrong_content_type_is_a_415_problem(string path, string contentType)
+    {
+        server.SkipUnlessAvailable();
+        using var client = server.Client();
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("""{"name":"x"}""", Encoding.UTF8, contentType) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        await ProblemOf(HttpStatusCode.UnsupportedMediaType, await client.SendAsync(request, Ct));
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem_that_says_where()
+    {
+        server.SkipUnlessAvailable();
+        using var client = server.Client();
+        var body = await ProblemOf(HttpStatusCode.BadRequest, await client.PostAsync("/api/v1/customers",
+            new StringContent("{\"name\": \"x\",\n \"indigent\": maybe}", Encoding.UTF8, "application/json"), Ct));
+        Assert.Contains("line 2", body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Errors_carry_a_trace_id()
+    {
+        server.SkipUnlessAvailable();
+        using var client = server.Client();
+        var body = await ProblemOf(HttpStatusCode.NotFound, await client.GetAsync($"/api/v1/customers/{Guid.NewGuid()}", Ct));
+        Assert.False(string.IsNullOrEmpty(body["traceId"]?.GetValue<string>()));
+    }
+}
+
+public sealed class HttpBasicsSqliteTests(SqliteServer server) : HttpBasicsTests(server), IClassFixture<SqliteServer>;
+
+public sealed class HttpBasicsPostgresTests(PostgresServer server) : HttpBasicsTests(server), IClassFixture<PostgresServer>;
