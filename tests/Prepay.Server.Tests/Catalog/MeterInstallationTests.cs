@@ -129,6 +129,26 @@ public abstract class MeterInstallationTests(ServerFixture server)
         await Invalid(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/installation", new { site = Unique("NOPE"), unit = s.Unit }, Ct), "unit");
         Assert.Single((await HistoryAsync(s.MeterNumber)).History);
     }
+
+    [Fact]
+    public async Task A_meter_moved_to_a_unit_without_a_customer_cannot_be_recharged_until_one_moves_in()
+    {
+        var s = await CreateAsync(server);
+        using var admin = server.Client();
+        using var vendor = server.Client(s.VendorKey);
+        await Ok(await admin.PostAsJsonAsync($"/api/v1/sites/{s.SiteCode}/premises", new { label = "EMPTY-1" }, Ct));
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/installation", new { site = s.SiteCode, unit = "EMPTY-1" }, Ct));
+
+        var refused = await Problem(HttpStatusCode.UnprocessableEntity, await vendor.SendAsync(Vend(new { site = s.SiteCode, unit = "EMPTY-1", amount = "20.00", currency = "ZAR" }), Ct));
+        Assert.Equal("urn:prepay:problem:no-customer", refused["type"]!.GetValue<string>());
+        Assert.Equal("10000.00", (await Ok(await vendor.GetAsync($"/api/v1/vendors/{s.VendorCode}", Ct)))["float"]!.GetValue<string>());
+
+        var name = "Nomsa Khumalo " + s.Suffix;
+        var customerId = (await Ok(await admin.PostAsJsonAsync("/api/v1/customers", new { name }, Ct)))["id"]!.GetValue<Guid>();
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/sites/{s.SiteCode}/premises/EMPTY-1", new { customerId }, Ct));
+        var vend = await Ok(await vendor.SendAsync(Vend(new { site = s.SiteCode, unit = "EMPTY-1", amount = "20.00", currency = "ZAR" }), Ct));
+        Assert.Equal(name, vend["receipt"]!["customerName"]!.GetValue<string>());
+    }
 }
 
 public sealed class MeterInstallationSqliteTests(SqliteServer server) : MeterInstallationTests(server), IClassFixture<SqliteServer>;
