@@ -48,7 +48,7 @@ public static class VendingRegistration
                 log.LogWarning("No STS vending key configured (Sts:VendingKeyHex or Sts:KeyStoreFile): vends get PLACEHOLDER tokens that no meter accepts.");
                 return new PlaceholderTokenGenerator();
             }
-            var generator = new StsTokenGenerator(vendingKey, sts);
+            var generator = new StsTokenGenerator(vendingKey, sts, sp.GetRequiredService<NodaTime.IClock>());
             log.LogInformation("STS tokens: {Algorithm} decoder keys from the vending key in {Source}.", generator.Algorithm, sts.Source);
             return generator;
         });

@@ -25,13 +25,16 @@ public sealed class StsTokenGenerator : ITokenGenerator
     private readonly Dkga04? _dkga04;
     private readonly string _iin;
     private readonly byte _keyExpiryNumber;
+    private readonly IClock _clock;
     private readonly ConcurrentDictionary<KeyId, DecoderKey> _keys = new();
 
-    public StsTokenGenerator(VendingKey vendingKey, StsOptions options)
+    public StsTokenGenerator(VendingKey vendingKey, StsOptions options, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(vendingKey);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
         _vendingKey = vendingKey;
+        _clock = clock;
         _iin = options.Iin;
         _keyExpiryNumber = checked((byte)options.KeyExpiryNumber);
         if (vendingKey.Bits == 160)
@@ -57,6 +60,10 @@ public sealed class StsTokenGenerator : ITokenGenerator
         if (_dkga04 is null && meter.EncryptionAlgorithm == StsEncryptionAlgorithm.Misty1)
         {
             return $"Meter '{meter.MeterNumber}' uses EA11 (MISTY1), which needs a 160-bit vending key (DKGA-04); this server has a 64-bit one.";
+        }
+        if (_clock.GetCurrentInstant() < KeyChangePolicy.Epoch(meter.BaseDate))
+        {
+            return $"Meter '{meter.MeterNumber}' counts token identifiers from {(int)meter.BaseDate}, which has not begun.";
         }
         return null;
     }
