@@ -17,6 +17,12 @@ public sealed class LedgerStore
     // cache only: it guards nothing, and a missing entry is simply read (or created) again.
     private readonly ConcurrentDictionary<string, long> _ids = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The account's id, creating the account on first use. Creation happens only outside a transaction, as its own
+    /// committed statement: an account inserted inside a vend's transaction would be invisible to every other
+    /// transaction until that one commits (and gone if it rolls back), so its id must never be cached or shared.
+    /// Call <see cref="EnsureAsync"/> before a write transaction for every account it may post to.
+    /// </summary>
     public async Task<long> AccountIdAsync(PrepayDb db, AccountCode code, CancellationToken ct)
     {
         if (_ids.TryGetValue(code.Value, out var id))
@@ -26,13 +32,31 @@ public sealed class LedgerStore
         var existing = await db.Accounts.AsNoTracking().Where(a => a.Code == code.Value).Select(a => (long?)a.Id).FirstOrDefaultAsync(ct);
         if (existing is null)
         {
-            // Created on first use; ON CONFLICT keeps two servers creating the same account from colliding.
+            if (db.Database.CurrentTransaction is not null)
+            {
+                throw new InvalidOperationException($"Account {code} does not exist yet; create it with LedgerStore.EnsureAsync before the write transaction.");
+            }
+            // Two servers creating the same account at once: ON CONFLICT keeps one row, both read its id.
             await db.Database.ExecuteSqlAsync(
                 $"INSERT INTO accounts (code, kind, currency, minimum_balance, balance) VALUES ({code.Value}, {code.Kind.ToString()}, {code.Currency}, {code.MinimumBalance}, 0) ON CONFLICT (code) DO NOTHING", ct);
             existing = await db.Accounts.AsNoTracking().Where(a => a.Code == code.Value).Select(a => a.Id).FirstAsync(ct);
         }
+        // Only committed rows reach here (see above), so the id is safe to remember for every later transaction.
         _ids[code.Value] = existing.GetValueOrDefault();
         return existing.GetValueOrDefault();
+    }
+
+    /// <summary>Makes sure the accounts exist (each created in its own committed statement); call before a write transaction.</summary>
+    public async Task EnsureAsync(PrepayDb db, IEnumerable<AccountCode> codes, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("Accounts must be ensured before the write transaction begins.");
+        }
+        foreach (var code in codes)
+        {
+            await AccountIdAsync(db, code, ct);
+        }
     }
 
     /// <summary>Balance of an account as the database keeps it (0 for an account never used).</summary>

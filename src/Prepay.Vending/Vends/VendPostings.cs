@@ -30,6 +30,23 @@ internal static class VendPostings
         return builder.Build();
     }
 
+    /// <summary>Every account a vend under this tariff may post to, so they can all exist before its transaction begins.</summary>
+    public static IEnumerable<AccountCode> Accounts(Guid vendorId, Guid customerId, Tariffs.Documents.TariffDocument tariff)
+    {
+        var cur = tariff.Currency.Code;
+        yield return AccountCode.VendorFloat(vendorId, cur);
+        yield return AccountCode.CustomerCredit(customerId, cur);
+        yield return AccountCode.CustomerDebt(customerId, cur);
+        yield return AccountCode.FixedChargeRevenue(cur);
+        yield return AccountCode.EnergyRevenue(cur);
+        yield return AccountCode.CommissionExpense(cur);
+        yield return AccountCode.VendorCommission(vendorId, cur);
+        foreach (var tax in tariff.Taxes)
+        {
+            yield return AccountCode.Tax(tax.Name, cur);
+        }
+    }
+
     /// <summary>Commission in basis points of the gross, rounded down to a minor unit (the vendor never gets more than its rate).</summary>
     public static Money Commission(Money gross, int basisPoints) =>
         new(checked(gross.Minor * basisPoints) / 10_000, gross.Currency);

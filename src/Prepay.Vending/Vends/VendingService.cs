@@ -104,10 +104,11 @@ public sealed class VendingService(
             return new VendOutcome.Unprocessable("currency-mismatch", $"Tariff '{tariff.Code}' is priced in {tariff.Currency}, not {cmd.Amount.Currency.Code}.");
         }
 
-        // Resolve account ids before the write transaction: creating an account on first use is its own statement.
+        // Every account the vend may post to exists before its transaction: creating one is its own committed statement.
         var currency = cmd.Amount.Currency;
         var creditAccount = AccountCode.CustomerCredit(target.CustomerId, currency.Code);
         var debtAccount = AccountCode.CustomerDebt(target.CustomerId, currency.Code);
+        await ledger.EnsureAsync(db, VendPostings.Accounts(vendorId, target.CustomerId, tariff), ct);
 
         var vendId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await using var tx = await db.BeginWriteAsync(ct);
