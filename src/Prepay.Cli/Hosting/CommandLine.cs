@@ -16,7 +16,9 @@ internal static class CommandLine
         var result = root.Parse(args);
         if (result.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
         {
-            await Console.Error.WriteLineAsync($"prepay: {result.Errors[0].Message} (see 'prepay --help')");
+            // An unknown word is the likeliest mistake and the most useful thing to name; then the parser's first error.
+            var message = result.UnmatchedTokens.Count > 0 ? $"unknown argument '{result.UnmatchedTokens[0]}'" : result.Errors[0].Message;
+            await Console.Error.WriteLineAsync($"prepay: {message} (see 'prepay --help')");
             return BadInput;
         }
         return await result.InvokeAsync();

@@ -25,9 +25,13 @@ public readonly record struct Energy(long WattHours) : IComparable<Energy>
     public int CompareTo(Energy other) => WattHours.CompareTo(other.WattHours);
 
     /// <summary>kWh with three decimals, e.g. <c>12.345</c>.</summary>
-    public string ToKilowattHoursString() =>
-        (WattHours < 0 ? "-" : "") + (Math.Abs(WattHours) / 1000).ToString(CultureInfo.InvariantCulture) + "." +
-        (Math.Abs(WattHours) % 1000).ToString("000", CultureInfo.InvariantCulture);
+    public string ToKilowattHoursString()
+    {
+        // The magnitude as unsigned: Math.Abs(long.MinValue) would overflow.
+        var abs = WattHours < 0 ? (ulong)(-(WattHours + 1)) + 1 : (ulong)WattHours;
+        return (WattHours < 0 ? "-" : "") + (abs / 1000).ToString(CultureInfo.InvariantCulture) + "." +
+               (abs % 1000).ToString("000", CultureInfo.InvariantCulture);
+    }
 
     public override string ToString() => $"{ToKilowattHoursString()} kWh";
 }

@@ -119,14 +119,15 @@ public readonly record struct Money : IComparable<Money>
     /// <summary>The amount in major units with exactly the currency's decimals, e.g. <c>100.50</c>.</summary>
     public string ToDecimalString()
     {
-        var abs = Math.Abs(Minor);
+        // The magnitude as unsigned: Math.Abs(long.MinValue) would overflow.
+        var abs = Minor < 0 ? (ulong)(-(Minor + 1)) + 1 : (ulong)Minor;
         var sign = Minor < 0 ? "-" : "";
         if (Currency.MinorDigits == 0)
         {
             return sign + abs.ToString(CultureInfo.InvariantCulture);
         }
-        var major = abs / Currency.MinorPerMajor;
-        var minor = abs % Currency.MinorPerMajor;
+        var major = abs / (ulong)Currency.MinorPerMajor;
+        var minor = abs % (ulong)Currency.MinorPerMajor;
         return sign + major.ToString(CultureInfo.InvariantCulture) + "." +
                minor.ToString(CultureInfo.InvariantCulture).PadLeft(Currency.MinorDigits, '0');
     }

@@ -50,7 +50,7 @@ public class ExecutableTests
         Assert.StartsWith("prepay: ", stderr, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "BUG: 'prepay --bogus' reports 'Required command was not provided.' instead of naming the unknown option")]
+    [Fact]
     public async Task An_unknown_option_is_named_in_the_error()
     {
         var (exit, stdout, stderr) = await RunAsync("--bogus");

@@ -175,7 +175,7 @@ public abstract class TariffApiTests(ServerFixture server)
         await Problem(HttpStatusCode.NotFound, await admin.PostAsJsonAsync(path, new { amount = "10.00", at = "2025-12-31T12:00:00Z" }, Ct));
     }
 
-    [Fact(Skip = "BUG: POST /api/v1/tariffs/{code}/quote with a bad resolutionWh names the field 'monthKwh' instead of 'resolutionWh'")]
+    [Fact]
     public async Task A_quote_with_a_bad_meter_resolution_is_a_400_naming_resolutionWh()
     {
         var s = await CreateAsync(server, floatAmount: "0");

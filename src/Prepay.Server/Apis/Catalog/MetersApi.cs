@@ -39,7 +39,8 @@ public static class MetersApi
             .WithSummary("Price the meter with a tariff from an instant on (default now).");
     }
 
-    private static IQueryable<MeterDto> Query(PrepayDb db, Instant now) =>
+    /// <summary>Meters with where they are installed and their tariff; filters apply to the rows, before projection, so EF Core can translate them.</summary>
+    private static IQueryable<MeterDto> Query(PrepayDb db, Instant now, string? meterNumber = null, string? siteCode = null) =>
         from m in db.Meters.AsNoTracking()
         join i in db.MeterInstallations.Where(i => i.RemovedAt == null) on m.Id equals i.MeterId into installs
         from i in installs.DefaultIfEmpty()
@@ -47,6 +48,7 @@ public static class MetersApi
         from p in premises.DefaultIfEmpty()
         join s in db.Sites on p.SiteId equals s.Id into sites
         from s in sites.DefaultIfEmpty()
+        where (meterNumber == null || m.MeterNumber == meterNumber) && (siteCode == null || s.Code == siteCode)
         let tariff = db.TariffAssignments.Where(a => a.MeterId == m.Id && a.EffectiveFrom <= now).OrderByDescending(a => a.EffectiveFrom).Select(a => a.TariffCode).FirstOrDefault()
         orderby m.MeterNumber
         select new MeterDto(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh,
@@ -55,16 +57,12 @@ public static class MetersApi
 
     private static async Task<Ok<List<MeterDto>>> List(PrepayDb db, IClock clock, string? site, int? limit, CancellationToken ct)
     {
-        var q = Query(db, clock.GetCurrentInstant());
-        if (!string.IsNullOrWhiteSpace(site))
-        {
-            q = q.Where(m => m.Site == site);
-        }
+        var q = Query(db, clock.GetCurrentInstant(), siteCode: string.IsNullOrWhiteSpace(site) ? null : site);
         return TypedResults.Ok(await q.Take(Math.Clamp(limit ?? 500, 1, 5000)).ToListAsync(ct));
     }
 
     private static async Task<Results<Ok<MeterDto>, ProblemHttpResult>> Get(string meterNumber, PrepayDb db, IClock clock, CancellationToken ct) =>
-        await Query(db, clock.GetCurrentInstant()).FirstOrDefaultAsync(m => m.MeterNumber == meterNumber, ct) is { } m
+        await Query(db, clock.GetCurrentInstant(), meterNumber: meterNumber).FirstOrDefaultAsync(ct) is { } m
             ? TypedResults.Ok(m)
             : Problems.NotFound($"No meter '{meterNumber}'.");
 

@@ -130,9 +130,13 @@ public static class TariffsApi
         {
             return Problems.Invalid("amount", amount.Success ? "must be greater than zero" : amount.Error!);
         }
-        if (input.MonthKwh is < 0 or > 1_000_000 || input.ResolutionWh is < 1 or > 10_000)
+        if (input.MonthKwh is < 0 or > 1_000_000)
         {
-            return Problems.Invalid("monthKwh", "monthKwh must be 0 to 1000000 and resolutionWh 1 to 10000");
+            return Problems.Invalid("monthKwh", "must be 0 to 1000000");
+        }
+        if (input.ResolutionWh is < 1 or > 10_000)
+        {
+            return Problems.Invalid("resolutionWh", "must be 1 to 10000");
         }
         var context = PurchaseContext.Fresh(tariff.Currency, input.ResolutionWh ?? PurchaseContext.StsResolutionWh) with
         {
