@@ -41,7 +41,7 @@ start_postgres() {
   echo "==> starting PostgreSQL on 127.0.0.1:$PG_PORT"
   as_pg "$bin/initdb" -D "$PG_DATA" --auth=trust -U postgres -E UTF8 >/dev/null
   as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG/postgres.log" -w -o "-k $PG_SOCK -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
-  export PREPAY_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Pooling=false"
+  export PREPAY_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
   export PREPAY_PG_BIN="$bin"
 }
 

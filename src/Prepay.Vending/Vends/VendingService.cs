@@ -6,6 +6,8 @@ using NodaTime;
 using NodaTime.Text;
 using Prepay.Domain.Energy;
 using Prepay.Domain.Metering;
+using Prepay.HeadEnd.Commands;
+using Prepay.HeadEnd.Protocol;
 using Prepay.Domain.Money;
 using Prepay.Ledger.Accounts;
 using Prepay.Storage;
@@ -30,6 +32,7 @@ public sealed class VendingService(
     TariffCatalog tariffs,
     ITokenGenerator tokens,
     TokenReservations tokenIds,
+    CommandDispatcher dispatcher,
     VendingOptions options)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -163,6 +166,14 @@ public sealed class VendingService(
             .SetProperty(m => m.FixedChargesPaidThrough, quote.FixedChargesPaidThrough)
             .SetProperty(m => m.FixedChargeArrearsMinor, quote.FixedChargeArrearsAfter.Minor), ct);
 
+        // A smart meter gets its credit as a command, queued in this same transaction: no vend without its
+        // command, no command without its vend. The head-end delivers it until the meter acknowledges it.
+        var creditCommand = fresh.Mode == MeterMode.Smart && quote.Energy > Energy.Zero;
+        if (creditCommand)
+        {
+            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, CommandTypes.AddCredit, new { energyWh = quote.Energy.WattHours }, now, $"vend {vendId:N}");
+        }
+
         var response = Respond(vendId, fresh, target, vendor, cmd, quote, token, tokenId, reserved.KeyChangeTokens, now);
         db.Vends.Add(new VendRecord
         {
@@ -198,6 +209,10 @@ public sealed class VendingService(
         {
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            if (creditCommand)
+            {
+                dispatcher.Wake();
+            }
         }
         catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
         {

@@ -193,6 +193,40 @@ public abstract class HeadEndTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_smart_meter_vend_queues_its_credit_as_a_command_that_reaches_the_meter()
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        await using var meter = await ConnectedMeterAsync(s.MeterNumber);
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await meter.SubscribeAsync());
+        using var vendor = server.Client(s.VendorKey);
+        var vend = await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "20.00", currency = "ZAR" }), Ct));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (meter.Commands.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Ct);
+        }
+        var command = Assert.Single(meter.Commands);
+        Assert.Equal(CommandTypes.AddCredit, command.Type);
+        Assert.Equal(vend["energyWh"]!.GetValue<long>(), command.Args!.Value.GetProperty("energyWh").GetInt64());
+        Assert.Equal(10_000, command.Args!.Value.GetProperty("energyWh").GetInt64());
+
+        using var admin = server.Client();
+        var row = (await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/commands", Ct))).AsArray().Single()!;
+        Assert.Equal($"vend {vend["id"]!.GetValue<Guid>():N}", row["reference"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_token_meter_vend_queues_no_command()
+    {
+        var s = await CreateAsync(server, mode: "token");
+        using var vendor = server.Client(s.VendorKey);
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "20.00", currency = "ZAR" }), Ct));
+        using var admin = server.Client();
+        Assert.Empty((await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/commands", Ct))).AsArray());
+    }
+
+    [Fact]
     public async Task An_acknowledgement_from_another_meter_does_not_change_a_command()
     {
         var a = await CreateAsync(server, mode: "smart");
