@@ -167,6 +167,8 @@ public abstract class PrepayDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.VendorId, x.IdempotencyKey }).IsUnique();
             e.HasIndex(x => new { x.MeterId, x.At });
             e.HasIndex(x => new { x.MeterId, x.TokenId }).IsUnique();
+            e.Property(x => x.FreeBasicMonth).HasMaxLength(7);
+            e.HasIndex(x => new { x.MeterId, x.FreeBasicMonth }).IsUnique().HasFilter("free_basic_month IS NOT NULL").HasDatabaseName("ux_vends_free_basic_month");
             e.HasIndex(x => x.At);
             e.Property(x => x.Currency).HasMaxLength(3);
             e.Property(x => x.Token).HasMaxLength(20);

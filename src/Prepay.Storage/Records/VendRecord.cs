@@ -27,6 +27,12 @@ public sealed class VendRecord
     public string? Token { get; init; }
     public long? TokenId { get; init; }
     public VendKind Kind { get; init; }
+
+    /// <summary>
+    /// For a free basic electricity vend, the month it is for (<c>2026-11</c>, in the tariff's zone). Unique per
+    /// meter: the database, not the process, makes sure a month's allowance is issued once.
+    /// </summary>
+    public string? FreeBasicMonth { get; init; }
     public required string Channel { get; init; }
     public string? PaymentReference { get; init; }
     public Guid TransactionId { get; init; }

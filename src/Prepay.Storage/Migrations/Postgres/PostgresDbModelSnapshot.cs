@@ -943,6 +943,11 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("energy_wh");
 
+                    b.Property<string>("FreeBasicMonth")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("free_basic_month");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1010,6 +1015,11 @@ namespace Prepay.Storage.Migrations.Postgres
 
                     b.HasIndex("MeterId", "At")
                         .HasDatabaseName("ix_vends_meter_id_at");
+
+                    b.HasIndex("MeterId", "FreeBasicMonth")
+                        .IsUnique()
+                        .HasDatabaseName("ux_vends_free_basic_month")
+                        .HasFilter("free_basic_month IS NOT NULL");
 
                     b.HasIndex("MeterId", "TokenId")
                         .IsUnique()

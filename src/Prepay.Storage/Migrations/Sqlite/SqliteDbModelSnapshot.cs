@@ -930,6 +930,11 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("energy_wh");
 
+                    b.Property<string>("FreeBasicMonth")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("free_basic_month");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -997,6 +1002,11 @@ namespace Prepay.Storage.Migrations.Sqlite
 
                     b.HasIndex("MeterId", "At")
                         .HasDatabaseName("ix_vends_meter_id_at");
+
+                    b.HasIndex("MeterId", "FreeBasicMonth")
+                        .IsUnique()
+                        .HasDatabaseName("ux_vends_free_basic_month")
+                        .HasFilter("free_basic_month IS NOT NULL");
 
                     b.HasIndex("MeterId", "TokenId")
                         .IsUnique()
