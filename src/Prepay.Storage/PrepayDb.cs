@@ -8,6 +8,7 @@ using Prepay.Ledger.Accounts;
 using Prepay.Ledger.Transactions;
 using Prepay.Storage.Model;
 using Prepay.Storage.Records;
+using Prepay.Storage.Records.Alerts;
 using Prepay.Storage.Records.Metering;
 
 namespace Prepay.Storage;
@@ -42,6 +43,11 @@ public abstract class PrepayDb(DbContextOptions options) : DbContext(options)
     public DbSet<MeterEventRecord> MeterEvents => Set<MeterEventRecord>();
     public DbSet<MeterStatusRecord> MeterStatus => Set<MeterStatusRecord>();
     public DbSet<PayloadRejection> PayloadRejections => Set<PayloadRejection>();
+    public DbSet<NotificationRecord> Notifications => Set<NotificationRecord>();
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<OperatorAlert> OperatorAlerts => Set<OperatorAlert>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -208,6 +214,7 @@ public abstract class PrepayDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.At);
         });
         MeteringModel.Configure(b);
+        AlertsModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {
