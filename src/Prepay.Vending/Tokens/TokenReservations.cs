@@ -33,6 +33,15 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
 
         if (policy.Due(meter, now) is not { } target)
         {
+            if (meter.KeyChangeToRevision is not null || meter.KeyChangeToBaseDate is not null)
+            {
+                // An order the meter already meets (it raced another key change): nothing to issue, forget it.
+                await db.Meters.Where(m => m.Id == meterId).ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.KeyChangeToRevision, (int?)null)
+                    .SetProperty(m => m.KeyChangeToBaseDate, (StsBaseDate?)null), ct);
+                meter.KeyChangeToRevision = null;
+                meter.KeyChangeToBaseDate = null;
+            }
             return new TokenReservation(meter, await AdvanceAsync(db, meterId, tokens.TokenIdAt(meter, now), ct), null, null);
         }
 

@@ -289,6 +289,29 @@ public abstract class TokensApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_key_change_order_the_meter_already_meets_is_dropped_without_tokens()
+    {
+        var s = await CreateAsync(server);
+        using var admin = server.Client();
+        await Ok(await admin.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/key-change", new { toKeyRevisionNumber = 2, reason = "Rotation" }, Ct));
+        await using (var scope = server.Scope())
+        {
+            // As if another key change to the same revision had been made in between.
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            await db.Meters.Where(m => m.MeterNumber == s.MeterNumber).ExecuteUpdateAsync(u => u.SetProperty(m => m.KeyRevisionNumber, 2), Ct);
+        }
+
+        var vend = await VendAsync(s);
+
+        Assert.Null(vend["keyChangeTokens"]);
+        Assert.Equal(KeypadResult.Accept, Meter(s.MeterNumber, krn: 2).Enter(Token(vend)).Result);
+        await using var check = server.Scope();
+        var stored = await check.ServiceProvider.GetRequiredService<PrepayDb>().Meters.AsNoTracking().SingleAsync(m => m.MeterNumber == s.MeterNumber, Ct);
+        Assert.Null(stored.KeyChangeToRevision);
+        Assert.Null(stored.KeyChangeToBaseDate);
+    }
+
+    [Fact]
     public async Task A_key_change_to_no_change_or_to_a_base_date_not_yet_begun_is_refused()
     {
         var s = await CreateAsync(server);
