@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
@@ -9,21 +10,37 @@ namespace Prepay.Storage;
 
 public static class WriteTransactions
 {
+    // One queue per SQLite database file. SQLite admits one writer at a time anyway; without this queue, writers in
+    // this process would find the file locked and back off in sleeps, which costs far more than waiting in line.
+    // It is a queue, not a guard: the database's own lock still decides, also against other processes.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteWriters = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Starts the transaction a money-moving operation runs in. On SQLite it is <c>BEGIN IMMEDIATE</c>: the write
     /// lock is taken at once, so two writers queue instead of both reading and then failing to upgrade. On
     /// PostgreSQL it is READ COMMITTED; row locks taken by the operation's first UPDATEs serialise what must be.
     /// </summary>
-    public static async Task<IDbContextTransaction> BeginWriteAsync(this PrepayDb db, CancellationToken ct)
+    public static async Task<WriteTransaction> BeginWriteAsync(this PrepayDb db, CancellationToken ct)
     {
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            await db.Database.OpenConnectionAsync(ct);
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
-            var tx = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
-            return await db.Database.UseTransactionAsync(tx, ct) ?? throw new InvalidOperationException("No transaction.");
+            var gate = SqliteWriters.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+            await gate.WaitAsync(ct);
+            try
+            {
+                await db.Database.OpenConnectionAsync(ct);
+                var connection = (SqliteConnection)db.Database.GetDbConnection();
+                var tx = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+                var efTx = await db.Database.UseTransactionAsync(tx, ct) ?? throw new InvalidOperationException("No transaction.");
+                return new WriteTransaction(efTx, gate);
+            }
+            catch
+            {
+                gate.Release();
+                throw;
+            }
         }
-        return await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        return new WriteTransaction(await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct), null);
     }
 
     /// <summary>A PostgreSQL deadlock or serialisation failure: the whole operation may be retried as it was.</summary>
@@ -51,5 +68,27 @@ public static class WriteTransactions
             }
         }
         return null;
+    }
+}
+
+/// <summary>A write transaction; on SQLite it also holds this process's place in the writers' queue until disposed.</summary>
+public sealed class WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim? gate) : IAsyncDisposable
+{
+    private SemaphoreSlim? _gate = gate;
+
+    public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
+
+    public Task RollbackAsync(CancellationToken ct) => transaction.RollbackAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await transaction.DisposeAsync();
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _gate, null)?.Release();
+        }
     }
 }

@@ -15,8 +15,17 @@ public sealed class VendingOptions
 
     public Duration ReversalDuration => Duration.FromTimeSpan(ReversalWindow);
 
+    /// <summary>
+    /// How long a server may use vendors and tariff assignments it has read before reading them again. Default
+    /// 5 seconds; 0 to 5 minutes. A change made on another server takes effect here within this time.
+    /// </summary>
+    public TimeSpan ConfigurationCache { get; set; } = TimeSpan.FromSeconds(5);
+
+    public Duration ConfigurationCacheDuration => Duration.FromTimeSpan(ConfigurationCache);
+
     public string? Validate() =>
         MaxAmountMinor <= 0 ? "Vending:MaxAmountMinor must be positive"
         : ReversalWindow < TimeSpan.FromMinutes(1) || ReversalWindow > TimeSpan.FromDays(30) ? "Vending:ReversalWindow must be between 1 minute and 30 days"
+        : ConfigurationCache < TimeSpan.Zero || ConfigurationCache > TimeSpan.FromMinutes(5) ? "Vending:ConfigurationCache must be between 0 and 5 minutes"
         : null;
 }

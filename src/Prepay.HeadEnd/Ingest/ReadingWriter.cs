@@ -1,6 +1,6 @@
-using System.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Prepay.Storage;
@@ -60,11 +60,10 @@ public static class ReadingWriter
 
     private static async Task<int> WriteSqliteAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, CancellationToken ct)
     {
-        await db.Database.OpenConnectionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await using var tx = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
         await using var insert = connection.CreateCommand();
-        insert.Transaction = tx;
+        insert.Transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
         insert.CommandText = "INSERT INTO readings (meter_id, at, energy_wh, delta_wh, credit_wh, voltage_dv, current_ma, power_w) " +
                              "VALUES ($m, $a, $e, $d, $c, $v, $i, $p) ON CONFLICT (meter_id, at) DO NOTHING";
         var m = insert.Parameters.Add("$m", SqliteType.Text);

@@ -21,7 +21,6 @@ public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    PrepayDb db,
     IMemoryCache cache,
     IClock clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -53,6 +52,8 @@ public sealed class ApiKeyAuthentication(
         {
             entry.AbsoluteExpirationRelativeToNow = CacheFor;
             var now = clock.GetCurrentInstant();
+            // The database is asked only on a cache miss: most requests never take a context from the pool here.
+            var db = Context.RequestServices.GetRequiredService<PrepayDb>();
             var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash && (k.RevokedAt == null || k.RevokedAt > now), Context.RequestAborted);
             if (row is null || !Enum.TryParse<Role>(row.Role, ignoreCase: true, out var role))
             {

@@ -63,6 +63,14 @@ public sealed class LedgerStore
     public static async Task<long> BalanceAsync(PrepayDb db, AccountCode code, CancellationToken ct) =>
         await db.Accounts.AsNoTracking().Where(a => a.Code == code.Value).Select(a => a.Balance).FirstOrDefaultAsync(ct);
 
+    /// <summary>Balances of several accounts in one query, by code (0 for an account never used).</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> BalancesAsync(PrepayDb db, IReadOnlyList<AccountCode> codes, CancellationToken ct)
+    {
+        var names = codes.Select(c => c.Value).ToList();
+        var found = await db.Accounts.AsNoTracking().Where(a => names.Contains(a.Code)).Select(a => new { a.Code, a.Balance }).ToListAsync(ct);
+        return names.ToDictionary(n => n, n => found.FirstOrDefault(f => f.Code == n)?.Balance ?? 0, StringComparer.Ordinal);
+    }
+
     /// <summary>Adds the transaction and its postings to the context; they are written by the caller's SaveChanges.</summary>
     public async Task AddAsync(PrepayDb db, LedgerTransaction transaction, Instant at, string? reference, CancellationToken ct)
     {

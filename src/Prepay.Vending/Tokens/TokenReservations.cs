@@ -21,9 +21,10 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
 {
     public async Task<TokenReservation> ReserveAsync(PrepayDb db, Guid meterId, Instant now, string actor, CancellationToken ct)
     {
-        // The row lock (PostgreSQL; SQLite's write transaction already holds the database's).
-        await db.Database.ExecuteSqlAsync($"UPDATE meters SET last_token_id = last_token_id WHERE id = {meterId}", ct);
-        var meter = await db.Meters.AsNoTracking().FirstAsync(m => m.Id == meterId, ct);
+        // The row lock (PostgreSQL; SQLite's write transaction already holds the database's) and the row as it is
+        // under that lock, in one statement.
+        var meter = (await db.Meters.FromSql($"UPDATE meters SET last_token_id = last_token_id WHERE id = {meterId} RETURNING *")
+            .AsNoTracking().ToListAsync(ct)).Single();
         if (meter.Mode != MeterMode.Token)
         {
             // No STS here: the identifier only orders the meter's vends.

@@ -14,6 +14,7 @@ using Prepay.Storage;
 using Prepay.Storage.Ledger;
 using Prepay.Storage.Records;
 using Prepay.Tariffs.Quotes;
+using Prepay.Vending.Caching;
 using Prepay.Vending.Contracts;
 using Prepay.Vending.Pricing;
 using Prepay.Vending.Tokens;
@@ -36,6 +37,8 @@ public sealed class VendingService(
     VendingOptions options)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly ShortLivedCache<Guid, Domain.Vendors.Vendor?> _vendors = new(clock, options.ConfigurationCacheDuration);
 
     /// <summary>How request bodies are read: web defaults (camelCase, case-insensitive), numbers only as numbers.</summary>
     public static JsonSerializerOptions JsonOptions => Json;
@@ -67,12 +70,7 @@ public sealed class VendingService(
     private async Task<VendOutcome> VendOnceAsync(PrepayDb db, VendCommand cmd, Guid vendorId, Actor actor, CancellationToken ct)
     {
         var hash = cmd.RequestHash();
-        // A retry of a finished vend is answered from what was stored, whatever has changed since.
-        if (await ReplayIfClaimedAsync(db, vendorId, cmd.IdempotencyKey, hash, ct) is { } earlier)
-        {
-            return earlier;
-        }
-        var vendor = await db.Vendors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == vendorId, ct);
+        var vendor = await _vendors.GetOrLoadAsync(vendorId, id => db.Vendors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct));
         if (vendor is null)
         {
             return new VendOutcome.Unprocessable("no-vendor", "The vendor of this API key no longer exists.");
@@ -80,31 +78,36 @@ public sealed class VendingService(
         var (target, failure) = await VendTargets.ResolveAsync(db, cmd, ct);
         if (failure is not null)
         {
-            return failure;
+            return await Refuse(failure);
         }
+        // A retry of a vend that was made is answered with it, whatever has changed since (the meter moved, the
+        // tariff ended): checked only when this request would otherwise be refused, so a new vend pays nothing for it.
+        async Task<VendOutcome> Refuse(VendOutcome refusal) =>
+            await ReplayIfClaimedAsync(db, vendorId, cmd.IdempotencyKey, hash, ct) ?? refusal;
+
         var meter = target!.Meter;
         if (meter.Currency != cmd.Amount.Currency.Code)
         {
-            return new VendOutcome.Unprocessable("currency-mismatch", $"Meter '{meter.MeterNumber}' is sold in {meter.Currency}, not {cmd.Amount.Currency.Code}.");
+            return await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Meter '{meter.MeterNumber}' is sold in {meter.Currency}, not {cmd.Amount.Currency.Code}."));
         }
         if (vendor.Currency != cmd.Amount.Currency.Code)
         {
-            return new VendOutcome.Unprocessable("currency-mismatch", $"Vendor '{vendor.Code}' sells in {vendor.Currency}, not {cmd.Amount.Currency.Code}.");
+            return await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Vendor '{vendor.Code}' sells in {vendor.Currency}, not {cmd.Amount.Currency.Code}."));
         }
         if (meter.Mode == MeterMode.Token && tokens.CannotIssueFor(meter) is { } noToken)
         {
-            return new VendOutcome.Unprocessable("no-token", noToken);
+            return await Refuse(new VendOutcome.Unprocessable("no-token", noToken));
         }
 
         var now = clock.GetCurrentInstant();
         var tariff = await tariffs.ForMeterAsync(db, meter.Id, now, ct);
         if (tariff is null)
         {
-            return new VendOutcome.Unprocessable("no-tariff", $"Meter '{meter.MeterNumber}' has no tariff in effect.");
+            return await Refuse(new VendOutcome.Unprocessable("no-tariff", $"Meter '{meter.MeterNumber}' has no tariff in effect."));
         }
         if (tariff.Currency != cmd.Amount.Currency)
         {
-            return new VendOutcome.Unprocessable("currency-mismatch", $"Tariff '{tariff.Code}' is priced in {tariff.Currency}, not {cmd.Amount.Currency.Code}.");
+            return await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Tariff '{tariff.Code}' is priced in {tariff.Currency}, not {cmd.Amount.Currency.Code}."));
         }
 
         // Every account the vend may post to exists before its transaction: creating one is its own committed statement.
@@ -137,8 +140,9 @@ public sealed class VendingService(
         // 3. Price it against what this meter and customer already have.
         var monthStart = tariff.StartOfMonth(now);
         var (monthEnergy, monthDebt) = await MonthToDate.ForMeterAsync(db, meter.Id, monthStart, ct);
-        var carried = await LedgerStore.BalanceAsync(db, creditAccount, ct);
-        var debtBalance = await LedgerStore.BalanceAsync(db, debtAccount, ct);
+        var balances = await LedgerStore.BalancesAsync(db, [creditAccount, debtAccount], ct);
+        var carried = balances[creditAccount.Value];
+        var debtBalance = balances[debtAccount.Value];
         var context = new PurchaseContext(
             new Energy(monthEnergy),
             new Money(Math.Max(0, -debtBalance), currency),
@@ -162,9 +166,12 @@ public sealed class VendingService(
         }
         var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await ledger.AddAsync(db, VendPostings.For(transactionId, vendId, vendorId, vendor.CommissionBasisPoints, target.CustomerId, quote), now, vendId.ToString("N"), ct);
-        await db.Meters.Where(m => m.Id == meter.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.FixedChargesPaidThrough, quote.FixedChargesPaidThrough)
-            .SetProperty(m => m.FixedChargeArrearsMinor, quote.FixedChargeArrearsAfter.Minor), ct);
+        if (quote.FixedChargesPaidThrough != fresh.FixedChargesPaidThrough || quote.FixedChargeArrearsAfter.Minor != fresh.FixedChargeArrearsMinor)
+        {
+            await db.Meters.Where(m => m.Id == meter.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.FixedChargesPaidThrough, quote.FixedChargesPaidThrough)
+                .SetProperty(m => m.FixedChargeArrearsMinor, quote.FixedChargeArrearsAfter.Minor), ct);
+        }
 
         // A smart meter gets its credit as a command, queued in this same transaction: no vend without its
         // command, no command without its vend. The head-end delivers it until the meter acknowledges it.
@@ -205,6 +212,7 @@ public sealed class VendingService(
             Target = $"vend/{vendId}",
             Details = $"{cmd.Amount} to meter {meter.MeterNumber}",
         });
+        // The customer's receipt (email, SMS, push, webhooks) is queued in this transaction: it commits with the vend.
         try
         {
             await db.SaveChangesAsync(ct);

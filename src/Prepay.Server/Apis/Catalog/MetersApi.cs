@@ -202,6 +202,7 @@ public static class MetersApi
         db.TariffAssignments.Add(new Domain.Metering.TariffAssignment { Id = Guid.CreateVersion7(clock.GetCurrentInstant().ToDateTimeOffset()), MeterId = meter.Id, TariffCode = tariff.Code, EffectiveFrom = from });
         Audit.Record(db, http, clock, "meter.tariff", $"meter/{meterNumber}", $"{tariff.Code} from {from}");
         await db.SaveChangesAsync(ct);
+        tariffs.ForgetMeter(meter.Id);
         return TypedResults.Ok(new { meterNumber, tariffCode = tariff.Code, effectiveFrom = from });
     }
 }

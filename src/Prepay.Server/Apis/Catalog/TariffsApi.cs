@@ -58,7 +58,7 @@ public static class TariffsApi
         return new TariffSummary(t.Code, t.Version, doc.Name, t.EffectiveFrom, t.Currency);
     }
 
-    private static async Task<IResult> Publish(HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
+    private static async Task<IResult> Publish(HttpContext http, PrepayDb db, IClock clock, TariffCatalog catalog, CancellationToken ct)
     {
         if (!http.Request.HasJsonContentType())
         {
@@ -108,6 +108,7 @@ public static class TariffsApi
         {
             return Problems.Conflict("version-exists", $"Version {doc.Version} of tariff '{doc.Code}' was published meanwhile.");
         }
+        catalog.ForgetTariff(doc.Code);
         return TypedResults.Created($"/api/v1/tariffs/{doc.Code}/versions/{doc.Version}",
             new TariffSummary(doc.Code, doc.Version, doc.Name, doc.EffectiveFrom, doc.Currency.Code));
     }
