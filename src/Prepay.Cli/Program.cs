@@ -12,5 +12,6 @@ var root = new RootCommand("Prepay: prepaid electricity vending, tokens and mete
     TariffCommands.Create(),
     StsCommands.Create(),
     BenchCommands.Create(),
+    Prepay.Cli.Mqtt.MqttCommands.Create(),
 };
 return await CommandLine.RunAsync(root, args);

@@ -24,6 +24,10 @@ public sealed class MqttHeadEnd(
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Unique per head-end instance (two servers in one process must not take over each other's session), and
+    // stable across this instance's reconnections so its persistent session resumes.
+    private readonly string _clientId = $"{options.ServiceUser}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+
     /// <summary>Completes when the first connection and subscription are up (tests wait for it).</summary>
     public Task Connected => _connected.Task;
 
@@ -70,7 +74,7 @@ public sealed class MqttHeadEnd(
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(options.Host, BrokerPort)
-            .WithClientId($"{options.ServiceUser}-{Environment.MachineName}-{Environment.ProcessId}")
+            .WithClientId(_clientId)
             .WithCredentials(options.ServiceUser, credentials.ServicePassword)
             .WithCleanSession(false)
             .WithSessionExpiryInterval(3600)
