@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Prepay.Cli.Bench;
 using Prepay.Cli.Hosting;
+using Prepay.Cli.Simulate;
 using Prepay.Cli.Sts;
 using Prepay.Cli.Tariffs;
 
@@ -12,6 +13,7 @@ var root = new RootCommand("Prepay: prepaid electricity vending, tokens and mete
     TariffCommands.Create(),
     StsCommands.Create(),
     BenchCommands.Create(),
+    SimulateCommands.Create(),
     Prepay.Cli.Mqtt.MqttCommands.Create(),
 };
 return await CommandLine.RunAsync(root, args);

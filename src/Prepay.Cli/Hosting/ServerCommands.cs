@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Prepay.Cli.Simulate;
 using Prepay.Server;
 using Prepay.Server.Demo;
+using Prepay.Simulator.Fleet;
 using Prepay.Storage;
 using Prepay.Vending.Tokens;
 
@@ -62,7 +64,9 @@ internal static class ServerCommands
     {
         var urls = Urls();
         var data = Data();
-        var command = new Command("demo", "Seed a demo dataset into a local SQLite database (or reuse it) and run the server.") { urls, data };
+        var meters = new Option<int>("--meters") { Description = "Simulated meters on MQTT (default 200; 0 for none)", DefaultValueFactory = _ => 200 };
+        var speed = new Option<double>("--speed") { Description = "Simulated seconds per real second for the meters and the server's clock (default 60)", DefaultValueFactory = _ => 60 };
+        var command = new Command("demo", "Seed a demo dataset into a local SQLite database (or reuse it), run the server and a fleet of simulated meters.") { urls, data, meters, speed };
         command.SetAction(async (r, ct) =>
         {
             var dataDir = Path.GetFullPath(r.GetValue(data) ?? "data/demo");
@@ -74,11 +78,17 @@ internal static class ServerCommands
                 overrides["Sts:KeyStoreFile"] = demoKey;
                 overrides["Sts:KeyName"] = DemoVendingKey.KeyName;
             }
+            // With a fleet, the server's clock is the simulation's, so meters and server agree on the time.
+#pragma warning disable RS0030 // composition root
+            var clock = r.GetValue(meters) > 0 ? new SimulationClock(NodaTime.SystemClock.Instance.GetCurrentInstant()) : null;
+#pragma warning restore RS0030
+            overrides["Mqtt:OfflineAfter"] = "02:00:00"; // simulated meters send a status heartbeat every simulated hour
             var app = PrepayServer.Build(new ServerSettings
             {
                 Urls = r.GetValue(urls),
                 DataDirectory = dataDir,
                 Overrides = overrides,
+                Clock = clock,
             });
             await app.PrepareAsync(ct);
             Console.WriteLine($"Seeding the demo dataset in {dataDir} …");
@@ -107,7 +117,10 @@ internal static class ServerCommands
 
                 Press Ctrl+C to stop.
                 """);
+            var fleet = clock is null ? Task.CompletedTask
+                : DemoFleet.RunAsync(app, keys, new Uri(address), clock, r.GetValue(meters), r.GetValue(speed), app.Lifetime.ApplicationStopping);
             await app.WaitForShutdownAsync(ct);
+            await fleet;
             return 0;
         });
         return command;

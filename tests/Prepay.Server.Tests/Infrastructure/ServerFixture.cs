@@ -25,6 +25,7 @@ public abstract class ServerFixture : IAsyncLifetime
     public const string TestVendingKeyHex = "0123456789abcdef";
 
     private WebApplication? _app;
+    private ServerSettings? _settings;
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "prepay-tests", Guid.NewGuid().ToString("N"));
 
     public FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 23, 8, 0));
@@ -67,13 +68,27 @@ public abstract class ServerFixture : IAsyncLifetime
         {
             settings[k] = v;
         }
-        _app = PrepayServer.Build(new ServerSettings
+        _settings = new ServerSettings
         {
             Urls = "http://127.0.0.1:0",
             DataDirectory = _dataDir,
             Overrides = settings,
             Clock = Clock,
-        });
+        };
+        await StartAsync();
+    }
+
+    /// <summary>Stops the server and starts a new one on the same database and data directory (new ports).</summary>
+    public async Task RestartAsync()
+    {
+        await _app!.StopAsync();
+        await _app.DisposeAsync();
+        await StartAsync();
+    }
+
+    private async Task StartAsync()
+    {
+        _app = PrepayServer.Build(_settings!);
         await _app.PrepareAsync();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -11,6 +11,8 @@ using Prepay.Vending.Tokens;
 
 namespace Prepay.Server.Tests.Tokens;
 
+using Meter = Prepay.Domain.Metering.Meter; // not the namespace Prepay.Meter
+
 /// <summary>The token generator alone, without a server: both key generation algorithms, refusals, concurrency, secrecy.</summary>
 public sealed class StsTokenGeneratorTests
 {

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Prepay.HeadEnd.Mqtt;
+using Prepay.Server.Demo;
+using Prepay.Simulator.Fleet;
+using Prepay.Vending.Tokens;
+
+namespace Prepay.Cli.Simulate;
+
+/// <summary><c>prepay demo</c>'s simulated meters: the demo's own and more, buying through the demo's app key until the demo stops.</summary>
+internal static class DemoFleet
+{
+    public static async Task RunAsync(WebApplication app, DemoData.DemoKeys keys, Uri address, SimulationClock clock, int meters, double speed, CancellationToken stop)
+    {
+        try
+        {
+            var headEnd = app.Services.GetRequiredService<MqttHeadEnd>();
+            await headEnd.Connected.WaitAsync(TimeSpan.FromSeconds(30), stop);
+            using var admin = new PrepayApi(address, keys.Admin);
+            var infos = await FleetHost.DemoFleetAsync(admin, meters, stop);
+            var sts = app.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions();
+            var fleetMeters = FleetHost.Prepare(infos, sts.LoadVendingKey(), sts.Iin, "127.0.0.1", headEnd.BrokerPort, app.Services.GetRequiredService<MeterCredentials>());
+            using var vendor = new PrepayApi(address, keys.App);
+            Console.WriteLine($"Simulated fleet: {fleetMeters.Count} meters at {speed}x on MQTT 127.0.0.1:{headEnd.BrokerPort}; the server's clock runs at the same speed.");
+            await new Fleet(new FleetOptions { Days = null, Speed = speed }, clock, vendor).RunAsync(fleetMeters, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"prepay: the simulated fleet stopped: {e.Message}");
+        }
+    }
+}

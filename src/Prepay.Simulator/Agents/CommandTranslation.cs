@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Prepay.HeadEnd.Protocol;
+using Prepay.Meter.Commands;
+using Prepay.Meter.Credit;
+
+namespace Prepay.Simulator.Agents;
+
+/// <summary>A protocol command (docs/mqtt.md) as the virtual meter's command; null for a type the meter does not take.</summary>
+public static class CommandTranslation
+{
+    public static MeterCommand? ToMeterCommand(CommandMessage message, long id, CreditPolicy current) => message.Type switch
+    {
+        CommandTypes.AddCredit => new AddCredit(id, Long(message.Args, "energyWh") ?? 0),
+        CommandTypes.Connect => new Connect(id),
+        CommandTypes.Disconnect => new Disconnect(id),
+        CommandTypes.ReadNow => new ReadNow(id),
+        CommandTypes.SetThresholds => new SetThresholds(id, Long(message.Args, "lowCreditWh") ?? current.LowCreditWh, Long(message.Args, "emergencyCreditWh") ?? current.EmergencyCreditWh),
+        _ => null,
+    };
+
+    public static string? String(JsonElement? args, string name) =>
+        args is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long? Long(JsonElement? args, string name) =>
+        args is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+}

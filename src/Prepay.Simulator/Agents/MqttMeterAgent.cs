@@ -1,0 +1,407 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using MQTTnet;
+using MQTTnet.Protocol;
+using NodaTime;
+using Prepay.HeadEnd.Protocol;
+using Prepay.Meter;
+using Prepay.Meter.Commands;
+using Prepay.Meter.Events;
+using Prepay.Meter.Registers;
+
+namespace Prepay.Simulator.Agents;
+
+/// <summary>
+/// One <see cref="PrepaidMeter"/> on MQTT, speaking the v1 topic scheme as meter firmware would: it logs in with its
+/// number and password, keeps a persistent session (commands queued while it is offline arrive when it is back),
+/// leaves a last will on its status topic, applies commands and acknowledges each with the meter's own answer,
+/// and publishes readings (15-minute intervals, batched), events and its status (on change and as a heartbeat).
+/// What it cannot publish while offline waits in an outbox, as a real meter's memory would keep it.
+/// All access to the meter goes through one gate: the fleet's clock, commands and the keypad never overlap.
+/// </summary>
+public sealed class MqttMeterAgent : IAsyncDisposable
+{
+    private readonly PrepaidMeter _meter;
+    private readonly AgentEndpoint _endpoint;
+    private readonly IMqttClient _client;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Channel<CommandMessage> _inbox = Channel.CreateUnbounded<CommandMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CommandIds _ids = new();
+    private readonly HashSet<Guid> _tokenCommands = [];
+    private readonly List<ReadingPayload> _readings = [];
+    private readonly List<EventPayload> _events = [];
+    private readonly Queue<(string Kind, object Payload)> _outbox = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _commandLoop;
+    private RelayState _lastRelay;
+    private Instant _lastStatusAt;
+    private bool _online;
+
+    public MqttMeterAgent(PrepaidMeter meter, AgentEndpoint endpoint)
+    {
+        _meter = meter;
+        _endpoint = endpoint;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            try
+            {
+                var command = JsonSerializer.Deserialize<CommandMessage>(e.ApplicationMessage.Payload.ToArray(), ProtocolJson.Options);
+                if (command is not null)
+                {
+                    Interlocked.Increment(ref _commandsReceived);
+                    _inbox.Writer.TryWrite(command);
+                }
+            }
+            catch (JsonException)
+            {
+                Interlocked.Increment(ref _malformedCommands);
+            }
+            return Task.CompletedTask;
+        };
+        _lastRelay = meter.Relay;
+        _lastStatusAt = meter.Now;
+    }
+
+    public string MeterNumber => _meter.MeterId;
+
+    public AgentEndpoint Endpoint => _endpoint;
+
+    /// <summary>Readings per readings message; a partial batch goes out at <see cref="FlushAsync"/>.</summary>
+    public int ReadingsPerMessage { get; init; } = 4;
+
+    /// <summary>Status is published when the relay changes and at least this often (meter time).</summary>
+    public Duration StatusHeartbeat { get; init; } = Duration.FromHours(1);
+
+    public bool IsOnline => _online && _client.IsConnected;
+
+    private long _commandsReceived;
+    private long _malformedCommands;
+    private long _readingsSent;
+    private long _eventsSent;
+    private long _tokensTyped;
+    private long _creditAddedWh;
+    private long _addCreditsApplied;
+    private long _relayOpenings;
+    private long _relayClosings;
+    private long _linkDrops;
+
+    public long CommandsReceived => Interlocked.Read(ref _commandsReceived);
+    public long ReadingsSent => Interlocked.Read(ref _readingsSent);
+    public long EventsSent => Interlocked.Read(ref _eventsSent);
+    public long TokensTyped => Interlocked.Read(ref _tokensTyped);
+
+    /// <summary>Credit added by tokens and addCredit commands since start (the token's worth, before any emergency repayment).</summary>
+    public long CreditAddedWh => Interlocked.Read(ref _creditAddedWh);
+
+    public long AddCreditsApplied => Interlocked.Read(ref _addCreditsApplied);
+    public long RelayOpenings => Interlocked.Read(ref _relayOpenings);
+    public long RelayClosings => Interlocked.Read(ref _relayClosings);
+    public long LinkDrops => Interlocked.Read(ref _linkDrops);
+
+    /// <summary>Every acknowledgement sent, in order (tests read it).</summary>
+    public ConcurrentQueue<AckMessage> Acks { get; } = new();
+
+    /// <summary>Every output but readings and acks, in order (tests read the timeline here).</summary>
+    public ConcurrentQueue<MeterOutput> History { get; } = new();
+
+    /// <summary>Reads the meter under the gate (its state changes on other threads).</summary>
+    public async Task<T> ReadAsync<T>(Func<PrepaidMeter, T> read, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return read(_meter);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Connects (or reconnects: the persistent session brings what was queued), subscribes and says it is online.</summary>
+    public async Task ConnectAsync(CancellationToken ct = default)
+    {
+        var status = JsonSerializer.SerializeToUtf8Bytes(new StatusMessage(false, null, null, null, null), ProtocolJson.Options);
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(_endpoint.Host, _endpoint.Port)
+            .WithClientId(MeterNumber)
+            .WithCredentials(MeterNumber, _endpoint.Password)
+            .WithCleanSession(false)
+            .WithSessionExpiryInterval(7 * 24 * 3600)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
+            .WithWillTopic(Topics.For(MeterNumber, Topics.Status))
+            .WithWillPayload(status)
+            .WithWillRetain()
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        await _client.ConnectAsync(options, ct);
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(Topics.For(MeterNumber, Topics.Commands)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build(), ct);
+        _commandLoop ??= Task.Run(() => CommandLoopAsync(_stopping.Token), CancellationToken.None);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            _online = true;
+            QueueStatus();
+            await DrainOutboxAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The link drops as it would in the field: no DISCONNECT courtesy, so the broker publishes the last will.</summary>
+    public async Task DropLinkAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            _online = false;
+            Interlocked.Increment(ref _linkDrops);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build(), ct);
+        }
+    }
+
+    /// <summary>Moves the meter's clock to <paramref name="to"/> and publishes what happened on the way.</summary>
+    public Task AdvanceAsync(Instant to, CancellationToken ct = default) =>
+        WithMeterAsync(m => to > m.Now ? m.Advance(to) : [], ct);
+
+    /// <summary>Enters a 20-digit token on the keypad; returns what the meter did (TokenAccepted or TokenRejected, and any relay change).</summary>
+    public Task<IReadOnlyList<MeterOutput>> TypeTokenAsync(string digits, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _tokensTyped);
+        return WithMeterAsync(m => m.EnterToken(digits), ct);
+    }
+
+    /// <summary>Publishes the readings still batched and anything in the outbox.</summary>
+    public async Task FlushAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            QueueReadings(force: true);
+            await DrainOutboxAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<MeterOutput>> WithMeterAsync(Func<PrepaidMeter, IReadOnlyList<MeterOutput>> input, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var outputs = input(_meter);
+            Record(outputs, addedByCommandWh: 0);
+            await DrainOutboxAsync(ct);
+            return outputs;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task CommandLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var command in _inbox.Reader.ReadAllAsync(ct))
+            {
+                await _gate.WaitAsync(ct);
+                try
+                {
+                    Apply(command);
+                    await DrainOutboxAsync(ct);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    // Under the gate.
+    private void Apply(CommandMessage command)
+    {
+        var at = _meter.Now.ToDateTimeOffset();
+        if (command.Type == CommandTypes.DeliverToken)
+        {
+            if (!_tokenCommands.Add(command.CommandId))
+            {
+                _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "duplicate", null, at)));
+                return;
+            }
+            var outputs = _meter.EnterToken(CommandTranslation.String(command.Args, "token") ?? "");
+            Record(outputs, 0);
+            var rejected = outputs.OfType<TokenRejected>().FirstOrDefault();
+            _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, rejected is null ? "applied" : "rejected", rejected?.Reason, at)));
+            return;
+        }
+        var id = _ids.For(command.CommandId);
+        if (CommandTranslation.ToMeterCommand(command, id, _meter.Policy) is not { } meterCommand)
+        {
+            _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "rejected", $"unsupported command type '{command.Type}'", at)));
+            return;
+        }
+        var result = _meter.Apply(meterCommand);
+        var ack = result.OfType<CommandAck>().SingleOrDefault();
+        var added = ack is CommandApplied && meterCommand is AddCredit credit ? credit.Wh : 0;
+        if (added > 0)
+        {
+            Interlocked.Increment(ref _addCreditsApplied);
+        }
+        Record(result, added);
+        AckMessage? reply = ack switch
+        {
+            CommandApplied => new AckMessage(command.CommandId, "applied", null, at),
+            CommandDuplicate d => new AckMessage(command.CommandId, "duplicate", d.WasApplied ? null : "first arrival was not applied", at),
+            CommandRejected r => new AckMessage(command.CommandId, "rejected", $"{r.Reason}: {r.Detail}", at),
+            // A meter in a power outage hears nothing: no acknowledgement, the head-end sends it again.
+            _ => null,
+        };
+        if (reply is not null)
+        {
+            _outbox.Enqueue((Topics.Acks, reply));
+        }
+    }
+
+    // Under the gate: sorts outputs into the outbox and counters.
+    private void Record(IReadOnlyList<MeterOutput> outputs, long addedByCommandWh)
+    {
+        if (addedByCommandWh > 0)
+        {
+            Interlocked.Add(ref _creditAddedWh, addedByCommandWh);
+        }
+        foreach (var output in outputs)
+        {
+            switch (output)
+            {
+                case Reading r:
+                    _readings.Add(OutputMessages.Reading(r));
+                    break;
+                case CommandAck:
+                    break; // acknowledged by Apply, with the head-end's id
+                default:
+                    if (output is TokenAccepted t)
+                    {
+                        Interlocked.Add(ref _creditAddedWh, t.TokenWh);
+                    }
+                    if (output is RelayOpened)
+                    {
+                        Interlocked.Increment(ref _relayOpenings);
+                    }
+                    if (output is RelayClosed)
+                    {
+                        Interlocked.Increment(ref _relayClosings);
+                    }
+                    History.Enqueue(output);
+                    _events.Add(OutputMessages.Event(output));
+                    break;
+            }
+        }
+        if (_events.Count > 0)
+        {
+            _outbox.Enqueue((Topics.Events, new EventsMessage([.. _events])));
+            _events.Clear();
+        }
+        QueueReadings(force: false);
+        if (_meter.Relay != _lastRelay || _meter.Now - _lastStatusAt >= StatusHeartbeat)
+        {
+            QueueStatus();
+        }
+    }
+
+    private void QueueReadings(bool force)
+    {
+        while (_readings.Count >= ReadingsPerMessage || (force && _readings.Count > 0))
+        {
+            var n = Math.Min(_readings.Count, ReadingsPerMessage);
+            _outbox.Enqueue((Topics.Readings, new ReadingsMessage([.. _readings.Take(n)])));
+            _readings.RemoveRange(0, n);
+        }
+    }
+
+    private void QueueStatus()
+    {
+        _lastRelay = _meter.Relay;
+        _lastStatusAt = _meter.Now;
+        _outbox.Enqueue((Topics.Status, new StatusMessage(true, _meter.Relay == RelayState.Connected ? "connected" : "disconnected",
+            _meter.CreditWh, _meter.EnergyWh, _meter.Now.ToDateTimeOffset())));
+    }
+
+    // Under the gate. Offline, everything waits; a failed publish stays first in line.
+    private async Task DrainOutboxAsync(CancellationToken ct)
+    {
+        while (_online && _client.IsConnected && _outbox.TryPeek(out var next))
+        {
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(Topics.For(MeterNumber, next.Kind))
+                .WithPayload(JsonSerializer.SerializeToUtf8Bytes(next.Payload, next.Payload.GetType(), ProtocolJson.Options))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainFlag(next.Kind == Topics.Status)
+                .Build();
+            try
+            {
+                await _client.PublishAsync(message, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return;
+            }
+            _outbox.Dequeue();
+            switch (next.Payload)
+            {
+                case ReadingsMessage r:
+                    Interlocked.Add(ref _readingsSent, r.Readings.Count);
+                    break;
+                case EventsMessage e:
+                    Interlocked.Add(ref _eventsSent, e.Events.Count);
+                    break;
+                case AckMessage a:
+                    Acks.Enqueue(a);
+                    break;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_commandLoop is not null)
+        {
+            await _commandLoop;
+        }
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build());
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+            }
+        }
+        _client.Dispose();
+        _gate.Dispose();
+        _stopping.Dispose();
+    }
+}

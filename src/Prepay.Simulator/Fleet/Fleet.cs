@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using NodaTime;
+using Prepay.Meter;
+using Prepay.Meter.Events;
+using Prepay.Meter.Registers;
+using Prepay.Simulator.Agents;
+
+namespace Prepay.Simulator.Fleet;
+
+/// <summary>
+/// Many meter agents in one process on one <see cref="SimulationClock"/>, run <see cref="FleetOptions.Speed"/>
+/// times faster than real time, with customers who buy through the server's vend API: token meters get their
+/// token typed on the keypad, smart meters their credit by the head-end's command. Everything random is seeded.
+/// </summary>
+public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi vendor)
+{
+    private sealed class Member(FleetMeter meter, MqttMeterAgent agent, Customer customer)
+    {
+        public FleetMeter Meter => meter;
+        public MqttMeterAgent Agent => agent;
+        public Customer Customer => customer;
+        public long SoldWh;
+        public long Vends;
+        public long CreditVends; // vends that sold energy: each owes the meter one addCredit (smart meters)
+        public Instant? LastVendAt;
+        public Instant? BackOnlineAt;
+    }
+
+    private long _vends;
+    private long _vendFailures;
+    private long _tokensRejected;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Raised about once a real second.</summary>
+    public event Action<FleetProgress>? Progress;
+
+    /// <summary>The agents, once <see cref="RunAsync"/> has built them (tests and the demo read them).</summary>
+    public IReadOnlyList<MqttMeterAgent> Agents { get; private set; } = [];
+
+    public async Task<FleetSummary> RunAsync(IReadOnlyList<FleetMeter> meters, CancellationToken ct)
+    {
+        if (options.Validate() is { } error)
+        {
+            throw new InvalidOperationException("Fleet options: " + error);
+        }
+        var start = clock.GetCurrentInstant();
+        var members = meters.Select((m, i) =>
+        {
+            var seed = unchecked(options.Seed * 7919 + i);
+            var random = new Random(seed);
+            var meter = new PrepaidMeter(new MeterConfiguration
+            {
+                MeterId = m.MeterNumber, Seed = seed, Start = start, Sts = m.Sts, Shape = m.Shape,
+                InitialCreditWh = random.Next(0, 150) * 100L,
+            });
+            return new Member(m, new MqttMeterAgent(meter, m.Endpoint), new Customer(seed, m.Shape));
+        }).ToList();
+        Agents = [.. members.Select(m => m.Agent)];
+        var real = Stopwatch.StartNew();
+        try
+        {
+            await ForEachAsync(members, (m, c) => new ValueTask(m.Agent.ConnectAsync(c)), ct);
+            var end = options.Days is { } days ? start + Duration.FromSeconds(days * 86_400) : Instant.MaxValue;
+            var lastProgress = TimeSpan.Zero;
+            var now = start;
+            while (now < end && !ct.IsCancellationRequested)
+            {
+                var scheduled = start + Duration.FromSeconds(real.Elapsed.TotalSeconds * options.Speed);
+                var next = Min(Min(scheduled, now + options.MaxStep), end);
+                if (next <= now)
+                {
+                    await Task.Delay(20, ct);
+                    continue;
+                }
+                var step = next - now;
+                now = next;
+                clock.AdvanceTo(now);
+                await ForEachAsync(members, (m, c) => StepAsync(m, now, step, c), ct);
+                if (real.Elapsed - lastProgress >= TimeSpan.FromSeconds(1))
+                {
+                    lastProgress = real.Elapsed;
+                    Progress?.Invoke(Sample(members, now, start));
+                }
+            }
+            await DrainAsync(members, ct);
+            Progress?.Invoke(Sample(members, clock.GetCurrentInstant(), start));
+            return Summarise(members, (now - start).TotalDays, real.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            foreach (var m in members)
+            {
+                await m.Agent.DisposeAsync();
+            }
+        }
+    }
+
+    private async ValueTask StepAsync(Member m, Instant now, Duration step, CancellationToken ct)
+    {
+        await m.Agent.AdvanceAsync(now, ct);
+        if (m.BackOnlineAt is { } back && now >= back)
+        {
+            m.BackOnlineAt = null;
+            await m.Agent.ConnectAsync(ct);
+        }
+        else if (m.BackOnlineAt is null && m.Customer.LinkDrops(step, options.LinkDropsPerMeterDay))
+        {
+            m.BackOnlineAt = now + m.Customer.OutageLength();
+            await m.Agent.DropLinkAsync(ct);
+        }
+        var credit = await m.Agent.ReadAsync(meter => meter.CreditWh, ct);
+        // A smart meter's customer waits (up to a day) for credit already paid for before paying again.
+        var awaiting = m.Meter.IsSmart && m.Agent.AddCreditsApplied < m.CreditVends && now - m.LastVendAt < Duration.FromDays(1);
+        if (!m.Customer.WantsToBuy(now, credit, awaiting))
+        {
+            return;
+        }
+        var outcome = await vendor.VendAsync(m.Meter.MeterNumber, m.Customer.NextAmount(), options.Currency, $"sim-{_run}-{m.Meter.MeterNumber}-{m.Vends + 1}", ct);
+        if (!outcome.Ok)
+        {
+            Interlocked.Increment(ref _vendFailures);
+            return;
+        }
+        Interlocked.Increment(ref _vends);
+        m.Vends++;
+        if (outcome.EnergyWh > 0)
+        {
+            m.CreditVends++;
+        }
+        m.SoldWh += outcome.EnergyWh;
+        m.LastVendAt = now;
+        foreach (var token in outcome.Tokens)
+        {
+            var typed = await m.Agent.TypeTokenAsync(token, ct);
+            if (typed.OfType<TokenRejected>().Any())
+            {
+                Interlocked.Increment(ref _tokensRejected);
+            }
+        }
+    }
+
+    // At the end: everyone back online, readings flushed, and commands on their way given time to land. The clock
+    // moves a little (the meters do not) so that the head-end's retries fall due.
+    private async Task DrainAsync(List<Member> members, CancellationToken ct)
+    {
+        foreach (var m in members.Where(m => m.BackOnlineAt is not null || !m.Agent.IsOnline))
+        {
+            m.BackOnlineAt = null;
+            try
+            {
+                await m.Agent.ConnectAsync(ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+            }
+        }
+        await ForEachAsync(members, (m, c) => new ValueTask(m.Agent.FlushAsync(c)), ct);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < options.DrainTimeout && members.Any(m => m.Meter.IsSmart && m.Agent.AddCreditsApplied < m.CreditVends))
+        {
+            clock.AdvanceTo(clock.GetCurrentInstant() + Duration.FromMinutes(1));
+            await Task.Delay(250, ct);
+        }
+        await ForEachAsync(members, (m, c) => new ValueTask(m.Agent.FlushAsync(c)), ct);
+    }
+
+    private FleetSummary Summarise(List<Member> members, double days, double seconds) => new(
+        Meters: members.Count,
+        Readings: members.Sum(m => m.Agent.ReadingsSent),
+        Events: members.Sum(m => m.Agent.EventsSent),
+        Vends: Interlocked.Read(ref _vends),
+        VendFailures: Interlocked.Read(ref _vendFailures),
+        TokensTyped: members.Sum(m => m.Agent.TokensTyped),
+        TokensRejected: Interlocked.Read(ref _tokensRejected),
+        Disconnections: members.Sum(m => m.Agent.RelayOpenings),
+        Reconnections: members.Sum(m => m.Agent.RelayClosings),
+        AlertsSent: null,
+        CommandsLost: members.Where(m => m.Meter.IsSmart).Sum(m => Math.Max(0, m.CreditVends - m.Agent.AddCreditsApplied)),
+        CreditMismatches: members.Count(m => m.SoldWh != m.Agent.CreditAddedWh),
+        LinkDrops: members.Sum(m => m.Agent.LinkDrops),
+        SimulatedDays: Math.Round(days, 3),
+        RealSeconds: Math.Round(seconds, 1));
+
+    private FleetProgress Sample(List<Member> members, Instant now, Instant start) => new(
+        now, (now - start).TotalDays, members.Sum(m => m.Agent.ReadingsSent), Interlocked.Read(ref _vends), members.Sum(m => m.Agent.TokensTyped),
+        members.Sum(m => m.Agent.RelayOpenings), members.Sum(m => m.Agent.RelayClosings), members.Count(m => m.Agent.IsOnline));
+
+    private Task ForEachAsync(List<Member> members, Func<Member, CancellationToken, ValueTask> body, CancellationToken ct) =>
+        Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, body);
+
+    private static Instant Min(Instant a, Instant b) => a < b ? a : b;
+}

@@ -1,0 +1,35 @@
+namespace Prepay.Simulator.Fleet;
+
+/// <summary>How a fleet run goes. Limits: 1 to 100 000 meters, speed 0.1 to 1 000 000, days up to 3 650 (or unbounded).</summary>
+public sealed record FleetOptions
+{
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Simulated days to run; null runs until cancelled (the demo).</summary>
+    public double? Days { get; init; } = 1;
+
+    /// <summary>Simulated seconds per real second.</summary>
+    public double Speed { get; init; } = 60;
+
+    /// <summary>Chance per meter and simulated day that its link drops for 1 to 6 simulated hours.</summary>
+    public double LinkDropsPerMeterDay { get; init; } = 0.05;
+
+    /// <summary>Currency of the vends.</summary>
+    public string Currency { get; init; } = "ZAR";
+
+    /// <summary>Largest simulated step; when the machine cannot keep up the simulation runs slower rather than coarser.</summary>
+    public NodaTime.Duration MaxStep { get; init; } = NodaTime.Duration.FromMinutes(15);
+
+    /// <summary>How long (real time) to wait at the end for credit commands still on their way.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Meters and vends in flight at once.</summary>
+    public int Parallelism { get; init; } = 8;
+
+    public string? Validate() =>
+        Speed is < 0.1 or > 1_000_000 ? "speed must be 0.1 to 1000000"
+        : Days is { } d && (d <= 0 || d > 3650) ? "days must be above 0 and at most 3650"
+        : LinkDropsPerMeterDay is < 0 or > 24 ? "link drops per meter-day must be 0 to 24"
+        : Parallelism is < 1 or > 256 ? "parallelism must be 1 to 256"
+        : null;
+}
