@@ -53,6 +53,7 @@ stop_postgres() {
 }
 
 run_tests() {
+  need_packages python3-aiosmtpd
   start_postgres
   trap stop_postgres EXIT
   export PREPAY_TEST_REQUIRE_POSTGRES=1

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
+using Prepay.Alerts;
 using Prepay.HeadEnd;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Server.Apis;
@@ -47,6 +48,7 @@ public static class PrepayServer
         builder.Services.AddPrepayAuth();
         builder.Services.AddPrepayHeadEnd(builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions(),
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
+        builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<ITokenGenerator>(); // says at startup whether tokens are STS or placeholders
@@ -57,6 +59,7 @@ public static class PrepayServer
         api.MapCatalogApis();
         api.MapMeterDataApi();
         api.MapTokensApi();
+        api.MapAlertsApi();
         return app;
     }
 

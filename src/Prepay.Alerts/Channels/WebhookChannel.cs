@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Prepay.Storage;
+using Prepay.Storage.Records.Alerts;
+
+namespace Prepay.Alerts.Channels;
+
+/// <summary>
+/// POSTs a notification's JSON to its subscription's URL, signed with the subscription's secret
+/// (<see cref="WebhookSignature"/>), with <c>Prepay-Delivery-Id</c> for the receiver to drop a resend. 2xx is
+/// delivered; 410 Gone or a deleted subscription is final; anything else is retried.
+/// </summary>
+public sealed class WebhookChannel(IHttpClientFactory http, IClock clock) : INotificationChannel
+{
+    public NotificationChannel Channel => NotificationChannel.Webhook;
+
+    public async Task<SendResult> SendAsync(NotificationRecord n, PrepayDb db, CancellationToken ct)
+    {
+        if (!Guid.TryParse(n.Recipient, out var subscriptionId))
+        {
+            return SendResult.Failed("no subscription", permanent: true);
+        }
+        var hook = await db.WebhookSubscriptions.AsNoTracking().FirstOrDefaultAsync(w => w.Id == subscriptionId, ct);
+        if (hook is not { Active: true })
+        {
+            return SendResult.Failed("subscription deleted", permanent: true, subscription: hook?.Id);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url)
+        {
+            Content = new StringContent(n.Body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(hook.Secret, clock.GetCurrentInstant().ToUnixTimeSeconds(), n.Body));
+        request.Headers.Add(WebhookSignature.DeliveryHeader, n.Id.ToString());
+        request.Headers.Add(WebhookSignature.EventHeader, n.Kind);
+        try
+        {
+            using var response = await http.CreateClient(GatewayChannel.HttpClientName).SendAsync(request, ct);
+            var status = (int)response.StatusCode;
+            return response.IsSuccessStatusCode
+                ? new SendResult(true, StatusCode: status, SubscriptionId: hook.Id)
+                : SendResult.Failed($"receiver answered {status}", permanent: response.StatusCode == HttpStatusCode.Gone, status, hook.Id);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return SendResult.Failed($"{e.GetType().Name}: {e.Message}", subscription: hook.Id);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Prepay.Alerts.Channels;
+using Prepay.Storage;
+using Prepay.Storage.Records.Alerts;
+
+namespace Prepay.Alerts.Dispatch;
+
+/// <summary>
+/// Sends due notifications from the outbox and sends them again, with exponential back-off, until each is
+/// delivered or has used its attempts (then it is marked failed and kept for operators).
+/// <para>
+/// A round claims due rows in a short write transaction (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, the write
+/// lock on SQLite), counting the attempt and moving <c>next_attempt_at</c> a lease ahead, so another server does not
+/// take them meanwhile; then it sends each and marks it. A server that dies after claiming leaves its rows to be
+/// sent after the lease. One that dies after sending and before marking causes one resend: delivery is at least
+/// once, and receivers drop the duplicate by the notification id every channel carries.
+/// </para>
+/// </summary>
+public sealed class AlertDispatcher(
+    IServiceScopeFactory scopes,
+    IEnumerable<INotificationChannel> channels,
+    IClock clock,
+    AlertsOptions options,
+    ILogger<AlertDispatcher> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Dictionary<NotificationChannel, INotificationChannel> _channels = channels.ToDictionary(c => c.Channel);
+
+    /// <summary>Asks for a round now (after something queued a message) instead of at the next poll.</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DispatchOnceAsync(stoppingToken) == options.BatchSize)
+                {
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Alert dispatch failed; trying again");
+            }
+            try
+            {
+                await _wake.WaitAsync(options.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // stopping: what is claimed and not sent is sent after its lease, here or elsewhere
+            }
+        }
+    }
+
+    /// <summary>One round: claim what is due, send it, mark it. Returns how many were claimed.</summary>
+    public async Task<int> DispatchOnceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var due = await ClaimAsync(db, ct);
+        foreach (var n in due)
+        {
+            SendResult result;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                timeout.CancelAfter(options.SendTimeout);
+                result = _channels.TryGetValue(n.Channel, out var channel)
+                    ? await channel.SendAsync(n, db, timeout.Token)
+                    : SendResult.Failed($"no {n.Channel} channel", permanent: true);
+            }
+            var now = clock.GetCurrentInstant();
+            if (result.Delivered)
+            {
+                n.State = NotificationState.Sent;
+                n.SentAt = now;
+                n.LastError = null;
+            }
+            else if (result.Permanent || n.Attempts >= options.MaxAttempts)
+            {
+                n.State = NotificationState.Failed;
+                n.LastError = result.Error;
+                logger.LogWarning("Notification {Id} ({Channel}, {Kind}) failed after {Attempts} attempts: {Error}", n.Id, n.Channel, n.Kind, n.Attempts, result.Error);
+            }
+            else
+            {
+                n.NextAttemptAt = now + RetryDelay(n.Attempts);
+                n.LastError = result.Error;
+            }
+            if (n.Channel == NotificationChannel.Webhook && result.SubscriptionId is { } subscription)
+            {
+                db.WebhookDeliveries.Add(new WebhookDelivery
+                {
+                    SubscriptionId = subscription, NotificationId = n.Id, Kind = n.Kind, Attempt = n.Attempts,
+                    StatusCode = result.StatusCode, Succeeded = result.Delivered, At = now, Error = result.Error,
+                });
+            }
+            // Marked one by one: a crash part-way through a batch resends at most the one in flight.
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        return due.Count;
+    }
+
+    private async Task<List<NotificationRecord>> ClaimAsync(PrepayDb db, CancellationToken ct)
+    {
+        var now = clock.GetCurrentInstant();
+        var ticks = now.ToUnixTimeTicks();
+        var limit = options.BatchSize;
+        await using var tx = await db.BeginWriteAsync(ct);
+        var due = await (db.Provider == DatabaseProvider.Postgres
+                ? db.Notifications.FromSql($"SELECT * FROM notifications WHERE state = 'Pending' AND next_attempt_at <= {ticks} ORDER BY next_attempt_at LIMIT {limit} FOR UPDATE SKIP LOCKED")
+                : db.Notifications.FromSql($"SELECT * FROM notifications WHERE state = 'Pending' AND next_attempt_at <= {ticks} ORDER BY next_attempt_at LIMIT {limit}"))
+            .ToListAsync(ct);
+        foreach (var n in due)
+        {
+            n.Attempts++;
+            n.NextAttemptAt = now + Duration.FromTimeSpan(options.ClaimLease);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return due;
+    }
+
+    /// <summary>First delay after the first failure, doubled after each further one, at most the maximum.</summary>
+    public Duration RetryDelay(int attempts)
+    {
+        var seconds = options.FirstRetryDelay.TotalSeconds * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
+        return Duration.FromSeconds(Math.Min(options.MaxRetryDelay.TotalSeconds, seconds));
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using NodaTime.Text;
+using Prepay.Storage;
+using Prepay.Storage.Records.Alerts;
+
+namespace Prepay.Alerts.Outbox;
+
+/// <summary>
+/// Turns one <see cref="AlertMessage"/> into outbox rows: one per channel the customer has enabled, and one per
+/// active webhook subscribed to its kind. Each row's dedup key is the message's cause plus its destination.
+/// </summary>
+public static class Outbox
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<List<NotificationRecord>> AddressAsync(PrepayDb db, AlertMessage m, Instant now, CancellationToken ct)
+    {
+        var rows = new List<NotificationRecord>();
+        foreach (var (channel, address) in await RecipientsAsync(db, m.CustomerId, ct))
+        {
+            rows.Add(Row(m, channel, address, m.CustomerId, m.Subject, m.Text, $"{m.Cause}:{channel.ToString().ToLowerInvariant()}", now));
+        }
+        var hooks = await db.WebhookSubscriptions.AsNoTracking().Where(w => w.Active).Select(w => new { w.Id, w.EventKinds }).ToListAsync(ct);
+        foreach (var hook in hooks.Where(h => h.EventKinds.Split(',').Contains(m.Kind, StringComparer.Ordinal)))
+        {
+            var id = NewId(now);
+            var body = JsonSerializer.Serialize(new
+            {
+                id,
+                kind = m.Kind,
+                occurredAt = InstantPattern.ExtendedIso.Format(m.OccurredAt),
+                customerId = m.CustomerId,
+                data = m.Data,
+            }, Json);
+            rows.Add(Row(m, NotificationChannel.Webhook, hook.Id.ToString(), null, m.Subject, body, $"{m.Cause}:webhook:{hook.Id:N}", now, id));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Inserts rows outside an EF unit of work, each skipped when its dedup key is already there: the database, not
+    /// a read before the write, decides that the same cause is queued once.
+    /// </summary>
+    public static async Task<int> InsertAsync(PrepayDb db, IEnumerable<NotificationRecord> rows, CancellationToken ct)
+    {
+        var inserted = 0;
+        foreach (var n in rows)
+        {
+            var channel = n.Channel.ToString();
+            var state = n.State.ToString();
+            inserted += await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO notifications (id, customer_id, channel, kind, dedup_key, recipient, subject, body, state, attempts, next_attempt_at, created_at)
+                VALUES ({n.Id}, {n.CustomerId}, {channel}, {n.Kind}, {n.DedupKey}, {n.Recipient}, {n.Subject}, {n.Body}, {state}, 0, {n.NextAttemptAt.ToUnixTimeTicks()}, {n.CreatedAt.ToUnixTimeTicks()})
+                ON CONFLICT (dedup_key) DO NOTHING
+                """, ct);
+        }
+        return inserted;
+    }
+
+    /// <summary>
+    /// The customer's enabled channels and where to reach them. With no preferences stored, email to the address on
+    /// the customer record, if any.
+    /// </summary>
+    public static async Task<List<(NotificationChannel Channel, string Address)>> RecipientsAsync(PrepayDb db, Guid customerId, CancellationToken ct)
+    {
+        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => new { c.Email, c.Phone }).FirstOrDefaultAsync(ct);
+        if (customer is null)
+        {
+            return [];
+        }
+        var preferences = await db.NotificationPreferences.AsNoTracking().Where(p => p.CustomerId == customerId).ToListAsync(ct);
+        if (preferences.Count == 0)
+        {
+            return string.IsNullOrWhiteSpace(customer.Email) ? [] : [(NotificationChannel.Email, customer.Email)];
+        }
+        var result = new List<(NotificationChannel, string)>();
+        foreach (var p in preferences.Where(p => p.Enabled).OrderBy(p => p.Channel))
+        {
+            var address = p.Address ?? p.Channel switch
+            {
+                NotificationChannel.Email => customer.Email,
+                NotificationChannel.Sms => customer.Phone,
+                _ => null,
+            };
+            if (!string.IsNullOrWhiteSpace(address))
+            {
+                result.Add((p.Channel, address));
+            }
+        }
+        return result;
+    }
+
+    private static Guid NewId(Instant now) => Guid.CreateVersion7(now.ToDateTimeOffset());
+
+    private static NotificationRecord Row(AlertMessage m, NotificationChannel channel, string recipient, Guid? customerId, string subject, string body, string dedupKey, Instant now, Guid? id = null) => new()
+    {
+        Id = id ?? NewId(now),
+        CustomerId = customerId,
+        Channel = channel,
+        Kind = m.Kind,
+        DedupKey = dedupKey,
+        Recipient = recipient,
+        Subject = subject,
+        Body = body,
+        State = NotificationState.Pending,
+        NextAttemptAt = now,
+        CreatedAt = now,
+    };
+}

@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Prepay.Alerts.Dispatch;
+using Prepay.Alerts.Outbox;
+using Prepay.HeadEnd.Ingest;
+using Prepay.HeadEnd.Protocol;
+using Prepay.Storage;
+
+namespace Prepay.Alerts.Producers;
+
+/// <summary>
+/// Listens to the head-end's stored events: a meter's low credit, credit exhausted, relay opened and closed become
+/// messages for the customer of the premises it is installed at; abnormal voltage, overload, outage and tamper
+/// become operator alerts. A re-sent event is not stored twice, so it does not come here twice; and the dedup key
+/// (meter, type, instant) refuses a second message even if it did.
+/// </summary>
+public sealed class MeterEventAlerts(
+    IServiceScopeFactory scopes,
+    MeterMessageHandler handler,
+    AlertDispatcher dispatcher,
+    IClock clock,
+    ILogger<MeterEventAlerts> logger) : IHostedLifecycleService
+{
+    // Subscribed before any hosted service starts, so no event stored by the head-end's first messages is missed.
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        handler.EventsStored += OnEventsStoredAsync;
+        return Task.CompletedTask;
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        handler.EventsStored -= OnEventsStoredAsync;
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task OnEventsStoredAsync(Guid meterId, string meterNumber, IReadOnlyList<EventPayload> events, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var now = clock.GetCurrentInstant();
+            var queued = 0;
+            foreach (var e in events)
+            {
+                var at = Instant.FromDateTimeOffset(e.At);
+                if (AlertKinds.Operator.Contains(e.Type))
+                {
+                    await db.Database.ExecuteSqlAsync(
+                        $"INSERT INTO operator_alerts (meter_id, meter_number, type, at, details, raised_at) VALUES ({meterId}, {meterNumber}, {e.Type}, {at.ToUnixTimeTicks()}, {e.Details}, {now.ToUnixTimeTicks()}) ON CONFLICT (meter_id, type, at) DO NOTHING", ct);
+                }
+                else if (AlertKinds.ForMeterEvent(e.Type) is { } kind && await MessageAsync(db, meterId, meterNumber, kind, e, at, ct) is { } message)
+                {
+                    queued += await Outbox.Outbox.InsertAsync(db, await Outbox.Outbox.AddressAsync(db, message, now, ct), ct);
+                }
+            }
+            if (queued > 0)
+            {
+                dispatcher.Wake();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The events are stored; only their alerts are lost. Say so loudly rather than fail the meter's message.
+            logger.LogError(e, "Alerts for {Count} events of meter {Meter} could not be queued", events.Count, meterNumber);
+        }
+    }
+
+    private static async Task<AlertMessage?> MessageAsync(PrepayDb db, Guid meterId, string meterNumber, string kind, EventPayload e, Instant at, CancellationToken ct)
+    {
+        var place = await (
+            from i in db.MeterInstallations
+            where i.MeterId == meterId && i.RemovedAt == null
+            join p in db.Premises on i.PremisesId equals p.Id
+            join s in db.Sites on p.SiteId equals s.Id
+            select new { p.CustomerId, Site = s.Name, Unit = p.Label }).AsNoTracking().FirstOrDefaultAsync(ct);
+        if (place?.CustomerId is not { } customerId)
+        {
+            return null; // not installed, or nobody lives there: nobody to tell
+        }
+        var where = $"meter {meterNumber} ({place.Site}, {place.Unit})";
+        var daysLeft = kind == AlertKinds.LowCredit ? await CreditEstimate.DaysLeftAsync(db, meterId, at, ct) : null;
+        var (subject, text) = kind switch
+        {
+            AlertKinds.LowCredit => ("Your electricity credit is low",
+                $"Credit on {where} is low{(daysLeft is { } d ? $": about {d} day{(d == 1 ? "" : "s")} left at your recent use" : "")}. Top up to stay connected."),
+            AlertKinds.CreditExhausted => ("Your electricity credit has run out",
+                $"Credit on {where} has run out. Top up to keep or restore your supply."),
+            AlertKinds.Disconnected => ("Your electricity supply is disconnected",
+                $"The supply to {where} was disconnected{(e.Details is { Length: > 0 } r ? $" ({r})" : "")}."),
+            _ => ("Your electricity supply is reconnected", $"The supply to {where} is reconnected."),
+        };
+        return new AlertMessage(kind, $"event:{meterId:N}:{e.Type}:{at.ToUnixTimeTicks()}", customerId, subject, text, at,
+            new Dictionary<string, object?>
+            {
+                ["meterNumber"] = meterNumber, ["event"] = e.Type, ["details"] = e.Details, ["daysLeft"] = daysLeft,
+            });
+    }
+}

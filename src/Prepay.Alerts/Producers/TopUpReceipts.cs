@@ -1,0 +1,41 @@
+using NodaTime;
+using Prepay.Alerts.Outbox;
+using Prepay.Storage;
+
+namespace Prepay.Alerts.Producers;
+
+/// <summary>What a top-up receipt says; the vend's id makes it once-only.</summary>
+public sealed record TopUpReceipt(
+    Guid VendId, Guid CustomerId, string MeterNumber, string Amount, string Currency, long EnergyWh, string EnergyKwh,
+    string? Token, string ReceiptNumber, Instant At);
+
+/// <summary>
+/// Receipts for top-ups, queued in the vend's own transaction: the rows are only added to the vend's context, so
+/// they commit with the vend or not at all, and the dispatcher sends them after. Reads the customer's preferences
+/// and the webhook subscriptions (two small queries) inside that transaction.
+/// </summary>
+public static class TopUpReceipts
+{
+    public static async Task EnqueueAsync(PrepayDb db, TopUpReceipt r, CancellationToken ct)
+    {
+        var token = r.Token is null ? "" : $"\nToken: {Group(r.Token)}";
+        var message = new AlertMessage(
+            AlertKinds.TopUp,
+            $"vend:{r.VendId:N}",
+            r.CustomerId,
+            $"Receipt {r.ReceiptNumber}: {r.Amount} {r.Currency} for meter {r.MeterNumber}",
+            $"Top-up received: {r.Amount} {r.Currency} bought {r.EnergyKwh} kWh for meter {r.MeterNumber}.{token}\nReceipt {r.ReceiptNumber}.",
+            r.At,
+            // No token for integrations: it is the customer's to enter, and webhooks go to other systems.
+            new Dictionary<string, object?>
+            {
+                ["vendId"] = r.VendId, ["meterNumber"] = r.MeterNumber, ["amount"] = r.Amount, ["currency"] = r.Currency,
+                ["energyWh"] = r.EnergyWh, ["receiptNumber"] = r.ReceiptNumber,
+            });
+        db.Notifications.AddRange(await Outbox.Outbox.AddressAsync(db, message, r.At, ct));
+    }
+
+    /// <summary>A 20-digit token in groups of four, as meters' keypads and receipts show it.</summary>
+    private static string Group(string token) =>
+        token.Length == 20 ? string.Join(' ', Enumerable.Range(0, 5).Select(i => token.Substring(i * 4, 4))) : token;
+}

@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
+using NodaTime;
+using Prepay.Alerts.Dispatch;
+using Prepay.HeadEnd.Mqtt;
+using Prepay.HeadEnd.Protocol;
+using Prepay.Server.Tests.HeadEnd;
+using Prepay.Server.Tests.Infrastructure;
+using Prepay.Storage;
+using Prepay.Storage.Records.Alerts;
+using static Prepay.Server.Tests.Infrastructure.Scenario;
+
+namespace Prepay.Server.Tests.Alerts;
+
+/// <summary>
+/// Customer alerts end to end: a meter speaking MQTT or a vend over HTTP, the outbox, and delivery to a real SMTP
+/// server and a real webhook receiver on loopback; run once per database provider.
+/// </summary>
+public abstract class AlertsTests(AlertsServer server)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 6, 0, 0, TimeSpan.Zero);
+
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, int seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<MeterPeer> ConnectedMeterAsync(ServerFixture on, string meterNumber)
+    {
+        var headEnd = on.Services.GetRequiredService<MqttHeadEnd>();
+        await headEnd.Connected.WaitAsync(TimeSpan.FromSeconds(10));
+        var peer = new MeterPeer(meterNumber);
+        Assert.Equal(MqttClientConnectResultCode.Success, await peer.ConnectAsync(headEnd.BrokerPort, on.Services.GetRequiredService<MeterCredentials>().PasswordFor(meterNumber)));
+        return peer;
+    }
+
+    private static async Task<List<NotificationRecord>> NotificationsAsync(ServerFixture on, Guid customerId)
+    {
+        await using var scope = on.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        return await db.Notifications.AsNoTracking().Where(n => n.CustomerId == customerId).ToListAsync();
+    }
+
+    private List<ReceivedMail> MailFor(IEnumerable<Guid> ids)
+    {
+        var wanted = ids.Select(id => $"<{id:N}@prepay>").ToHashSet(StringComparer.Ordinal);
+        return server.Smtp.Messages().Where(m => wanted.Contains(m.Header("Message-ID"))).ToList();
+    }
+
+    private static async Task SetEmailAsync(HttpClient admin, Guid customerId, string email) =>
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/customers/{customerId}/notification-preferences",
+            new { preferences = new object[] { new { channel = "email", enabled = true, address = email }, new { channel = "sms", enabled = false } } }));
+
+    private async Task<(Guid Id, string Secret)> SubscribeAsync(HttpClient admin, string name, params string[] events)
+    {
+        var created = await Ok(await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = server.Hooks.UrlFor(name), events, description = "test " + name }));
+        return (created["id"]!.GetValue<Guid>(), created["secret"]!.GetValue<string>());
+    }
+
+    /// <summary>Checks the signature as a receiver would, independently of the server's code.</summary>
+    private static void AssertSigned(string secret, ReceivedHook hook)
+    {
+        var parts = hook.Signature.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(parts["t"] + "." + hook.Body)));
+        Assert.Equal(expected, parts["v1"]);
+        Assert.True(long.Parse(parts["t"], CultureInfo.InvariantCulture) > 1_700_000_000);
+    }
+
+    [Fact]
+    public async Task Meter_events_reach_the_customer_by_email_once_even_when_resent_and_faults_become_operator_alerts()
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        using var admin = server.Client();
+        var email = $"c{s.Suffix}@example.org";
+        await SetEmailAsync(admin, s.CustomerId, email);
+        await using var meter = await ConnectedMeterAsync(server, s.MeterNumber);
+        var events = new EventsMessage([
+            new EventPayload(T0, "lowCredit", "credit 4.0 kWh"),
+            new EventPayload(T0.AddHours(5), "creditExhausted", null),
+            new EventPayload(T0.AddHours(5), "relayOpened", "credit"),
+            new EventPayload(T0.AddHours(6), "relayClosed", null),
+            new EventPayload(T0.AddHours(1), "overVoltage", "2650 dV"),
+            new EventPayload(T0.AddHours(2), "coverOpen", null),
+            new EventPayload(T0.AddHours(3), "tokenAccepted", null),
+        ]);
+        await meter.PublishAsync(Topics.Events, events);
+        // The meter did not hear the acknowledgement and sends it all again.
+        await meter.PublishAsync(Topics.Events, events);
+
+        var sent = await EventuallyAsync(() => NotificationsAsync(server, s.CustomerId), n => n.Count == 4 && n.All(x => x.State == NotificationState.Sent));
+        Assert.Equal(["creditExhausted", "disconnected", "lowCredit", "reconnected"], sent.Select(n => n.Kind).Order(StringComparer.Ordinal));
+        Assert.All(sent, n => Assert.Equal((NotificationChannel.Email, email, 1), (n.Channel, n.Recipient, n.Attempts)));
+        var mail = await EventuallyAsync(() => Task.FromResult(MailFor(sent.Select(n => n.Id))), m => m.Count >= 4);
+        Assert.Equal(4, mail.Count);
+        Assert.All(mail, m => Assert.Contains(email, m.Header("To"), StringComparison.Ordinal));
+        Assert.Contains(mail, m => m.Header("Subject") == "Your electricity credit is low" && m.Body.Contains(s.MeterNumber, StringComparison.Ordinal));
+
+        // A later round sends nothing more, and a third copy of the events queues nothing.
+        await meter.PublishAsync(Topics.Events, events);
+        await Task.Delay(500, Ct);
+        await server.Services.GetRequiredService<AlertDispatcher>().DispatchOnceAsync(Ct);
+        Assert.Equal(4, (await NotificationsAsync(server, s.CustomerId)).Count);
+        Assert.Equal(4, MailFor(sent.Select(n => n.Id)).Count);
+
+        var alerts = (await Ok(await admin.GetAsync($"/api/v1/alerts?meter={s.MeterNumber}", Ct))).AsArray();
+        Assert.Equal(["coverOpen", "overVoltage"], alerts.Select(a => a!["type"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        var voltage = (await Ok(await admin.GetAsync($"/api/v1/alerts?meter={s.MeterNumber}&type=overVoltage", Ct))).AsArray().Single()!;
+        Assert.Equal("2650 dV", voltage["details"]!.GetValue<string>());
+        var id = voltage["id"]!.GetValue<long>();
+        var acknowledged = await Ok(await admin.PostAsync($"/api/v1/alerts/{id}/acknowledge", null, Ct));
+        Assert.NotNull(acknowledged["acknowledgedAt"]);
+        var again = await admin.PostAsync($"/api/v1/alerts/{id}/acknowledge", null, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("urn:prepay:problem:already-acknowledged", (await Json(again))["type"]!.GetValue<string>());
+        var open = (await Ok(await admin.GetAsync($"/api/v1/alerts?meter={s.MeterNumber}&open=true", Ct))).AsArray();
+        Assert.Equal("coverOpen", open.Single()!["type"]!.GetValue<string>());
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.True(await db.Audit.AnyAsync(a => a.Action == "alert.acknowledge" && a.Target == $"alert/{id}", Ct));
+        Assert.True(await db.Audit.AnyAsync(a => a.Action == "notification-preferences.update" && a.Target == $"customer/{s.CustomerId}", Ct));
+    }
+
+    [Fact]
+    public async Task A_top_up_receipt_is_emailed_and_posted_to_a_signed_webhook_exactly_once()
+    {
+        var s = await CreateAsync(server);
+        using var admin = server.Client();
+        var email = $"r{s.Suffix}@example.org";
+        await SetEmailAsync(admin, s.CustomerId, email);
+        var hookName = "receipts-" + s.Suffix;
+        var (hookId, secret) = await SubscribeAsync(admin, hookName, "topUp");
+        using var vendor = server.Client(s.VendorKey);
+        var vend = await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "50.00", currency = "ZAR" }, "receipt-" + s.Suffix), Ct));
+        // A retry of the same vend is the same vend: no second receipt.
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "50.00", currency = "ZAR" }, "receipt-" + s.Suffix), Ct));
+
+        var hooks = await EventuallyAsync(() => Task.FromResult(server.Hooks.For(hookName)), h => h.Count >= 1);
+        var hook = Assert.Single(hooks);
+        AssertSigned(secret, hook);
+        Assert.Equal("topUp", hook.Event);
+        var body = JsonNode.Parse(hook.Body)!;
+        Assert.Equal(hook.DeliveryId, body["id"]!.GetValue<string>());
+        Assert.Equal(vend["id"]!.GetValue<string>(), body["data"]!["vendId"]!.GetValue<string>());
+        Assert.Equal("50.00", body["data"]!["amount"]!.GetValue<string>());
+        Assert.Null(body["data"]!["token"]);
+
+        var mine = await EventuallyAsync(() => NotificationsAsync(server, s.CustomerId), n => n.Count == 1 && n[0].State == NotificationState.Sent);
+        var receipt = Assert.Single(mine);
+        Assert.Equal(("topUp", email), (receipt.Kind, receipt.Recipient));
+        var mail = Assert.Single(await EventuallyAsync(() => Task.FromResult(MailFor([receipt.Id])), m => m.Count >= 1));
+        Assert.Contains(vend["receipt"]!["receiptNumber"]!.GetValue<string>(), mail.Header("Subject"), StringComparison.Ordinal);
+        var token = vend["token"]!.GetValue<string>();
+        Assert.Contains(string.Join(' ', Enumerable.Range(0, 5).Select(i => token.Substring(i * 4, 4))), mail.Body, StringComparison.Ordinal);
+        Assert.Equal(receipt.Id.ToString(), mail.Header("Prepay-Delivery-Id"));
+
+        // The log is written after the receiver answers.
+        var deliveries = await EventuallyAsync(async () => (await Ok(await admin.GetAsync($"/api/v1/webhooks/{hookId}/deliveries", Ct))).AsArray(), d => d.Count >= 1);
+        var delivery = Assert.Single(deliveries)!;
+        Assert.Equal((204, true, 1), (delivery["statusCode"]!.GetValue<int>(), delivery["succeeded"]!.GetValue<bool>(), delivery["attempt"]!.GetValue<int>()));
+        var listed = (await Ok(await admin.GetAsync("/api/v1/webhooks", Ct))).AsArray().Single(w => w!["id"]!.GetValue<Guid>() == hookId)!;
+        Assert.Null(listed["secret"]);
+        Assert.DoesNotContain(secret, listed.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/webhooks/{hookId}", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_webhook_that_fails_once_gets_the_delivery_on_the_retry_and_the_log_shows_both_attempts()
+    {
+        var s = await CreateAsync(server);
+        using var admin = server.Client();
+        var hookName = "flaky-" + s.Suffix;
+        var (hookId, secret) = await SubscribeAsync(admin, hookName, "topUp");
+        server.Hooks.FailNext(hookName, 1);
+        using var vendor = server.Client(s.VendorKey);
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "20.00", currency = "ZAR" }), Ct));
+
+        var first = await EventuallyAsync(async () => (await Ok(await admin.GetAsync($"/api/v1/webhooks/{hookId}/deliveries", Ct))).AsArray(), d => d.Count >= 1);
+        Assert.Equal((500, false), (first.Single()!["statusCode"]!.GetValue<int>(), first.Single()!["succeeded"]!.GetValue<bool>()));
+        // Not before its back-off: the next attempt waits for the (fake) clock.
+        await server.Services.GetRequiredService<AlertDispatcher>().DispatchOnceAsync(Ct);
+        Assert.Single(server.Hooks.For(hookName));
+
+        server.Clock.Advance(Duration.FromMinutes(1));
+        server.Services.GetRequiredService<AlertDispatcher>().Wake();
+        var log = await EventuallyAsync(async () => (await Ok(await admin.GetAsync($"/api/v1/webhooks/{hookId}/deliveries", Ct))).AsArray(), d => d.Count >= 2);
+        Assert.Equal([(2, 204, true), (1, 500, false)],
+            log.Select(d => (d!["attempt"]!.GetValue<int>(), d["statusCode"]!.GetValue<int>(), d["succeeded"]!.GetValue<bool>())));
+        var received = server.Hooks.For(hookName);
+        Assert.Equal(2, received.Count);
+        Assert.Single(received.Select(r => r.DeliveryId).Distinct());
+        Assert.All(received, r => AssertSigned(secret, r));
+        await Ok(await admin.DeleteAsync($"/api/v1/webhooks/{hookId}", Ct));
+    }
+
+    [Fact]
+    public async Task Notifications_pending_when_a_server_stops_are_sent_once_by_the_next_server_on_the_same_database()
+    {
+        server.SkipUnlessAvailable();
+        var folder = Path.Combine(Path.GetTempPath(), "prepay-tests", "restart-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var connection = server.Provider == DatabaseProvider.Postgres
+            ? await Databases.CreatePostgresDatabaseAsync()
+            : $"Data Source={Path.Combine(folder, "shared.db")};Default Timeout=30";
+        Guid customerId;
+        Guid delivered;
+        var first = new SharedDatabaseServer(server.Provider, connection, server.Smtp.Port);
+        await first.InitializeAsync();
+        try
+        {
+            var s = await CreateAsync(first);
+            customerId = s.CustomerId;
+            using var admin = first.Client();
+            await SetEmailAsync(admin, s.CustomerId, $"restart{s.Suffix}@example.org");
+            using var vendor = first.Client(s.VendorKey);
+            await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
+            var sent = await EventuallyAsync(() => NotificationsAsync(first, customerId), n => n.Count == 1 && n[0].State == NotificationState.Sent);
+            delivered = Assert.Single(sent).Id;
+            // This server stops sending; what it queues now is left pending when it stops.
+            await first.Services.GetRequiredService<AlertDispatcher>().StopAsync(Ct);
+            for (var i = 0; i < 3; i++)
+            {
+                await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "11.00", currency = "ZAR" }), Ct));
+            }
+            var pending = await NotificationsAsync(first, customerId);
+            Assert.Equal(3, pending.Count(n => n.State == NotificationState.Pending));
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        var second = new SharedDatabaseServer(server.Provider, connection, server.Smtp.Port);
+        await second.InitializeAsync();
+        try
+        {
+            var all = await EventuallyAsync(() => NotificationsAsync(second, customerId), n => n.All(x => x.State == NotificationState.Sent));
+            Assert.Equal(4, all.Count);
+            Assert.All(all, n => Assert.Equal((NotificationState.Sent, 1), (n.State, n.Attempts)));
+            var mail = await EventuallyAsync(() => Task.FromResult(MailFor(all.Select(n => n.Id))), m => m.Count >= 4);
+            await second.Services.GetRequiredService<AlertDispatcher>().DispatchOnceAsync(Ct);
+            mail = MailFor(all.Select(n => n.Id));
+            Assert.Equal(4, mail.Count);
+            Assert.Single(mail, m => m.Header("Message-ID") == $"<{delivered:N}@prepay>");
+        }
+        finally
+        {
+            await second.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Preferences_are_validated_and_replace_the_customers_channels()
+    {
+        var s = await CreateAsync(server);
+        using var admin = server.Client();
+        var bad = await admin.PutAsJsonAsync($"/api/v1/customers/{s.CustomerId}/notification-preferences",
+            new { preferences = new object[] { new { channel = "fax", enabled = true }, new { channel = "email", enabled = true, address = "not an address" }, new { channel = "push", enabled = true } } }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await Json(bad))["errors"]!.AsObject();
+        Assert.Equal(["preferences[0].channel", "preferences[1].address", "preferences[2].address"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/customers/{s.CustomerId}/notification-preferences",
+            new { preferences = new object[] { new { channel = "sms", enabled = true, lowCreditDays = 3 }, new { channel = "push", enabled = true, address = "device-1" } } }, Ct));
+        var stored = (await Ok(await admin.GetAsync($"/api/v1/customers/{s.CustomerId}/notification-preferences", Ct))).AsArray();
+        Assert.Equal(["sms", "push"], stored.Select(p => p!["channel"]!.GetValue<string>()));
+        Assert.Equal(3, stored[0]!["lowCreditDays"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/customers/{Guid.NewGuid()}/notification-preferences", Ct)).StatusCode);
+        using var vendor = server.Client(s.VendorKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await vendor.GetAsync("/api/v1/alerts", Ct)).StatusCode);
+    }
+}
+
+public sealed class AlertsSqliteTests(AlertsSqliteServer server) : AlertsTests(server), IClassFixture<AlertsSqliteServer>;
+
+public sealed class AlertsPostgresTests(AlertsPostgresServer server) : AlertsTests(server), IClassFixture<AlertsPostgresServer>;
