@@ -29,6 +29,7 @@ public static class VendingRegistration
         services.AddSingleton(sts);
         services.AddSingleton<TariffCatalog>();
         services.AddSingleton<VendingService>();
+        services.AddSingleton<FreeBasic.FreeBasicService>();
         services.AddSingleton<ReversalService>();
         services.AddSingleton<FloatService>();
         services.AddSingleton<Postings.IdempotentPosting>();

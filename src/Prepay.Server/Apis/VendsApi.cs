@@ -6,6 +6,7 @@ using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
 using Prepay.Vending.Contracts;
+using Prepay.Vending.FreeBasic;
 using Prepay.Vending.Reversals;
 using Prepay.Vending.Vends;
 
@@ -21,6 +22,10 @@ public static class VendsApi
             .RequireAuthorization(Policies.Sellers)
             .Accepts<VendRequest>("application/json")
             .WithSummary("Sell credit to a meter, by meter number or by site and unit. Requires an Idempotency-Key header.");
+        vends.MapPost("/free-basic", FreeBasic)
+            .RequireAuthorization(Policies.Sellers)
+            .Accepts<FreeBasicRequest>("application/json")
+            .WithSummary("Issue this month's free basic electricity to a registered indigent customer's meter: a zero-value vend, once a month.");
         vends.MapGet("/{id:guid}", Reprint).RequireAuthorization(Policies.Anyone).WithSummary("Reprint a vend: the identical response, token and receipt.");
         vends.MapGet("/", List).RequireAuthorization(Policies.Anyone).WithSummary("List vends, newest first.");
         vends.MapPost("/{id:guid}/reversal", Reverse)
@@ -58,6 +63,27 @@ public static class VendsApi
             VendOutcome.Unprocessable u => Problems.Unprocessable(u.Code, u.Detail),
             VendOutcome.Conflict c => Problems.Conflict(c.Code, c.Detail),
             _ => throw new InvalidOperationException($"Unhandled outcome {outcome}"),
+        };
+    }
+
+    private static async Task<IResult> FreeBasic(HttpRequest request, FreeBasicService freeBasic, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync<FreeBasicRequest>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (!Domain.Metering.MeterNumber.TryParse(body!.MeterNumber, out var number))
+        {
+            return Problems.Invalid("meterNumber", "is required: the meter's number");
+        }
+        return await freeBasic.IssueAsync(number, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct) switch
+        {
+            VendOutcome.Created c => TypedResults.Created($"/api/v1/vends/{c.Vend.Id}", c.Vend),
+            VendOutcome.Replayed r => Replayed(request.HttpContext, r.Vend),
+            VendOutcome.NotFound n => Problems.NotFound(n.Detail),
+            VendOutcome.Unprocessable u => Problems.Unprocessable(u.Code, u.Detail),
+            var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
         };
     }
 

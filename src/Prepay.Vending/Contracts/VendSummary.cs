@@ -7,3 +7,6 @@ public sealed record VendSummary(Guid Id, string Kind, string MeterNumber, strin
 public sealed record ReversalRequest(string? Reason);
 
 public sealed record ReversalResponse(Guid VendId, Guid TransactionId, string Reason, string By, string At, string Amount, string Currency);
+
+/// <summary>The body of <c>POST /api/v1/vends/free-basic</c>.</summary>
+public sealed record FreeBasicRequest(string? MeterNumber);

@@ -6,7 +6,10 @@ namespace Prepay.Vending.Vends;
 /// <summary>Finds the meter a vend names, by meter number or by site code and unit label ("recharge by room number").</summary>
 internal static class VendTargets
 {
-    public static async Task<(VendTarget? Target, VendOutcome? Failure)> ResolveAsync(PrepayDb db, VendCommand cmd, CancellationToken ct)
+    public static Task<(VendTarget? Target, VendOutcome? Failure)> ResolveAsync(PrepayDb db, VendCommand cmd, CancellationToken ct) =>
+        ResolveAsync(db, cmd.MeterNumber, cmd.Site, cmd.Unit, ct);
+
+    public static async Task<(VendTarget? Target, VendOutcome? Failure)> ResolveAsync(PrepayDb db, Domain.Metering.MeterNumber? meterNumber, string? site, string? unit, CancellationToken ct)
     {
         var query =
             from m in db.Meters.AsNoTracking()
@@ -20,15 +23,15 @@ internal static class VendTargets
             from c in customers.DefaultIfEmpty()
             select new { Meter = m, Site = s.Code, Unit = p.Label, CustomerId = (Guid?)c.Id, CustomerName = c.Name };
 
-        var row = cmd.MeterNumber is { } number
+        var row = meterNumber is { } number
             ? await query.FirstOrDefaultAsync(x => x.Meter.MeterNumber == number.Value, ct)
-            : await query.FirstOrDefaultAsync(x => x.Site == cmd.Site && x.Unit == cmd.Unit, ct);
+            : await query.FirstOrDefaultAsync(x => x.Site == site && x.Unit == unit, ct);
 
         if (row is null)
         {
-            return (null, new VendOutcome.NotFound(cmd.MeterNumber is { } n
+            return (null, new VendOutcome.NotFound(meterNumber is { } n
                 ? $"No meter with number '{n}'."
-                : $"No meter installed at unit '{cmd.Unit}' of site '{cmd.Site}'."));
+                : $"No meter installed at unit '{unit}' of site '{site}'."));
         }
         if (row.CustomerId is not { } customerId)
         {

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Text;
-using Prepay.Alerts.Producers;
 using Prepay.Domain.Energy;
 using Prepay.Domain.Metering;
 using Prepay.HeadEnd.Commands;
@@ -182,7 +181,7 @@ public sealed class VendingService(
             CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, CommandTypes.AddCredit, new { energyWh = quote.Energy.WattHours }, now, $"vend {vendId:N}");
         }
 
-        var response = Respond(vendId, fresh, target, vendor, cmd, quote, token, tokenId, reserved.KeyChangeTokens, now);
+        var response = VendResponses.Respond("credit", vendId, fresh, target, vendor, cmd, quote, token, tokenId, reserved.KeyChangeTokens, now);
         db.Vends.Add(new VendRecord
         {
             Id = vendId,
@@ -214,8 +213,6 @@ public sealed class VendingService(
             Details = $"{cmd.Amount} to meter {meter.MeterNumber}",
         });
         // The customer's receipt (email, SMS, push, webhooks) is queued in this transaction: it commits with the vend.
-        await TopUpReceipts.EnqueueAsync(db, new TopUpReceipt(vendId, target.CustomerId, meter.MeterNumber, response.Amount, response.Currency,
-            response.EnergyWh, response.EnergyKwh, token, response.Receipt.ReceiptNumber, now), ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -246,34 +243,5 @@ public sealed class VendingService(
         }
         var stored = await db.Vends.AsNoTracking().Where(v => v.Id == claim.ResultId).Select(v => v.Response).FirstAsync(ct);
         return new VendOutcome.Replayed(JsonSerializer.Deserialize<VendResponse>(stored, Json)!);
-    }
-
-    private static VendResponse Respond(Guid id, Meter meter, VendTarget target, Domain.Vendors.Vendor vendor, VendCommand cmd, PurchaseQuote q, string? token, long tokenId, IReadOnlyList<string>? keyChangeTokens, Instant at)
-    {
-        var breakdown = new VendBreakdown(
-            q.Gross.ToDecimalString(),
-            q.CarriedIn.ToDecimalString(),
-            q.Tax.Select(t => new VendTaxLine(t.Name, t.Amount.ToDecimalString())).ToList(),
-            q.FixedCharges.ToDecimalString(),
-            q.DebtRecovered.ToDecimalString(),
-            q.NetForEnergy.ToDecimalString(),
-            q.EnergyCost.ToDecimalString(),
-            q.CarriedOut.ToDecimalString(),
-            q.Lines.Select(l => new VendEnergyLine(l.Label, l.Energy.WattHours, l.Rate.ToMajorString(q.Gross.Currency), l.Cost.ToDecimalString())).ToList(),
-            q.IsEstimate);
-        var receipt = new VendReceipt(
-            target.CustomerName, target.SiteCode, target.UnitLabel, vendor.Code, vendor.Name,
-            cmd.Channel ?? vendor.Channel.ToString().ToLowerInvariant(), cmd.PaymentReference,
-            InstantPattern.ExtendedIso.Format(at), q.TariffCode, q.TariffVersion,
-            ReceiptNumber(id));
-        return new VendResponse(id, "credit", meter.MeterNumber, meter.Mode.ToString().ToLowerInvariant(), cmd.Amount.ToDecimalString(), cmd.Amount.Currency.Code,
-            q.Energy.WattHours, q.Energy.ToKilowattHoursString(), token, tokenId, breakdown, receipt, keyChangeTokens);
-    }
-
-    /// <summary>A short number a person can read out: the last 12 hex digits of the vend id, in groups.</summary>
-    private static string ReceiptNumber(Guid id)
-    {
-        var hex = id.ToString("N", CultureInfo.InvariantCulture)[^12..].ToUpperInvariant();
-        return $"{hex[..4]}-{hex[4..8]}-{hex[8..]}";
     }
 }
