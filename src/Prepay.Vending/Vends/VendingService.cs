@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Text;
+using Prepay.Alerts.Producers;
 using Prepay.Domain.Energy;
 using Prepay.Domain.Metering;
 using Prepay.HeadEnd.Commands;
@@ -213,6 +214,8 @@ public sealed class VendingService(
             Details = $"{cmd.Amount} to meter {meter.MeterNumber}",
         });
         // The customer's receipt (email, SMS, push, webhooks) is queued in this transaction: it commits with the vend.
+        await TopUpReceipts.EnqueueAsync(db, new TopUpReceipt(vendId, target.CustomerId, meter.MeterNumber, response.Amount, response.Currency,
+            response.EnergyWh, response.EnergyKwh, token, response.Receipt.ReceiptNumber, now), ct);
         try
         {
             await db.SaveChangesAsync(ct);
