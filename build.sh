@@ -3,7 +3,8 @@
 #   ./build.sh test    install what is missing, start PostgreSQL on loopback, run every test on SQLite and
 #                      PostgreSQL, stop the servers (also when a test fails); ends with "N passed, N failed, N skipped"
 #   ./build.sh demo    run `prepay demo` (same as: dotnet run --project src/Prepay.Cli -- demo)
-#   ./build.sh bench   end-to-end vend benchmark on SQLite and PostgreSQL beside pgbench
+#   ./build.sh bench   end-to-end vend benchmark on SQLite and PostgreSQL beside pgbench, then the MQTT ingestion
+#                      benchmark beside a raw COPY / prepared insert
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -52,11 +53,28 @@ stop_postgres() {
   fi
 }
 
+# Mosquitto for the external-broker tests, which start their own on free loopback ports. Debian's package starts a
+# broker of its own on port 1883 when installed; stop that one (only that one: its pid file and default config).
+need_mosquitto() {
+  dpkg -s mosquitto >/dev/null 2>&1 && return 0
+  need_packages mosquitto
+  local pidfile=/run/mosquitto/mosquitto.pid pid
+  if [ -f "$pidfile" ]; then
+    pid=$(cat "$pidfile")
+    if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- '-c /etc/mosquitto/mosquitto.conf'; then
+      echo "==> stopping the mosquitto service the package started (pid $pid); the tests run their own"
+      as_root kill "$pid" || true
+    fi
+  fi
+}
+
 run_tests() {
   need_packages python3-aiosmtpd
   start_postgres
   trap stop_postgres EXIT
   export PREPAY_TEST_REQUIRE_POSTGRES=1
+  need_mosquitto
+  export PREPAY_TEST_REQUIRE_MOSQUITTO=1
   echo "==> building"
   dotnet build Prepay.sln -c Debug --nologo -v q
   echo "==> testing (SQLite and PostgreSQL)"
@@ -80,7 +98,10 @@ case "${1:-test}" in
     start_postgres
     need_packages postgresql-contrib
     trap stop_postgres EXIT
-    dotnet run --project src/Prepay.Cli -c Release -- bench vend --postgres "$PREPAY_TEST_POSTGRES" --pgbench "$PREPAY_PG_BIN/pgbench" --pg-port "$PG_PORT" "$@"
+    status=0
+    dotnet run --project src/Prepay.Cli -c Release -- bench vend --postgres "$PREPAY_TEST_POSTGRES" --pgbench "$PREPAY_PG_BIN/pgbench" --pg-port "$PG_PORT" "$@" || status=$?
+    dotnet run --project src/Prepay.Cli -c Release --no-build -- bench ingest --postgres "$PREPAY_TEST_POSTGRES" || status=$?
+    exit $status
     ;;
   *) echo "usage: ./build.sh [test|demo|bench]" >&2; exit 2 ;;
 esac
