@@ -36,6 +36,9 @@ public sealed class AlertsOptions
     /// <summary>Longest one send may take (SMTP session, HTTP request). 1 s to 5 minutes; default 20 s.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>How often customers' own low-credit thresholds (money, days) are checked. 1 s to 1 day; default 1 hour.</summary>
+    public TimeSpan LowCreditCheckInterval { get; set; } = TimeSpan.FromHours(1);
+
     public SmtpOptions Smtp { get; set; } = new();
     public GatewayOptions Sms { get; set; } = new();
     public GatewayOptions Push { get; set; } = new();
@@ -48,6 +51,7 @@ public sealed class AlertsOptions
         : MaxRetryDelay < FirstRetryDelay || MaxRetryDelay > TimeSpan.FromDays(1) ? "Alerts:MaxRetryDelay must be FirstRetryDelay to 1 day"
         : SendTimeout < TimeSpan.FromSeconds(1) || SendTimeout > TimeSpan.FromMinutes(5) ? "Alerts:SendTimeout must be 1 s to 5 minutes"
         : ClaimLease <= SendTimeout || ClaimLease > TimeSpan.FromHours(1) ? "Alerts:ClaimLease must be longer than SendTimeout, at most 1 hour"
+        : LowCreditCheckInterval < TimeSpan.FromSeconds(1) || LowCreditCheckInterval > TimeSpan.FromDays(1) ? "Alerts:LowCreditCheckInterval must be 1 s to 1 day"
         : Smtp.Validate() ?? Sms.Validate("Sms") ?? Push.Validate("Push");
 }
 

@@ -28,6 +28,8 @@ public static class AlertsRegistration
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<MeterEventAlerts>();
         services.AddHostedService(sp => sp.GetRequiredService<MeterEventAlerts>());
+        services.AddSingleton<LowCreditWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<LowCreditWatch>());
         if (options.Dispatch)
         {
             services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());

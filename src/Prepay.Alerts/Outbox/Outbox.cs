@@ -79,18 +79,28 @@ public static class Outbox
         var result = new List<(NotificationChannel, string)>();
         foreach (var p in preferences.Where(p => p.Enabled).OrderBy(p => p.Channel))
         {
-            var address = p.Address ?? p.Channel switch
-            {
-                NotificationChannel.Email => customer.Email,
-                NotificationChannel.Sms => customer.Phone,
-                _ => null,
-            };
-            if (!string.IsNullOrWhiteSpace(address))
+            if (AddressOf(p, customer.Email, customer.Phone) is { } address)
             {
                 result.Add((p.Channel, address));
             }
         }
         return result;
+    }
+
+    /// <summary>One row for one channel and address, for producers that pick channels themselves.</summary>
+    public static NotificationRecord ForChannel(AlertMessage m, NotificationChannel channel, string address, Instant now) =>
+        Row(m, channel, address, m.CustomerId, m.Subject, m.Text, $"{m.Cause}:{channel.ToString().ToLowerInvariant()}", now);
+
+    /// <summary>Where a preference sends: its own address, else the customer record's email or phone.</summary>
+    public static string? AddressOf(NotificationPreference p, string? email, string? phone)
+    {
+        var address = p.Address ?? p.Channel switch
+        {
+            NotificationChannel.Email => email,
+            NotificationChannel.Sms => phone,
+            _ => null,
+        };
+        return string.IsNullOrWhiteSpace(address) ? null : address;
     }
 
     private static Guid NewId(Instant now) => Guid.CreateVersion7(now.ToDateTimeOffset());

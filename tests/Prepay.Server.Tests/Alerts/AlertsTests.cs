@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using NodaTime;
 using Prepay.Alerts.Dispatch;
+using Prepay.Alerts.Producers;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Protocol;
 using Prepay.Server.Tests.HeadEnd;
@@ -272,6 +273,43 @@ public abstract class AlertsTests(AlertsServer server)
             {
             }
         }
+    }
+
+    [Fact]
+    public async Task A_customers_own_low_credit_threshold_in_money_or_days_warns_once_a_day()
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        using var admin = server.Client();
+        var email = $"w{s.Suffix}@example.org";
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/customers/{s.CustomerId}/notification-preferences",
+            new { preferences = new object[] { new { channel = "email", enabled = true, address = email, lowCreditThresholdMinor = 2000, lowCreditDays = 2 } } }, Ct));
+        using var vendor = server.Client(s.VendorKey);
+        // 50.00 at 2.00/kWh buys 25 kWh: 0.20 per 100 Wh.
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "50.00", currency = "ZAR" }), Ct));
+        var watch = server.Services.GetRequiredService<LowCreditWatch>();
+        Assert.Equal(0, await watch.CheckOnceAsync(Ct)); // the meter has not reported its credit yet
+
+        await using var meter = await ConnectedMeterAsync(server, s.MeterNumber);
+        await meter.PublishAsync(Topics.Readings, new ReadingsMessage([
+            new ReadingPayload(T0.AddDays(-1), 1000, 1000, 9000, 2300, 1000, 230),
+            new ReadingPayload(T0, 5000, 4000, 5000, 2300, 1000, 230)]));
+        await meter.PublishAsync(Topics.Status, new StatusMessage(true, "connected", 5000, 5000, null));
+        await EventuallyAsync(async () =>
+        {
+            await using var scope = server.Scope();
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var id = await db.Meters.Where(m => m.MeterNumber == s.MeterNumber).Select(m => m.Id).SingleAsync();
+            return (await db.Readings.CountAsync(r => r.MeterId == id), await db.MeterStatus.Where(x => x.MeterId == id).Select(x => x.CreditWh).FirstOrDefaultAsync());
+        }, x => x.Item1 == 2 && x.Item2 == 5000);
+
+        // 5 kWh left is about 10.00, under the customer's 20.00; 4 kWh a day leaves about 1 day, under 2.
+        Assert.Equal(1, await watch.CheckOnceAsync(Ct));
+        Assert.Equal(0, await watch.CheckOnceAsync(Ct));
+        var warning = (await EventuallyAsync(() => NotificationsAsync(server, s.CustomerId), n => n.Any(x => x.Kind == "lowCredit" && x.State == NotificationState.Sent)))
+            .Single(x => x.Kind == "lowCredit");
+        Assert.Contains("about 10.00 ZAR, about 1 day at your recent use left", warning.Body, StringComparison.Ordinal);
+        var mail = Assert.Single(await EventuallyAsync(() => Task.FromResult(MailFor([warning.Id])), m => m.Count >= 1));
+        Assert.Contains(email, mail.Header("To"), StringComparison.Ordinal);
     }
 
     [Fact]
