@@ -70,7 +70,8 @@ internal sealed class LoopHarness(ServerFixture server, Scenario scenario)
         await agent.FlushAsync(Ct);
     }
 
-    public static async Task EventuallyAsync(Func<Task<bool>> done, string what, int seconds = 10)
+    // Generous: a wait returns as soon as its condition holds, and a loaded 2-core CI machine can be slow to deliver.
+    public static async Task EventuallyAsync(Func<Task<bool>> done, string what, int seconds = 30)
     {
         var watch = Stopwatch.StartNew();
         while (!await done())
@@ -80,7 +81,7 @@ internal sealed class LoopHarness(ServerFixture server, Scenario scenario)
         }
     }
 
-    public Task EventuallyAsync(Func<bool> done, string what, int seconds = 10) => EventuallyAsync(() => Task.FromResult(done()), what, seconds);
+    public Task EventuallyAsync(Func<bool> done, string what, int seconds = 30) => EventuallyAsync(() => Task.FromResult(done()), what, seconds);
 
     public async Task<JsonArray> ServerEventsAsync()
     {
