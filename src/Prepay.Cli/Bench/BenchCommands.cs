@@ -59,7 +59,7 @@ public static class BenchCommands
             }
             return report.Passed ? 0 : 1;
         });
-        return new Command("bench", "Benchmarks of the running system.") { vend };
+        return new Command("bench", "Benchmarks of the running system.") { vend, IngestBench.Create(PostgresProblem) };
     }
 
     private static string? PostgresProblem(string? connectionString)
