@@ -57,18 +57,27 @@ public static class MeterDataApi
         return TypedResults.Ok(new MeterStatusDto(meterNumber, s?.Online ?? false, s?.LastSeenAt, s?.Relay, s?.CreditWh, s?.EnergyWh));
     }
 
-    private static async Task<IResult> Readings(string meterNumber, string? from, string? to, int? limit, PrepayDb db, CancellationToken ct)
+    /// <summary>The meter and the [from, to) range a reading or event listing asks for, or the problem with them.</summary>
+    private static async Task<(Guid MeterId, Instant? From, Instant? To, IResult? Problem)> RangeAsync(PrepayDb db, string meterNumber, string? from, string? to, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var f = VendsApi.ParseInstant(from, "from", errors);
         var t = VendsApi.ParseInstant(to, "to", errors);
         if (errors.Count > 0)
         {
-            return Problems.Invalid(errors);
+            return (default, null, null, Problems.Invalid(errors));
         }
-        if (await MeterIdAsync(db, meterNumber, ct) is not { } id)
+        return await MeterIdAsync(db, meterNumber, ct) is { } id
+            ? (id, f, t, null)
+            : (default, null, null, Problems.NotFound($"No meter '{meterNumber}'."));
+    }
+
+    private static async Task<IResult> Readings(string meterNumber, string? from, string? to, int? limit, PrepayDb db, CancellationToken ct)
+    {
+        var (id, f, t, problem) = await RangeAsync(db, meterNumber, from, to, ct);
+        if (problem is not null)
         {
-            return Problems.NotFound($"No meter '{meterNumber}'.");
+            return problem;
         }
         var q = db.Readings.AsNoTracking().Where(r => r.MeterId == id);
         if (f is { } ff)
@@ -86,16 +95,10 @@ public static class MeterDataApi
 
     private static async Task<IResult> Events(string meterNumber, string? from, string? to, string? type, int? limit, PrepayDb db, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var f = VendsApi.ParseInstant(from, "from", errors);
-        var t = VendsApi.ParseInstant(to, "to", errors);
-        if (errors.Count > 0)
+        var (id, f, t, problem) = await RangeAsync(db, meterNumber, from, to, ct);
+        if (problem is not null)
         {
-            return Problems.Invalid(errors);
-        }
-        if (await MeterIdAsync(db, meterNumber, ct) is not { } id)
-        {
-            return Problems.NotFound($"No meter '{meterNumber}'.");
+            return problem;
         }
         var q = db.MeterEvents.AsNoTracking().Where(e => e.MeterId == id);
         if (f is { } ff)

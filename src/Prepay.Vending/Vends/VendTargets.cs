@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Prepay.Storage;
+using Prepay.Storage.Queries;
 
 namespace Prepay.Vending.Vends;
 
@@ -11,21 +12,11 @@ internal static class VendTargets
 
     public static async Task<(VendTarget? Target, VendOutcome? Failure)> ResolveAsync(PrepayDb db, Domain.Metering.MeterNumber? meterNumber, string? site, string? unit, CancellationToken ct)
     {
-        var query =
-            from m in db.Meters.AsNoTracking()
-            join i in db.MeterInstallations.Where(i => i.RemovedAt == null) on m.Id equals i.MeterId into installs
-            from i in installs.DefaultIfEmpty()
-            join p in db.Premises on i.PremisesId equals p.Id into premises
-            from p in premises.DefaultIfEmpty()
-            join s in db.Sites on p.SiteId equals s.Id into sites
-            from s in sites.DefaultIfEmpty()
-            join c in db.Customers on p.CustomerId equals c.Id into customers
-            from c in customers.DefaultIfEmpty()
-            select new { Meter = m, Site = s.Code, Unit = p.Label, CustomerId = (Guid?)c.Id, CustomerName = c.Name };
+        var query = MeterPlacements.Current(db);
 
         var row = meterNumber is { } number
             ? await query.FirstOrDefaultAsync(x => x.Meter.MeterNumber == number.Value, ct)
-            : await query.FirstOrDefaultAsync(x => x.Site == site && x.Unit == unit, ct);
+            : await query.FirstOrDefaultAsync(x => x.SiteCode == site && x.UnitLabel == unit, ct);
 
         if (row is null)
         {
@@ -38,6 +29,6 @@ internal static class VendTargets
             return (null, new VendOutcome.Unprocessable("no-customer",
                 $"Meter '{row.Meter.MeterNumber}' is not installed at premises with a customer; nobody's account can be credited."));
         }
-        return (new VendTarget(row.Meter, customerId, row.CustomerName, row.Site, row.Unit), null);
+        return (new VendTarget(row.Meter, customerId, row.CustomerName!, row.SiteCode, row.UnitLabel), null);
     }
 }

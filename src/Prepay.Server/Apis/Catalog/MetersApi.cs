@@ -6,6 +6,7 @@ using Prepay.Domain.Money;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
+using Prepay.Storage.Queries;
 using Prepay.Vending.Pricing;
 using Prepay.Vending.Vends;
 
@@ -41,19 +42,14 @@ public static class MetersApi
 
     /// <summary>Meters with where they are installed and their tariff; filters apply to the rows, before projection, so EF Core can translate them.</summary>
     private static IQueryable<MeterDto> Query(PrepayDb db, Instant now, string? meterNumber = null, string? siteCode = null) =>
-        from m in db.Meters.AsNoTracking()
-        join i in db.MeterInstallations.Where(i => i.RemovedAt == null) on m.Id equals i.MeterId into installs
-        from i in installs.DefaultIfEmpty()
-        join p in db.Premises on i.PremisesId equals p.Id into premises
-        from p in premises.DefaultIfEmpty()
-        join s in db.Sites on p.SiteId equals s.Id into sites
-        from s in sites.DefaultIfEmpty()
-        where (meterNumber == null || m.MeterNumber == meterNumber) && (siteCode == null || s.Code == siteCode)
+        from x in MeterPlacements.Current(db)
+        let m = x.Meter
+        where (meterNumber == null || m.MeterNumber == meterNumber) && (siteCode == null || x.SiteCode == siteCode)
         let tariff = db.TariffAssignments.Where(a => a.MeterId == m.Id && a.EffectiveFrom <= now).OrderByDescending(a => a.EffectiveFrom).Select(a => a.TariffCode).FirstOrDefault()
         orderby m.MeterNumber
         select new MeterDto(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh,
             m.Mode == MeterMode.Token ? new StsParameters(m.SupplyGroupCode, m.KeyRevisionNumber, m.TariffIndex, m.KeyType, m.EncryptionAlgorithm, m.BaseDate) : null,
-            s.Code, p.Label, tariff);
+            x.SiteCode, x.UnitLabel, tariff);
 
     private static async Task<Ok<List<MeterDto>>> List(PrepayDb db, IClock clock, string? site, int? limit, CancellationToken ct)
     {
