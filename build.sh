@@ -69,7 +69,8 @@ need_mosquitto() {
 }
 
 run_tests() {
-  need_packages python3-aiosmtpd
+  need_packages python3-aiosmtpd chromium
+  export PREPAY_TEST_REQUIRE_BROWSER=1 # the browser tests (Playwright, Debian's Chromium) fail rather than skip
   start_postgres
   trap stop_postgres EXIT
   export PREPAY_TEST_REQUIRE_POSTGRES=1

@@ -9,6 +9,7 @@ using Prepay.Server.Apis;
 using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
+using Prepay.Server.Web;
 using Prepay.Storage;
 using Prepay.Vending;
 using Prepay.Vending.Tokens;
@@ -46,6 +47,7 @@ public static class PrepayServer
             builder.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions());
         builder.Services.AddPrepayHttp(builder.Configuration);
         builder.Services.AddPrepayAuth();
+        builder.Services.AddPrepayWeb(builder.Environment);
         builder.Services.AddPrepayHeadEnd(builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions(),
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
@@ -60,6 +62,7 @@ public static class PrepayServer
         api.MapMeterDataApi();
         api.MapTokensApi();
         api.MapAlertsApi();
+        app.MapPrepayWeb();
         return app;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.Domain.Metering;
@@ -10,6 +12,7 @@ using Prepay.Storage.Model;
 using Prepay.Storage.Records;
 using Prepay.Storage.Records.Alerts;
 using Prepay.Storage.Records.Metering;
+using Prepay.Storage.Records.People;
 
 namespace Prepay.Storage;
 
@@ -18,9 +21,10 @@ namespace Prepay.Storage;
 /// migrations (<see cref="SqliteDb"/>, <see cref="PostgresDb"/>). Money is guarded here as much as in code:
 /// postings are positive and between two accounts of their own currency, account balances are maintained by a
 /// trigger from postings and checked against their minimum, postings cannot be changed or deleted, and an
-/// idempotency key can be claimed once.
+/// idempotency key can be claimed once. People who sign in to the web pages are ASP.NET Core Identity accounts in
+/// the same database (<see cref="PersonAccount"/>).
 /// </summary>
-public abstract class PrepayDb(DbContextOptions options) : DbContext(options)
+public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<PersonAccount, IdentityRole<Guid>, Guid>(options)
 {
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<Site> Sites => Set<Site>();
@@ -58,9 +62,10 @@ public abstract class PrepayDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<string>().HaveMaxLength(200);
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        var b = modelBuilder;
+        base.OnModelCreating(builder); // Identity's tables, renamed in PeopleModel
+        var b = builder;
         b.Entity<Customer>(e =>
         {
             e.ToTable("customers");
@@ -215,6 +220,7 @@ public abstract class PrepayDb(DbContextOptions options) : DbContext(options)
         });
         MeteringModel.Configure(b);
         AlertsModel.Configure(b);
+        PeopleModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

@@ -85,6 +85,7 @@ internal static class ServerCommands
             overrides["Mqtt:OfflineAfter"] = "02:00:00"; // simulated meters send a status heartbeat every simulated hour
             var app = PrepayServer.Build(new ServerSettings
             {
+                Args = ["--environment", "Development"], // the sign-in cookie may then travel over the demo's plain http
                 Urls = r.GetValue(urls),
                 DataDirectory = dataDir,
                 Overrides = overrides,
@@ -93,6 +94,7 @@ internal static class ServerCommands
             await app.PrepareAsync(ct);
             Console.WriteLine($"Seeding the demo dataset in {dataDir} …");
             var keys = await DemoData.SeedAsync(app.Services, dataDir, ct);
+            var logins = await DemoData.SeedLoginsAsync(app.Services, dataDir, ct);
             await app.StartAsync(ct);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             Console.WriteLine($"""
@@ -107,6 +109,13 @@ internal static class ServerCommands
                   operator  {keys.Operator}
                   vendor    {keys.Vendor}   (vendor {DemoData.ShopVendor}, float 50,000.00 ZAR)
                   app       {keys.App}   (vendor {DemoData.AppVendor})
+
+                Demo sign-ins for the pages (kept in {Path.Combine(dataDir, "demo-logins.json")}):
+                  admin     {logins.Admin.UserName} / {logins.Admin.Password}
+                  operator  {logins.Operator.UserName} / {logins.Operator.Password}
+                  clerk     {logins.Clerk.UserName} / {logins.Clerk.Password}   (point of sale {address}/pos, vendor {DemoData.ShopVendor})
+                  customer  {logins.Customer.UserName} / {logins.Customer.Password}   (SUNRISE A-101)
+                Sign in at {address}/login; anyone can get a quote at {address}/recharge.
 
                 Tokens are STS, made with {(demoKey is null ? "the vending key named in the environment" : $"a TEST vending key in {demoKey} (demo meters only)")}.
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.Domain.Metering;
@@ -6,8 +7,10 @@ using Prepay.Domain.Parties;
 using Prepay.Domain.Sites;
 using Prepay.Domain.Vendors;
 using Prepay.Server.Auth;
+using Prepay.Server.Web.People;
 using Prepay.Storage;
 using Prepay.Storage.Records;
+using Prepay.Storage.Records.People;
 using Prepay.Tariffs.Documents;
 using Prepay.Tariffs.Samples;
 using Prepay.Vending;
@@ -113,5 +116,41 @@ public static class DemoData
             File.SetUnixFileMode(keysFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         return keys;
+    }
+
+    public sealed record DemoLogin(string UserName, string Password);
+
+    public sealed record DemoLogins(DemoLogin Admin, DemoLogin Operator, DemoLogin Clerk, DemoLogin Customer);
+
+    /// <summary>
+    /// One person per role for the web pages: an admin, an operator, a clerk of <see cref="ShopVendor"/> and the
+    /// customer of SUNRISE A-101, with random passwords kept in <c>demo-logins.json</c> (mode 600) beside the keys.
+    /// </summary>
+    public static async Task<DemoLogins> SeedLoginsAsync(IServiceProvider services, string dataDirectory, CancellationToken ct)
+    {
+        var file = Path.Combine(dataDirectory, "demo-logins.json");
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>();
+        if (File.Exists(file) && await db.Users.AnyAsync(u => u.UserName == "clerk", ct))
+        {
+            return JsonSerializer.Deserialize<DemoLogins>(await File.ReadAllTextAsync(file, ct))!;
+        }
+        await PeopleAccounts.EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
+        var shopId = await db.Vendors.Where(v => v.Code == ShopVendor).Select(v => v.Id).SingleAsync(ct);
+        var customerId = await (from p in db.Premises join s in db.Sites on p.SiteId equals s.Id where s.Code == "SUNRISE" && p.Label == "A-101" select p.CustomerId).SingleAsync(ct);
+        var logins = new DemoLogins(new("admin", PeopleAccounts.NewPassword()), new("operator", PeopleAccounts.NewPassword()),
+            new("clerk", PeopleAccounts.NewPassword()), new("customer", PeopleAccounts.NewPassword()));
+        await PeopleAccounts.EnsureAsync(users, logins.Admin.UserName, logins.Admin.Password, PeopleRoles.Admin);
+        await PeopleAccounts.EnsureAsync(users, logins.Operator.UserName, logins.Operator.Password, PeopleRoles.Operator);
+        await PeopleAccounts.EnsureAsync(users, logins.Clerk.UserName, logins.Clerk.Password, PeopleRoles.VendorClerk, vendorId: shopId);
+        await PeopleAccounts.EnsureAsync(users, logins.Customer.UserName, logins.Customer.Password, PeopleRoles.Customer, customerId: customerId);
+        Directory.CreateDirectory(dataDirectory);
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(logins), ct);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return logins;
     }
 }

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Prepay.Server.Web.People;
+using Prepay.Storage;
+using Prepay.Storage.Records.People;
+
+namespace Prepay.Server.Web;
+
+/// <summary>
+/// The browser side: people sign in with ASP.NET Core Identity (a cookie), pages are Razor Pages rendered on the
+/// server from <c>Web/Pages</c>, with plain forms (antiforgery on every post) and local CSS only. The API keeps its
+/// own scheme (API keys): a cookie never authenticates an API call, and a key never opens a page.
+/// </summary>
+public static class WebSetup
+{
+    public static IServiceCollection AddPrepayWeb(this IServiceCollection services, IWebHostEnvironment environment)
+    {
+        services.AddIdentityCore<PersonAccount>(o =>
+            {
+                // NIST SP 800-63B §5.1.1.2: length and a check against known-bad passwords, no composition rules.
+                o.Password.RequiredLength = PasswordRules.MinimumLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = PasswordRules.MaxFailedAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = PasswordRules.LockoutDuration;
+                o.User.RequireUniqueEmail = false;
+                // The schema the migrations were made with (no passkey table yet).
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version1;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<PrepayDb>()
+            .AddSignInManager()
+            .AddPasswordValidator<CommonPasswordValidator>();
+
+        services.AddAuthentication().AddIdentityCookies(cookies => cookies.ApplicationCookie!.Configure(o =>
+        {
+            o.Cookie.Name = "prepay.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure always, except in Development, where the demo and the browser tests use http on loopback.
+            o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.AccessDeniedPath = "/denied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        }));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PagePolicies.Clerk, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(PeopleRoles.VendorClerk)
+                .RequireClaim(PeopleClaims.VendorId))
+            .AddPolicy(PagePolicies.Person, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
+
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "prepay.antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        services.AddRazorPages(o => o.RootDirectory = "/Web/Pages")
+            .AddApplicationPart(typeof(WebSetup).Assembly);
+        services.AddSingleton<Recharge.RechargeQuotes>();
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        return services;
+    }
+
+    public static WebApplication MapPrepayWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<PageAuthentication>();
+        app.MapRazorPages();
+        WebAssets.Map(app);
+        return app;
+    }
+}
+
+/// <summary>The policies pages name; each checks the sign-in cookie, never an API key.</summary>
+public static class PagePolicies
+{
+    public const string Clerk = "page-clerk";
+    public const string Person = "page-person";
+}

@@ -1,0 +1,192 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Prepay.Storage;
+using static Microsoft.Playwright.Assertions;
+
+namespace Prepay.Web.Tests;
+
+/// <summary>The point of sale, sign-in and the public recharge page, in a real browser against a real server.</summary>
+public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFixture>
+{
+    [GeneratedRegex(@"^\d{4} \d{4} \d{4} \d{4} \d{4}$")]
+    private static partial Regex GroupedToken();
+
+    [GeneratedRegex(@"/pos/receipts/[0-9a-f-]{36}$")]
+    private static partial Regex ReceiptUrl();
+
+    private async Task<IPage> SignInAsync(string user, string password, string screenshot)
+    {
+        var page = await web.NewPageAsync();
+        await page.GotoAsync("/login");
+        await WebFixture.ScreenshotAsync(page, screenshot);
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        return page;
+    }
+
+    private async Task FindBySiteAndRoomAsync(IPage page, string site, string room)
+    {
+        await page.GetByLabel("Site code").FillAsync(site);
+        await page.GetByLabel("Room or unit").FillAsync(room);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find meter" }).ClickAsync();
+        await Expect(page.Locator("#found")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Clerk_finds_a_meter_by_site_and_room_vends_and_reprints_the_receipt()
+    {
+        var page = await SignInAsync(web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "login");
+        await Expect(page).ToHaveURLAsync(new Regex("/pos$"));
+        await WebFixture.ScreenshotAsync(page, "pos");
+
+        await FindBySiteAndRoomAsync(page, "SUNRISE", "A-101");
+        await Expect(page.Locator("#customer-name")).ToHaveTextAsync("Thandi Nkosi");
+        await Expect(page.Locator("#found-meter")).ToContainTextAsync("10000000001");
+        await WebFixture.ScreenshotAsync(page, "pos-found");
+
+        await page.GetByLabel("Amount (ZAR)").FillAsync("100.00");
+        await page.GetByLabel("The customer confirmed the name").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take payment and vend" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(ReceiptUrl());
+        var token = (await page.Locator("#token").InnerTextAsync()).Trim();
+        Assert.Matches(GroupedToken(), token);
+        await Expect(page.Locator("#receipt-meter")).ToHaveTextAsync("10000000001");
+        await Expect(page.Locator("#receipt-amount")).ToHaveTextAsync("ZAR 100.00");
+        await Expect(page.Locator("#reprint-mark")).ToHaveCountAsync(0);
+        await WebFixture.ScreenshotAsync(page, "receipt");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Reprint" }).ClickAsync();
+        await Expect(page.Locator("#reprint-mark")).ToBeVisibleAsync();
+        Assert.Equal(token, (await page.Locator("#token").InnerTextAsync()).Trim());
+        await WebFixture.ScreenshotAsync(page, "receipt-reprint");
+
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        await Expect(page.Locator(".actions")).ToBeHiddenAsync();
+        await WebFixture.ScreenshotAsync(page, "receipt-print");
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var actions = await db.Audit.Where(a => a.Actor == "vendor:clerk/clerk").Select(a => a.Action).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("pos.lookup", actions);
+        Assert.Contains("pos.receipt.reprint", actions);
+        Assert.Contains(actions, a => a.StartsWith("vend", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sending_the_same_sale_form_twice_vends_once()
+    {
+        var page = await SignInAsync(web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "login-clerk-double");
+        await Expect(page).ToHaveURLAsync(new Regex("/pos$"));
+        await FindBySiteAndRoomAsync(page, "UNIDORM", "R-102");
+        var key = await page.Locator("input[name=IdempotencyKey]").InputValueAsync();
+        await page.GetByLabel("Amount (ZAR)").FillAsync("25.00");
+        await page.GetByLabel("The customer confirmed the name").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take payment and vend" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(ReceiptUrl());
+        var first = page.Url;
+
+        // The same form again (a double click, or the browser resending it): same hidden key, same sale.
+        await page.GotoAsync("/pos");
+        await FindBySiteAndRoomAsync(page, "UNIDORM", "R-102");
+        await page.Locator("input[name=IdempotencyKey]").EvaluateAsync("(e, k) => e.value = k", key);
+        await page.GetByLabel("Amount (ZAR)").FillAsync("25.00");
+        await page.GetByLabel("The customer confirmed the name").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take payment and vend" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(ReceiptUrl());
+        Assert.Equal(first, page.Url);
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.Equal(1, await db.Vends.CountAsync(v => v.MeterNumber == "10000000012", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_shows_an_error_and_five_lock_the_account()
+    {
+        var page = await SignInAsync(WebFixture.LockoutUser, "not-the-password-1", "login-lockout-start");
+        await Expect(page.Locator("#login-error")).ToHaveTextAsync("Wrong user name or password.");
+        await WebFixture.ScreenshotAsync(page, "login-wrong-password");
+        for (var attempt = 2; attempt <= 4; attempt++)
+        {
+            await page.GetByLabel("User name").FillAsync(WebFixture.LockoutUser);
+            await page.GetByLabel("Password").FillAsync($"not-the-password-{attempt}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(page.Locator("#login-error")).ToHaveTextAsync("Wrong user name or password.");
+        }
+        await page.GetByLabel("User name").FillAsync(WebFixture.LockoutUser);
+        await page.GetByLabel("Password").FillAsync("not-the-password-5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("locked");
+
+        // Now even the right password is refused until the lockout ends.
+        await page.GetByLabel("User name").FillAsync(WebFixture.LockoutUser);
+        await page.GetByLabel("Password").FillAsync(WebFixture.LockoutPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("locked");
+        await WebFixture.ScreenshotAsync(page, "login-locked");
+    }
+
+    [Fact]
+    public async Task A_customer_opening_the_point_of_sale_is_refused()
+    {
+        var page = await SignInAsync(web.Logins.Customer.UserName, web.Logins.Customer.Password, "login-customer");
+        await Expect(page).ToHaveURLAsync(new Regex("/$"));
+        var response = await page.GotoAsync("/pos");
+        Assert.Equal(403, response!.Status);
+        await Expect(page).ToHaveURLAsync(new Regex("/denied"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
+        await WebFixture.ScreenshotAsync(page, "pos-refused-customer");
+    }
+
+    [Fact]
+    public async Task Anonymous_visitor_opening_the_point_of_sale_is_sent_to_sign_in()
+    {
+        var page = await web.NewPageAsync();
+        await page.GotoAsync("/pos");
+        await Expect(page).ToHaveURLAsync(new Regex("/login\\?ReturnUrl=%2Fpos$"));
+        var receipt = await page.GotoAsync($"/pos/receipts/{Guid.NewGuid()}");
+        await Expect(page).ToHaveURLAsync(new Regex("/login\\?ReturnUrl="));
+        Assert.NotNull(receipt);
+    }
+
+    [Fact]
+    public async Task Recharge_page_quotes_by_site_and_room_without_signing_in()
+    {
+        var page = await web.NewPageAsync();
+        await page.GotoAsync("/recharge");
+        await WebFixture.ScreenshotAsync(page, "recharge");
+        await page.GetByLabel("Site code").FillAsync("UNIDORM");
+        await page.GetByLabel("Room or unit").FillAsync("R-101");
+        await page.GetByLabel("Amount").FillAsync("50.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a quote" }).ClickAsync();
+        await Expect(page.Locator("#quote")).ToBeVisibleAsync();
+        await Expect(page.Locator("#quote-name")).ToHaveTextAsync("Th**** Nk***");
+        await Expect(page.Locator("#quote-amount")).ToHaveTextAsync("ZAR 50.00");
+        await Expect(page.Locator("#quote-energy")).ToHaveTextAsync(new Regex(@"^\d+(\.\d+)? kWh$"));
+        Assert.DoesNotContain("Thandi", await page.ContentAsync(), StringComparison.Ordinal);
+        await WebFixture.ScreenshotAsync(page, "recharge-quote");
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.Equal(0, await db.Vends.CountAsync(v => v.MeterNumber == "10000000011", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Pages_send_security_headers_and_a_strict_http_only_cookie()
+    {
+        var page = await SignInAsync(web.Logins.Operator.UserName, web.Logins.Operator.Password, "login-operator");
+        var response = await page.GotoAsync("/");
+        var headers = await response!.AllHeadersAsync();
+        Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Equal("nosniff", headers["x-content-type-options"]);
+        Assert.Equal("same-origin", headers["referrer-policy"]);
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "prepay.session");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        await WebFixture.ScreenshotAsync(page, "home-operator");
+    }
+}

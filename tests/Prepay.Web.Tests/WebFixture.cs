@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using NodaTime;
+using NodaTime.Testing;
+using Prepay.Server;
+using Prepay.Server.Demo;
+using Prepay.Server.Web.People;
+using Prepay.Storage.Records.People;
+
+namespace Prepay.Web.Tests;
+
+/// <summary>
+/// A real Prepay server on a loopback port (SQLite, the demo dataset and its sign-ins, a fake clock) and Debian's
+/// Chromium driven by Playwright. Without /usr/bin/chromium the browser tests skip, unless
+/// PREPAY_TEST_REQUIRE_BROWSER=1 (the build script's test command) makes its absence a failure.
+/// </summary>
+public sealed class WebFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string TestVendingKeyHex = "0123456789abcdef";
+
+    /// <summary>People made for single tests, so that one test's lockout cannot disturb another.</summary>
+    public const string LockoutUser = "lockout-test";
+    public const string LockoutPassword = "lockout-test-password-7Kq";
+
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "prepay-web-tests", Guid.NewGuid().ToString("N"));
+    private WebApplication? _app;
+    private IPlaywright? _playwright;
+
+    public FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 23, 8, 0));
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public DemoData.DemoLogins Logins { get; private set; } = null!;
+
+    public IBrowser? Browser { get; private set; }
+
+    public string? BrowserMissing { get; private set; }
+
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = PrepayServer.Build(new ServerSettings
+        {
+            Args = ["--environment", "Development"], // plain http on loopback: the cookie may not be Secure-only
+            Urls = "http://127.0.0.1:0",
+            DataDirectory = _dataDir,
+            Clock = Clock,
+            Overrides = new Dictionary<string, string?>
+            {
+                ["Storage:Provider"] = "Sqlite",
+                ["Storage:ConnectionString"] = null,
+                ["RateLimit:PermitsPerSecond"] = "100000",
+                ["RateLimit:Burst"] = "100000",
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Mqtt:Port"] = "0",
+                ["Sts:VendingKeyHex"] = TestVendingKeyHex,
+            },
+        });
+        await _app.PrepareAsync();
+        await DemoData.SeedAsync(_app.Services, _dataDir, CancellationToken.None);
+        Logins = await DemoData.SeedLoginsAsync(_app.Services, _dataDir, CancellationToken.None);
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>();
+            await PeopleAccounts.EnsureAsync(users, LockoutUser, LockoutPassword, PeopleRoles.Operator);
+        }
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        if (!File.Exists(ChromiumPath))
+        {
+            BrowserMissing = $"{ChromiumPath} is missing (apt-get install chromium); the browser tests need it.";
+            return;
+        }
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+        Directory.CreateDirectory(ScreenshotDirectory);
+    }
+
+    /// <summary>A fresh browser context (its own cookies) on the desktop viewport; skips the test when there is no browser.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        if (Browser is null)
+        {
+            if (Environment.GetEnvironmentVariable("PREPAY_TEST_REQUIRE_BROWSER") == "1")
+            {
+                Assert.Fail(BrowserMissing ?? "No browser.");
+            }
+            Assert.Skip(BrowserMissing ?? "No browser.");
+        }
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves the page as a phone (360×740) and a desktop (1280×800) sees it, under TestResults/screenshots.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        foreach (var (w, h) in new[] { (360, 740), (1280, 800) })
+        {
+            await page.SetViewportSizeAsync(w, h);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, $"{name}-{w}x{h}.png"), FullPage = true });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
