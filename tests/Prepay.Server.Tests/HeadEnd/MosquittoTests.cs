@@ -8,6 +8,8 @@ using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Protocol;
+using Prepay.Meter.Registers;
+using Prepay.Server.Tests.Loop;
 using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using static Prepay.Server.Tests.Infrastructure.Scenario;
@@ -74,6 +76,10 @@ public abstract class MosquittoTests(MosquittoFixture fixture)
         var s = await CreateAsync(Server, mode: "smart");
         await Broker.AddMetersAsync(s.MeterNumber);
         await Server.Services.GetRequiredService<MqttHeadEnd>().Connected.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+        // Once the meter can log in, Mosquitto has reloaded its password file.
+        await using (await ConnectedMeterAsync(s.MeterNumber, subscribe: false))
+        {
+        }
         return s;
     }
 
@@ -285,6 +291,38 @@ public abstract class MosquittoTests(MosquittoFixture fixture)
         // And what meters send flows again, through the head-end's new connection and subscription.
         await back.PublishAsync(Topics.Readings, new ReadingsMessage([Reading(15, 1000)]));
         Assert.Equal(1, await ReadingCountAsync(s.MeterNumber, n => n == 1));
+    }
+    [Fact]
+    public async Task A_simulated_smart_meter_goes_round_the_credit_loop_through_mosquitto()
+    {
+        var loop = new LoopHarness(Server, await SmartMeterAsync());
+        await using var agent = await loop.AgentAsync();
+        Assert.Equal(RelayState.Disconnected, await agent.ReadAsync(m => m.Relay, Ct));
+        var start = Server.Clock.GetCurrentInstant();
+
+        var (sold, token) = await loop.VendAsync("10.00");
+        Assert.Null(token);
+        await loop.EventuallyAsync(() => agent.AddCreditsApplied == 1, "the addCredit command is applied");
+        Assert.Equal(sold, await agent.ReadAsync(m => m.CreditWh, Ct));
+        Assert.Equal(RelayState.Connected, await agent.ReadAsync(m => m.Relay, Ct));
+
+        await loop.RunUntilAsync(agent, m => m.Relay == RelayState.Disconnected, Duration.FromDays(4));
+        Assert.Equal(RelayState.Disconnected, await agent.ReadAsync(m => m.Relay, Ct));
+        await LoopHarness.EventuallyAsync(async () => (await loop.ServerStatusAsync())["relay"]?.GetValue<string>() == "disconnected", "the server sees the relay open");
+
+        Server.Clock.Advance(Duration.FromHours(2));
+        await agent.AdvanceAsync(Server.Clock.GetCurrentInstant(), Ct);
+        await loop.VendAsync("10.00");
+        await loop.EventuallyAsync(() => agent.AddCreditsApplied == 2, "the second addCredit command is applied");
+        Assert.Equal(RelayState.Connected, await agent.ReadAsync(m => m.Relay, Ct));
+
+        string[] expected = ["relayClosed", "lowCredit", "creditExhausted", "relayOpened", "relayClosed"];
+        await LoopHarness.EventuallyAsync(async () => (await loop.TimelineAsync(start)).Length >= expected.Length, "all loop events reach the server");
+        Assert.Equal(expected, await loop.TimelineAsync(start));
+        var commands = await loop.ServerCommandsAsync();
+        Assert.Equal(2, commands.Count);
+        Assert.All(commands, c => Assert.Equal("applied", c!["outcome"]!.GetValue<string>()));
+        Assert.True(await ReadingCountAsync(loop.Scenario.MeterNumber, n => n > 0) > 0, "the meter's readings are stored");
     }
 }
 
