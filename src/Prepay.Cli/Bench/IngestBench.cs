@@ -156,7 +156,7 @@ public static class IngestBench
                     : $"[{provider}] all published after {published.TotalSeconds:0.00} s, all committed after {committed.TotalSeconds:0.00} s ({totals.Written:N0} new, {totals.Duplicates:N0} repeated)");
 
                 log.WriteLine($"[{provider}] raw reference: the same {distinct:N0} rows into readings_raw");
-                var (raw, stored, rawStored) = await RawReferenceAsync(app.Services, plan, ct);
+                var (raw, stored, rawStored) = await IngestReference.RunAsync(app.Services, plan.SelectMany(p => p.Distinct.Select(r => (p.Number, r))).ToList(), ct);
                 var writer = stored == distinct ? await WriterOnlyAsync(app.Services, distinct, ct) : double.NaN;
                 return new Result(provider, sent, distinct, duplicates, published, committed, parse, distinct, raw, stored, rawStored, totals.Duplicates, writer);
             }
@@ -270,109 +270,6 @@ public static class IngestBench
             }
         }
         return (long)(readings / clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>The raw reference and the row counts of both tables.</summary>
-    private static async Task<(TimeSpan Raw, long Stored, long RawStored)> RawReferenceAsync(IServiceProvider services, List<MeterPlan> plan, CancellationToken ct)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var ids = await db.Meters.AsNoTracking().ToDictionaryAsync(m => m.MeterNumber, m => m.Id, ct);
-        var rows = plan.SelectMany(p => p.Distinct.Select(r => (Id: ids[p.Number], R: r))).ToList();
-        await db.Database.OpenConnectionAsync(ct);
-        var connection = db.Database.GetDbConnection();
-        TimeSpan raw;
-        if (connection is NpgsqlConnection pg)
-        {
-            await Execute(pg, "CREATE TABLE readings_raw (LIKE readings INCLUDING ALL); ALTER TABLE readings_raw ADD FOREIGN KEY (meter_id) REFERENCES meters (id)");
-            var clock = Stopwatch.StartNew();
-            await using (var tx = await pg.BeginTransactionAsync(ct))
-            {
-                await using (var copy = await pg.BeginBinaryImportAsync(
-                    "COPY readings_raw (meter_id, at, energy_wh, delta_wh, credit_wh, voltage_dv, current_ma, power_w) FROM STDIN (FORMAT BINARY)", ct))
-                {
-                    foreach (var (id, r) in rows)
-                    {
-                        await copy.StartRowAsync(ct);
-                        await copy.WriteAsync(id, NpgsqlDbType.Uuid, ct);
-                        await copy.WriteAsync(NodaTime.Instant.FromDateTimeOffset(r.At).ToUnixTimeTicks(), NpgsqlDbType.Bigint, ct);
-                        await copy.WriteAsync(r.EnergyWh, NpgsqlDbType.Bigint, ct);
-                        await copy.WriteAsync(r.DeltaWh, NpgsqlDbType.Bigint, ct);
-                        await copy.WriteAsync(r.CreditWh, NpgsqlDbType.Bigint, ct);
-                        await copy.WriteAsync(r.VoltageDv, NpgsqlDbType.Integer, ct);
-                        await copy.WriteAsync(r.CurrentMa, NpgsqlDbType.Integer, ct);
-                        await copy.WriteAsync(r.PowerW, NpgsqlDbType.Integer, ct);
-                    }
-                    await copy.CompleteAsync(ct);
-                }
-                await tx.CommitAsync(ct);
-            }
-            raw = clock.Elapsed;
-        }
-        else
-        {
-            var sqlite = (SqliteConnection)connection;
-            // The same table and indexes, from SQLite's own record of how readings was made.
-            var ddl = new List<string>();
-            await using (var read = sqlite.CreateCommand())
-            {
-                read.CommandText = "SELECT sql FROM sqlite_master WHERE tbl_name = 'readings' AND sql IS NOT NULL ORDER BY type DESC";
-                await using var reader = await read.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    ddl.Add(reader.GetString(0).Replace("\"readings\"", "\"readings_raw\"", StringComparison.Ordinal)
-                        .Replace("\"IX_readings", "\"IX_readings_raw", StringComparison.OrdinalIgnoreCase).Replace("\"ix_readings", "\"ix_readings_raw", StringComparison.Ordinal));
-                }
-            }
-            foreach (var statement in ddl)
-            {
-                await using var create = sqlite.CreateCommand();
-                create.CommandText = statement;
-                await create.ExecuteNonQueryAsync(ct);
-            }
-            var clock = Stopwatch.StartNew();
-            await using (var tx = sqlite.BeginTransaction(deferred: false))
-            {
-                await using var insert = sqlite.CreateCommand();
-                insert.Transaction = tx;
-                insert.CommandText = "INSERT INTO readings_raw (meter_id, at, energy_wh, delta_wh, credit_wh, voltage_dv, current_ma, power_w) VALUES ($m, $a, $e, $d, $c, $v, $i, $p)";
-                var ps = new[] { "$m", "$a", "$e", "$d", "$c", "$v", "$i", "$p" }.Select(n => insert.Parameters.Add(n, n == "$m" ? SqliteType.Text : SqliteType.Integer)).ToArray();
-                insert.Prepare();
-                foreach (var (id, r) in rows)
-                {
-                    ps[0].Value = id.ToString().ToUpperInvariant();
-                    ps[1].Value = NodaTime.Instant.FromDateTimeOffset(r.At).ToUnixTimeTicks();
-                    ps[2].Value = r.EnergyWh;
-                    ps[3].Value = r.DeltaWh;
-                    ps[4].Value = r.CreditWh;
-                    ps[5].Value = r.VoltageDv;
-                    ps[6].Value = r.CurrentMa;
-                    ps[7].Value = r.PowerW;
-                    await insert.ExecuteNonQueryAsync(ct);
-                }
-                await tx.CommitAsync(ct);
-            }
-            raw = clock.Elapsed;
-        }
-        // Both tables hold exactly the distinct readings: compare counts, and the rows themselves by a checksum.
-        var stored = await Scalar(connection, "SELECT count(*) FROM readings");
-        var rawStored = await Scalar(connection, "SELECT count(*) FROM readings_raw");
-        var mismatched = await Scalar(connection,
-            "SELECT count(*) FROM readings r LEFT JOIN readings_raw x ON x.meter_id = r.meter_id AND x.at = r.at AND x.energy_wh = r.energy_wh AND x.power_w = r.power_w WHERE x.meter_id IS NULL");
-        return (raw, stored, mismatched == 0 ? rawStored : -1);
-
-        async Task Execute(NpgsqlConnection c, string sql)
-        {
-            await using var cmd = new NpgsqlCommand(sql, c);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-
-        async Task<long> Scalar(System.Data.Common.DbConnection c, string sql)
-        {
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = sql;
-            return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        }
     }
 
     public static void Write(IReadOnlyList<Result> results, TextWriter o)
