@@ -175,6 +175,34 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
     }
 
     [Fact]
+    public async Task Recharge_page_finds_a_meter_typed_in_lower_case_or_by_number()
+    {
+        var page = await web.NewPageAsync();
+        await page.GotoAsync("/recharge");
+        await page.GetByLabel("Site code").FillAsync("sunrise");
+        await page.GetByLabel("Room or unit").FillAsync("a-103");
+        await page.GetByLabel("Amount").FillAsync("20");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a quote" }).ClickAsync();
+        await Expect(page.Locator("#quote-amount")).ToHaveTextAsync("ZAR 20.00");
+
+        await page.GetByLabel("Site code").FillAsync("");
+        await page.GetByLabel("Room or unit").FillAsync("");
+        await page.GetByLabel("Meter number").FillAsync("10000000099");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get a quote" }).ClickAsync();
+        await Expect(page.Locator("#recharge-error")).ToContainTextAsync("No meter found");
+        await WebFixture.ScreenshotAsync(page, "recharge-not-found");
+    }
+
+    [Fact]
+    public async Task A_form_post_without_its_antiforgery_token_is_refused()
+    {
+        using var client = new HttpClient { BaseAddress = web.BaseAddress };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["UserName"] = "clerk", ["Password"] = "whatever-it-is" });
+        var response = await client.PostAsync("/login", form, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Pages_send_security_headers_and_a_strict_http_only_cookie()
     {
         var page = await SignInAsync(web.Logins.Operator.UserName, web.Logins.Operator.Password, "login-operator");

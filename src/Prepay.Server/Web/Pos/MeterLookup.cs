@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Prepay.Domain.Metering;
 using Prepay.Storage;
+using Prepay.Storage.Queries;
 
 namespace Prepay.Server.Web.Pos;
 
@@ -12,21 +13,11 @@ public static class MeterLookup
 {
     public static async Task<FoundMeter?> FindAsync(PrepayDb db, string? meterNumber, string? site, string? unit, CancellationToken ct)
     {
-        var query =
-            from m in db.Meters.AsNoTracking()
-            join i in db.MeterInstallations.Where(i => i.RemovedAt == null) on m.Id equals i.MeterId into installs
-            from i in installs.DefaultIfEmpty()
-            join p in db.Premises on i.PremisesId equals p.Id into premises
-            from p in premises.DefaultIfEmpty()
-            join s in db.Sites on p.SiteId equals s.Id into sites
-            from s in sites.DefaultIfEmpty()
-            join c in db.Customers on p.CustomerId equals c.Id into customers
-            from c in customers.DefaultIfEmpty()
-            select new { m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh, MeterId = m.Id, Site = s.Code, Unit = p.Label, CustomerName = c.Name };
+        var query = MeterPlacements.Current(db);
         if (!string.IsNullOrWhiteSpace(meterNumber))
         {
             var number = meterNumber.Trim();
-            query = query.Where(x => x.MeterNumber == number);
+            query = query.Where(x => x.Meter.MeterNumber == number);
         }
         else if (string.IsNullOrWhiteSpace(site) || string.IsNullOrWhiteSpace(unit))
         {
@@ -34,12 +25,13 @@ public static class MeterLookup
         }
         else
         {
-            var siteCode = site.Trim().ToUpperInvariant();
-            var label = unit.Trim().ToUpperInvariant();
-            query = query.Where(x => x.Site == siteCode && x.Unit == label);
+            // As typed, or upper case: codes and labels are usually stored so ("SUNRISE", "A-101"), and people type "sunrise a-101".
+            var (siteCode, siteUpper) = (site.Trim(), site.Trim().ToUpperInvariant());
+            var (label, labelUpper) = (unit.Trim(), unit.Trim().ToUpperInvariant());
+            query = query.Where(x => (x.SiteCode == siteCode || x.SiteCode == siteUpper) && (x.UnitLabel == label || x.UnitLabel == labelUpper));
         }
-        return await query
-            .Select(x => new FoundMeter(x.MeterNumber, x.Mode, x.Currency, x.ResolutionWh, x.MeterId, x.Site, x.Unit, x.CustomerName))
-            .FirstOrDefaultAsync(ct);
+        var row = await query.FirstOrDefaultAsync(ct);
+        return row is null ? null
+            : new FoundMeter(row.Meter.MeterNumber, row.Meter.Mode, row.Meter.Currency, row.Meter.ResolutionWh, row.Meter.Id, row.SiteCode, row.UnitLabel, row.CustomerName);
     }
 }
