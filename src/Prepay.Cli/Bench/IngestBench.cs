@@ -281,7 +281,7 @@ public static class IngestBench
         o.WriteLine($"{"provider",-9} {"sent",9} {"repeated",8} {"published s",11} {"committed s",11} {"readings/s",11} {"raw rows/s",11} {"ratio",6} {"parse-only/s",13} {"writer-only/s",13}  check");
         foreach (var r in results)
         {
-            o.WriteLine($"{r.Provider,-9} {r.Sent,9:N0} {r.Duplicates,8:N0} {r.Publish.TotalSeconds,11:0.00} {r.Committed.TotalSeconds,11:0.00} {r.ReadingsPerSecond,11:N0} {r.RawPerSecond,11:N0} {r.Ratio,6:0.00} {r.ParsePerSecond,13:N0} {r.WriterPerSecond,13:N0}  " +
+            o.WriteLine($"{r.Provider,-9} {r.Sent,9:N0} {r.Duplicates,8:N0} {r.Publish.TotalSeconds,11:0.00} {r.Committed.TotalSeconds,11:0.00} {(r.Passed ? r.ReadingsPerSecond.ToString("N0", CultureInfo.InvariantCulture) : "lost"),11} {r.RawPerSecond,11:N0} {r.Ratio,6:0.00} {r.ParsePerSecond,13:N0} {r.WriterPerSecond,13:N0}  " +
                 (r.Passed ? $"ok: {r.Stored:N0} rows = distinct readings, {r.DuplicatesCounted:N0} repeats refused" : $"FAILED: {r.Stored:N0} rows for {r.Distinct:N0} distinct, {r.DuplicatesCounted:N0} repeats counted of {r.Duplicates:N0}, raw {r.RawStored:N0}"));
             o.WriteLine($"{"",-9} targets: ratio >= 0.5 {(r.Ratio >= 0.5 ? "met" : "MISSED")}, >= 100,000 readings/s {(r.ReadingsPerSecond >= 100_000 ? "met" : "MISSED")}");
         }
