@@ -3,7 +3,7 @@ namespace Prepay.Alerts;
 /// <summary>
 /// Customer alerts and their channels, bound from the <c>Alerts</c> section. Secrets (SMTP password, gateway
 /// tokens) come from configuration or the environment (<c>PREPAY_Alerts__Smtp__Password</c>) and are never logged.
-/// A channel without its configuration keeps its messages pending until they fail after <see cref="MaxAttempts"/>.
+/// A message for a channel without its configuration fails at once (kept, with the reason, for operators).
 /// </summary>
 public sealed class AlertsOptions
 {
@@ -12,8 +12,11 @@ public sealed class AlertsOptions
     /// <summary>Run the dispatcher in this server (default). Off for a server that should only queue.</summary>
     public bool Dispatch { get; set; } = true;
 
-    /// <summary>How often the dispatcher looks for due messages. 100 ms to 10 minutes; default 2 s.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often the dispatcher looks for due messages (retries, and receipts queued by vends). Messages queued from
+    /// meter events on this server wake it at once. 100 ms to 10 minutes; default 10 s.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Messages claimed per round. 1 to 1000; default 50.</summary>
     public int BatchSize { get; set; } = 50;

@@ -20,7 +20,7 @@ public sealed class GatewayChannel(NotificationChannel channel, GatewayOptions g
     {
         if (!gateway.Configured)
         {
-            return SendResult.Failed($"{channel} is not configured (Alerts:{channel}:Url)");
+            return SendResult.Failed($"{channel} is not configured (Alerts:{channel}:Url)", permanent: true);
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, gateway.Url)
         {

@@ -19,7 +19,7 @@ public sealed class SmtpChannel(AlertsOptions options) : INotificationChannel
         var smtp = options.Smtp;
         if (!smtp.Configured)
         {
-            return SendResult.Failed("email is not configured (Alerts:Smtp:Host)");
+            return SendResult.Failed("email is not configured (Alerts:Smtp:Host)", permanent: true);
         }
         if (!MailboxAddress.TryParse(n.Recipient, out var to))
         {

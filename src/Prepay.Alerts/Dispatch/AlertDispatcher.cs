@@ -73,9 +73,17 @@ public sealed class AlertDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var due = await ClaimAsync(db, ct);
+        var claimedAt = clock.GetCurrentInstant();
+        var due = await ClaimAsync(db, claimedAt, ct);
+        // Rows are ours until the lease ends; one whose send could outlast it is left for the next claim rather than
+        // risk another server sending it at the same time.
+        var lastStart = claimedAt + Duration.FromTimeSpan(options.ClaimLease - options.SendTimeout);
         foreach (var n in due)
         {
+            if (clock.GetCurrentInstant() > lastStart)
+            {
+                break;
+            }
             SendResult result;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
@@ -95,7 +103,9 @@ public sealed class AlertDispatcher(
             {
                 n.State = NotificationState.Failed;
                 n.LastError = result.Error;
-                logger.LogWarning("Notification {Id} ({Channel}, {Kind}) failed after {Attempts} attempts: {Error}", n.Id, n.Channel, n.Kind, n.Attempts, result.Error);
+                // A final answer (no such address, channel not configured) is the receiver's business, not an incident.
+                logger.Log(result.Permanent ? LogLevel.Information : LogLevel.Warning,
+                    "Notification {Id} ({Channel}, {Kind}) failed after {Attempts} attempts: {Error}", n.Id, n.Channel, n.Kind, n.Attempts, result.Error);
             }
             else
             {
@@ -116,24 +126,25 @@ public sealed class AlertDispatcher(
         return due.Count;
     }
 
-    private async Task<List<NotificationRecord>> ClaimAsync(PrepayDb db, CancellationToken ct)
+    /// <summary>
+    /// One statement claims a batch: it counts the attempt and moves <c>next_attempt_at</c> to the lease's end, so
+    /// no other round or server takes the same rows. On PostgreSQL the rows are picked <c>FOR UPDATE SKIP LOCKED</c>
+    /// (servers claiming at once take different rows); on SQLite the statement runs under the database's write lock.
+    /// </summary>
+    private async Task<List<NotificationRecord>> ClaimAsync(PrepayDb db, Instant now, CancellationToken ct)
     {
-        var now = clock.GetCurrentInstant();
-        var ticks = now.ToUnixTimeTicks();
-        var limit = options.BatchSize;
-        await using var tx = await db.BeginWriteAsync(ct);
-        var due = await (db.Provider == DatabaseProvider.Postgres
-                ? db.Notifications.FromSql($"SELECT * FROM notifications WHERE state = 'Pending' AND next_attempt_at <= {ticks} ORDER BY next_attempt_at LIMIT {limit} FOR UPDATE SKIP LOCKED")
-                : db.Notifications.FromSql($"SELECT * FROM notifications WHERE state = 'Pending' AND next_attempt_at <= {ticks} ORDER BY next_attempt_at LIMIT {limit}"))
-            .ToListAsync(ct);
-        foreach (var n in due)
+        // Idle rounds only read: no write lock is taken unless something is due.
+        if (!await db.Notifications.AnyAsync(n => n.State == NotificationState.Pending && n.NextAttemptAt <= now, ct))
         {
-            n.Attempts++;
-            n.NextAttemptAt = now + Duration.FromTimeSpan(options.ClaimLease);
+            return [];
         }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return due;
+        var ticks = now.ToUnixTimeTicks();
+        var lease = (now + Duration.FromTimeSpan(options.ClaimLease)).ToUnixTimeTicks();
+        var limit = options.BatchSize;
+        return await (db.Provider == DatabaseProvider.Postgres
+                ? db.Notifications.FromSql($"UPDATE notifications SET attempts = attempts + 1, next_attempt_at = {lease} WHERE id IN (SELECT id FROM notifications WHERE state = 'Pending' AND next_attempt_at <= {ticks} ORDER BY next_attempt_at LIMIT {limit} FOR UPDATE SKIP LOCKED) RETURNING *")
+                : db.Notifications.FromSql($"UPDATE notifications SET attempts = attempts + 1, next_attempt_at = {lease} WHERE id IN (SELECT id FROM notifications WHERE state = 'Pending' AND next_attempt_at <= {ticks} ORDER BY next_attempt_at LIMIT {limit}) RETURNING *"))
+            .AsTracking().ToListAsync(ct);
     }
 
     /// <summary>First delay after the first failure, doubled after each further one, at most the maximum.</summary>

@@ -92,6 +92,8 @@ public abstract class AlertsTests(AlertsServer server)
         using var admin = server.Client();
         var email = $"c{s.Suffix}@example.org";
         await SetEmailAsync(admin, s.CustomerId, email);
+        var hookName = "events-" + s.Suffix;
+        var (hookId, secret) = await SubscribeAsync(admin, hookName, "disconnected", "reconnected");
         await using var meter = await ConnectedMeterAsync(server, s.MeterNumber);
         var events = new EventsMessage([
             new EventPayload(T0, "lowCredit", "credit 4.0 kWh"),
@@ -120,6 +122,13 @@ public abstract class AlertsTests(AlertsServer server)
         await server.Services.GetRequiredService<AlertDispatcher>().DispatchOnceAsync(Ct);
         Assert.Equal(4, (await NotificationsAsync(server, s.CustomerId)).Count);
         Assert.Equal(4, MailFor(sent.Select(n => n.Id)).Count);
+
+        // The smart-home integration heard of the disconnection and the reconnection, once each.
+        var hooks = await EventuallyAsync(() => Task.FromResult(server.Hooks.For(hookName)), h => h.Count >= 2);
+        Assert.Equal(["disconnected", "reconnected"], hooks.Select(h => h.Event).Order(StringComparer.Ordinal));
+        Assert.All(hooks, h => AssertSigned(secret, h));
+        Assert.Equal(s.MeterNumber, JsonNode.Parse(hooks[0].Body)!["data"]!["meterNumber"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/webhooks/{hookId}", Ct)).StatusCode);
 
         var alerts = (await Ok(await admin.GetAsync($"/api/v1/alerts?meter={s.MeterNumber}", Ct))).AsArray();
         Assert.Equal(["coverOpen", "overVoltage"], alerts.Select(a => a!["type"]!.GetValue<string>()).Order(StringComparer.Ordinal));
