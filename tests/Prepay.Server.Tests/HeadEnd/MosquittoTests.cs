@@ -319,6 +319,8 @@ public abstract class MosquittoTests(MosquittoFixture fixture)
         string[] expected = ["relayClosed", "lowCredit", "creditExhausted", "relayOpened", "relayClosed"];
         await LoopHarness.EventuallyAsync(async () => (await loop.TimelineAsync(start)).Length >= expected.Length, "all loop events reach the server");
         Assert.Equal(expected, await loop.TimelineAsync(start));
+        // The relay closing reaches the server before the meter's acknowledgement of the command that closed it may.
+        await LoopHarness.EventuallyAsync(async () => (await loop.ServerCommandsAsync()).All(c => c!["state"]!.GetValue<string>() == "acknowledged"), "both commands are acknowledged");
         var commands = await loop.ServerCommandsAsync();
         Assert.Equal(2, commands.Count);
         Assert.All(commands, c => Assert.Equal("applied", c!["outcome"]!.GetValue<string>()));
