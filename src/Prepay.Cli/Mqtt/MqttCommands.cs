@@ -132,7 +132,8 @@ internal static class MqttCommands
         {
             DataDirectory = data,
             ConfigFile = config,
-            Overrides = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "None" },
+            // Only this command's own lines: a database error is reported once, in one line.
+            Overrides = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "None", ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None" },
         });
         var options = app.Services.GetRequiredService<MqttOptions>();
         var dir = app.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data";
