@@ -32,11 +32,30 @@ public sealed class EmbeddedBroker(MqttOptions options, MeterCredentials credent
             .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Host))
             .WithDefaultEndpointPort(Port)
             .WithPersistentSessions()
+            // The head-end's session receives every meter's messages; when it falls behind, the broker queues for
+            // it. MQTTnet's default (1,000 messages, then drop the oldest) would silently lose readings the meters
+            // were already told were delivered, so the queue is deep and anything dropped all the same is counted.
+            .WithMaxPendingMessagesPerClient(options.MaxPendingMessagesPerClient)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.ValidatingConnectionAsync += ValidateConnection;
         _server.InterceptingPublishAsync += InterceptPublish;
         _server.InterceptingSubscriptionAsync += InterceptSubscription;
+        _server.ApplicationMessageEnqueuedOrDroppedAsync += e =>
+        {
+            if (e.IsDropped)
+            {
+                rejections.Count(e.SenderClientId ?? "broker", "dropped-by-broker");
+                logger.LogError("The broker dropped a message from {Sender} for {Receiver}: its queue is full", e.SenderClientId, e.ReceiverClientId);
+            }
+            return Task.CompletedTask;
+        };
+        _server.QueuedApplicationMessageOverwrittenAsync += e =>
+        {
+            rejections.Count("broker", "overwritten-in-queue");
+            logger.LogError("The broker overwrote a queued message for {Receiver}: its queue is full", e.ReceiverClientId);
+            return Task.CompletedTask;
+        };
         _server.ClientDisconnectedAsync += e =>
         {
             _userByClient.TryRemove(e.ClientId, out _);

@@ -39,6 +39,12 @@ public sealed class MqttOptions
     /// <summary>Most readings or events in one message. Default 1000.</summary>
     public int MaxItemsPerMessage { get; set; } = 1000;
 
+    /// <summary>
+    /// How many messages the embedded broker queues for one client (above all the head-end) before it must drop
+    /// one. Default 200,000; anything dropped is logged and counted as <c>dropped-by-broker</c>.
+    /// </summary>
+    public int MaxPendingMessagesPerClient { get; set; } = 200_000;
+
     /// <summary>A meter not heard from for this long is marked offline. Default 5 minutes.</summary>
     public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -58,5 +64,6 @@ public sealed class MqttOptions
         Port is < 0 or > 65535 ? "Mqtt:Port must be 0 to 65535"
         : MaxPayloadBytes is < 1024 or > 16 * 1024 * 1024 ? "Mqtt:MaxPayloadBytes must be 1 KiB to 16 MiB"
         : MaxItemsPerMessage is < 1 or > 100_000 ? "Mqtt:MaxItemsPerMessage must be 1 to 100000"
+        : MaxPendingMessagesPerClient is < 1_000 or > 10_000_000 ? "Mqtt:MaxPendingMessagesPerClient must be 1000 to 10000000"
         : null;
 }
