@@ -148,6 +148,8 @@ public abstract class LoopTests(ServerFixture server)
         await using var agent = await loop.AgentAsync(initialCreditWh: 1_000);
         var (sold, _) = await loop.VendAsync("10.00");
         await loop.EventuallyAsync(() => agent.AddCreditsApplied == 1, "the command is applied");
+        // The first acknowledgement must be in before the row is reset, or it would land after and close the command.
+        await LoopHarness.EventuallyAsync(async () => (await loop.ServerCommandsAsync()).Single()!["state"]!.GetValue<string>() == "acknowledged", "the first acknowledgement is recorded");
 
         // As if the acknowledgement had been lost: the queue sends the command again.
         await using (var scope = server.Scope())
