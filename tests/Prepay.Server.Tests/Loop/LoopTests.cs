@@ -51,6 +51,8 @@ public abstract class LoopTests(ServerFixture server)
         string[] expected = ["relayClosed", "lowCredit", "creditExhausted", "relayOpened", "relayClosed"];
         await LoopHarness.EventuallyAsync(async () => (await loop.TimelineAsync(start)).Length >= expected.Length, "all loop events reach the server");
         Assert.Equal(expected, await loop.TimelineAsync(start));
+        // The meter applied the second command before its acknowledgement reached the server: wait for it too.
+        await LoopHarness.EventuallyAsync(async () => (await loop.ServerCommandsAsync()).All(c => c!["state"]!.GetValue<string>() == "acknowledged"), "both acknowledgements are recorded");
         var commands = await loop.ServerCommandsAsync();
         Assert.All(commands, c => Assert.Equal("applied", c!["outcome"]!.GetValue<string>()));
         Assert.Equal(2, commands.Count);
