@@ -20,7 +20,7 @@ public sealed record MeterInfo(string MeterNumber, bool IsSmart, TokenMeterParam
 /// <summary>The few calls the simulator makes to a Prepay server, over HTTP as any client would.</summary>
 public sealed class PrepayApi(Uri baseAddress, string apiKey) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
+    private readonly HttpClient _http = new(new RateLimitRetryHandler(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }))
     {
         BaseAddress = baseAddress,
         Timeout = TimeSpan.FromSeconds(60),
