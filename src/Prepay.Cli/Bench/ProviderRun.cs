@@ -45,6 +45,8 @@ public static class ProviderRun
             ["RateLimit:Burst"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+            // Its own embedded broker on a free port: never collide with a running `prepay serve` or demo on 1883.
+            ["Mqtt:Port"] = "0",
         };
         try
         {
