@@ -39,9 +39,8 @@ public sealed class IdempotentPosting(IClock clock, LedgerStore ledger)
         }
 
         await using var tx = await db.BeginWriteAsync(ct);
-        var claimed = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO idempotency_claims (scope_id, key, request_hash, result_id) VALUES ({scope}, {key}, {requestHash}, {transactionId}) ON CONFLICT DO NOTHING", ct);
-        if (claimed == 0)
+        var claimed = await IdempotencyClaimStore.TryClaimAsync(db, scope, key, requestHash, transactionId, ct);
+        if (!claimed)
         {
             await tx.RollbackAsync(ct);
             var claim = await db.IdempotencyClaims.AsNoTracking().FirstAsync(c => c.ScopeId == scope && c.Key == key, ct);

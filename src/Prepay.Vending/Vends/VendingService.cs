@@ -122,9 +122,8 @@ public sealed class VendingService(
 
         // 1. The key. Of two requests racing with one key, the second waits here for the first to commit, then
         //    finds the claim taken and replays the first one's response.
-        var claimed = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO idempotency_claims (scope_id, key, request_hash, result_id) VALUES ({vendorId}, {cmd.IdempotencyKey}, {hash}, {vendId}) ON CONFLICT DO NOTHING", ct);
-        if (claimed == 0)
+        var claimed = await IdempotencyClaimStore.TryClaimAsync(db, vendorId, cmd.IdempotencyKey, hash, vendId, ct);
+        if (!claimed)
         {
             await tx.RollbackAsync(ct);
             return await ReplayIfClaimedAsync(db, vendorId, cmd.IdempotencyKey, hash, ct)
