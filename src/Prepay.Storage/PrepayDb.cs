@@ -12,6 +12,7 @@ using Prepay.Storage.Model;
 using Prepay.Storage.Records;
 using Prepay.Storage.Records.Alerts;
 using Prepay.Storage.Records.Metering;
+using Prepay.Storage.Records.Payments;
 using Prepay.Storage.Records.People;
 
 namespace Prepay.Storage;
@@ -52,6 +53,8 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<OperatorAlert> OperatorAlerts => Set<OperatorAlert>();
+    public DbSet<PaymentSession> PaymentSessions => Set<PaymentSession>();
+    public DbSet<PaymentCallback> PaymentCallbacks => Set<PaymentCallback>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -221,6 +224,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
         MeteringModel.Configure(b);
         AlertsModel.Configure(b);
         PeopleModel.Configure(b);
+        PaymentsModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

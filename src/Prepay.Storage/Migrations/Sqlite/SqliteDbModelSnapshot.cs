@@ -1298,6 +1298,192 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.ToTable("payload_rejections", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Payments.PaymentCallback", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("CallbackId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("callback_id");
+
+                    b.Property<string>("BodySha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_sha256");
+
+                    b.Property<string>("Effect")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("effect");
+
+                    b.Property<string>("ProviderPaymentId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_payment_id");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_id");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("Provider", "CallbackId")
+                        .HasName("pk_payment_callbacks");
+
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_payment_callbacks_session_id");
+
+                    b.ToTable("payment_callbacks", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Payments.PaymentSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccessKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("access_key");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_number");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
+                    b.Property<Guid?>("PayerCustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payer_customer_id");
+
+                    b.Property<string>("PaymentMethod")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_method");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderPaymentId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_payment_id");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<Guid?>("VendId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("vend_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_sessions");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_sessions_idempotency_key");
+
+                    b.HasIndex("MeterId")
+                        .HasDatabaseName("ix_payment_sessions_meter_id");
+
+                    b.HasIndex("VendId")
+                        .HasDatabaseName("ix_payment_sessions_vend_id");
+
+                    b.HasIndex("PayerCustomerId", "CreatedAt")
+                        .HasDatabaseName("ix_payment_sessions_payer_customer_id_created_at");
+
+                    b.HasIndex("Provider", "ProviderPaymentId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payment_sessions_payment")
+                        .HasFilter("provider_payment_id IS NOT NULL");
+
+                    b.ToTable("payment_sessions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_payment_sessions_amount", "amount_minor > 0");
+                        });
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.People.PersonAccount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1810,6 +1996,32 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_meter_status_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Payments.PaymentCallback", b =>
+                {
+                    b.HasOne("Prepay.Storage.Records.Payments.PaymentSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_callbacks_payment_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Payments.PaymentSession", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_sessions_meters_meter_id");
+
+                    b.HasOne("Prepay.Storage.Records.VendRecord", null)
+                        .WithMany()
+                        .HasForeignKey("VendId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_payment_sessions_vends_vend_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.VendRecord", b =>
