@@ -205,7 +205,9 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
     [Fact]
     public async Task Pages_send_security_headers_and_a_strict_http_only_cookie()
     {
-        var page = await SignInAsync(web.Logins.Operator.UserName, web.Logins.Operator.Password, "login-operator");
+        // Operators sign in with an authenticator code as well: the helper answers it.
+        var page = await web.NewPageAsync();
+        await WebFixture.SignInAsync(page, web.Logins.Operator);
         var response = await page.GotoAsync("/");
         var headers = await response!.AllHeadersAsync();
         Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"], StringComparison.Ordinal);

@@ -39,6 +39,9 @@ public sealed class WebFixture : IAsyncLifetime
 
     public DemoData.DemoLogins Logins { get; private set; } = null!;
 
+    /// <summary>The demo's API keys (admin, operator, vendor, app), for tests that act through the API beside the pages.</summary>
+    public DemoData.DemoKeys Keys { get; private set; } = null!;
+
     public IBrowser? Browser { get; private set; }
 
     public string? BrowserMissing { get; private set; }
@@ -65,7 +68,7 @@ public sealed class WebFixture : IAsyncLifetime
             },
         });
         await _app.PrepareAsync();
-        await DemoData.SeedAsync(_app.Services, _dataDir, CancellationToken.None);
+        Keys = await DemoData.SeedAsync(_app.Services, _dataDir, CancellationToken.None);
         Logins = await DemoData.SeedLoginsAsync(_app.Services, _dataDir, CancellationToken.None);
         await using (var scope = _app.Services.CreateAsyncScope())
         {
@@ -108,6 +111,29 @@ public sealed class WebFixture : IAsyncLifetime
         });
         return await context.NewPageAsync();
     }
+
+    /// <summary>
+    /// Signs <paramref name="login"/> in through /login and, when the sign-in asks for an authenticator code (operators
+    /// and admins), answers it with the code of the person's key now, as their authenticator app would.
+    /// </summary>
+    public static async Task SignInAsync(IPage page, DemoData.DemoLogin login)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User name").FillAsync(login.UserName);
+        await page.GetByLabel("Password").FillAsync(login.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/login?", StringComparison.Ordinal) && !url.EndsWith("/login", StringComparison.Ordinal));
+        if (page.Url.Contains("/login/two-factor", StringComparison.Ordinal) && login.AuthenticatorKey is { } key)
+        {
+            await page.GetByLabel("6-digit code").FillAsync(AuthenticatorCode(key));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync();
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>The authenticator code of a key (RFC 6238: SHA-1, 6 digits, 30 s) at this moment, computed here, not by the server.</summary>
+    public static string AuthenticatorCode(string key) =>
+        new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())).ComputeTotp();
 
     /// <summary>Saves the page as a phone (360×740) and a desktop (1280×800) sees it, under TestResults/screenshots.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)

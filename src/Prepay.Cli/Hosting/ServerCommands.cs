@@ -111,11 +111,14 @@ internal static class ServerCommands
                   app       {keys.App}   (vendor {DemoData.AppVendor})
 
                 Demo sign-ins for the pages (kept in {Path.Combine(dataDir, "demo-logins.json")}):
-                  admin     {logins.Admin.UserName} / {logins.Admin.Password}
-                  operator  {logins.Operator.UserName} / {logins.Operator.Password}
+                  admin     {logins.Admin.UserName} / {logins.Admin.Password}   {AuthenticatorLine(logins.Admin)}
+                  operator  {logins.Operator.UserName} / {logins.Operator.Password}   {AuthenticatorLine(logins.Operator)}
                   clerk     {logins.Clerk.UserName} / {logins.Clerk.Password}   (point of sale {address}/pos, vendor {DemoData.ShopVendor})
                   customer  {logins.Customer.UserName} / {logins.Customer.Password}   (SUNRISE A-101)
                 Sign in at {address}/login; anyone can get a quote at {address}/recharge.
+                Operators and admins work in the console, {address}/console, after a code from an authenticator app
+                (add the key above to any TOTP app: SHA-1, 6 digits, 30 s); a simulated meter's display and keypad
+                are at {address}/meters/<number>/device, e.g. {address}/meters/{FleetHost.FirstDemoMeter}/device.
 
                 Tokens are STS, made with {(demoKey is null ? "the vending key named in the environment" : $"a TEST vending key in {demoKey} (demo meters only)")}.
 
@@ -134,6 +137,11 @@ internal static class ServerCommands
         });
         return command;
     }
+
+    /// <summary>The authenticator key printed beside a password, or how to get one when the person was made before keys were.</summary>
+    private static string AuthenticatorLine(DemoData.DemoLogin login) => login.AuthenticatorKey is { } key
+        ? $"authenticator key {Prepay.Server.Web.Account.Authenticators.Readable(key)}"
+        : "(sets up an authenticator app at first sign-in)";
 
     private static int? CheckConfig(string? file)
     {

@@ -118,13 +118,16 @@ public static class DemoData
         return keys;
     }
 
-    public sealed record DemoLogin(string UserName, string Password);
+    /// <summary>A demo person; operators and administrators also have the authenticator key their sign-in asks a code of.</summary>
+    public sealed record DemoLogin(string UserName, string Password, string? AuthenticatorKey = null);
 
     public sealed record DemoLogins(DemoLogin Admin, DemoLogin Operator, DemoLogin Clerk, DemoLogin Customer);
 
     /// <summary>
     /// One person per role for the web pages: an admin, an operator, a clerk of <see cref="ShopVendor"/> and the
     /// customer of SUNRISE A-101, with random passwords kept in <c>demo-logins.json</c> (mode 600) beside the keys.
+    /// The admin and the operator are enrolled with an authenticator key of their own (printed with the passwords),
+    /// since the console asks them for a code.
     /// </summary>
     public static async Task<DemoLogins> SeedLoginsAsync(IServiceProvider services, string dataDirectory, CancellationToken ct)
     {
@@ -141,8 +144,13 @@ public static class DemoData
         var customerId = await (from p in db.Premises join s in db.Sites on p.SiteId equals s.Id where s.Code == "SUNRISE" && p.Label == "A-101" select p.CustomerId).SingleAsync(ct);
         var logins = new DemoLogins(new("admin", PeopleAccounts.NewPassword()), new("operator", PeopleAccounts.NewPassword()),
             new("clerk", PeopleAccounts.NewPassword()), new("customer", PeopleAccounts.NewPassword()));
-        await PeopleAccounts.EnsureAsync(users, logins.Admin.UserName, logins.Admin.Password, PeopleRoles.Admin);
-        await PeopleAccounts.EnsureAsync(users, logins.Operator.UserName, logins.Operator.Password, PeopleRoles.Operator);
+        var admin = await PeopleAccounts.EnsureAsync(users, logins.Admin.UserName, logins.Admin.Password, PeopleRoles.Admin);
+        var @operator = await PeopleAccounts.EnsureAsync(users, logins.Operator.UserName, logins.Operator.Password, PeopleRoles.Operator);
+        logins = logins with
+        {
+            Admin = logins.Admin with { AuthenticatorKey = await Web.Account.Authenticators.EnrolAsync(users, admin) },
+            Operator = logins.Operator with { AuthenticatorKey = await Web.Account.Authenticators.EnrolAsync(users, @operator) },
+        };
         await PeopleAccounts.EnsureAsync(users, logins.Clerk.UserName, logins.Clerk.Password, PeopleRoles.VendorClerk, vendorId: shopId);
         await PeopleAccounts.EnsureAsync(users, logins.Customer.UserName, logins.Customer.Password, PeopleRoles.Customer, customerId: customerId);
         Directory.CreateDirectory(dataDirectory);

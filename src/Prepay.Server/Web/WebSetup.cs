@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Prepay.Server.Web.Operations;
 using Prepay.Server.Web.People;
 using Prepay.Storage;
 using Prepay.Storage.Records.People;
@@ -63,6 +64,7 @@ public static class WebSetup
         services.AddRazorPages(o => o.RootDirectory = "/Web/Pages")
             .AddApplicationPart(typeof(WebSetup).Assembly);
         services.AddSingleton<Recharge.RechargeQuotes>();
+        services.AddPrepayConsole();
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         return services;
     }

@@ -74,43 +74,13 @@ public static class TariffsApi
         {
             return Problems.Of(StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large", "The tariff document is larger than this server accepts.");
         }
-        TariffDocument doc;
-        try
+        return await TariffPublication.PublishAsync(db, clock, catalog, text, ApiKeyAuthentication.ActorOf(http.User).AuditName, ct) switch
         {
-            doc = TariffDocumentJson.Parse(text);
-        }
-        catch (TariffFormatException e)
-        {
-            return Problems.Invalid(string.IsNullOrEmpty(e.Field) ? "document" : e.Field, e.Message);
-        }
-        var latest = await db.Tariffs.Where(t => t.Code == doc.Code).MaxAsync(t => (int?)t.Version, ct);
-        if (latest is { } last && doc.Version <= last)
-        {
-            return Problems.Conflict("version-exists", $"Tariff '{doc.Code}' is at version {last}; publish version {last + 1} or higher.");
-        }
-        var now = clock.GetCurrentInstant();
-        db.Tariffs.Add(new TariffVersion
-        {
-            Id = Guid.CreateVersion7(now.ToDateTimeOffset()),
-            Code = doc.Code,
-            Version = doc.Version,
-            EffectiveFrom = doc.EffectiveFrom,
-            Currency = doc.Currency.Code,
-            Document = TariffDocumentJson.Serialize(doc),
-            CreatedAt = now,
-        });
-        Audit.Record(db, http, clock, "tariff.publish", $"tariff/{doc.Code}/{doc.Version}", doc.Name);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (WriteTransactions.IsUniqueViolation(e))
-        {
-            return Problems.Conflict("version-exists", $"Version {doc.Version} of tariff '{doc.Code}' was published meanwhile.");
-        }
-        catalog.ForgetTariff(doc.Code);
-        return TypedResults.Created($"/api/v1/tariffs/{doc.Code}/versions/{doc.Version}",
-            new TariffSummary(doc.Code, doc.Version, doc.Name, doc.EffectiveFrom, doc.Currency.Code));
+            TariffPublication.Outcome.Published p => (IResult)TypedResults.Created($"/api/v1/tariffs/{p.Tariff.Code}/versions/{p.Tariff.Version}", p.Tariff),
+            TariffPublication.Outcome.Invalid i => Problems.Invalid(i.Field, i.Message),
+            TariffPublication.Outcome.VersionExists v => Problems.Conflict("version-exists", v.Detail),
+            var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
+        };
     }
 
     private static async Task<IResult> Quote(string code, HttpContext http, PrepayDb db, IClock clock, TariffCatalog tariffs, CancellationToken ct)

@@ -41,9 +41,13 @@ public sealed class LoginModel(SignInManager<PersonAccount> signIn, PrepayDb db,
         if (result.Succeeded)
         {
             await PeopleAudit.RecordAsync(db, clock, "person:" + audited, "person.sign-in", "person/" + audited, null, ct);
-            var user = await signIn.UserManager.FindByNameAsync(name);
-            var home = user is not null && await signIn.UserManager.IsInRoleAsync(user, PeopleRoles.VendorClerk) ? "/pos" : "/";
+            var home = await Prepay.Server.Web.Account.SignInLanding.PathAsync(signIn.UserManager, await signIn.UserManager.FindByNameAsync(name));
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : home);
+        }
+        if (result.RequiresTwoFactor)
+        {
+            // The password was right; the authenticator code comes next (the audit records the sign-in after it).
+            return RedirectToPage("/Account/LoginTwoFactor", new { ReturnUrl });
         }
         if (result.IsLockedOut)
         {
