@@ -70,6 +70,9 @@ public sealed class VendingService(
 
     private async Task<VendOutcome> VendOnceAsync(PrepayDb db, VendCommand cmd, Guid vendorId, Actor actor, CancellationToken ct)
     {
+        // A vend only adds rows and reads untracked ones: nothing tracked changes behind the context's back, so
+        // SaveChanges need not scan the tracked entities for changes first.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         var hash = cmd.RequestHash();
         var vendor = await _vendors.GetOrLoadAsync(vendorId, id => db.Vendors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct));
         if (vendor is null)
