@@ -22,6 +22,10 @@ public static class WriteTransactions
     /// </summary>
     public static async Task<WriteTransaction> BeginWriteAsync(this PrepayDb db, CancellationToken ct)
     {
+        // A SaveChanges inside a transaction of ours needs no savepoint of its own: on any failure the whole operation
+        // is rolled back (and retried, where it may be), never resumed from the middle. Without this EF Core wraps
+        // every SaveChanges in SAVEPOINT/RELEASE: two more round trips while the transaction holds its row locks.
+        db.Database.AutoSavepointsEnabled = false;
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             var gate = SqliteWriters.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));

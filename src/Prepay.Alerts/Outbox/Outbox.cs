@@ -15,15 +15,29 @@ public static class Outbox
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<List<NotificationRecord>> AddressAsync(PrepayDb db, AlertMessage m, Instant now, CancellationToken ct)
+    public static async Task<List<NotificationRecord>> AddressAsync(PrepayDb db, AlertMessage m, Instant now, CancellationToken ct) =>
+        Address(await DestinationsAsync(db, m.CustomerId, ct), m, now);
+
+    /// <summary>
+    /// Where a customer's messages go: their enabled channels and the active webhooks. Read apart from
+    /// <see cref="Address"/> so that a caller can read it before its write transaction and hold no lock meanwhile.
+    /// </summary>
+    public static async Task<Destinations> DestinationsAsync(PrepayDb db, Guid customerId, CancellationToken ct)
+    {
+        var recipients = await RecipientsAsync(db, customerId, ct);
+        var hooks = await db.WebhookSubscriptions.AsNoTracking().Where(w => w.Active).Select(w => new { w.Id, w.EventKinds }).ToListAsync(ct);
+        return new Destinations(recipients, [.. hooks.Select(h => (h.Id, h.EventKinds.Split(',')))]);
+    }
+
+    /// <summary>One row per destination of the message: each enabled channel, each webhook subscribed to its kind.</summary>
+    public static List<NotificationRecord> Address(Destinations to, AlertMessage m, Instant now)
     {
         var rows = new List<NotificationRecord>();
-        foreach (var (channel, address) in await RecipientsAsync(db, m.CustomerId, ct))
+        foreach (var (channel, address) in to.Recipients)
         {
             rows.Add(Row(m, channel, address, m.CustomerId, m.Subject, m.Text, $"{m.Cause}:{channel.ToString().ToLowerInvariant()}", now));
         }
-        var hooks = await db.WebhookSubscriptions.AsNoTracking().Where(w => w.Active).Select(w => new { w.Id, w.EventKinds }).ToListAsync(ct);
-        foreach (var hook in hooks.Where(h => h.EventKinds.Split(',').Contains(m.Kind, StringComparer.Ordinal)))
+        foreach (var (hookId, kinds) in to.Webhooks.Where(h => h.EventKinds.Contains(m.Kind, StringComparer.Ordinal)))
         {
             var id = NewId(now);
             var body = JsonSerializer.Serialize(new
@@ -34,7 +48,7 @@ public static class Outbox
                 customerId = m.CustomerId,
                 data = m.Data,
             }, Json);
-            rows.Add(Row(m, NotificationChannel.Webhook, hook.Id.ToString(), null, m.Subject, body, $"{m.Cause}:webhook:{hook.Id:N}", now, id));
+            rows.Add(Row(m, NotificationChannel.Webhook, hookId.ToString(), null, m.Subject, body, $"{m.Cause}:webhook:{hookId:N}", now, id));
         }
         return rows;
     }
@@ -120,3 +134,8 @@ public static class Outbox
         CreatedAt = now,
     };
 }
+
+/// <summary>A customer's enabled channels with their addresses, and the active webhooks with the kinds each wants.</summary>
+public sealed record Destinations(
+    IReadOnlyList<(NotificationChannel Channel, string Address)> Recipients,
+    IReadOnlyList<(Guid Id, string[] EventKinds)> Webhooks);

@@ -11,12 +11,16 @@ public sealed record TopUpReceipt(
 
 /// <summary>
 /// Receipts for top-ups, queued in the vend's own transaction: the rows are only added to the vend's context, so
-/// they commit with the vend or not at all, and the dispatcher sends them after. Reads the customer's preferences
-/// and the webhook subscriptions (two small queries) inside that transaction.
+/// they commit with the vend or not at all, and the dispatcher sends them after. Where they go (the customer's
+/// channels, the webhooks) is read before the vend's transaction, so that no lock is held while it is read.
 /// </summary>
 public static class TopUpReceipts
 {
-    public static async Task EnqueueAsync(PrepayDb db, TopUpReceipt r, CancellationToken ct)
+    /// <summary>Where the customer's receipts go; read before the vend's write transaction.</summary>
+    public static Task<Destinations> DestinationsAsync(PrepayDb db, Guid customerId, CancellationToken ct) =>
+        Outbox.Outbox.DestinationsAsync(db, customerId, ct);
+
+    public static void Enqueue(PrepayDb db, Destinations to, TopUpReceipt r)
     {
         var token = r.Token is null ? "" : $"\nToken: {Group(r.Token)}";
         var message = new AlertMessage(
@@ -32,7 +36,7 @@ public static class TopUpReceipts
                 ["vendId"] = r.VendId, ["meterNumber"] = r.MeterNumber, ["amount"] = r.Amount, ["currency"] = r.Currency,
                 ["energyWh"] = r.EnergyWh, ["receiptNumber"] = r.ReceiptNumber,
             });
-        db.Notifications.AddRange(await Outbox.Outbox.AddressAsync(db, message, r.At, ct));
+        db.Notifications.AddRange(Outbox.Outbox.Address(to, message, r.At));
     }
 
     /// <summary>A 20-digit token in groups of four, as meters' keypads and receipts show it.</summary>

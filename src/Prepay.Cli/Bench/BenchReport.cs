@@ -19,20 +19,23 @@ public sealed record BenchReport(BenchSettings Settings, IReadOnlyList<ProviderR
     /// <summary>Every vend accounted for, no request failed, and every part that was asked for ran.</summary>
     public bool Passed => Failures.Count == 0 && Providers.All(p => p.Passed);
 
+    // A rate per second of load as an amount per vend.
+    private static double PerVend(double perSecond, ProviderResult p) => p.Load.VendsPerSecond > 0 ? perSecond / p.Load.VendsPerSecond : 0;
+
     public void WriteTable(TextWriter o)
     {
         ArgumentNullException.ThrowIfNull(o);
         o.WriteLine();
         o.WriteLine($"prepay bench vend: {Settings.Clients} clients, {Settings.Duration.TotalSeconds:0} s per provider over HTTP on 127.0.0.1, {Settings.Meters ?? BenchSettings.DemoMeters} meters, {ProviderRun.VendAmount} ZAR a vend, 5% of requests retries");
         o.WriteLine();
-        o.WriteLine($"{"provider",-10} {"vends/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7} {"lost",5} {"doubled",8} {"retries ok",12} {"cpu prepay",11} {"cpu postgres",13}");
+        o.WriteLine($"{"provider",-10} {"vends/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7} {"lost",5} {"doubled",8} {"retries ok",12} {"cpu prepay",11} {"cpu postgres",13} {"cpu ms/vend",12} {"KiB/vend",9} {"gen0/2 GCs",11}");
         foreach (var p in Providers)
         {
             var retries = p.Check.RetryMismatches == 0 ? $"{p.Check.Retries}/{p.Check.Retries}" : $"{p.Check.Retries - p.Check.RetryMismatches}/{p.Check.Retries}";
             var pgCpu = p.Provider == "postgres" ? $"{p.Cpu.PostgresPercent:0}%" : "-";
-            o.WriteLine($"{p.Provider,-10} {p.Load.VendsPerSecond,9:0.0} {p.Latency.P50Ms,8:0.00} {p.Latency.P99Ms,8:0.00} {p.Latency.MaxMs,8:0.00} {p.Load.Errors,7} {p.Check.Lost,5} {p.Check.Doubled,8} {retries,12} {p.Cpu.PrepayPercent,10:0}% {pgCpu,13}");
+            o.WriteLine($"{p.Provider,-10} {p.Load.VendsPerSecond,9:0.0} {p.Latency.P50Ms,8:0.00} {p.Latency.P99Ms,8:0.00} {p.Latency.MaxMs,8:0.00} {p.Load.Errors,7} {p.Check.Lost,5} {p.Check.Doubled,8} {retries,12} {p.Cpu.PrepayPercent,10:0}% {pgCpu,13} {PerVend(p.Cpu.PrepayPercent / 100 * 1000, p),12:0.00} {PerVend(p.Cpu.AllocatedBytes / 1024.0 / p.Load.Elapsed.TotalSeconds, p),9:0} {$"{p.Cpu.Gen0Collections}/{p.Cpu.Gen2Collections}",11}");
         }
-        o.WriteLine($"(cpu in % of one core, {Environment.ProcessorCount} cores; 'prepay' is the server and its HTTP clients, which share this process)");
+        o.WriteLine($"(cpu in % of one core, {Environment.ProcessorCount} cores; 'prepay' is the server and its HTTP clients, which share this process; so are its allocations and collections)");
         o.WriteLine();
         if (PgBench is { } pg)
         {
@@ -91,6 +94,10 @@ public sealed record BenchReport(BenchSettings Settings, IReadOnlyList<ProviderR
                 balanceSum = p.Check.BalanceSum,
                 cpuPrepayPercent = Math.Round(p.Cpu.PrepayPercent, 1),
                 cpuPostgresPercent = p.Provider == "postgres" ? Math.Round(p.Cpu.PostgresPercent, 1) : (double?)null,
+                cpuMsPerVend = Math.Round(PerVend(p.Cpu.PrepayPercent * 10, p), 2),
+                allocatedKiBPerVend = Math.Round(PerVend(p.Cpu.AllocatedBytes / 1024.0 / p.Load.Elapsed.TotalSeconds, p), 0),
+                gen0Collections = p.Cpu.Gen0Collections,
+                gen2Collections = p.Cpu.Gen2Collections,
                 passed = p.Passed,
                 problems = p.Check.Problems.Concat(p.Load.ErrorSamples.Select(e => "error: " + e)),
             }),

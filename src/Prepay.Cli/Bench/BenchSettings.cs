@@ -29,8 +29,11 @@ public sealed record BenchSettings
 
     public int Seed { get; init; } = 20261123;
 
-    /// <summary>A fifth of the run, between half a second and two seconds: JIT, pools, caches and the first vend per meter.</summary>
-    public TimeSpan Warmup => TimeSpan.FromSeconds(Math.Clamp(Duration.TotalSeconds / 5, 0.5, 2));
+    /// <summary>
+    /// A third of the run, between one and ten seconds: pools, caches, the first vend per meter, and the JIT's
+    /// second, optimised compilation of the hot code, which on two busy cores takes several seconds to catch up.
+    /// </summary>
+    public TimeSpan Warmup => TimeSpan.FromSeconds(Math.Clamp(Duration.TotalSeconds / 3, 1, 10));
 
     /// <summary>The first problem with these settings, or null.</summary>
     public string? Problem() =>

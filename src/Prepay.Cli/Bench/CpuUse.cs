@@ -7,16 +7,19 @@ namespace Prepay.Cli.Bench;
 /// Where the machine's CPU went during a stretch of load: this process (the server and its clients, which share it)
 /// and the PostgreSQL server's processes, read from <c>/proc</c> on Linux (zero elsewhere). In percent of one core.
 /// </summary>
-public sealed record CpuUse(double PrepayPercent, double PostgresPercent, int Cores)
+public sealed record CpuUse(double PrepayPercent, double PostgresPercent, int Cores, long AllocatedBytes = 0, int Gen0Collections = 0, int Gen2Collections = 0)
 {
     private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
 
-    public sealed record Sample(long WallTicks, TimeSpan Own, IReadOnlyDictionary<int, long> Postgres);
+    public sealed record Sample(long WallTicks, TimeSpan Own, IReadOnlyDictionary<int, long> Postgres, long Allocated = 0, int Gen0 = 0, int Gen2 = 0);
 
     public static Sample Take()
     {
         using var self = Process.GetCurrentProcess();
-        return new Sample(Stopwatch.GetTimestamp(), self.TotalProcessorTime, PostgresTicks());
+        // Allocation and collections count too: on a shared machine they are steadier than time, and what a vend
+        // allocates is what the collector spends the CPU on.
+        return new Sample(Stopwatch.GetTimestamp(), self.TotalProcessorTime, PostgresTicks(),
+            GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(2));
     }
 
     public static CpuUse Between(Sample before, Sample after)
@@ -30,7 +33,8 @@ public sealed record CpuUse(double PrepayPercent, double PostgresPercent, int Co
         }
         // A backend started during the stretch counts from zero; one that ended during it is not seen.
         var pg = after.Postgres.Sum(p => p.Value - before.Postgres.GetValueOrDefault(p.Key)) / ClockTicksPerSecond;
-        return new CpuUse(100 * (after.Own - before.Own).TotalSeconds / wall, 100 * pg / wall, Environment.ProcessorCount);
+        return new CpuUse(100 * (after.Own - before.Own).TotalSeconds / wall, 100 * pg / wall, Environment.ProcessorCount,
+            after.Allocated - before.Allocated, after.Gen0 - before.Gen0, after.Gen2 - before.Gen2);
     }
 
     private static Dictionary<int, long> PostgresTicks()

@@ -19,17 +19,36 @@ public sealed record TokenReservation(Meter Meter, long TokenId, KeyTarget? KeyC
 /// </summary>
 public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy policy)
 {
-    public async Task<TokenReservation> ReserveAsync(PrepayDb db, Guid meterId, Instant now, string actor, CancellationToken ct)
+    /// <param name="known">
+    /// The meter as read before the transaction, if the caller has it. When it has no key change pending or due, one
+    /// statement locks the row and takes the identifier, on condition that the key fields are still as read; if they
+    /// are not (a key change raced in), the reservation is made the long way below.
+    /// </param>
+    public async Task<TokenReservation> ReserveAsync(PrepayDb db, Guid meterId, Instant now, string actor, CancellationToken ct, Meter? known = null)
     {
+        if (known is { KeyChangeToRevision: null, KeyChangeToBaseDate: null } && known.Id == meterId && policy.Due(known, now) is null)
+        {
+            var expected = known.Mode == MeterMode.Token ? tokens.TokenIdAt(known, now) : SmartMeterTokenId(now);
+            var (mode, krn, baseDate) = (known.Mode.ToString(), known.KeyRevisionNumber, known.BaseDate.ToString());
+            var rows = await db.Meters.FromSql($"""
+                UPDATE meters SET last_token_id = CASE WHEN last_token_id + 1 > {expected} THEN last_token_id + 1 ELSE {expected} END
+                WHERE id = {meterId} AND mode = {mode} AND key_revision_number = {krn} AND base_date = {baseDate}
+                  AND key_change_to_revision IS NULL AND key_change_to_base_date IS NULL
+                RETURNING *
+                """).AsNoTracking().ToListAsync(ct);
+            if (rows is [var locked])
+            {
+                return new TokenReservation(locked, locked.LastTokenId, null, null);
+            }
+        }
+
         // The row lock (PostgreSQL; SQLite's write transaction already holds the database's) and the row as it is
         // under that lock, in one statement.
         var meter = (await db.Meters.FromSql($"UPDATE meters SET last_token_id = last_token_id WHERE id = {meterId} RETURNING *")
             .AsNoTracking().ToListAsync(ct)).Single();
         if (meter.Mode != MeterMode.Token)
         {
-            // No STS here: the identifier only orders the meter's vends.
-            var minutes = (long)(now - KeyChangePolicy.Epoch(StsBaseDate.Y2014)).TotalMinutes;
-            return new TokenReservation(meter, await AdvanceAsync(db, meterId, minutes, ct), null, null);
+            return new TokenReservation(meter, await AdvanceAsync(db, meterId, SmartMeterTokenId(now), ct), null, null);
         }
 
         if (policy.Due(meter, now) is not { } target)
@@ -75,6 +94,9 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
         });
         return new TokenReservation(meter, tokenId, target, keyChange);
     }
+
+    // No STS for a smart meter: the identifier only orders the meter's vends.
+    private static long SmartMeterTokenId(Instant now) => (long)(now - KeyChangePolicy.Epoch(StsBaseDate.Y2014)).TotalMinutes;
 
     // The next identifier: now's, or one past the last if that is later (several tokens in one minute).
     private static async Task<long> AdvanceAsync(PrepayDb db, Guid meterId, long tokenIdNow, CancellationToken ct) =>

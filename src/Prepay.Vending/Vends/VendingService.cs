@@ -70,6 +70,9 @@ public sealed class VendingService(
 
     private async Task<VendOutcome> VendOnceAsync(PrepayDb db, VendCommand cmd, Guid vendorId, Actor actor, CancellationToken ct)
     {
+        // A vend only adds rows and reads untracked ones: nothing tracked changes behind the context's back, so
+        // SaveChanges need not scan the tracked entities for changes first.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         var hash = cmd.RequestHash();
         var vendor = await _vendors.GetOrLoadAsync(vendorId, id => db.Vendors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct));
         if (vendor is null)
@@ -116,6 +119,7 @@ public sealed class VendingService(
         var creditAccount = AccountCode.CustomerCredit(target.CustomerId, currency.Code);
         var debtAccount = AccountCode.CustomerDebt(target.CustomerId, currency.Code);
         await ledger.EnsureAsync(db, VendPostings.Accounts(vendorId, target.CustomerId, tariff), ct);
+        var receiptsTo = await TopUpReceipts.DestinationsAsync(db, target.CustomerId, ct);
 
         var vendId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await using var tx = await db.BeginWriteAsync(ct);
@@ -133,23 +137,19 @@ public sealed class VendingService(
         // 2. The meter's row lock and its next token id: vends to one meter queue here, so the month's energy and
         //    the token id below are read by one vend at a time, on any number of servers. A key change due now is
         //    made here too: its tokens go out with this vend, and the credit token is made with the new key.
-        var reserved = await tokenIds.ReserveAsync(db, meter.Id, now, actor.AuditName, ct);
+        var reserved = await tokenIds.ReserveAsync(db, meter.Id, now, actor.AuditName, ct, known: meter);
         var tokenId = reserved.TokenId;
         var fresh = reserved.Meter;
 
         // 3. Price it against what this meter and customer already have.
-        var monthStart = tariff.StartOfMonth(now);
-        var (monthEnergy, monthDebt) = await MonthToDate.ForMeterAsync(db, meter.Id, monthStart, ct);
-        var balances = await LedgerStore.BalancesAsync(db, [creditAccount, debtAccount], ct);
-        var carried = balances[creditAccount.Value];
-        var debtBalance = balances[debtAccount.Value];
+        var state = await PricingState.ReadAsync(db, meter.Id, tariff.StartOfMonth(now), creditAccount, debtAccount, ct);
         var context = new PurchaseContext(
-            new Energy(monthEnergy),
-            new Money(Math.Max(0, -debtBalance), currency),
-            new Money(monthDebt, currency),
+            new Energy(state.MonthEnergyWh),
+            new Money(Math.Max(0, -state.DebtBalance), currency),
+            new Money(state.MonthDebtRecoveredMinor, currency),
             fresh.FixedChargesPaidThrough,
             new Money(fresh.FixedChargeArrearsMinor, currency),
-            new Money(carried, currency),
+            new Money(state.CreditBalance, currency),
             fresh.ResolutionWh);
         var quote = TariffEngine.Quote(tariff, cmd.Amount, now, context);
 
@@ -213,8 +213,8 @@ public sealed class VendingService(
             Details = $"{cmd.Amount} to meter {meter.MeterNumber}",
         });
         // The customer's receipt (email, SMS, push, webhooks) is queued in this transaction: it commits with the vend.
-        await TopUpReceipts.EnqueueAsync(db, new TopUpReceipt(vendId, target.CustomerId, meter.MeterNumber, response.Amount, response.Currency,
-            response.EnergyWh, response.EnergyKwh, token, response.Receipt.ReceiptNumber, now), ct);
+        TopUpReceipts.Enqueue(db, receiptsTo, new TopUpReceipt(vendId, target.CustomerId, meter.MeterNumber, response.Amount, response.Currency,
+            response.EnergyWh, response.EnergyKwh, token, response.Receipt.ReceiptNumber, now));
         try
         {
             await db.SaveChangesAsync(ct);

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Prepay.Ledger.Accounts;
+using Prepay.Storage;
+
+namespace Prepay.Vending.Vends;
+
+/// <summary>
+/// What a purchase is priced against, read in one statement under the meter's row lock: the energy bought and
+/// the debt recovered this month on the meter (vends not reversed), and the customer's credit and debt balances
+/// (0 for an account never used).
+/// </summary>
+internal sealed record PricingState(long MonthEnergyWh, long MonthDebtRecoveredMinor, long CreditBalance, long DebtBalance)
+{
+    public static async Task<PricingState> ReadAsync(PrepayDb db, Guid meterId, Instant monthStart, AccountCode credit, AccountCode debt, CancellationToken ct)
+    {
+        // Instants are stored as 100-ns ticks since the Unix epoch (see the storage converters).
+        var from = monthStart.ToUnixTimeTicks();
+        const string kind = nameof(Storage.Records.VendKind.Credit);
+        var rows = await db.Database.SqlQuery<PricingState>($"""
+            SELECT CAST(COALESCE(SUM(v.energy_wh), 0) AS BIGINT) AS "MonthEnergyWh",
+                   CAST(COALESCE(SUM(v.debt_recovered_minor), 0) AS BIGINT) AS "MonthDebtRecoveredMinor",
+                   COALESCE((SELECT a.balance FROM accounts a WHERE a.code = {credit.Value}), 0) AS "CreditBalance",
+                   COALESCE((SELECT a.balance FROM accounts a WHERE a.code = {debt.Value}), 0) AS "DebtBalance"
+            FROM vends v
+            WHERE v.meter_id = {meterId} AND v.at >= {from} AND v.kind = {kind}
+              AND NOT EXISTS (SELECT 1 FROM vend_reversals r WHERE r.vend_id = v.id)
+            """).ToListAsync(ct);
+        return rows.Single();
+    }
+}
