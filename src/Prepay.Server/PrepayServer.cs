@@ -5,6 +5,7 @@ using NodaTime.Serialization.SystemTextJson;
 using Prepay.Alerts;
 using Prepay.HeadEnd;
 using Prepay.HeadEnd.Mqtt;
+using Prepay.Payments;
 using Prepay.Server.Apis;
 using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
@@ -51,6 +52,7 @@ public static class PrepayServer
         builder.Services.AddPrepayHeadEnd(builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions(),
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
+        builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<ITokenGenerator>(); // says at startup whether tokens are STS or placeholders
@@ -62,6 +64,7 @@ public static class PrepayServer
         api.MapMeterDataApi();
         api.MapTokensApi();
         api.MapAlertsApi();
+        api.MapPaymentsApi();
         app.MapPrepayWeb();
         return app;
     }

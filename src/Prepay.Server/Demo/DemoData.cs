@@ -15,14 +15,17 @@ using Prepay.Tariffs.Documents;
 using Prepay.Tariffs.Samples;
 using Prepay.Vending;
 using Prepay.Vending.Floats;
+using Prepay.Vending.Postings;
 
 namespace Prepay.Server.Demo;
 
 /// <summary>
 /// The demo dataset (documented in README): a residential community (SUNRISE, units A-101…A-110) and a dormitory
 /// (UNIDORM, rooms R-101…R-110), a customer per unit, token meters on flat and block tariffs, smart meters on the
-/// time-of-use tariff, two vendors with floats, and one API key per role. Seeding is idempotent: an existing
-/// demo database is reused as it is, and its keys are read back from <c>demo-keys.json</c> in the data directory.
+/// time-of-use tariff, three vendors with floats (a shop, the app, online payments), two weeks of purchases and
+/// readings for the demo customer's meter (SUNRISE A-101, <see cref="DemoHistory"/>), and one API key per role.
+/// Seeding is idempotent: an existing demo database is reused as it is, and its keys are read back from
+/// <c>demo-keys.json</c> in the data directory.
 /// </summary>
 public static class DemoData
 {
@@ -30,6 +33,9 @@ public static class DemoData
 
     public const string ShopVendor = "CORNER-SHOP";
     public const string AppVendor = "PREPAY-APP";
+
+    /// <summary>The vendor online payments (the portal, the recharge page) sell from: <c>Payments:VendorCode</c>'s default.</summary>
+    public const string WebVendor = "PREPAY-WEB";
 
     public static async Task<DemoKeys> SeedAsync(IServiceProvider services, string dataDirectory, CancellationToken ct)
     {
@@ -43,6 +49,8 @@ public static class DemoData
         }
         var now = clock.GetCurrentInstant();
         Guid NewId() => Guid.CreateVersion7(now.ToDateTimeOffset());
+        // The meters were installed and the floats paid in a month ago, so the demo customer's meter can have a history.
+        var installed = now - Duration.FromDays(30);
 
         foreach (var name in TariffSamples.Names)
         {
@@ -85,13 +93,14 @@ public static class DemoData
                     EncryptionAlgorithm = StsEncryptionAlgorithm.Sta, BaseDate = StsBaseDate.Y2014, CreatedAt = now,
                 };
                 db.Meters.Add(meter);
-                db.MeterInstallations.Add(new MeterInstallation { Id = NewId(), MeterId = meter.Id, PremisesId = premises.Id, InstalledAt = now });
-                db.TariffAssignments.Add(new TariffAssignment { Id = NewId(), MeterId = meter.Id, TariffCode = site.Tariff, EffectiveFrom = now });
+                db.MeterInstallations.Add(new MeterInstallation { Id = NewId(), MeterId = meter.Id, PremisesId = premises.Id, InstalledAt = installed });
+                db.TariffAssignments.Add(new TariffAssignment { Id = NewId(), MeterId = meter.Id, TariffCode = site.Tariff, EffectiveFrom = installed });
             }
         }
         var shop = new Vendor { Id = NewId(), Code = ShopVendor, Name = "Corner Shop, Sunrise Gardens", Channel = VendorChannel.Shop, Currency = "ZAR", CommissionBasisPoints = 250, CreatedAt = now };
         var app = new Vendor { Id = NewId(), Code = AppVendor, Name = "Prepay mobile app", Channel = VendorChannel.App, Currency = "ZAR", CommissionBasisPoints = 0, CreatedAt = now };
-        db.Vendors.AddRange(shop, app);
+        var web = new Vendor { Id = NewId(), Code = WebVendor, Name = "Prepay online payments", Channel = VendorChannel.Web, Currency = "ZAR", CommissionBasisPoints = 0, CreatedAt = now };
+        db.Vendors.AddRange(shop, app, web);
 
         var keys = new DemoKeys(ApiKeys.NewKey(), ApiKeys.NewKey(), ApiKeys.NewKey(), ApiKeys.NewKey());
         void Key(string key, string name, Role role, Guid? vendor) => db.ApiKeys.Add(new ApiKeyRecord
@@ -104,10 +113,21 @@ public static class DemoData
         Key(keys.App, "demo-app", Role.App, app.Id);
         await db.SaveChangesAsync(ct);
 
-        var floats = scope.ServiceProvider.GetRequiredService<FloatService>();
+        var floats = ActivatorUtilities.CreateInstance<FloatService>(scope.ServiceProvider, DemoHistory.ClockAt(installed),
+            ActivatorUtilities.CreateInstance<IdempotentPosting>(scope.ServiceProvider, DemoHistory.ClockAt(installed)));
         var seeder = new Actor(Guid.Empty, "demo-seed", Role.Admin, null, null);
         await floats.DepositAsync(shop.Id, "demo-seed-float", "50000.00", "demo opening float", seeder, ct);
         await floats.DepositAsync(app.Id, "demo-seed-float", "1000000.00", "demo opening float", seeder, ct);
+        await floats.DepositAsync(web.Id, "demo-seed-float", "1000000.00", "demo opening float", seeder, ct);
+
+        var home = await (from p in db.Premises
+                          join s in db.Sites on p.SiteId equals s.Id
+                          join i in db.MeterInstallations on p.Id equals i.PremisesId
+                          join m in db.Meters on i.MeterId equals m.Id
+                          where s.Code == "SUNRISE" && p.Label == "A-101"
+                          select new { m.Id, m.MeterNumber }).SingleAsync(ct);
+        var zone = TariffSamples.Names.Select(TariffSamples.Load).First(t => t.Code == sites[0].Tariff).TimeZone;
+        await DemoHistory.SeedAsync(scope.ServiceProvider, db, home.Id, home.MeterNumber, web.Id, zone, now, ct);
 
         Directory.CreateDirectory(dataDirectory);
         await File.WriteAllTextAsync(keysFile, JsonSerializer.Serialize(keys), ct);

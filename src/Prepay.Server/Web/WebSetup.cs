@@ -64,6 +64,7 @@ public static class WebSetup
         services.AddRazorPages(o => o.RootDirectory = "/Web/Pages")
             .AddApplicationPart(typeof(WebSetup).Assembly);
         services.AddSingleton<Recharge.RechargeQuotes>();
+        Portal.PortalSetup.AddCustomerPages(services);
         services.AddPrepayConsole();
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         return services;

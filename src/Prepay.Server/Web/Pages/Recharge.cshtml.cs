@@ -1,14 +1,20 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NodaTime;
+using Prepay.Payments.Checkout;
+using Prepay.Payments.Providers;
 using Prepay.Server.Web.Recharge;
 using Prepay.Storage;
 
 namespace Prepay.Server.Web.Pages;
 
-/// <summary>The public recharge page: by site and room or by meter number, a masked name and a quote. It sells nothing.</summary>
+/// <summary>
+/// The public recharge page: by site and room or by meter number, a masked name and a quote; then, when a payment
+/// provider is enabled, payment at the provider's checkout, ending on the result page with the token.
+/// </summary>
 [AllowAnonymous]
-public sealed class RechargeModel(PrepayDb db, RechargeQuotes quotes) : PageModel
+public sealed class RechargeModel(PrepayDb db, RechargeQuotes quotes, PaymentProviders providers, CheckoutService checkout, IClock clock) : PageModel
 {
     [BindProperty]
     public string? Site { get; set; }
@@ -22,7 +28,15 @@ public sealed class RechargeModel(PrepayDb db, RechargeQuotes quotes) : PageMode
     [BindProperty]
     public string? Amount { get; set; }
 
+    [BindProperty]
+    public string? IdempotencyKey { get; set; }
+
+    [BindProperty]
+    public bool Confirmed { get; set; }
+
     public RechargeQuote? Quote { get; private set; }
+
+    public string? PaymentProvider => providers.Default?.DisplayName;
 
     public string? Error { get; private set; }
 
@@ -38,6 +52,34 @@ public sealed class RechargeModel(PrepayDb db, RechargeQuotes quotes) : PageMode
             return Page();
         }
         (Quote, Error) = await quotes.QuoteAsync(db, MeterNumber, Site, Unit, Amount, ct);
+        IdempotencyKey = "recharge-" + Guid.CreateVersion7(clock.GetCurrentInstant().ToDateTimeOffset()).ToString("N");
         return Page();
+    }
+
+    /// <summary>Pays the quoted amount for the quoted meter: the payer confirmed the masked name, the form's key opens one checkout.</summary>
+    public async Task<IActionResult> OnPostPayAsync(CancellationToken ct)
+    {
+        (Quote, Error) = await quotes.QuoteAsync(db, MeterNumber, null, null, Amount, ct);
+        if (Quote is null)
+        {
+            return Page();
+        }
+        if (!Confirmed)
+        {
+            Error = "Tick the box to confirm that this is your account before paying.";
+            return Page();
+        }
+        var outcome = await checkout.StartAsync(new CheckoutRequest(IdempotencyKey, Quote.MeterNumber, Amount, PaymentOrigins.Recharge, null, "public:recharge"), ct);
+        switch (outcome)
+        {
+            case CheckoutOutcome.Started started:
+                return Redirect(started.CheckoutAddress);
+            case CheckoutOutcome.Refused refused:
+                Error = refused.Message;
+                IdempotencyKey = "recharge-" + Guid.CreateVersion7(clock.GetCurrentInstant().ToDateTimeOffset()).ToString("N");
+                return Page();
+            default:
+                throw new InvalidOperationException($"Unhandled outcome {outcome}");
+        }
     }
 }

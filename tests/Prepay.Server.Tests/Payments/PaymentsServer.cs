@@ -1,0 +1,61 @@
+using System.Net.Http.Json;
+using Prepay.Server.Tests.Infrastructure;
+using Prepay.Storage;
+
+namespace Prepay.Server.Tests.Payments;
+
+/// <summary>
+/// A test server with the sandbox payment provider on (a TEST secret, here only) and an online-payments vendor
+/// with a float, made through the API once per server.
+/// </summary>
+public abstract class PaymentsServer : ServerFixture
+{
+    /// <summary>The sandbox's callback secret on test servers; no other configuration has it.</summary>
+    public const string TestSecret = "test-only-sandbox-secret-0123456789abcdef";
+
+    public const string VendorCode = "PAY-ONLINE";
+
+    private readonly SemaphoreSlim _vendorGate = new(1, 1);
+    private bool _vendorMade;
+
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Payments:Sandbox:Enabled"] = "true",
+        ["Payments:Sandbox:Secret"] = TestSecret,
+        ["Payments:VendorCode"] = VendorCode,
+    };
+
+    public async Task EnsureVendorAsync()
+    {
+        await _vendorGate.WaitAsync();
+        try
+        {
+            if (_vendorMade)
+            {
+                return;
+            }
+            using var admin = Client();
+            await Scenario.Ok(await admin.PostAsJsonAsync("/api/v1/vendors", new { code = VendorCode, name = "Online payments", channel = "web", currency = "ZAR", commissionBasisPoints = 0 }));
+            using var deposit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/vendors/{VendorCode}/float-deposits") { Content = JsonContent.Create(new { amount = "100000.00", reference = "settlement-1" }) };
+            deposit.Headers.Add("Idempotency-Key", "online-float-1");
+            await Scenario.Ok(await SendAsync(admin, deposit));
+            _vendorMade = true;
+        }
+        finally
+        {
+            _vendorGate.Release();
+        }
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request) => client.SendAsync(request);
+}
+
+public sealed class PaymentsSqliteServer : PaymentsServer
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PaymentsPostgresServer : PaymentsServer
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}

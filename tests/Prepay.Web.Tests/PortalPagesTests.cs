@@ -1,0 +1,197 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Prepay.Storage;
+using Prepay.Storage.Records.Alerts;
+using Prepay.Storage.Records.Payments;
+using Prepay.Vending;
+using Prepay.Vending.Contracts;
+using Prepay.Vending.Vends;
+using static Microsoft.Playwright.Assertions;
+
+namespace Prepay.Web.Tests;
+
+/// <summary>
+/// The customer portal in a real browser against a real server with the demo dataset: the demo customer (SUNRISE
+/// A-101, meter 10000000001, two weeks of history) tops up through the sandbox checkout and gets a token, sees usage,
+/// the tariff and a quote, sets alerts, and cannot open anyone else's meter.
+/// </summary>
+public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<WebFixture>
+{
+    private const string OwnMeter = "10000000001";
+    private const string NeighboursMeter = "10000000002";
+
+    [GeneratedRegex(@"^\d{4} \d{4} \d{4} \d{4} \d{4}$")]
+    private static partial Regex GroupedToken();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Customer_tops_up_through_the_sandbox_checkout_and_gets_a_token()
+    {
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+        await page.GotoAsync("/portal");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My electricity" })).ToBeVisibleAsync();
+        var card = page.Locator($"[data-meter='{OwnMeter}']");
+        await Expect(card.Locator("[data-fact=credit]")).ToContainTextAsync("kWh");
+        await Expect(card.Locator("[data-fact=days-left]")).ToContainTextAsync(new Regex(@"About \d+ days?"));
+        await Expect(card.Locator("[data-fact=relay]")).ToContainTextAsync("On");
+        await WebFixture.ScreenshotAsync(page, "portal");
+
+        await card.GetByRole(AriaRole.Link, new() { Name = "Top up, usage and tokens" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/portal/meters/{OwnMeter}$"));
+        var before = await page.Locator("#tokens tbody tr").CountAsync();
+        Assert.True(before >= 4, $"{before} purchases in the demo history");
+        await WebFixture.ScreenshotAsync(page, "portal-meter");
+
+        await page.GetByLabel("Amount (ZAR)", new() { Exact = true }).FillAsync("50.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay and top up" }).ClickAsync();
+        await CustomerPages.PayByCardAsync(page, "4242 4242 4242 4242", "sandbox-checkout-portal");
+
+        await Expect(page.Locator("#payment-status")).ToContainTextAsync("Payment received and your top-up is done");
+        var token = (await page.Locator("#token").InnerTextAsync()).Trim();
+        Assert.Matches(GroupedToken(), token);
+        await Expect(page.Locator("#receipt-amount")).ToHaveTextAsync("ZAR 50.00");
+        await WebFixture.ScreenshotAsync(page, "payment-result-portal");
+
+        // The purchase is in the history, with its token, and reprints the same.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Done" }).ClickAsync();
+        await Expect(page.Locator("#tokens tbody tr")).ToHaveCountAsync(before + 1);
+        var newest = page.Locator("#tokens tbody tr").First;
+        await Expect(newest).ToContainTextAsync(token);
+        await Expect(page.Locator("#payments")).ToContainTextAsync("paid and delivered");
+        await newest.GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page.Locator("#reprint-mark")).ToBeVisibleAsync();
+        Assert.Equal(token, (await page.Locator("#token").InnerTextAsync()).Trim());
+        await WebFixture.ScreenshotAsync(page, "portal-token-reprint");
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var session = await db.PaymentSessions.OrderByDescending(s => s.CreatedAt).FirstAsync(s => s.MeterNumber == OwnMeter, Ct);
+        Assert.Equal(PaymentStatus.Vended, session.Status);
+        var vend = await db.Vends.SingleAsync(v => v.Id == session.VendId, Ct);
+        Assert.Equal(token.Replace(" ", "", StringComparison.Ordinal), vend.Token);
+        Assert.Equal($"pay:sandbox:{session.ProviderPaymentId}", vend.IdempotencyKey);
+        Assert.Equal("portal", vend.Channel);
+    }
+
+    [Fact]
+    public async Task A_declined_card_sells_nothing()
+    {
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+        await page.GotoAsync($"/portal/meters/{OwnMeter}");
+        var vendsBefore = await VendCountAsync(OwnMeter);
+        await page.GetByLabel("Amount (ZAR)", new() { Exact = true }).FillAsync("20.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay and top up" }).ClickAsync();
+        await CustomerPages.PayByCardAsync(page, "4000 0000 0000 0002", "sandbox-checkout-declined");
+        await Expect(page.Locator("#payment-status")).ToContainTextAsync("declined");
+        await Expect(page.Locator("#token")).ToHaveCountAsync(0);
+        await WebFixture.ScreenshotAsync(page, "payment-result-declined");
+        Assert.Equal(vendsBefore, await VendCountAsync(OwnMeter));
+    }
+
+    [Fact]
+    public async Task Usage_tariff_and_quote_are_shown_for_the_customers_meter()
+    {
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+        await page.GotoAsync($"/portal/meters/{OwnMeter}");
+        await Expect(page.Locator("#table-daily tbody tr")).ToHaveCountAsync(14);
+        await Expect(page.Locator("#table-hourly tbody tr")).ToHaveCountAsync(24);
+        // Chart.js drew the daily chart (the canvas got its size from the library, not from the page).
+        Assert.True(await page.Locator("#chart-daily").EvaluateAsync<bool>("c => window.Chart !== undefined && Chart.getChart(c) !== undefined"));
+        var used = await page.Locator("#table-daily tbody tr td:nth-child(2)").AllTextContentsAsync();
+        Assert.Contains(used, kwh => decimal.Parse(kwh, System.Globalization.CultureInfo.InvariantCulture) > 0);
+        await Expect(page.Locator("#tariff")).ToContainTextAsync("The first 50 kWh of the month");
+        await Expect(page.Locator("#tariff")).ToContainTextAsync("Prices include VAT at 15 %");
+
+        var vendsBefore = await VendCountAsync(OwnMeter);
+        await page.GetByLabel("What would this amount buy now? (ZAR)").FillAsync("100.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show a quote" }).ClickAsync();
+        await Expect(page.Locator("#quote-energy")).ToHaveTextAsync(new Regex(@"^\d+(\.\d+)? kWh$"));
+        await Expect(page.Locator("#quote")).ToContainTextAsync("Kept on your account for next time");
+        await WebFixture.ScreenshotAsync(page, "portal-quote");
+        Assert.Equal(vendsBefore, await VendCountAsync(OwnMeter)); // a quote sells nothing
+    }
+
+    [Fact]
+    public async Task Customer_saves_alert_settings_where_the_alerts_module_reads_them()
+    {
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+        await page.GotoAsync("/portal/alerts");
+        await WebFixture.ScreenshotAsync(page, "portal-alerts");
+        var sms = page.Locator("#channel-sms");
+        await sms.GetByLabel("Send me alerts by sms").CheckAsync();
+        await sms.GetByLabel("Warn when credit is worth less than (ZAR)").FillAsync("25.00");
+        await sms.GetByLabel("or when it will last this many days or fewer").FillAsync("3");
+        await page.Locator("#channel-email").GetByLabel("Send to").FillAsync("not an address");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save alert settings" }).ClickAsync();
+        await Expect(page.Locator("#alerts-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#email-address-error")).ToContainTextAsync("email address");
+        await WebFixture.ScreenshotAsync(page, "portal-alerts-invalid");
+
+        await page.Locator("#channel-email").GetByLabel("Send to").FillAsync("thandi@example.org");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save alert settings" }).ClickAsync();
+        await Expect(page.Locator("#alerts-saved")).ToBeVisibleAsync();
+        await WebFixture.ScreenshotAsync(page, "portal-alerts-saved");
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var customerId = await db.Premises.Where(p => p.Label == "A-101").Select(p => p.CustomerId).FirstAsync(Ct);
+        var stored = await db.NotificationPreferences.Where(p => p.CustomerId == customerId).ToListAsync(Ct);
+        var smsRow = stored.Single(p => p.Channel == NotificationChannel.Sms);
+        Assert.True(smsRow.Enabled);
+        Assert.Equal(2500, smsRow.LowCreditThresholdMinor);
+        Assert.Equal(3, smsRow.LowCreditDays);
+        Assert.Equal("thandi@example.org", stored.Single(p => p.Channel == NotificationChannel.Email).Address);
+    }
+
+    [Fact]
+    public async Task A_customer_cannot_open_another_customers_meter_by_editing_the_address()
+    {
+        var neighboursVend = await VendAsync(NeighboursMeter, "30.00");
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+
+        var meter = await page.GotoAsync($"/portal/meters/{NeighboursMeter}");
+        Assert.Equal(404, meter!.Status);
+        await WebFixture.ScreenshotAsync(page, "portal-other-meter");
+        var content = await page.ContentAsync();
+        Assert.DoesNotContain("Sipho", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("Credit on the meter", content, StringComparison.Ordinal);
+        Assert.DoesNotContain("A-102", content, StringComparison.Ordinal);
+
+        // Their token, by its vend id, under their meter or under one's own: not found either way.
+        foreach (var address in new[] { $"/portal/meters/{NeighboursMeter}/tokens/{neighboursVend.Id}", $"/portal/meters/{OwnMeter}/tokens/{neighboursVend.Id}" })
+        {
+            var response = await page.GotoAsync(address);
+            Assert.Equal(404, response!.Status);
+            Assert.DoesNotContain(neighboursVend.Token!, await page.ContentAsync(), StringComparison.Ordinal);
+        }
+        await WebFixture.ScreenshotAsync(page, "portal-other-token");
+
+        // A clerk's or an anonymous visitor's way in does not work either.
+        var anonymous = await web.NewPageAsync();
+        await anonymous.GotoAsync($"/portal/meters/{OwnMeter}");
+        await Expect(anonymous).ToHaveURLAsync(new Regex("/login\\?ReturnUrl="));
+        var clerk = await CustomerPages.SignInAsync(web, web.Logins.Clerk.UserName, web.Logins.Clerk.Password);
+        var refused = await clerk.GotoAsync("/portal");
+        Assert.Equal(403, refused!.Status);
+    }
+
+    private async Task<int> VendCountAsync(string meterNumber)
+    {
+        await using var scope = web.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PrepayDb>().Vends.CountAsync(v => v.MeterNumber == meterNumber, Ct);
+    }
+
+    /// <summary>A purchase for another customer's meter, made by the app vendor beside the pages.</summary>
+    private async Task<VendResponse> VendAsync(string meterNumber, string amount)
+    {
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var app = await db.Vendors.Where(v => v.Code == Prepay.Server.Demo.DemoData.AppVendor).Select(v => v.Id).SingleAsync(Ct);
+        var (command, _) = VendCommand.From("portal-test-" + Guid.NewGuid().ToString("N"), new VendRequest(meterNumber, null, null, amount, "ZAR", null, null), 10_000_000);
+        var outcome = await web.Services.GetRequiredService<VendingService>().VendAsync(command!, new Actor(Guid.Empty, "test", Role.App, app, null), Ct);
+        return Assert.IsType<VendOutcome.Created>(outcome).Vend;
+    }
+}
