@@ -4,7 +4,8 @@
 #                      PostgreSQL, stop the servers (also when a test fails); ends with "N passed, N failed, N skipped"
 #   ./build.sh demo    run `prepay demo` (same as: dotnet run --project src/Prepay.Cli -- demo)
 #   ./build.sh bench   end-to-end vend benchmark on SQLite and PostgreSQL beside pgbench, then the MQTT ingestion
-#                      benchmark beside a raw COPY / prepared insert
+#                      benchmark beside a raw COPY / prepared insert, 10,000 meters' MQTT connections beside plain
+#                      TCP, and top-up to relay closed on SQLite and PostgreSQL beside a bare MQTT publish
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -102,6 +103,9 @@ case "${1:-test}" in
     status=0
     dotnet run --project src/Prepay.Cli -c Release -- bench vend --postgres "$PREPAY_TEST_POSTGRES" --pgbench "$PREPAY_PG_BIN/pgbench" --pg-port "$PG_PORT" "$@" || status=$?
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench ingest --postgres "$PREPAY_TEST_POSTGRES" || status=$?
+    dotnet run --project src/Prepay.Cli -c Release --no-build -- bench connections || status=$?
+    dotnet run --project src/Prepay.Cli -c Release --no-build -- bench topup || status=$?
+    dotnet run --project src/Prepay.Cli -c Release --no-build -- bench topup --postgres "$PREPAY_TEST_POSTGRES" || status=$?
     exit $status
     ;;
   *) echo "usage: ./build.sh [test|demo|bench]" >&2; exit 2 ;;

@@ -59,7 +59,10 @@ public static class BenchCommands
             }
             return report.Passed ? 0 : 1;
         });
-        return new Command("bench", "Benchmarks of the running system.") { vend, IngestBench.Create(PostgresProblem) };
+        return new Command("bench", "Benchmarks of the running system.")
+        {
+            vend, IngestBench.Create(PostgresProblem), ConnectionsBench.Create(), TopUpBench.Create(PostgresProblem), ConnectionsPeer.Create(),
+        };
     }
 
     private static string? PostgresProblem(string? connectionString)

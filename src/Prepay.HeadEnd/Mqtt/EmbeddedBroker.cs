@@ -123,6 +123,16 @@ public sealed class EmbeddedBroker(MqttOptions options, MeterCredentials credent
         return Task.CompletedTask;
     }
 
+    /// <summary>Clients connected to the broker now, the head-end's own included (benchmarks read it).</summary>
+    public async Task<int> ConnectedClientCountAsync()
+    {
+        if (_server is null)
+        {
+            return 0;
+        }
+        return (await _server.GetClientsAsync()).Count;
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_server is not null)

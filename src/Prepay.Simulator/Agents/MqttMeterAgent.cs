@@ -101,6 +101,13 @@ public sealed class MqttMeterAgent : IAsyncDisposable
     public long RelayClosings => Interlocked.Read(ref _relayClosings);
     public long LinkDrops => Interlocked.Read(ref _linkDrops);
 
+    /// <summary>
+    /// Raised when the relay closes (supply reconnected), on the thread that applied the input that closed it and
+    /// under the meter's gate: handlers must be quick and must not call back into the agent. Benchmarks time a
+    /// top-up to this moment.
+    /// </summary>
+    public event Action<MqttMeterAgent>? SupplyReconnected;
+
     /// <summary>Every acknowledgement sent, in order (tests read it).</summary>
     public ConcurrentQueue<AckMessage> Acks { get; } = new();
 
@@ -312,6 +319,7 @@ public sealed class MqttMeterAgent : IAsyncDisposable
                     if (output is RelayClosed)
                     {
                         Interlocked.Increment(ref _relayClosings);
+                        SupplyReconnected?.Invoke(this);
                     }
                     History.Enqueue(output);
                     _events.Add(OutputMessages.Event(output));

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+
+namespace Prepay.Cli.Tests.Bench;
+
+/// <summary>The new benches' bad arguments, through the built <c>prepay</c> executable: one line on stderr, exit code 2, nothing run.</summary>
+public class BenchArgumentsTests
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "prepay.dll");
+
+    private static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(ProcessStartInfo start)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        start.WorkingDirectory = AppContext.BaseDirectory;
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var process = Process.Start(start)!;
+        var ct = TestContext.Current.CancellationToken;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static Task<(int Exit, string Out, string Err)> PrepayAsync(params string[] args)
+    {
+        Assert.True(File.Exists(Dll), $"{Dll} is not next to the test assembly");
+        var start = new ProcessStartInfo(Host);
+        start.ArgumentList.Add(Dll);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        return RunAsync(start);
+    }
+
+    [Theory]
+    [InlineData("--meters", "0")]
+    [InlineData("--meters", "30000")]
+    [InlineData("--hold", "soon")]
+    [InlineData("--hold", "11m")]
+    [InlineData("--heartbeat", "0s")]
+    public async Task A_bad_connections_argument_is_one_line_and_exit_code_2(string option, string value)
+    {
+        var (exit, stdout, stderr) = await PrepayAsync("bench", "connections", option, value);
+
+        OneLineError.Check(exit, stdout, stderr);
+        Assert.StartsWith("prepay: " + option, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--meters", "10")]
+    [InlineData("--topups", "0")]
+    [InlineData("--topups", "995")]
+    [InlineData("--rate", "0")]
+    [InlineData("--postgres", "Host=192.0.2.1;Username=postgres")]
+    public async Task A_bad_topup_argument_is_one_line_and_exit_code_2(string option, string value)
+    {
+        var (exit, stdout, stderr) = await PrepayAsync("bench", "topup", option, value);
+
+        OneLineError.Check(exit, stdout, stderr);
+        Assert.StartsWith("prepay: " + option, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Too_low_an_open_file_limit_for_the_connections_is_one_line_and_exit_code_2()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() && File.Exists("/bin/sh"), "needs a shell to lower the limit");
+        // The hard limit lowered too, so the bench cannot raise its own soft limit past it.
+        var start = new ProcessStartInfo("/bin/sh");
+        foreach (var a in new[] { "-c", "ulimit -n 1024 && exec \"$0\" \"$1\" bench connections --meters 5000", Host, Dll })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        var (exit, stdout, stderr) = await RunAsync(start);
+
+        OneLineError.Check(exit, stdout, stderr);
+        Assert.Contains("--meters 5000 needs about 6024 open files", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_peer_command_is_hidden_from_the_bench_help()
+    {
+        var (exit, stdout, stderr) = await PrepayAsync("bench", "--help");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Matches(@"(?m)^\s+connections\b", stdout);
+        Assert.Matches(@"(?m)^\s+topup\b", stdout);
+        Assert.DoesNotContain("connections-peer", stdout, StringComparison.Ordinal);
+    }
+}
