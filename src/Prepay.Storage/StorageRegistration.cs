@@ -18,12 +18,29 @@ public static class StorageRegistration
                 services.AddDbContextPool<PrepayDb, SqliteDb>(o => o.UseSqlite(connectionString));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContextPool<PrepayDb, PostgresDb>(o => o.UseNpgsql(connectionString));
+                services.AddDbContextPool<PrepayDb, PostgresDb>(o => o.UseNpgsql(WithPreparedStatements(connectionString)));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown storage provider.");
         }
         return services;
+    }
+
+    /// <summary>
+    /// Lets Npgsql prepare the statements a server runs again and again (a vend's dozen, the head-end's), so that
+    /// PostgreSQL parses and plans each once per connection instead of on every call. A connection string that sets
+    /// <c>Max Auto Prepare</c> itself (0 turns it off) keeps its own setting.
+    /// </summary>
+    public static string WithPreparedStatements(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 100;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        return builder.ConnectionString;
     }
 
     /// <summary>

@@ -73,6 +73,8 @@ public sealed class VendingService(
         // A vend only adds rows and reads untracked ones: nothing tracked changes behind the context's back, so
         // SaveChanges need not scan the tracked entities for changes first.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        // One connection for the whole vend, not one from the pool per statement before the transaction.
+        await db.Database.OpenConnectionAsync(ct);
         var hash = cmd.RequestHash();
         var vendor = await _vendors.GetOrLoadAsync(vendorId, id => db.Vendors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct));
         if (vendor is null)
