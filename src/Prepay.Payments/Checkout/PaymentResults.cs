@@ -11,7 +11,10 @@ using Prepay.Vending.Vends;
 
 namespace Prepay.Payments.Checkout;
 
-/// <summary>What the payer sees when the provider sends them back: the payment's state and, once vended, the vend.</summary>
+/// <summary>
+/// What the payer sees when the provider sends them back: the payment's state and, once vended, the vend. Why a vend
+/// failed is for staff (it is on the session and in the audit log), not for whoever holds the return address.
+/// </summary>
 public sealed record PaymentResult(
     Guid SessionId,
     PaymentStatus Status,
@@ -20,7 +23,6 @@ public sealed record PaymentResult(
     string Currency,
     string MeterNumber,
     string? Method,
-    string? Failure,
     string? ProviderPaymentId,
     VendResponse? Vend);
 
@@ -56,7 +58,7 @@ public sealed class PaymentResults(IServiceScopeFactory scopes, PaymentVends ven
             vend = JsonSerializer.Deserialize<VendResponse>(json, VendingService.JsonOptions);
         }
         return new PaymentResult(session.Id, session.Status, session.Origin, new Money(session.AmountMinor, Currency.FromCode(session.Currency)).ToDecimalString(),
-            session.Currency, session.MeterNumber, session.PaymentMethod, session.Failure, session.ProviderPaymentId, vend);
+            session.Currency, session.MeterNumber, session.PaymentMethod, session.ProviderPaymentId, vend);
     }
 
     private async Task<PaymentSession?> LoadAsync(Guid sessionId, CancellationToken ct)
