@@ -126,7 +126,13 @@ public sealed class WebFixture : IAsyncLifetime
         if (page.Url.Contains("/login/two-factor", StringComparison.Ordinal) && login.AuthenticatorKey is { } key)
         {
             await page.GetByLabel("6-digit code").FillAsync(AuthenticatorCode(key));
-            await page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync();
+            var answer = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync(), r => r.Request.Method == "POST");
+            if (answer.Status != 302)
+            {
+                await page.WaitForLoadStateAsync();
+                var error = await page.Locator("#two-factor-error").AllInnerTextsAsync();
+                Assert.Fail($"The authenticator step refused {login.UserName}: {string.Join(" ", error)}");
+            }
             await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
         }
     }

@@ -1,0 +1,254 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using NodaTime;
+using Prepay.Meter.Registers;
+using Prepay.Simulator.Fleet;
+using Prepay.Storage;
+using static Microsoft.Playwright.Assertions;
+
+namespace Prepay.Web.Tests;
+
+/// <summary>
+/// The operator console against a real server: a simulated smart meter on MQTT runs out of credit and is topped up
+/// while the operator watches its page, which follows without being reloaded; commands, tariffs, floats, sales, audit.
+/// </summary>
+public sealed class ConsolePagesTests(WebFixture web) : IClassFixture<WebFixture>
+{
+    /// <summary>TECHPARK U-101, a smart meter of the demo dataset (credit by command).</summary>
+    private const string SmartMeter = "10000000021";
+
+    private static readonly LocatorAssertionsToHaveTextOptions Live = new() { Timeout = 45_000 };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<IPage> SignedInAsync(Prepay.Server.Demo.DemoData.DemoLogin login)
+    {
+        var page = await web.NewPageAsync();
+        await WebFixture.SignInAsync(page, login);
+        return page;
+    }
+
+    [Fact]
+    public async Task An_operator_watches_a_smart_meter_disconnect_at_zero_and_reconnect_after_a_vend_without_reloading()
+    {
+        await using var meter = await SimulatedMeter.StartAsync(web, SmartMeter, initialCreditWh: 4_000, loadScalePercent: 300);
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync($"/console/meters/{SmartMeter}");
+        await Expect(page.Locator("#status-relay")).ToHaveTextAsync("Connected", Live);
+        await Expect(page.Locator("#status-online")).ToHaveTextAsync("Online", Live);
+        // A mark only this page load carries: if the page were reloaded, it would be gone.
+        await page.EvaluateAsync("() => { window.sameLoad = 'yes'; }");
+        await WebFixture.ScreenshotAsync(page, "console-meter-connected");
+
+        await meter.RunUntilAsync(web.Clock, m => m.Relay == RelayState.Disconnected, Duration.FromDays(3));
+        Assert.Equal(RelayState.Disconnected, await meter.Agent.ReadAsync(m => m.Relay, Ct));
+        await Expect(page.Locator("#status-relay")).ToHaveTextAsync("Disconnected", Live);
+        await Expect(page.Locator("#events")).ToContainTextAsync("relayOpened", new() { Timeout = 45_000 });
+        await Expect(page.Locator("#events")).ToContainTextAsync("creditExhausted");
+        await Expect(page.Locator("#readings tr").First).ToBeAttachedAsync();
+        await page.SetViewportSizeAsync(1280, 800);
+        await WebFixture.ScreenshotAsync(page, "console-meter-disconnected");
+
+        // The fleet overview counts it among the disconnected and lists it.
+        var overview = await page.Context.NewPageAsync();
+        await overview.GotoAsync("/console");
+        await Expect(overview.Locator("#count-disconnected")).Not.ToHaveTextAsync("0");
+        await Expect(overview.Locator("#attention")).ToContainTextAsync(SmartMeter);
+        await WebFixture.ScreenshotAsync(overview, "console-overview");
+
+        using (var vendor = new PrepayApi(web.BaseAddress, web.Keys.Vendor))
+        {
+            // The first vend of the month also pays COM-TOU's 450.00 network charge.
+            var vend = await vendor.VendAsync(SmartMeter, 600, "ZAR", "console-test-topup", Ct);
+            Assert.True(vend.Ok, vend.Error);
+            Assert.True(vend.EnergyWh > 0);
+        }
+        await Expect(page.Locator("#status-relay")).ToHaveTextAsync("Connected", Live);
+        await Expect(page.Locator("#commands")).ToContainTextAsync("addCredit");
+        await Expect(page.Locator("#commands tr").First).ToContainTextAsync("Acknowledged", new() { Timeout = 45_000 });
+        Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.sameLoad"));
+        Assert.Equal(RelayState.Connected, await meter.Agent.ReadAsync(m => m.Relay, Ct));
+        await page.SetViewportSizeAsync(1280, 800);
+        await WebFixture.ScreenshotAsync(page, "console-meter-reconnected");
+
+        // The overview follows too, without a reload.
+        await overview.EvaluateAsync("() => { window.sameLoad = 'yes'; }");
+        await Expect(overview.Locator("#attention")).Not.ToContainTextAsync(SmartMeter, new() { Timeout = 45_000 });
+        Assert.Equal("yes", await overview.EvaluateAsync<string>("() => window.sameLoad"));
+    }
+
+    [Fact]
+    public async Task An_operator_sends_a_read_now_command_with_a_reason_and_it_is_queued_and_audited()
+    {
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync("/console/meters/10000000022");
+        await page.GetByLabel("Read now").CheckAsync();
+        await page.GetByLabel("Reason (kept in the audit log)").FillAsync("customer disputes the bill");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send command" }).ClickAsync();
+        await Expect(page.Locator("#meter-message")).ToContainTextAsync("Read now queued");
+        await Expect(page.Locator("#commands")).ToContainTextAsync("readNow");
+        await Expect(page.Locator("#commands")).ToContainTextAsync("operator: customer disputes the bill");
+        // Only admins add credit, and only by selling it.
+        await Expect(page.Locator("#credit-admin-only")).ToBeVisibleAsync();
+        await WebFixture.ScreenshotAsync(page, "console-meter-command");
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var audit = await db.Audit.Where(a => a.Action == "meter.command" && a.Target == "meter/10000000022").SingleAsync(Ct);
+        Assert.Equal("operator:person/operator", audit.Actor);
+        Assert.Equal("readNow: customer disputes the bill", audit.Details);
+        Assert.Equal(1, await db.MeterCommands.CountAsync(c => c.MeterNumber == "10000000022" && c.Type == "readNow", Ct));
+    }
+
+    [Fact]
+    public async Task A_command_without_a_reason_is_not_sent()
+    {
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync("/console/meters/10000000023");
+        await page.GetByLabel("Disconnect").CheckAsync();
+        await page.Locator("#command-reason").EvaluateAsync("e => e.removeAttribute('required')");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send command" }).ClickAsync();
+        await Expect(page.Locator("#meter-error")).ToContainTextAsync("Give a reason");
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.Equal(0, await db.MeterCommands.CountAsync(c => c.MeterNumber == "10000000023", Ct));
+    }
+
+    [Fact]
+    public async Task An_admin_adds_credit_to_a_token_meter_as_a_sale_from_a_vendors_float_and_gets_its_token()
+    {
+        var page = await SignedInAsync(web.Logins.Admin);
+        await page.GotoAsync("/console/meters/10000000005");
+        await page.GetByLabel("Amount (ZAR)").FillAsync("20.00");
+        await page.GetByLabel("Paid from the float of").SelectOptionAsync("CORNER-SHOP");
+        await page.GetByLabel("Reason", new() { Exact = true }).FillAsync("goodwill after outage");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add credit" }).ClickAsync();
+        await Expect(page.Locator("#meter-message")).ToContainTextAsync("give the customer the token");
+        await Expect(page.Locator("#credit-token")).ToHaveTextAsync(new Regex(@"^\d{4} \d{4} \d{4} \d{4} \d{4}$"));
+        await WebFixture.ScreenshotAsync(page, "console-meter-credit");
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var vend = await db.Vends.SingleAsync(v => v.MeterNumber == "10000000005" && v.Channel == "console", Ct);
+        Assert.Equal(2000, vend.AmountMinor);
+        Assert.Equal("goodwill after outage", vend.PaymentReference);
+        Assert.True(await db.Audit.AnyAsync(a => a.Action == "meter.add-credit" && a.Actor == "admin:person/admin" && a.Details!.Contains("goodwill"), Ct));
+    }
+
+    [Fact]
+    public async Task The_tariff_editor_shows_the_first_problem_previews_a_quote_and_publishes_a_new_version()
+    {
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync("/console/tariffs");
+        await WebFixture.ScreenshotAsync(page, "console-tariffs");
+        await page.GetByRole(AriaRole.Link, new() { Name = "RES-FLAT" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/console/tariffs/RES-FLAT$"));
+        var draft = await page.GetByLabel("Tariff document (JSON)").InputValueAsync();
+        Assert.Contains("\"version\": 2", draft, StringComparison.Ordinal);
+
+        await page.GetByLabel("Tariff document (JSON)").FillAsync(draft.Replace("\"2.85\"", "\"-1\"", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish new version" }).ClickAsync();
+        await Expect(page.Locator("#tariff-error")).ToContainTextAsync("energy.rate");
+        await WebFixture.ScreenshotAsync(page, "console-tariff-invalid");
+
+        await page.GetByLabel("Tariff document (JSON)").FillAsync(draft.Replace("\"2.85\"", "\"3.10\"", StringComparison.Ordinal));
+        await page.GetByLabel("Preview: what this amount buys under the draft").FillAsync("31.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview a quote" }).ClickAsync();
+        await Expect(page.Locator("#quote-gross")).ToHaveTextAsync("ZAR 31.00");
+        // The draft's rate includes VAT: 31.00 buys 10 kWh at 3.10, where the published 2.85 would buy 10.8.
+        await Expect(page.Locator("#quote-energy")).ToHaveTextAsync("10.000 kWh");
+        await WebFixture.ScreenshotAsync(page, "console-tariff-preview");
+
+        await page.GetByLabel("Takes effect on (the tariff's local date)").FillAsync("2026-12-01");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish new version" }).ClickAsync();
+        await Expect(page.Locator("#published")).ToHaveTextAsync("Version 2 of RES-FLAT is published.");
+        await Expect(page.Locator("#versions tr").First).ToContainTextAsync("2026-12-01");
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var v2 = await db.Tariffs.SingleAsync(t => t.Code == "RES-FLAT" && t.Version == 2, Ct);
+        Assert.Equal(new LocalDate(2026, 12, 1), v2.EffectiveFrom);
+        Assert.Contains("3.10", v2.Document, StringComparison.Ordinal);
+        Assert.True(await db.Audit.AnyAsync(a => a.Action == "tariff.publish" && a.Target == "tariff/RES-FLAT/2" && a.Actor == "operator:person/operator", Ct));
+    }
+
+    [Fact]
+    public async Task Vendors_floats_take_a_deposit_once_and_sales_download_as_csv()
+    {
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync("/console/vendors");
+        var before = await page.Locator("#float-PREPAY-APP").InnerTextAsync();
+        await page.GetByLabel("Vendor", new() { Exact = true }).SelectOptionAsync("PREPAY-APP");
+        await page.GetByLabel("Amount paid in").FillAsync("1000.00");
+        await page.GetByLabel("Payment reference").FillAsync("bank 2026-11-23 #17");
+        var key = await page.Locator("input[name=IdempotencyKey]").InputValueAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record deposit" }).ClickAsync();
+        await Expect(page.Locator("#vendors-message")).ToContainTextAsync("Recorded ZAR 1000.00 for PREPAY-APP");
+        Assert.NotEqual(before, await page.Locator("#float-PREPAY-APP").InnerTextAsync());
+        await WebFixture.ScreenshotAsync(page, "console-vendors");
+
+        // The same form sent again records nothing new.
+        await page.Locator("input[name=IdempotencyKey]").EvaluateAsync("(e, k) => e.value = k", key);
+        await page.GetByLabel("Vendor", new() { Exact = true }).SelectOptionAsync("PREPAY-APP");
+        await page.GetByLabel("Amount paid in").FillAsync("1000.00");
+        await page.GetByLabel("Payment reference").FillAsync("bank 2026-11-23 #17");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record deposit" }).ClickAsync();
+        await Expect(page.Locator("#vendors-message")).ToContainTextAsync("recorded before");
+
+        using (var vendor = new PrepayApi(web.BaseAddress, web.Keys.Vendor))
+        {
+            Assert.True((await vendor.VendAsync("10000000007", 40, "ZAR", "console-sales-1", Ct)).Ok);
+        }
+        await page.GotoAsync("/console/sales");
+        await Expect(page.Locator("#sales-days")).ToContainTextAsync("ZAR");
+        await WebFixture.ScreenshotAsync(page, "console-sales");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the vends as CSV" }).ClickAsync());
+        var path = await download.PathAsync();
+        var lines = await File.ReadAllLinesAsync(path!, Ct);
+        Assert.Equal("vend_id,at,vendor,meter,kind,channel,currency,amount,energy_wh,reversed", lines[0]);
+        Assert.Contains(lines, l => l.Contains(",CORNER-SHOP,10000000007,Credit,", StringComparison.Ordinal) && l.Contains(",ZAR,40.00,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_audit_log_filters_by_action_and_pages_back()
+    {
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync("/console/audit?Action=person.sign-in");
+        await Expect(page.Locator("#audit tr").First).ToContainTextAsync("person.sign-in");
+        var actions = await page.Locator("#audit tr td:nth-child(3)").AllInnerTextsAsync();
+        Assert.All(actions, a => Assert.StartsWith("person.sign-in", a, StringComparison.Ordinal));
+        await WebFixture.ScreenshotAsync(page, "console-audit");
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        for (var i = 0; i < Prepay.Server.Web.Pages.Operations.AuditModel.PageSize + 5; i++)
+        {
+            db.Audit.Add(new Prepay.Storage.Records.AuditRecord { At = web.Clock.GetCurrentInstant(), Actor = "test", Action = "test.paging", Target = $"item/{i}" });
+        }
+        await db.SaveChangesAsync(Ct);
+        await page.GotoAsync("/console/audit?Action=test.paging");
+        await Expect(page.Locator("#audit tr")).ToHaveCountAsync(Prepay.Server.Web.Pages.Operations.AuditModel.PageSize);
+        await Expect(page.Locator("#audit tr").First).ToContainTextAsync($"item/{Prepay.Server.Web.Pages.Operations.AuditModel.PageSize + 4}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older records" }).ClickAsync();
+        await Expect(page.Locator("#audit tr")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#audit tr").Last).ToContainTextAsync("item/0");
+    }
+
+    [Fact]
+    public async Task Customers_sites_and_meters_lists_find_what_is_asked()
+    {
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync("/console/customers?q=Thandi");
+        await Expect(page.Locator("tbody")).ToContainTextAsync("SUNRISE A-101");
+        await WebFixture.ScreenshotAsync(page, "console-customers");
+        await page.GotoAsync("/console/sites");
+        await page.GetByRole(AriaRole.Link, new() { Name = "UNIDORM" }).ClickAsync();
+        await Expect(page.Locator("#premises")).ToContainTextAsync("R-110");
+        await WebFixture.ScreenshotAsync(page, "console-sites");
+        await page.GotoAsync("/console/meters?q=TECHPARK");
+        await Expect(page.Locator("tbody tr")).ToHaveCountAsync(4);
+        await WebFixture.ScreenshotAsync(page, "console-meters");
+    }
+}
