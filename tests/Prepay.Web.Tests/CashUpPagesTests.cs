@@ -24,15 +24,17 @@ public sealed partial class CashUpPagesTests(WebFixture web) : IClassFixture<Web
     private static async Task<(Guid VendId, string Token, string Amount)> SellAsync(IPage page, string site, string room, string amount, string screenshot)
     {
         await page.GotoAsync("/pos");
+        await CustomerPages.ScreenshotAsync(page, screenshot + "-pos");
         await page.GetByLabel("Site code").FillAsync(site);
         await page.GetByLabel("Room or unit").FillAsync(room);
         await page.GetByRole(AriaRole.Button, new() { Name = "Find meter" }).ClickAsync();
         await Expect(page.Locator("#found")).ToBeVisibleAsync();
+        await CustomerPages.ScreenshotAsync(page, screenshot + "-found");
         await page.GetByLabel("Amount (ZAR)").FillAsync(amount);
         await page.GetByLabel("The customer confirmed the name").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Take payment and vend" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/pos/receipts/[0-9a-f-]{36}$"));
-        await WebFixture.ScreenshotAsync(page, screenshot);
+        await CustomerPages.ScreenshotAsync(page, screenshot);
         var token = (await page.Locator("#token").InnerTextAsync()).Trim();
         Assert.Matches(GroupedToken(), token);
         var paid = (await page.Locator("#receipt-amount").InnerTextAsync()).Trim();
@@ -42,15 +44,14 @@ public sealed partial class CashUpPagesTests(WebFixture web) : IClassFixture<Web
     [Fact]
     public async Task Clerk_sells_prints_a_pdf_receipt_and_cashes_up_to_the_ledger()
     {
-        var page = await CustomerPages.SignInAsync(web, web.Logins.Clerk.UserName, web.Logins.Clerk.Password);
-        await WebFixture.ScreenshotAsync(page, "cashup-pos");
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "cashup-clerk");
         var first = await SellAsync(page, "SUNRISE", "A-105", "100.00", "cashup-receipt-1");
 
         // Reprint, then the PDF of the reprint: the same token, in groups of four, inside a real PDF.
         await page.GetByRole(AriaRole.Link, new() { Name = "Reprint" }).ClickAsync();
         await Expect(page.Locator("#reprint-mark")).ToBeVisibleAsync();
         Assert.Equal(first.Token, (await page.Locator("#token").InnerTextAsync()).Trim());
-        await WebFixture.ScreenshotAsync(page, "cashup-receipt-reprint");
+        await CustomerPages.ScreenshotAsync(page, "cashup-receipt-reprint");
         var pdfAddress = await page.Locator("#receipt-pdf").GetAttributeAsync("href");
         var pdf = await page.Context.APIRequest.GetAsync(pdfAddress!);
         Assert.Equal(200, pdf.Status);
@@ -69,9 +70,10 @@ public sealed partial class CashUpPagesTests(WebFixture web) : IClassFixture<Web
         Assert.IsType<ReversalOutcome.Reversed>(reversal);
 
         await page.GotoAsync("/pos");
+        await CustomerPages.ScreenshotAsync(page, "cashup-pos-end-of-day");
         await page.GetByRole(AriaRole.Link, new() { Name = "End-of-day cash-up" }).ClickAsync();
         await Expect(page.Locator("#cashup-summary")).ToBeVisibleAsync();
-        await WebFixture.ScreenshotAsync(page, "cashup");
+        await CustomerPages.ScreenshotAsync(page, "cashup");
 
         var amounts = new[] { first.Amount, second.Amount, third.Amount };
         Assert.Equal(["ZAR 100.00", "ZAR 50.00", "ZAR 20.00"], amounts);
@@ -104,6 +106,6 @@ public sealed partial class CashUpPagesTests(WebFixture web) : IClassFixture<Web
         await Expect(page.Locator("#cashup-sales")).ToHaveTextAsync("0, ZAR 0.00");
         await Expect(page.Locator("#cashup-float-end")).ToHaveTextAsync("ZAR 50000.00");
         await Expect(page.Locator("#cashup-reconciled")).ToContainTextAsync("Reconciled");
-        await WebFixture.ScreenshotAsync(page, "cashup-yesterday");
+        await CustomerPages.ScreenshotAsync(page, "cashup-yesterday");
     }
 }

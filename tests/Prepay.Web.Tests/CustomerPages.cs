@@ -3,17 +3,39 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Prepay.Web.Tests;
 
-/// <summary>What the customer-side browser tests share: signing in without a second factor, and paying at the sandbox checkout.</summary>
+/// <summary>
+/// What the customer-side browser tests share: screenshots that first check the page fits a 360 px screen, signing
+/// in without a second factor (customers and clerks), and paying at the sandbox checkout.
+/// </summary>
 internal static class CustomerPages
 {
-    public static async Task<IPage> SignInAsync(WebFixture web, string user, string password)
+    /// <summary>Fails when the page is wider than a 360 px phone, then saves both screenshots (<see cref="WebFixture.ScreenshotAsync"/>).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.SetViewportSizeAsync(360, 740);
+        try
+        {
+            // Chart.js resizes its canvases a frame after the viewport changes: give the layout a moment to settle.
+            await page.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= 360", null, new() { Timeout = 3000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{name}: the page is {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide on a 360 px screen.");
+        }
+        await WebFixture.ScreenshotAsync(page, name);
+    }
+
+    /// <summary>Signs in through /login (screenshots of the sign-in page and of where it lands, named after <paramref name="screenshot"/>).</summary>
+    public static async Task<IPage> SignInAsync(WebFixture web, string user, string password, string screenshot)
     {
         var page = await web.NewPageAsync();
         await page.GotoAsync("/login");
+        await ScreenshotAsync(page, screenshot + "-login");
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await ScreenshotAsync(page, screenshot + "-landing");
         return page;
     }
 
@@ -22,7 +44,7 @@ internal static class CustomerPages
     {
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/sandbox/checkout/[0-9a-f-]{36}$"));
         await Expect(page.Locator("#sandbox-banner")).ToContainTextAsync("SANDBOX");
-        await WebFixture.ScreenshotAsync(page, screenshot);
+        await ScreenshotAsync(page, screenshot);
         await page.GetByLabel("Card number").FillAsync(card);
         await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/30");
         await page.GetByLabel("Security code").FillAsync("123");

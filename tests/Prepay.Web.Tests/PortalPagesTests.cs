@@ -30,20 +30,20 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
     [Fact]
     public async Task Customer_tops_up_through_the_sandbox_checkout_and_gets_a_token()
     {
-        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password, "portal-topup");
         await page.GotoAsync("/portal");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My electricity" })).ToBeVisibleAsync();
         var card = page.Locator($"[data-meter='{OwnMeter}']");
         await Expect(card.Locator("[data-fact=credit]")).ToContainTextAsync("kWh");
         await Expect(card.Locator("[data-fact=days-left]")).ToContainTextAsync(new Regex(@"About \d+ days?"));
         await Expect(card.Locator("[data-fact=relay]")).ToContainTextAsync("On");
-        await WebFixture.ScreenshotAsync(page, "portal");
+        await CustomerPages.ScreenshotAsync(page, "portal");
 
         await card.GetByRole(AriaRole.Link, new() { Name = "Top up, usage and tokens" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/portal/meters/{OwnMeter}$"));
         var before = await page.Locator("#tokens tbody tr").CountAsync();
         Assert.True(before >= 4, $"{before} purchases in the demo history");
-        await WebFixture.ScreenshotAsync(page, "portal-meter");
+        await CustomerPages.ScreenshotAsync(page, "portal-meter");
 
         await page.GetByLabel("Amount (ZAR)", new() { Exact = true }).FillAsync("50.00");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay and top up" }).ClickAsync();
@@ -53,18 +53,19 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
         var token = (await page.Locator("#token").InnerTextAsync()).Trim();
         Assert.Matches(GroupedToken(), token);
         await Expect(page.Locator("#receipt-amount")).ToHaveTextAsync("ZAR 50.00");
-        await WebFixture.ScreenshotAsync(page, "payment-result-portal");
+        await CustomerPages.ScreenshotAsync(page, "payment-result-portal");
 
         // The purchase is in the history, with its token, and reprints the same.
         await page.GetByRole(AriaRole.Link, new() { Name = "Done" }).ClickAsync();
         await Expect(page.Locator("#tokens tbody tr")).ToHaveCountAsync(before + 1);
+        await CustomerPages.ScreenshotAsync(page, "portal-meter-after-topup");
         var newest = page.Locator("#tokens tbody tr").First;
         await Expect(newest).ToContainTextAsync(token);
         await Expect(page.Locator("#payments")).ToContainTextAsync("paid and delivered");
         await newest.GetByRole(AriaRole.Link).ClickAsync();
         await Expect(page.Locator("#reprint-mark")).ToBeVisibleAsync();
         Assert.Equal(token, (await page.Locator("#token").InnerTextAsync()).Trim());
-        await WebFixture.ScreenshotAsync(page, "portal-token-reprint");
+        await CustomerPages.ScreenshotAsync(page, "portal-token-reprint");
 
         await using var scope = web.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
@@ -79,24 +80,26 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
     [Fact]
     public async Task A_declined_card_sells_nothing()
     {
-        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password, "portal-declined");
         await page.GotoAsync($"/portal/meters/{OwnMeter}");
+        await CustomerPages.ScreenshotAsync(page, "portal-meter-before-decline");
         var vendsBefore = await VendCountAsync(OwnMeter);
         await page.GetByLabel("Amount (ZAR)", new() { Exact = true }).FillAsync("20.00");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay and top up" }).ClickAsync();
         await CustomerPages.PayByCardAsync(page, "4000 0000 0000 0002", "sandbox-checkout-declined");
         await Expect(page.Locator("#payment-status")).ToContainTextAsync("declined");
         await Expect(page.Locator("#token")).ToHaveCountAsync(0);
-        await WebFixture.ScreenshotAsync(page, "payment-result-declined");
+        await CustomerPages.ScreenshotAsync(page, "payment-result-declined");
         Assert.Equal(vendsBefore, await VendCountAsync(OwnMeter));
     }
 
     [Fact]
     public async Task Usage_tariff_and_quote_are_shown_for_the_customers_meter()
     {
-        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password, "portal-usage");
         await page.GotoAsync($"/portal/meters/{OwnMeter}");
         await Expect(page.Locator("#table-daily tbody tr")).ToHaveCountAsync(14);
+        await CustomerPages.ScreenshotAsync(page, "portal-usage");
         await Expect(page.Locator("#table-hourly tbody tr")).ToHaveCountAsync(24);
         // Chart.js drew the daily chart (the canvas got its size from the library, not from the page).
         Assert.True(await page.Locator("#chart-daily").EvaluateAsync<bool>("c => window.Chart !== undefined && Chart.getChart(c) !== undefined"));
@@ -110,16 +113,16 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
         await page.GetByRole(AriaRole.Button, new() { Name = "Show a quote" }).ClickAsync();
         await Expect(page.Locator("#quote-energy")).ToHaveTextAsync(new Regex(@"^\d+(\.\d+)? kWh$"));
         await Expect(page.Locator("#quote")).ToContainTextAsync("Kept on your account for next time");
-        await WebFixture.ScreenshotAsync(page, "portal-quote");
+        await CustomerPages.ScreenshotAsync(page, "portal-quote");
         Assert.Equal(vendsBefore, await VendCountAsync(OwnMeter)); // a quote sells nothing
     }
 
     [Fact]
     public async Task Customer_saves_alert_settings_where_the_alerts_module_reads_them()
     {
-        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password, "portal-alerts");
         await page.GotoAsync("/portal/alerts");
-        await WebFixture.ScreenshotAsync(page, "portal-alerts");
+        await CustomerPages.ScreenshotAsync(page, "portal-alerts");
         var sms = page.Locator("#channel-sms");
         await sms.GetByLabel("Send me alerts by sms").CheckAsync();
         await sms.GetByLabel("Warn when credit is worth less than (ZAR)").FillAsync("25.00");
@@ -128,12 +131,12 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
         await page.GetByRole(AriaRole.Button, new() { Name = "Save alert settings" }).ClickAsync();
         await Expect(page.Locator("#alerts-error")).ToBeVisibleAsync();
         await Expect(page.Locator("#email-address-error")).ToContainTextAsync("email address");
-        await WebFixture.ScreenshotAsync(page, "portal-alerts-invalid");
+        await CustomerPages.ScreenshotAsync(page, "portal-alerts-invalid");
 
         await page.Locator("#channel-email").GetByLabel("Send to").FillAsync("thandi@example.org");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save alert settings" }).ClickAsync();
         await Expect(page.Locator("#alerts-saved")).ToBeVisibleAsync();
-        await WebFixture.ScreenshotAsync(page, "portal-alerts-saved");
+        await CustomerPages.ScreenshotAsync(page, "portal-alerts-saved");
 
         await using var scope = web.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
@@ -150,11 +153,11 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
     public async Task A_customer_cannot_open_another_customers_meter_by_editing_the_address()
     {
         var neighboursVend = await VendAsync(NeighboursMeter, "30.00");
-        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password);
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password, "portal-other");
 
         var meter = await page.GotoAsync($"/portal/meters/{NeighboursMeter}");
         Assert.Equal(404, meter!.Status);
-        await WebFixture.ScreenshotAsync(page, "portal-other-meter");
+        await CustomerPages.ScreenshotAsync(page, "portal-other-meter");
         var content = await page.ContentAsync();
         Assert.DoesNotContain("Sipho", content, StringComparison.Ordinal);
         Assert.DoesNotContain("Credit on the meter", content, StringComparison.Ordinal);
@@ -167,15 +170,18 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
             Assert.Equal(404, response!.Status);
             Assert.DoesNotContain(neighboursVend.Token!, await page.ContentAsync(), StringComparison.Ordinal);
         }
-        await WebFixture.ScreenshotAsync(page, "portal-other-token");
+        await CustomerPages.ScreenshotAsync(page, "portal-other-token");
 
         // A clerk's or an anonymous visitor's way in does not work either.
         var anonymous = await web.NewPageAsync();
         await anonymous.GotoAsync($"/portal/meters/{OwnMeter}");
         await Expect(anonymous).ToHaveURLAsync(new Regex("/login\\?ReturnUrl="));
-        var clerk = await CustomerPages.SignInAsync(web, web.Logins.Clerk.UserName, web.Logins.Clerk.Password);
+        await CustomerPages.ScreenshotAsync(anonymous, "portal-anonymous-sent-to-sign-in");
+        await CustomerPages.ScreenshotAsync(anonymous, "portal-anonymous-sent-to-sign-in");
+        var clerk = await CustomerPages.SignInAsync(web, web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "portal-clerk");
         var refused = await clerk.GotoAsync("/portal");
         Assert.Equal(403, refused!.Status);
+        await CustomerPages.ScreenshotAsync(clerk, "portal-refused-clerk");
     }
 
     private async Task<int> VendCountAsync(string meterNumber)

@@ -23,12 +23,13 @@ public sealed partial class RechargePaymentTests(WebFixture web) : IClassFixture
     {
         var page = await web.NewPageAsync();
         await page.GotoAsync("/recharge");
+        await CustomerPages.ScreenshotAsync(page, screenshot + "-form");
         await page.GetByLabel("Site code").FillAsync(site);
         await page.GetByLabel("Room or unit").FillAsync(room);
         await page.GetByLabel("Amount").FillAsync(amount);
         await page.GetByRole(AriaRole.Button, new() { Name = "Get a quote" }).ClickAsync();
         await Expect(page.Locator("#quote")).ToBeVisibleAsync();
-        await WebFixture.ScreenshotAsync(page, screenshot);
+        await CustomerPages.ScreenshotAsync(page, screenshot);
         return page;
     }
 
@@ -44,7 +45,7 @@ public sealed partial class RechargePaymentTests(WebFixture web) : IClassFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay ZAR 30.00" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/sandbox/checkout/[0-9a-f-]{36}$"));
         await Expect(page.Locator("#checkout-amount")).ToHaveTextAsync("ZAR 30.00");
-        await WebFixture.ScreenshotAsync(page, "sandbox-checkout-recharge");
+        await CustomerPages.ScreenshotAsync(page, "sandbox-checkout-recharge");
 
         await page.GetByLabel("Mobile number").FillAsync("+27 82 555 7788");
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve on my phone" }).ClickAsync();
@@ -56,12 +57,12 @@ public sealed partial class RechargePaymentTests(WebFixture web) : IClassFixture
         // Whoever paid without signing in sees the account holder's name masked here too.
         await Expect(page.Locator("#receipt-customer")).ToHaveTextAsync("Pe*** Ot****");
         Assert.DoesNotContain("Otieno", await page.ContentAsync(), StringComparison.Ordinal);
-        await WebFixture.ScreenshotAsync(page, "payment-result-recharge");
+        await CustomerPages.ScreenshotAsync(page, "payment-result-recharge");
 
         // The result page opens only with its key.
         var withoutKey = await page.GotoAsync(new Uri(page.Url).AbsolutePath);
         Assert.Equal(404, withoutKey!.Status);
-        await WebFixture.ScreenshotAsync(page, "payment-result-without-key");
+        await CustomerPages.ScreenshotAsync(page, "payment-result-without-key");
 
         await using var scope = web.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
@@ -84,12 +85,12 @@ public sealed partial class RechargePaymentTests(WebFixture web) : IClassFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel and go back" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("/pay/", StringComparison.Ordinal));
         await Expect(page.Locator("#payment-status")).ToContainTextAsync("declined");
-        await WebFixture.ScreenshotAsync(page, "payment-result-cancelled");
+        await CustomerPages.ScreenshotAsync(page, "payment-result-cancelled");
 
         // The closed checkout takes no second try.
         await page.GotoAsync(checkout);
         await Expect(page.Locator("#checkout-closed")).ToBeVisibleAsync();
-        await WebFixture.ScreenshotAsync(page, "sandbox-checkout-closed");
+        await CustomerPages.ScreenshotAsync(page, "sandbox-checkout-closed");
 
         await using var scope = web.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
