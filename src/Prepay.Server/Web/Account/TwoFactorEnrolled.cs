@@ -11,12 +11,20 @@ namespace Prepay.Server.Web.Account;
 /// </summary>
 public sealed class TwoFactorEnrolled : IAuthorizationRequirement;
 
-/// <summary>Reads the person's enrolment from the database on each request, so a reset takes effect at once.</summary>
-public sealed class TwoFactorEnrolledHandler(UserManager<PersonAccount> users) : AuthorizationHandler<TwoFactorEnrolled>
+/// <summary>
+/// Reads the person's enrolment from the database on each request, so a reset takes effect at once. Every
+/// authorization (also the API's) builds every handler, so the user manager is only resolved when a page asks.
+/// </summary>
+public sealed class TwoFactorEnrolledHandler(IServiceProvider services) : AuthorizationHandler<TwoFactorEnrolled>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, TwoFactorEnrolled requirement)
     {
-        if (context.User.Identity?.IsAuthenticated == true && await users.GetUserAsync(context.User) is { } person && await users.GetTwoFactorEnabledAsync(person))
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            return;
+        }
+        var users = services.GetRequiredService<UserManager<PersonAccount>>();
+        if (await users.GetUserAsync(context.User) is { } person && await users.GetTwoFactorEnabledAsync(person))
         {
             context.Succeed(requirement);
         }
