@@ -201,6 +201,75 @@ public abstract class PaymentCallbackTests(PaymentsServer server)
         Assert.Equal("not-found", foreign.Code);
     }
 
+    [Fact]
+    public async Task A_paid_session_whose_vend_is_refused_is_kept_for_staff_and_vends_nothing()
+    {
+        // A meter taken out of service after the checkout opened: the payment is approved, the vend is refused.
+        var s = await Scenario.CreateAsync(server);
+        await server.EnsureVendorAsync();
+        var loose = "0500" + Random.Shared.NextInt64(10_000_000, 100_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture) + "0";
+        using (var admin = server.Client())
+        {
+            await Scenario.Ok(await admin.PostAsync("/api/v1/meters", JsonContent(new { meterNumber = loose, mode = "token", currency = "ZAR", tariffCode = s.TariffCode }), Ct));
+        }
+        var session = await InsertSessionAsync(loose, PaymentStatus.Pending, null);
+        var body = Body(session, "cb_refused_" + s.Suffix, "pay_refused_" + s.Suffix, approved: true);
+        var answer = await PostAsync(body, Sign(body));
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Contains("\"status\":\"vendfailed\"", answer.Body, StringComparison.Ordinal);
+
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var stored = await db.PaymentSessions.SingleAsync(x => x.Id == session, Ct);
+        Assert.Equal(PaymentStatus.VendFailed, stored.Status);
+        Assert.False(string.IsNullOrEmpty(stored.Failure));
+        Assert.Null(stored.VendId);
+        Assert.Equal(0, await db.Vends.CountAsync(v => v.MeterNumber == loose, Ct));
+        Assert.True(await db.Audit.AnyAsync(a => a.Action == "payment.vend.failed" && a.Target == $"payment/{session}", Ct));
+    }
+
+    [Fact]
+    public async Task An_approved_session_left_without_its_vend_is_completed_once_by_the_payers_result_page()
+    {
+        // As after a crash between the callback's commit and its vend: approved, with a payment id, no vend.
+        var s = await Scenario.CreateAsync(server);
+        await server.EnsureVendorAsync();
+        var session = await InsertSessionAsync(s.MeterNumber, PaymentStatus.Approved, "pay_crash_" + s.Suffix);
+        var results = server.Services.GetRequiredService<PaymentResults>();
+        string accessKey;
+        await using (var scope = server.Scope())
+        {
+            accessKey = await scope.ServiceProvider.GetRequiredService<PrepayDb>().PaymentSessions.Where(x => x.Id == session).Select(x => x.AccessKey).SingleAsync(Ct);
+        }
+
+        Assert.Null(await results.FindAsync(session, "not-the-key", Ct));
+        Assert.Equal((PaymentStatus.Approved, 0, 0), await StateAsync(s, session));
+        var shown = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => results.FindAsync(session, accessKey, Ct)));
+        Assert.All(shown, r => Assert.Equal(PaymentStatus.Vended, r!.Status));
+        Assert.Single(shown.Select(r => r!.Vend!.Token).Distinct());
+        Assert.Equal((PaymentStatus.Vended, 1, 0), await StateAsync(s, session));
+    }
+
+    private async Task<Guid> InsertSessionAsync(string meterNumber, PaymentStatus status, string? paymentId)
+    {
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var meter = await db.Meters.Where(m => m.MeterNumber == meterNumber).Select(m => m.Id).SingleAsync(Ct);
+        var now = server.Clock.GetCurrentInstant();
+        var session = new PaymentSession
+        {
+            Id = Guid.CreateVersion7(), Provider = SandboxProvider.ProviderName, Status = status, Origin = PaymentOrigins.Recharge,
+            IdempotencyKey = "direct-" + Guid.NewGuid().ToString("N"), RequestHash = new string('0', 64), AccessKey = Guid.NewGuid().ToString("N"),
+            MeterId = meter, MeterNumber = meterNumber, CustomerId = Guid.NewGuid(), AmountMinor = 10000, Currency = "ZAR",
+            CreatedAt = now, ExpiresAt = now + Duration.FromMinutes(30), ProviderPaymentId = paymentId, DecidedAt = paymentId is null ? null : now,
+        };
+        db.PaymentSessions.Add(session);
+        await db.SaveChangesAsync(Ct);
+        return session.Id;
+    }
+
+    private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
     private async Task<(Scenario Scenario, Guid SessionId)> SessionAsync(string amount = "100.00")
     {
         var s = await Scenario.CreateAsync(server);
