@@ -61,13 +61,14 @@ public sealed class CommandDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant();
-        await db.MeterCommands
-            .Where(c => (c.State == CommandState.Queued || c.State == CommandState.Sent) && c.ExpiresAt <= now)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CommandState.Expired), ct);
-
         List<MeterCommandRecord> due;
         await using (var tx = await db.BeginWriteAsync(ct))
         {
+            // Inside the claim's transaction: on SQLite a write outside the writers' queue finds the file locked by
+            // a queued writer (every vend wakes a round) and Microsoft.Data.Sqlite sleeps on it before trying again.
+            await db.MeterCommands
+                .Where(c => (c.State == CommandState.Queued || c.State == CommandState.Sent) && c.ExpiresAt <= now)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CommandState.Expired), ct);
             var ticks = now.ToUnixTimeTicks();
             due = await (db.Provider == DatabaseProvider.Postgres
                     ? db.MeterCommands.FromSql($"SELECT * FROM meter_commands WHERE state IN ('Queued', 'Sent') AND next_attempt_at <= {ticks} AND expires_at > {ticks} ORDER BY next_attempt_at LIMIT 200 FOR UPDATE SKIP LOCKED")

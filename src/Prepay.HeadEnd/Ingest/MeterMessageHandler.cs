@@ -109,21 +109,26 @@ public sealed class MeterMessageHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant().ToUnixTimeTicks();
-        foreach (var e in message.Events)
+        await using (var tx = await QueuedWriteAsync(db, ct))
         {
-            var at = Instant.FromDateTimeOffset(e.At);
-            if (string.IsNullOrWhiteSpace(e.Type) || e.Type.Length > 40 || e.Details is { Length: > 2000 } || at > latest)
+            foreach (var e in message.Events)
             {
-                rejections.Count(meterNumber, "invalid-event");
-                continue;
+                var at = Instant.FromDateTimeOffset(e.At);
+                if (string.IsNullOrWhiteSpace(e.Type) || e.Type.Length > 40 || e.Details is { Length: > 2000 } || at > latest)
+                {
+                    rejections.Count(meterNumber, "invalid-event");
+                    continue;
+                }
+                var inserted = await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO meter_events (meter_id, at, type, details, received_at) VALUES ({meterId}, {at.ToUnixTimeTicks()}, {e.Type}, {e.Details}, {now}) ON CONFLICT (meter_id, at, type) DO NOTHING", ct);
+                if (inserted > 0)
+                {
+                    kept.Add(e);
+                }
             }
-            var inserted = await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO meter_events (meter_id, at, type, details, received_at) VALUES ({meterId}, {at.ToUnixTimeTicks()}, {e.Type}, {e.Details}, {now}) ON CONFLICT (meter_id, at, type) DO NOTHING", ct);
-            if (inserted > 0)
-            {
-                kept.Add(e);
-            }
+            await CommitAsync(tx, ct);
         }
+        // Committed and out of the writers' queue first: the listeners write too.
         if (kept.Count > 0 && EventsStored is { } handler)
         {
             await handler(meterId, meterNumber, kept, ct);
@@ -137,9 +142,11 @@ public sealed class MeterMessageHandler(
             throw new SchemaException("out-of-schema");
         }
         await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var outcome = ack.Reason is null ? ack.Result : $"{ack.Result}: {ack.Reason}";
-        await CommandQueue.AcknowledgeAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), meterNumber, ack.CommandId,
-            outcome.Length > 500 ? outcome[..500] : outcome, clock.GetCurrentInstant(), ct);
+        await using var tx = await QueuedWriteAsync(db, ct);
+        await CommandQueue.AcknowledgeAsync(db, meterNumber, ack.CommandId, outcome.Length > 500 ? outcome[..500] : outcome, clock.GetCurrentInstant(), ct);
+        await CommitAsync(tx, ct);
     }
 
     private async Task StatusAsync(Guid meterId, StatusMessage status, CancellationToken ct)
@@ -151,6 +158,7 @@ public sealed class MeterMessageHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant().ToUnixTimeTicks();
+        await using var tx = await QueuedWriteAsync(db, ct);
         await db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh) VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.CreditWh}, {status.EnergyWh})
@@ -158,7 +166,19 @@ public sealed class MeterMessageHandler(
                 relay = COALESCE(excluded.relay, meter_status.relay), credit_wh = COALESCE(excluded.credit_wh, meter_status.credit_wh),
                 energy_wh = COALESCE(excluded.energy_wh, meter_status.energy_wh)
             """, ct);
+        await CommitAsync(tx, ct);
     }
+
+    /// <summary>
+    /// On SQLite, a place in this process's writers' queue (<see cref="WriteTransactions.BeginWriteAsync"/>) for the
+    /// statements that follow. Outside it they would find the file locked by a queued writer (a vend, the readings
+    /// writer), and Microsoft.Data.Sqlite answers that by sleeping on the thread and trying again, which stalled
+    /// vends and this handler alike under load. Null on PostgreSQL, where each statement commits by itself as before.
+    /// </summary>
+    private static async Task<WriteTransaction?> QueuedWriteAsync(PrepayDb db, CancellationToken ct) =>
+        db.Provider == DatabaseProvider.Sqlite ? await db.BeginWriteAsync(ct) : null;
+
+    private static Task CommitAsync(WriteTransaction? tx, CancellationToken ct) => tx?.CommitAsync(ct) ?? Task.CompletedTask;
 
     /// <summary>A payload that parsed as JSON but is not what the protocol says.</summary>
     private sealed class SchemaException(string reason) : Exception(reason);
