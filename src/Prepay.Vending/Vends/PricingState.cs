@@ -1,16 +1,21 @@
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using Prepay.Domain.Energy;
+using Prepay.Domain.Metering;
+using Prepay.Domain.Money;
 using Prepay.Ledger.Accounts;
 using Prepay.Storage;
+using Prepay.Tariffs.Quotes;
 
 namespace Prepay.Vending.Vends;
 
 /// <summary>
 /// What a purchase is priced against, read in one statement under the meter's row lock: the energy bought and
 /// the debt recovered this month on the meter (vends not reversed), and the customer's credit and debt balances
-/// (0 for an account never used).
+/// (0 for an account never used). A vend reads it under the meter's row lock; a quote shown to a customer reads the
+/// same, so that the preview prices exactly as the vend will.
 /// </summary>
-internal sealed record PricingState(long MonthEnergyWh, long MonthDebtRecoveredMinor, long CreditBalance, long DebtBalance)
+public sealed record PricingState(long MonthEnergyWh, long MonthDebtRecoveredMinor, long CreditBalance, long DebtBalance)
 {
     public static async Task<PricingState> ReadAsync(PrepayDb db, Guid meterId, Instant monthStart, AccountCode credit, AccountCode debt, CancellationToken ct)
     {
@@ -28,4 +33,14 @@ internal sealed record PricingState(long MonthEnergyWh, long MonthDebtRecoveredM
             """).ToListAsync(ct);
         return rows.Single();
     }
+
+    /// <summary>The purchase context a quote for <paramref name="meter"/> is priced against, in the tariff's currency.</summary>
+    public PurchaseContext ContextFor(Meter meter, Currency currency) => new(
+        new Energy(MonthEnergyWh),
+        new Money(Math.Max(0, -DebtBalance), currency),
+        new Money(MonthDebtRecoveredMinor, currency),
+        meter.FixedChargesPaidThrough,
+        new Money(meter.FixedChargeArrearsMinor, currency),
+        new Money(CreditBalance, currency),
+        meter.ResolutionWh);
 }

@@ -145,15 +145,7 @@ public sealed class VendingService(
 
         // 3. Price it against what this meter and customer already have.
         var state = await PricingState.ReadAsync(db, meter.Id, tariff.StartOfMonth(now), creditAccount, debtAccount, ct);
-        var context = new PurchaseContext(
-            new Energy(state.MonthEnergyWh),
-            new Money(Math.Max(0, -state.DebtBalance), currency),
-            new Money(state.MonthDebtRecoveredMinor, currency),
-            fresh.FixedChargesPaidThrough,
-            new Money(fresh.FixedChargeArrearsMinor, currency),
-            new Money(state.CreditBalance, currency),
-            fresh.ResolutionWh);
-        var quote = TariffEngine.Quote(tariff, cmd.Amount, now, context);
+        var quote = TariffEngine.Quote(tariff, cmd.Amount, now, state.ContextFor(fresh, currency));
 
         // 4. Token, ledger, meter state, vend, audit; all or nothing.
         string? token;

@@ -1,13 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
-using Prepay.Domain.Energy;
 using Prepay.Domain.Money;
 using Prepay.Ledger.Accounts;
 using Prepay.Storage;
-using Prepay.Storage.Ledger;
-using Prepay.Storage.Records;
 using Prepay.Tariffs.Quotes;
 using Prepay.Vending.Pricing;
+using Prepay.Vending.Vends;
 
 namespace Prepay.Server.Web.Portal;
 
@@ -37,26 +35,10 @@ public sealed class PortalQuotes(TariffCatalog tariffs, IClock clock)
             return (null, $"Enter an amount in {tariff.Currency.Code}, such as 100.00.");
         }
         var cur = tariff.Currency;
-        var monthStart = tariff.StartOfMonth(now);
-        var month = await db.Vends.AsNoTracking()
-            .Where(v => v.MeterId == meter.MeterId && v.At >= monthStart && v.Kind == VendKind.Credit)
-            .Where(v => !db.VendReversals.Any(r => r.VendId == v.Id))
-            .GroupBy(v => 1)
-            .Select(g => new { Energy = g.Sum(v => v.EnergyWh), Debt = g.Sum(v => v.DebtRecoveredMinor) })
-            .FirstOrDefaultAsync(ct);
-        var credit = AccountCode.CustomerCredit(customerId, cur.Code);
-        var debt = AccountCode.CustomerDebt(customerId, cur.Code);
-        var balances = await LedgerStore.BalancesAsync(db, [credit, debt], ct);
-        var fixedState = await db.Meters.AsNoTracking().Where(m => m.Id == meter.MeterId)
-            .Select(m => new { m.FixedChargesPaidThrough, m.FixedChargeArrearsMinor }).FirstAsync(ct);
-        var context = new PurchaseContext(
-            new Energy(month?.Energy ?? 0),
-            new Money(Math.Max(0, -balances[debt.Value]), cur),
-            new Money(month?.Debt ?? 0, cur),
-            fixedState.FixedChargesPaidThrough,
-            new Money(fixedState.FixedChargeArrearsMinor, cur),
-            new Money(balances[credit.Value], cur),
-            meter.ResolutionWh);
+        var state = await PricingState.ReadAsync(db, meter.MeterId, tariff.StartOfMonth(now),
+            AccountCode.CustomerCredit(customerId, cur.Code), AccountCode.CustomerDebt(customerId, cur.Code), ct);
+        var stored = await db.Meters.AsNoTracking().FirstAsync(m => m.Id == meter.MeterId, ct);
+        var context = state.ContextFor(stored, cur);
         var quote = TariffEngine.Quote(tariff, money.Value, now, context);
 
         string M(Money m) => $"{cur.Code} {m.ToDecimalString()}";
