@@ -28,8 +28,8 @@ public static class StorageRegistration
 
     /// <summary>
     /// Lets Npgsql prepare the statements a server runs again and again (a vend's dozen, the head-end's), so that
-    /// PostgreSQL parses and plans each once per connection instead of on every call. A connection string that sets
-    /// <c>Max Auto Prepare</c> itself (0 turns it off) keeps its own setting.
+    /// PostgreSQL parses and plans each once per connection instead of on every call. A connection string that names
+    /// any auto-prepare setting itself (<c>Max Auto Prepare=0</c> turns it off) keeps its own settings.
     /// </summary>
     public static string WithPreparedStatements(string connectionString)
     {
