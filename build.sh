@@ -34,12 +34,13 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 start_postgres() {
   need_packages postgresql postgresql-contrib
   local bin; bin=$(pg_bin)
-  PG_DATA="$WORK/pg-data"
-  PG_SOCK="$WORK/pg-sock"
-  PG_LOG="$WORK/pg-log"
+  # Per port, so that two runs in one tree on different ports (PREPAY_PG_PORT) keep their own servers.
+  PG_DATA="$WORK/pg-$PG_PORT/data"
+  PG_SOCK="$WORK/pg-$PG_PORT/sock"
+  PG_LOG="$WORK/pg-$PG_PORT/log"
   stop_postgres
   rm -rf "$PG_DATA" "$PG_SOCK" "$PG_LOG"; mkdir -p "$PG_DATA" "$PG_SOCK" "$PG_LOG"
-  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PG_DATA" "$PG_SOCK" "$PG_LOG"; chmod 755 "$WORK"; fi
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PG_DATA" "$PG_SOCK" "$PG_LOG"; chmod 755 "$WORK" "$WORK/pg-$PG_PORT"; fi
   echo "==> starting PostgreSQL on 127.0.0.1:$PG_PORT"
   as_pg "$bin/initdb" -D "$PG_DATA" --auth=trust -U postgres -E UTF8 >/dev/null
   as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG/postgres.log" -w -o "-k $PG_SOCK -p $PG_PORT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
@@ -49,8 +50,8 @@ start_postgres() {
 
 stop_postgres() {
   local bin; bin=$(pg_bin)
-  if [ -n "$bin" ] && [ -f "${PG_DATA:-$WORK/pg-data}/postmaster.pid" ]; then
-    as_pg "$bin/pg_ctl" -D "${PG_DATA:-$WORK/pg-data}" -m fast -w stop >/dev/null 2>&1 || true
+  if [ -n "$bin" ] && [ -f "${PG_DATA:-$WORK/pg-$PG_PORT/data}/postmaster.pid" ]; then
+    as_pg "$bin/pg_ctl" -D "${PG_DATA:-$WORK/pg-$PG_PORT/data}" -m fast -w stop >/dev/null 2>&1 || true
   fi
 }
 

@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using NodaTime;
 using Prepay.Alerts.Dispatch;
 using Prepay.Alerts.Outbox;
@@ -15,25 +13,26 @@ namespace Prepay.Alerts.Producers;
 /// Listens to the head-end's stored events: a meter's low credit, credit exhausted, relay opened and closed become
 /// messages for the customer of the premises it is installed at; abnormal voltage, overload, outage and tamper
 /// become operator alerts. A re-sent event is not stored twice, so it does not come here twice; and the dedup key
-/// (meter, type, instant) refuses a second message even if it did.
+/// (meter, type, instant) refuses a second message even if it did. The messages are queued in the transaction that
+/// stores the events: both are kept, or neither.
 /// </summary>
 public sealed class MeterEventAlerts(
-    IServiceScopeFactory scopes,
     MeterMessageHandler handler,
     AlertDispatcher dispatcher,
-    IClock clock,
-    ILogger<MeterEventAlerts> logger) : IHostedLifecycleService
+    IClock clock) : IHostedLifecycleService
 {
     // Subscribed before any hosted service starts, so no event stored by the head-end's first messages is missed.
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        handler.EventsStored += OnEventsStoredAsync;
+        handler.EventsStoring += QueueAsync;
+        handler.EventsStored += WakeDispatcher;
         return Task.CompletedTask;
     }
 
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        handler.EventsStored -= OnEventsStoredAsync;
+        handler.EventsStoring -= QueueAsync;
+        handler.EventsStored -= WakeDispatcher;
         return Task.CompletedTask;
     }
 
@@ -42,36 +41,27 @@ public sealed class MeterEventAlerts(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task OnEventsStoredAsync(Guid meterId, string meterNumber, IReadOnlyList<EventPayload> events, CancellationToken ct)
+    private void WakeDispatcher(Guid meterId, string meterNumber, IReadOnlyList<EventPayload> events) => dispatcher.Wake();
+
+    /// <summary>
+    /// Queues the alerts for a meter's newly stored events on the head-end's context, inside the transaction that
+    /// stores them: if queuing fails, the events are not stored either, and the meter's next delivery is new again.
+    /// </summary>
+    public async Task QueueAsync(PrepayDb db, Guid meterId, string meterNumber, IReadOnlyList<EventPayload> events, CancellationToken ct)
     {
-        try
+        var now = clock.GetCurrentInstant();
+        foreach (var e in events)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-            var now = clock.GetCurrentInstant();
-            var queued = 0;
-            foreach (var e in events)
+            var at = Instant.FromDateTimeOffset(e.At);
+            if (AlertKinds.Operator.Contains(e.Type))
             {
-                var at = Instant.FromDateTimeOffset(e.At);
-                if (AlertKinds.Operator.Contains(e.Type))
-                {
-                    await db.Database.ExecuteSqlAsync(
-                        $"INSERT INTO operator_alerts (meter_id, meter_number, type, at, details, raised_at) VALUES ({meterId}, {meterNumber}, {e.Type}, {at.ToUnixTimeTicks()}, {e.Details}, {now.ToUnixTimeTicks()}) ON CONFLICT (meter_id, type, at) DO NOTHING", ct);
-                }
-                else if (AlertKinds.ForMeterEvent(e.Type) is { } kind && await MessageAsync(db, meterId, meterNumber, kind, e, at, ct) is { } message)
-                {
-                    queued += await Outbox.Outbox.InsertAsync(db, await Outbox.Outbox.AddressAsync(db, message, now, ct), ct);
-                }
+                await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO operator_alerts (meter_id, meter_number, type, at, details, raised_at) VALUES ({meterId}, {meterNumber}, {e.Type}, {at.ToUnixTimeTicks()}, {e.Details}, {now.ToUnixTimeTicks()}) ON CONFLICT (meter_id, type, at) DO NOTHING", ct);
             }
-            if (queued > 0)
+            else if (AlertKinds.ForMeterEvent(e.Type) is { } kind && await MessageAsync(db, meterId, meterNumber, kind, e, at, ct) is { } message)
             {
-                dispatcher.Wake();
+                await Outbox.Outbox.InsertAsync(db, await Outbox.Outbox.AddressAsync(db, message, now, ct), ct);
             }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The events are stored; only their alerts are lost. Say so loudly rather than fail the meter's message.
-            logger.LogError(e, "Alerts for {Count} events of meter {Meter} could not be queued", events.Count, meterNumber);
         }
     }
 

@@ -24,8 +24,15 @@ public sealed class MeterMessageHandler(
     MqttOptions options,
     IClock clock)
 {
-    /// <summary>Raised after a meter's events are stored (alerts listen here).</summary>
-    public event Func<Guid, string, IReadOnlyList<EventPayload>, CancellationToken, Task>? EventsStored;
+    /// <summary>
+    /// Raised inside the transaction that stores a meter's new events, with its context: what a listener writes there
+    /// (the alerts' outbox rows) commits with the events or not at all, so no stored event is left without its alert.
+    /// Listeners run one after another, each awaited, never side by side on the one context.
+    /// </summary>
+    public event Func<PrepayDb, Guid, string, IReadOnlyList<EventPayload>, CancellationToken, Task>? EventsStoring;
+
+    /// <summary>Raised after the transaction that stored a meter's new events has committed (to wake senders).</summary>
+    public event Action<Guid, string, IReadOnlyList<EventPayload>>? EventsStored;
 
     public async Task HandleAsync(string meterNumber, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
@@ -109,7 +116,7 @@ public sealed class MeterMessageHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant().ToUnixTimeTicks();
-        await using (var tx = await QueuedWriteAsync(db, ct))
+        await using (var tx = await db.BeginWriteAsync(ct))
         {
             foreach (var e in message.Events)
             {
@@ -126,12 +133,20 @@ public sealed class MeterMessageHandler(
                     kept.Add(e);
                 }
             }
-            await CommitAsync(tx, ct);
+            if (kept.Count > 0 && EventsStoring is { } storing)
+            {
+                // A multicast Func<…, Task> invoked at once would start every listener and return only the last one's
+                // task; the others would run on unawaited, on this context, past the commit.
+                foreach (var listener in storing.GetInvocationList().Cast<Func<PrepayDb, Guid, string, IReadOnlyList<EventPayload>, CancellationToken, Task>>())
+                {
+                    await listener(db, meterId, meterNumber, kept, ct);
+                }
+            }
+            await tx.CommitAsync(ct);
         }
-        // Committed and out of the writers' queue first: the listeners write too.
-        if (kept.Count > 0 && EventsStored is { } handler)
+        if (kept.Count > 0)
         {
-            await handler(meterId, meterNumber, kept, ct);
+            EventsStored?.Invoke(meterId, meterNumber, kept);
         }
     }
 

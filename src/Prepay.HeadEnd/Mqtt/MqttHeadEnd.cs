@@ -41,15 +41,7 @@ public sealed class MqttHeadEnd(
             {
                 var payload = e.ApplicationMessage.Payload;
                 var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
-                try
-                {
-                    await handler.HandleAsync(meter, kind, bytes, stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // One meter's message must never stop the head-end; it is logged and the next one handled.
-                    logger.LogError(ex, "Handling {Kind} from meter {Meter} failed", kind, meter);
-                }
+                await HandleWithRetriesAsync(meter, kind, bytes, stoppingToken);
             }
         };
         while (!stoppingToken.IsCancellationRequested)
@@ -70,6 +62,36 @@ public sealed class MqttHeadEnd(
         }
     }
 
+    /// <summary>
+    /// What a meter sent is refused inside <see cref="MeterMessageHandler"/> when it is bad; what escapes it is the
+    /// database failing (a restart, a deadlock). Every write the handler makes is idempotent (keys refuse a repeat),
+    /// so the message is handled again after a pause, a few times, before it is given up with an error in the log:
+    /// one meter's message must never stop the head-end.
+    /// </summary>
+    private async Task HandleWithRetriesAsync(string meter, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await handler.HandleAsync(meter, kind, payload, ct);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < RetryDelays.Length + 1)
+            {
+                logger.LogWarning("Handling {Kind} from meter {Meter} failed ({Message}); trying again", kind, meter, ex.Message);
+                await Task.Delay(RetryDelays[attempt - 1], ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Handling {Kind} from meter {Meter} failed {Attempts} times; the message is dropped", kind, meter, attempt);
+                return;
+            }
+        }
+    }
+
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+
     private async Task ConnectAsync(CancellationToken ct)
     {
         var builder = new MqttClientOptionsBuilder()
@@ -84,10 +106,13 @@ public sealed class MqttHeadEnd(
             builder = builder.WithTlsOptions(o => o.UseTls());
         }
         await _client.ConnectAsync(builder.Build(), ct);
-        var filter = options.SharedSubscriptionGroup is { Length: > 0 } group ? $"$share/{group}/{Topics.AllUp}" : Topics.AllUp;
-        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-            .Build(), ct);
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var up in Topics.UpFilters)
+        {
+            var filter = options.SharedSubscriptionGroup is { Length: > 0 } group ? $"$share/{group}/{up}" : up;
+            subscribe = subscribe.WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+        }
+        await _client.SubscribeAsync(subscribe.Build(), ct);
         logger.LogInformation("Head-end connected to MQTT broker {Host}:{Port}", options.Host, BrokerPort);
     }
 

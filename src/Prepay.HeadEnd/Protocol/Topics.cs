@@ -19,8 +19,14 @@ public static class Topics
 
     public static string For(string meterNumber, string kind) => $"{Prefix}/{meterNumber}/{kind}";
 
-    /// <summary>The head-end's subscription to everything meters send.</summary>
+    /// <summary>Every topic of every meter, both directions.</summary>
     public static string AllUp => $"{Prefix}/+/+";
+
+    /// <summary>
+    /// The head-end's subscriptions: one per kind a meter sends, so that the commands it publishes itself (under the
+    /// same prefix) do not come back to it.
+    /// </summary>
+    public static IReadOnlyList<string> UpFilters { get; } = [.. Up.Select(kind => $"{Prefix}/+/{kind}")];
 
     /// <summary>Splits <c>prepay/v1/meters/{n}/{kind}</c>; false for anything else.</summary>
     public static bool TryParse(string topic, out string meterNumber, out string kind)

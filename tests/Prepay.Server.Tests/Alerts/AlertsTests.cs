@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +11,7 @@ using MQTTnet;
 using NodaTime;
 using Prepay.Alerts.Dispatch;
 using Prepay.Alerts.Producers;
+using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Protocol;
 using Prepay.Server.Tests.HeadEnd;
@@ -218,6 +220,44 @@ public abstract class AlertsTests(AlertsServer server)
         Assert.Single(received.Select(r => r.DeliveryId).Distinct());
         Assert.All(received, r => AssertSigned(secret, r));
         await Ok(await admin.DeleteAsync($"/api/v1/webhooks/{hookId}", Ct));
+    }
+
+    [Fact]
+    public async Task A_meter_event_is_stored_only_together_with_its_alert()
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        using var admin = server.Client();
+        await SetEmailAsync(admin, s.CustomerId, $"atomic{s.Suffix}@example.org");
+        var handler = server.Services.GetRequiredService<MeterMessageHandler>();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new EventsMessage([new EventPayload(T0, "creditExhausted", null)]), ProtocolJson.Options);
+        async Task<(int Events, int Messages)> CountAsync()
+        {
+            await using var scope = server.Scope();
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var meterId = await db.Meters.Where(m => m.MeterNumber == s.MeterNumber).Select(m => m.Id).SingleAsync(Ct);
+            return (await db.MeterEvents.CountAsync(e => e.MeterId == meterId, Ct), await db.Notifications.CountAsync(n => n.CustomerId == s.CustomerId, Ct));
+        }
+
+        // The outbox fails after the event's row is written: the event goes with it, so the meter's next delivery of
+        // the same event is new again rather than a duplicate whose alert never existed.
+        static Task FailingOutbox(PrepayDb db, Guid meterId, string meterNumber, IReadOnlyList<EventPayload> events, CancellationToken ct) =>
+            throw new InvalidOperationException("outbox unavailable");
+        handler.EventsStoring += FailingOutbox;
+        try
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync(s.MeterNumber, Topics.Events, payload, Ct));
+        }
+        finally
+        {
+            handler.EventsStoring -= FailingOutbox;
+        }
+        Assert.Equal((0, 0), await CountAsync());
+
+        await handler.HandleAsync(s.MeterNumber, Topics.Events, payload, Ct);
+        Assert.Equal((1, 1), await CountAsync());
+        // Delivered again, it is a duplicate: neither the event nor its alert is stored twice.
+        await handler.HandleAsync(s.MeterNumber, Topics.Events, payload, Ct);
+        Assert.Equal((1, 1), await CountAsync());
     }
 
     [Fact]
