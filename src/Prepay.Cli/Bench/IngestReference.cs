@@ -13,7 +13,7 @@ namespace Prepay.Cli.Bench;
 /// <summary>
 /// The raw reference of <c>prepay bench ingest</c>: the same distinct readings written straight into
 /// <c>readings_raw</c>, a table with the schema, keys and indexes of <c>readings</c>, by one binary COPY in one
-/// transaction (PostgreSQL) or one prepared INSERT reused in one transaction (SQLite); then both tables compared.
+/// transaction (PostgreSQL) or one prepared INSERT reused in one transaction, called synchronously (SQLite); then both tables compared.
 /// </summary>
 internal static class IngestReference
 {
@@ -75,6 +75,7 @@ internal static class IngestReference
                 create.CommandText = statement;
                 await create.ExecuteNonQueryAsync(ct);
             }
+            var texts = rows.Select(x => (Text: x.Id.ToString().ToUpperInvariant(), x.R)).ToList();
             var clock = Stopwatch.StartNew();
             await using (var tx = sqlite.BeginTransaction(deferred: false))
             {
@@ -83,9 +84,10 @@ internal static class IngestReference
                 insert.CommandText = "INSERT INTO readings_raw (meter_id, at, energy_wh, delta_wh, credit_wh, voltage_dv, current_ma, power_w) VALUES ($m, $a, $e, $d, $c, $v, $i, $p)";
                 var ps = new[] { "$m", "$a", "$e", "$d", "$c", "$v", "$i", "$p" }.Select(n => insert.Parameters.Add(n, n == "$m" ? SqliteType.Text : SqliteType.Integer)).ToArray();
                 insert.Prepare();
-                foreach (var (id, r) in rows)
+                // The meters' ids as SQLite keeps them, made before the clock runs: the reference is the insert alone.
+                foreach (var (text, r) in texts)
                 {
-                    ps[0].Value = id.ToString().ToUpperInvariant();
+                    ps[0].Value = text;
                     ps[1].Value = NodaTime.Instant.FromDateTimeOffset(r.At).ToUnixTimeTicks();
                     ps[2].Value = r.EnergyWh;
                     ps[3].Value = r.DeltaWh;
@@ -93,7 +95,7 @@ internal static class IngestReference
                     ps[5].Value = r.VoltageDv;
                     ps[6].Value = r.CurrentMa;
                     ps[7].Value = r.PowerW;
-                    await insert.ExecuteNonQueryAsync(ct);
+                    insert.ExecuteNonQuery();
                 }
                 await tx.CommitAsync(ct);
             }

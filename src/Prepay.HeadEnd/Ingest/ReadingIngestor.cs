@@ -10,21 +10,29 @@ using Prepay.Storage.Records.Metering;
 namespace Prepay.HeadEnd.Ingest;
 
 /// <summary>
-/// Collects accepted readings from all meters and writes them in batches (up to <see cref="MaxBatch"/> rows, or
-/// whatever arrived within a few milliseconds) through <see cref="ReadingWriter"/>. Refuses a reading whose energy
-/// register is below an earlier reading of the same meter: registers only count up.
+/// Collects accepted readings from all meters and writes them in batches (up to <see cref="MaxBatch"/> rows: whatever
+/// queued while the previous batch was being written) through <see cref="ReadingWriter"/>. Refuses a reading whose
+/// energy register is below an earlier reading of the same meter: registers only count up.
+/// <para>
+/// On PostgreSQL two writers run side by side on their own connections, each owning the meters whose id hashes to it,
+/// so that one copies while the server stores the other's batch, and no two transactions ever hold the same meter's
+/// rows (which could deadlock on a repeated reading). SQLite has one writer at a time in any case, so one.
+/// </para>
 /// </summary>
-public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounter rejections, ILogger<ReadingIngestor> logger) : BackgroundService
+public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounter rejections, StorageOptions storage, ILogger<ReadingIngestor> logger) : BackgroundService
 {
     public const int MaxBatch = 5000;
 
-    private readonly Channel<IntervalReading> _queue = Channel.CreateBounded<IntervalReading>(new BoundedChannelOptions(200_000)
-    {
-        FullMode = BoundedChannelFullMode.Wait,
-        SingleReader = true,
-    });
+    private readonly Channel<IntervalReading>[] _shards = Enumerable.Range(0, storage.Provider == DatabaseProvider.Postgres ? 2 : 1)
+        .Select(_ => Channel.CreateBounded<IntervalReading>(new BoundedChannelOptions(100_000)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        }))
+        .ToArray();
 
     private readonly ConcurrentDictionary<Guid, (Instant At, long EnergyWh)> _latest = new();
+    private readonly LatestStored _stored = new();
     private long _written;
     private long _duplicates;
 
@@ -49,23 +57,26 @@ public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounte
             rejections.Count(meterNumber, "register-backwards");
             return false;
         }
-        await _queue.Writer.WriteAsync(reading, ct);
+        await _shards[unchecked((uint)reading.MeterId.GetHashCode()) % (uint)_shards.Length].Writer.WriteAsync(reading, ct);
         return true;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_shards.Select(shard => Task.Run(() => WriteAllAsync(shard.Reader, stoppingToken), stoppingToken)));
+
+    private async Task WriteAllAsync(ChannelReader<IntervalReading> queue, CancellationToken stoppingToken)
     {
         var batch = new List<IntervalReading>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        while (await queue.WaitToReadAsync(stoppingToken))
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var r))
+            while (batch.Count < MaxBatch && queue.TryRead(out var r))
             {
                 batch.Add(r);
             }
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var inserted = await ReadingWriter.WriteAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), batch, stoppingToken);
+                var inserted = await ReadingWriter.WriteAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), batch, _stored, stoppingToken);
                 Interlocked.Add(ref _written, inserted);
                 Interlocked.Add(ref _duplicates, batch.Count - inserted);
                 batch.Clear();
@@ -77,15 +88,5 @@ public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounte
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }
         }
-    }
-
-    /// <summary>Waits until everything queued so far is written (tests, shutdown).</summary>
-    public async Task DrainAsync(CancellationToken ct)
-    {
-        while (_queue.Reader.Count > 0)
-        {
-            await Task.Delay(20, ct);
-        }
-        await Task.Delay(50, ct);
     }
 }

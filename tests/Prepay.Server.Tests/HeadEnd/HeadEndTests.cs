@@ -12,6 +12,7 @@ using Prepay.HeadEnd.Presence;
 using Prepay.HeadEnd.Protocol;
 using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
+using Prepay.Storage.Records.Metering;
 using static Prepay.Server.Tests.Infrastructure.Scenario;
 
 namespace Prepay.Server.Tests.HeadEnd;
@@ -159,6 +160,30 @@ public abstract class HeadEndTests(ServerFixture server)
         var count = await EventuallyAsync(db => db.Readings.CountAsync(r => r.MeterId == db.Meters.Single(m => m.MeterNumber == s.MeterNumber).Id, Ct), n => n == 2);
         Assert.Equal(2, count);
         Assert.Equal(1, await RejectionsAsync(s.MeterNumber, "register-backwards"));
+    }
+
+    [Fact]
+    public async Task The_bulk_writer_stores_each_reading_once_whether_it_copies_straight_or_the_careful_way()
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var meterId = await db.Meters.Where(m => m.MeterNumber == s.MeterNumber).Select(m => m.Id).SingleAsync(Ct);
+        var start = Instant.FromUtc(2026, 11, 23, 0, 0);
+        IntervalReading At(int quarter) => new() { MeterId = meterId, At = start + Duration.FromMinutes(15 * quarter), EnergyWh = 1000 + quarter, DeltaWh = 1 };
+        var ours = new LatestStored();
+
+        // A meter not seen before: the careful way. Then later readings straight, with a repeat of a stored one and
+        // a reading twice in the same batch, which must not break the straight copy.
+        Assert.Equal(3, await ReadingWriter.WriteAsync(db, [At(1), At(2), At(3)], ours, Ct));
+        Assert.Equal(2, await ReadingWriter.WriteAsync(db, [At(5), At(3), At(4), At(5)], ours, Ct));
+        // Another node stores a reading this one believes new: the straight copy meets it, and the batch is stored
+        // the careful way instead, its new reading once.
+        Assert.Equal(1, await ReadingWriter.WriteAsync(db, [At(6)], new LatestStored(), Ct));
+        Assert.Equal(1, await ReadingWriter.WriteAsync(db, [At(7), At(6)], ours, Ct));
+
+        var stored = await db.Readings.AsNoTracking().Where(r => r.MeterId == meterId).OrderBy(r => r.At).Select(r => r.EnergyWh).ToListAsync(Ct);
+        Assert.Equal([1001L, 1002, 1003, 1004, 1005, 1006, 1007], stored);
     }
 
     [Fact]
