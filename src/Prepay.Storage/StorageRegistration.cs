@@ -18,7 +18,7 @@ public static class StorageRegistration
                 services.AddDbContextPool<PrepayDb, SqliteDb>(o => o.UseSqlite(connectionString));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContextPool<PrepayDb, PostgresDb>(o => o.UseNpgsql(WithPreparedStatements(connectionString)));
+                services.AddDbContextPool<PrepayDb, PostgresDb>(o => o.UseNpgsql(WithPoolSettings(connectionString)));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown storage provider.");
@@ -28,19 +28,26 @@ public static class StorageRegistration
 
     /// <summary>
     /// Lets Npgsql prepare the statements a server runs again and again (a vend's dozen, the head-end's), so that
-    /// PostgreSQL parses and plans each once per connection instead of on every call. A connection string that names
-    /// any auto-prepare setting itself (<c>Max Auto Prepare=0</c> turns it off) keeps its own settings.
+    /// PostgreSQL parses and plans each once per connection instead of on every call; and hand a pooled connection on
+    /// without resetting its session (seven statements on every return to the pool): Prepay sets no session state
+    /// (no SET, LISTEN or session lock; the head-end's temporary table empties at every commit), and an open
+    /// transaction is rolled back on return whatever this says. A connection string that names either setting itself keeps its own.
     /// </summary>
-    public static string WithPreparedStatements(string connectionString)
+    public static string WithPoolSettings(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
-            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        if (!Names(connectionString, "Auto Prepare", "AutoPrepare"))
         {
             builder.MaxAutoPrepare = 100;
             builder.AutoPrepareMinUsages = 2;
         }
+        if (!Names(connectionString, "No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
         return builder.ConnectionString;
+
+        static bool Names(string s, params string[] keys) => keys.Any(k => s.Contains(k, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>

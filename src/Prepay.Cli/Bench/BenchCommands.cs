@@ -16,7 +16,11 @@ public static class BenchCommands
     {
         var duration = new Option<int>("--duration") { Description = "Seconds of timed load per provider (default 15, at most 600)", DefaultValueFactory = _ => 15 };
         var clients = new Option<int>("--clients") { Description = "Concurrent HTTP clients, one request at a time each (default 16, at most 256)", DefaultValueFactory = _ => 16 };
-        var meters = new Option<int?>("--meters") { Description = "Distinct meters to spread the vends over (default all 24 demo meters)" };
+        var meters = new Option<int>("--meters")
+        {
+            Description = $"Distinct meters to spread the vends over: up to 24 the demo meters, beyond them smart meters on the flat tariff (default {BenchSettings.DefaultMeters})",
+            DefaultValueFactory = _ => BenchSettings.DefaultMeters,
+        };
         var postgres = new Option<string?>("--postgres") { Description = "Admin connection string of a loopback PostgreSQL; the bench creates and drops its own databases. Without it only SQLite runs" };
         var pgbench = new Option<string?>("--pgbench") { Description = "Path of pgbench, to run TPC-B on the same server for comparison" };
         var pgHost = new Option<string?>("--pg-host") { Description = "Host for pgbench (default the connection string's, loopback only)" };

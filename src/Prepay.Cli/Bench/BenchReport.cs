@@ -26,7 +26,7 @@ public sealed record BenchReport(BenchSettings Settings, IReadOnlyList<ProviderR
     {
         ArgumentNullException.ThrowIfNull(o);
         o.WriteLine();
-        o.WriteLine($"prepay bench vend: {Settings.Clients} clients, {Settings.Duration.TotalSeconds:0} s per provider over HTTP on 127.0.0.1, {Settings.Meters ?? BenchSettings.DemoMeters} meters, {ProviderRun.VendAmount} ZAR a vend, 5% of requests retries");
+        o.WriteLine($"prepay bench vend: {Settings.Clients} clients, {Settings.Duration.TotalSeconds:0} s per provider over HTTP on 127.0.0.1, {Settings.Meters:N0} meters, {ProviderRun.VendAmount} ZAR a vend, 5% of requests retries");
         o.WriteLine();
         o.WriteLine($"{"provider",-10} {"vends/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7} {"lost",5} {"doubled",8} {"retries ok",12} {"cpu prepay",11} {"cpu postgres",13} {"cpu ms/vend",12} {"KiB/vend",9} {"gen0/2 GCs",11}");
         foreach (var p in Providers)
@@ -72,7 +72,7 @@ public sealed record BenchReport(BenchSettings Settings, IReadOnlyList<ProviderR
         {
             durationSeconds = Settings.Duration.TotalSeconds,
             clients = Settings.Clients,
-            meters = Settings.Meters ?? BenchSettings.DemoMeters,
+            meters = Settings.Meters,
             amount = ProviderRun.VendAmount,
             providers = Providers.Select(p => new
             {

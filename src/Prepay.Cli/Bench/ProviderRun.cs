@@ -33,6 +33,9 @@ public static class ProviderRun
     private const double RetryShare = 0.05;
     private const int MaxVendsPerSecondFunded = 20_000;
 
+    /// <summary>Numbers of the meters added beyond the demo ones (11 digits, clear of the demo data).</summary>
+    private const long FirstFleetMeter = 71_000_000_000;
+
     public static async Task<ProviderResult> RunAsync(string provider, IReadOnlyDictionary<string, string?> storage, BenchSettings s, TextWriter log, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(storage);
@@ -93,10 +96,10 @@ public static class ProviderRun
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var meters = await db.Meters.AsNoTracking().OrderBy(m => m.MeterNumber).Select(m => m.MeterNumber).ToListAsync(ct);
-        if (s.Meters is { } n)
+        var meters = await db.Meters.AsNoTracking().OrderBy(m => m.MeterNumber).Select(m => m.MeterNumber).Take(s.Meters).ToListAsync(ct);
+        if (s.Meters > meters.Count)
         {
-            meters = meters.Take(n).ToList();
+            meters.AddRange(await BenchMeters.AddInstalledAsync(services, FirstFleetMeter, s.Meters - meters.Count, ct));
         }
         var vendorId = await db.Vendors.Where(v => v.Code == DemoData.AppVendor).Select(v => v.Id).SingleAsync(ct);
         var seconds = (long)Math.Ceiling((s.Warmup + s.Duration).TotalSeconds);

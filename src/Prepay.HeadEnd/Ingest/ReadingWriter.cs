@@ -61,7 +61,7 @@ public static class ReadingWriter
                 }
                 await CopyAsync(connection, "readings_incoming", careful, ct);
                 await using var move = new NpgsqlCommand(
-                    "INSERT INTO readings SELECT * FROM readings_incoming ORDER BY meter_id, at ON CONFLICT (meter_id, at) DO NOTHING", connection, tx);
+                    $"INSERT INTO readings {Columns} SELECT {Columns[1..^1]} FROM readings_incoming ORDER BY meter_id, at ON CONFLICT (meter_id, at) DO NOTHING", connection, tx);
                 inserted += await move.ExecuteNonQueryAsync(ct);
             }
             await tx.CommitAsync(ct);

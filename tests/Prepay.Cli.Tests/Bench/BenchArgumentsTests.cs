@@ -61,6 +61,18 @@ public class BenchArgumentsTests
     }
 
     [Theory]
+    [InlineData("--meters", "0")]
+    [InlineData("--meters", "5001")]
+    [InlineData("--clients", "0")]
+    public async Task A_bad_vend_argument_is_one_line_and_exit_code_2(string option, string value)
+    {
+        var (exit, stdout, stderr) = await PrepayAsync("bench", "vend", option, value);
+
+        OneLineError.Check(exit, stdout, stderr);
+        Assert.StartsWith("prepay: " + option, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("--meters", "10")]
     [InlineData("--topups", "0")]
     [InlineData("--topups", "995")]

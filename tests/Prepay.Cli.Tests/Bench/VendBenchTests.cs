@@ -7,7 +7,8 @@ public class VendBenchTests
     [Fact]
     public async Task Short_sqlite_run_vends_and_loses_or_doubles_nothing()
     {
-        var settings = new BenchSettings { Duration = TimeSpan.FromSeconds(2), Clients = 2, SqliteOnly = true };
+        // Beyond the 24 demo meters: the fleet meters the bench adds are sold to as well.
+        var settings = new BenchSettings { Duration = TimeSpan.FromSeconds(2), Clients = 2, Meters = 40, SqliteOnly = true };
 
         var report = await VendBench.RunAsync(settings, TextWriter.Null, TestContext.Current.CancellationToken);
 
