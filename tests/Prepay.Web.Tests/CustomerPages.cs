@@ -49,6 +49,17 @@ internal static class CustomerPages
         await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/30");
         await page.GetByLabel("Security code").FillAsync("123");
         await page.Locator("#pay-card").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/pay/", StringComparison.Ordinal));
+        await PaymentResultAsync(page);
+    }
+
+    /// <summary>
+    /// Waits for the payment's result page to show a status. That page reloads itself every two seconds while the
+    /// payment is undecided, so waiting for its load event can be cut short by the next reload: wait for the
+    /// address to be committed, then for content, which Playwright keeps looking for across reloads.
+    /// </summary>
+    public static async Task PaymentResultAsync(IPage page)
+    {
+        await page.WaitForURLAsync(url => url.Contains("/pay/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator("#payment-status")).ToBeVisibleAsync();
     }
 }

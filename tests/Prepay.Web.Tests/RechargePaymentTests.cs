@@ -49,7 +49,7 @@ public sealed partial class RechargePaymentTests(WebFixture web) : IClassFixture
 
         await page.GetByLabel("Mobile number").FillAsync("+27 82 555 7788");
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve on my phone" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/pay/", StringComparison.Ordinal));
+        await CustomerPages.PaymentResultAsync(page);
         var token = (await page.Locator("#token").InnerTextAsync()).Trim();
         Assert.Matches(GroupedToken(), token);
         await Expect(page.Locator("#receipt-meter")).ToHaveTextAsync("10000000015");
@@ -83,7 +83,7 @@ public sealed partial class RechargePaymentTests(WebFixture web) : IClassFixture
         await Expect(page).ToHaveURLAsync(new Regex("/sandbox/checkout/"));
         var checkout = page.Url;
         await page.GetByRole(AriaRole.Button, new() { Name = "Cancel and go back" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/pay/", StringComparison.Ordinal));
+        await CustomerPages.PaymentResultAsync(page);
         await Expect(page.Locator("#payment-status")).ToContainTextAsync("declined");
         await CustomerPages.ScreenshotAsync(page, "payment-result-cancelled");
 
