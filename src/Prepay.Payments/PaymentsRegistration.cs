@@ -35,6 +35,7 @@ public static class PaymentsRegistration
         services.AddSingleton<CheckoutService>();
         services.AddSingleton<PaymentVends>();
         services.AddSingleton<PaymentResults>();
+        services.AddSingleton<PaidNotVended>();
         services.AddSingleton<CallbackService>();
         return services;
     }

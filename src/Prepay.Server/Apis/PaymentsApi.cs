@@ -1,14 +1,22 @@
 using Prepay.Payments.Callbacks;
+using Prepay.Payments.Checkout;
+using Prepay.Server.Auth;
 using Prepay.Server.Http;
+using Prepay.Storage.Records.Payments;
 
 namespace Prepay.Server.Apis;
 
 public sealed record CallbackReceipt(Guid SessionId, string Effect, string Status);
 
+public sealed record RetryInput(string? Reason);
+
+public sealed record RefundInput(string? Reason, string? RefundReference);
+
 /// <summary>
 /// Payment providers' server-to-server callbacks. No API key: a provider proves itself by its HMAC signature over
 /// the signed time and the exact body, checked by the provider's <c>IPaymentProvider</c> before anything is read.
 /// A callback accepted before answers 200 again (providers retry until they get a 2xx) and changes nothing.
+/// Staff (operator, admin) list payment sessions and follow up those paid but not vended: retry or mark refunded.
 /// </summary>
 public static class PaymentsApi
 {
@@ -19,8 +27,56 @@ public static class PaymentsApi
     {
         api.MapPost("/payments/callbacks/{provider}", Callback).WithTags("Payments").AllowAnonymous()
             .WithSummary("A payment provider's signed callback: approved or declined. Authenticated by its signature, replay-protected by its id.");
+        var staff = api.MapGroup("/payments").WithTags("Payments").RequireAuthorization(Policies.Staff);
+        staff.MapGet("/", List).Produces<IReadOnlyList<PaymentView>>()
+            .WithSummary("Payment sessions, newest first; ?status=vendFailed lists those paid but not vended, for staff to follow up.");
+        staff.MapGet("/{id:guid}", Get).Produces<PaymentView>().WithSummary("One payment session, with why its vend failed.");
+        staff.MapPost("/{id:guid}/retry", Retry).Accepts<RetryInput>("application/json").Produces<PaymentView>()
+            .WithSummary("Try the vend of a paid-but-not-vended payment again (after the cause is fixed), with a reason; it ends vended or failed again.");
+        staff.MapPost("/{id:guid}/refund", Refund).Accepts<RefundInput>("application/json").Produces<PaymentView>()
+            .WithSummary("Record that a paid-but-not-vended payment was refunded at the provider, with its refund reference and a reason.");
         return api;
     }
+
+    private const int MaxRows = 500;
+
+    private static async Task<IResult> List(string? status, int? limit, PaidNotVended payments, CancellationToken ct)
+    {
+        PaymentStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<PaymentStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+            {
+                return Problems.Invalid("status", $"One of {string.Join(", ", Enum.GetValues<PaymentStatus>().Select(PaidNotVended.Name))}.");
+            }
+            wanted = parsed;
+        }
+        return TypedResults.Ok(await payments.ListAsync(wanted, Math.Clamp(limit ?? 100, 1, MaxRows), ct));
+    }
+
+    private static async Task<IResult> Get(Guid id, PaidNotVended payments, CancellationToken ct) =>
+        await payments.FindAsync(id, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound($"No payment {id}.");
+
+    private static async Task<IResult> Retry(Guid id, HttpRequest request, PaidNotVended payments, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync<RetryInput>(request, ct);
+        return error ?? FollowUp(id, await payments.RetryAsync(id, body!.Reason, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct));
+    }
+
+    private static async Task<IResult> Refund(Guid id, HttpRequest request, PaidNotVended payments, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync<RefundInput>(request, ct);
+        return error ?? FollowUp(id, await payments.MarkRefundedAsync(id, body!.Reason, body.RefundReference, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct));
+    }
+
+    private static IResult FollowUp(Guid id, FollowUpOutcome outcome) => outcome switch
+    {
+        FollowUpOutcome.Done d => TypedResults.Ok(d.Payment),
+        FollowUpOutcome.NotFound => Problems.NotFound($"No payment {id}."),
+        FollowUpOutcome.WrongState w => Problems.Conflict("not-vend-failed", $"Payment {id} is {PaidNotVended.Name(w.Status)}: only a payment paid but not vended can be retried or marked refunded."),
+        FollowUpOutcome.Invalid i => Problems.Invalid(i.Errors),
+        _ => throw new InvalidOperationException($"Unhandled outcome {outcome}"),
+    };
 
     private static async Task<IResult> Callback(string provider, HttpContext http, CallbackService callbacks, CancellationToken ct)
     {

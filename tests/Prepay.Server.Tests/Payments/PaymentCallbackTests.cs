@@ -250,6 +250,62 @@ public abstract class PaymentCallbackTests(PaymentsServer server)
         Assert.Equal((PaymentStatus.Vended, 1, 0), await StateAsync(s, session));
     }
 
+    [Fact]
+    public async Task Staff_retry_a_paid_but_unvended_payment_once_its_cause_is_fixed_and_it_vends_once()
+    {
+        // Its vend failed earlier (the float was empty then); the meter can be sold to now.
+        var s = await Scenario.CreateAsync(server);
+        await server.EnsureVendorAsync();
+        var session = await InsertSessionAsync(s.MeterNumber, PaymentStatus.VendFailed, "pay_retry_" + s.Suffix);
+        using var admin = server.Client();
+        var failed = (await Scenario.Ok(await admin.GetAsync("/api/v1/payments?status=vendFailed&limit=500", Ct))).AsArray();
+        Assert.Contains(failed, p => p!["id"]!.GetValue<Guid>() == session);
+
+        using var vendor = server.Client(s.VendorKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await vendor.PostAsync($"/api/v1/payments/{session}/retry", JsonContent(new { reason = "float topped up" }), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync($"/api/v1/payments/{session}/retry", JsonContent(new { reason = " " }), Ct)).StatusCode);
+        Assert.Equal((PaymentStatus.VendFailed, 0, 0), await StateAsync(s, session));
+
+        // Two clerks press retry at once: one vend.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => admin.PostAsync($"/api/v1/payments/{session}/retry", JsonContent(new { reason = "float topped up" }), Ct)));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        var done = await Scenario.Ok(answers.Single(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Equal("vended", done["status"]!.GetValue<string>());
+        Assert.Equal((PaymentStatus.Vended, 1, 0), await StateAsync(s, session));
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/v1/payments/{session}/refund", JsonContent(new { reason = "asked", refundReference = "rf_1" }), Ct)).StatusCode);
+
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "payment.vend.retry" && a.Target == $"payment/{session}", Ct));
+        Assert.Empty(await LedgerStore.VerifyAsync(db, Ct));
+    }
+
+    [Fact]
+    public async Task A_paid_but_unvended_payment_marked_refunded_is_never_vended_after()
+    {
+        var s = await Scenario.CreateAsync(server);
+        await server.EnsureVendorAsync();
+        var session = await InsertSessionAsync(s.MeterNumber, PaymentStatus.VendFailed, "pay_refund_" + s.Suffix);
+        using var admin = server.Client();
+
+        var missing = await admin.PostAsync($"/api/v1/payments/{session}/refund", JsonContent(new { reason = "customer asked" }), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("refundReference", await missing.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/payments/{Guid.NewGuid()}/refund", JsonContent(new { reason = "x", refundReference = "rf" }), Ct)).StatusCode);
+
+        var refunded = await Scenario.Ok(await admin.PostAsync($"/api/v1/payments/{session}/refund", JsonContent(new { reason = "customer asked", refundReference = "rf_" + s.Suffix }), Ct));
+        Assert.Equal("refunded", refunded["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/v1/payments/{session}/retry", JsonContent(new { reason = "oops" }), Ct)).StatusCode);
+        // The payer's result page does not complete it either.
+        await server.Services.GetRequiredService<PaymentVends>().CompleteAsync(session, Ct);
+        Assert.Equal((PaymentStatus.Refunded, 0, 0), await StateAsync(s, session));
+
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var audit = await db.Audit.SingleAsync(a => a.Action == "payment.refunded" && a.Target == $"payment/{session}", Ct);
+        Assert.Contains("rf_" + s.Suffix, audit.Details, StringComparison.Ordinal);
+    }
+
     private async Task<Guid> InsertSessionAsync(string meterNumber, PaymentStatus status, string? paymentId)
     {
         await using var scope = server.Scope();

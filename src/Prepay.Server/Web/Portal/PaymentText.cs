@@ -12,6 +12,7 @@ public static class PaymentText
         PaymentStatus.Declined => "declined: nothing was charged",
         PaymentStatus.Vended => "paid and delivered",
         PaymentStatus.VendFailed => "paid, but the token could not be made: we will refund or deliver it",
+        PaymentStatus.Refunded => "refunded: the token could not be made and the payment was given back",
         _ => status.ToString(),
     };
 }

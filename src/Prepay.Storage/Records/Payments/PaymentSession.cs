@@ -79,4 +79,7 @@ public enum PaymentStatus
 
     /// <summary>Paid but the vend was refused (no float, no tariff): needs staff, never retried silently.</summary>
     VendFailed,
+
+    /// <summary>Paid, not vended, and refunded at the provider by staff (the reference is in the audit log).</summary>
+    Refunded,
 }
