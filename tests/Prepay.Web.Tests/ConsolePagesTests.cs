@@ -212,6 +212,61 @@ public sealed class ConsolePagesTests(WebFixture web) : IClassFixture<WebFixture
     }
 
     [Fact]
+    public async Task Payments_taken_but_not_vended_are_vended_again_or_recorded_refunded_from_the_console()
+    {
+        // Two online payments whose vends were refused earlier (an empty float, say) for UNIDORM.
+        var retried = await FailedPaymentAsync("10000000018", "pay_console_retry");
+        var refunded = await FailedPaymentAsync("10000000019", "pay_console_refund");
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync("/console");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Payments" }).ClickAsync();
+        await Expect(page.Locator($"#payment-{retried}")).ToContainTextAsync("float was empty");
+        await Expect(page.Locator($"#payment-{refunded}")).ToContainTextAsync("10000000019");
+        await WebFixture.ScreenshotAsync(page, "console-payments");
+
+        // Vend again, with the reason the audit log keeps: the vend is made and the payment leaves the list.
+        var row = page.Locator($"#payment-{retried}");
+        await row.GetByLabel("Why vend again").FillAsync("float topped up");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Vend again" }).ClickAsync();
+        await Expect(page.Locator("#payments-message")).ToContainTextAsync("pay_console_retry is vended now");
+        await Expect(page.Locator($"#payment-{retried}")).ToHaveCountAsync(0);
+
+        var other = page.Locator($"#payment-{refunded}");
+        await other.GetByLabel("Refund reference").FillAsync("rf-console-1");
+        await other.GetByLabel("Why refunded").FillAsync("customer asked for the money back");
+        await other.GetByRole(AriaRole.Button, new() { Name = "Record refund" }).ClickAsync();
+        await Expect(page.Locator("#payments-message")).ToContainTextAsync("recorded as refunded");
+        await page.GotoAsync("/console/payments?status=refunded");
+        await Expect(page.Locator($"#payment-{refunded}")).ToBeVisibleAsync();
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var vend = await db.Vends.SingleAsync(v => v.IdempotencyKey == "pay:sandbox:pay_console_retry", Ct);
+        Assert.Equal("10000000018", vend.MeterNumber);
+        Assert.Equal(0, await db.Vends.CountAsync(v => v.IdempotencyKey == "pay:sandbox:pay_console_refund", Ct));
+        Assert.True(await db.Audit.AnyAsync(a => a.Action == "payment.refunded" && a.Details!.Contains("rf-console-1"), Ct));
+    }
+
+    private async Task<Guid> FailedPaymentAsync(string meterNumber, string paymentId)
+    {
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var meter = await db.Meters.SingleAsync(m => m.MeterNumber == meterNumber, Ct);
+        var now = web.Clock.GetCurrentInstant();
+        var session = new Prepay.Storage.Records.Payments.PaymentSession
+        {
+            Id = Guid.CreateVersion7(), Provider = "sandbox", Status = Prepay.Storage.Records.Payments.PaymentStatus.VendFailed, Origin = Prepay.Payments.Checkout.PaymentOrigins.Recharge,
+            IdempotencyKey = "console-" + paymentId, RequestHash = new string('0', 64), AccessKey = Guid.NewGuid().ToString("N"),
+            MeterId = meter.Id, MeterNumber = meterNumber, CustomerId = Guid.NewGuid(), AmountMinor = 5000, Currency = "ZAR",
+            CreatedAt = now, ExpiresAt = now + Duration.FromMinutes(30), ProviderPaymentId = paymentId, DecidedAt = now,
+            Failure = "Vendor WEB: the float was empty.",
+        };
+        db.PaymentSessions.Add(session);
+        await db.SaveChangesAsync(Ct);
+        return session.Id;
+    }
+
+    [Fact]
     public async Task The_audit_log_filters_by_action_and_pages_back()
     {
         var page = await SignedInAsync(web.Logins.Operator);
