@@ -47,40 +47,22 @@ public class BenchArgumentsTests
     }
 
     [Theory]
-    [InlineData("--meters", "0")]
-    [InlineData("--meters", "30000")]
-    [InlineData("--hold", "soon")]
-    [InlineData("--hold", "11m")]
-    [InlineData("--heartbeat", "0s")]
-    public async Task A_bad_connections_argument_is_one_line_and_exit_code_2(string option, string value)
+    [InlineData("connections", "--meters", "0")]
+    [InlineData("connections", "--meters", "30000")]
+    [InlineData("connections", "--hold", "soon")]
+    [InlineData("connections", "--hold", "11m")]
+    [InlineData("connections", "--heartbeat", "0s")]
+    [InlineData("vend", "--meters", "0")]
+    [InlineData("vend", "--meters", "5001")]
+    [InlineData("vend", "--clients", "0")]
+    [InlineData("topup", "--meters", "10")]
+    [InlineData("topup", "--topups", "0")]
+    [InlineData("topup", "--topups", "995")]
+    [InlineData("topup", "--rate", "0")]
+    [InlineData("topup", "--postgres", "Host=192.0.2.1;Username=postgres")]
+    public async Task A_bad_bench_argument_is_one_line_and_exit_code_2(string bench, string option, string value)
     {
-        var (exit, stdout, stderr) = await PrepayAsync("bench", "connections", option, value);
-
-        OneLineError.Check(exit, stdout, stderr);
-        Assert.StartsWith("prepay: " + option, stderr, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("--meters", "0")]
-    [InlineData("--meters", "5001")]
-    [InlineData("--clients", "0")]
-    public async Task A_bad_vend_argument_is_one_line_and_exit_code_2(string option, string value)
-    {
-        var (exit, stdout, stderr) = await PrepayAsync("bench", "vend", option, value);
-
-        OneLineError.Check(exit, stdout, stderr);
-        Assert.StartsWith("prepay: " + option, stderr, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("--meters", "10")]
-    [InlineData("--topups", "0")]
-    [InlineData("--topups", "995")]
-    [InlineData("--rate", "0")]
-    [InlineData("--postgres", "Host=192.0.2.1;Username=postgres")]
-    public async Task A_bad_topup_argument_is_one_line_and_exit_code_2(string option, string value)
-    {
-        var (exit, stdout, stderr) = await PrepayAsync("bench", "topup", option, value);
+        var (exit, stdout, stderr) = await PrepayAsync("bench", bench, option, value);
 
         OneLineError.Check(exit, stdout, stderr);
         Assert.StartsWith("prepay: " + option, stderr, StringComparison.Ordinal);
