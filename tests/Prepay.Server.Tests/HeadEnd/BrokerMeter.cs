@@ -17,6 +17,8 @@ public sealed class BrokerMeter : IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly ConcurrentDictionary<Guid, int> _deliveries = new();
+    private readonly Lock _acksGate = new();
+    private Task _acks = Task.CompletedTask;
 
     public BrokerMeter(string meterNumber)
     {
@@ -33,8 +35,13 @@ public sealed class BrokerMeter : IAsyncDisposable
             Commands.Enqueue(command);
             if (AcknowledgeCommands)
             {
-                // Not awaited here: a QoS 1 publish from inside the receive handler would wait on its own loop.
-                _ = Task.Run(() => PublishAsync(Topics.Acks, new AckMessage(command.CommandId, n == 1 ? "applied" : "duplicate", null, DateTimeOffset.UnixEpoch)));
+                // Not awaited here: a QoS 1 publish from inside the receive handler would wait on its own loop. Chained,
+                // so acknowledgements leave in the order the commands came, as a meter's would ("applied" first).
+                var ack = new AckMessage(command.CommandId, n == 1 ? "applied" : "duplicate", null, DateTimeOffset.UnixEpoch);
+                lock (_acksGate)
+                {
+                    _acks = _acks.ContinueWith(_ => PublishAsync(Topics.Acks, ack), TaskScheduler.Default).Unwrap();
+                }
             }
             return Task.CompletedTask;
         };
