@@ -122,7 +122,10 @@ public sealed class WebFixture : IAsyncLifetime
         await page.GetByLabel("User name").FillAsync(login.UserName);
         await page.GetByLabel("Password").FillAsync(login.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login?", StringComparison.Ordinal) && !url.EndsWith("/login", StringComparison.Ordinal));
+        // Committed, not loaded: what follows waits for the content it needs, and a page that keeps a live stream
+        // open or reloads itself (the console's) need not reach its load event for the sign-in to be done.
+        await page.WaitForURLAsync(url => !url.Contains("/login?", StringComparison.Ordinal) && !url.EndsWith("/login", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Commit });
         if (page.Url.Contains("/login/two-factor", StringComparison.Ordinal) && login.AuthenticatorKey is { } key)
         {
             await page.GetByLabel("6-digit code").FillAsync(AuthenticatorCode(key));
@@ -133,7 +136,7 @@ public sealed class WebFixture : IAsyncLifetime
                 var error = await page.Locator("#two-factor-error").AllInnerTextsAsync();
                 Assert.Fail($"The authenticator step refused {login.UserName}: {string.Join(" ", error)}");
             }
-            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         }
     }
 
