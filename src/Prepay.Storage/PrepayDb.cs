@@ -44,6 +44,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
     public DbSet<AuditRecord> Audit => Set<AuditRecord>();
     public DbSet<MeterCommandRecord> MeterCommands => Set<MeterCommandRecord>();
+    public DbSet<ManagementTokenRecord> ManagementTokens => Set<ManagementTokenRecord>();
     public DbSet<IntervalReading> Readings => Set<IntervalReading>();
     public DbSet<MeterEventRecord> MeterEvents => Set<MeterEventRecord>();
     public DbSet<MeterStatusRecord> MeterStatus => Set<MeterStatusRecord>();

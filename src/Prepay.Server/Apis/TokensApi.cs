@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
@@ -16,7 +18,11 @@ public static class TokensApi
             .RequireAuthorization(Policies.Staff)
             .Accepts<ManagementTokenInput>("application/json")
             .Produces<ManagementTokenIssued>(StatusCodes.Status201Created)
-            .WithSummary("Issue a management token (clearCredit, clearTamper, setMaximumPowerLimit, ...) with a reason for the audit log.");
+            .WithSummary("Issue a management token (clearCredit, clearTamper, setMaximumPowerLimit, ...) with a reason for the audit log. Requires an Idempotency-Key header: a retry gets the same token (200).");
+        meters.MapGet("/tokens", List)
+            .RequireAuthorization(Policies.Staff)
+            .Produces<IReadOnlyList<ManagementTokenIssued>>()
+            .WithSummary("The management tokens issued for the meter, newest first, to show one again.");
         meters.MapPost("/key-change", OrderKeyChange)
             .RequireAuthorization(Policies.Staff)
             .Accepts<KeyChangeInput>("application/json")
@@ -25,14 +31,26 @@ public static class TokensApi
         return api;
     }
 
-    private static async Task<IResult> Issue(string meterNumber, HttpRequest request, ManagementTokenService service, CancellationToken ct)
+    private const int MaxRows = 500;
+
+    private static async Task<IResult> Issue(string meterNumber, HttpRequest request, [FromHeader(Name = "Idempotency-Key")] string? key,
+        ManagementTokenService service, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync<ManagementTokenInput>(request, ct);
         if (error is not null)
         {
             return error;
         }
-        return Result(await service.IssueAsync(meterNumber, body!, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct));
+        return Result(await service.IssueAsync(meterNumber, body!, key, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct));
+    }
+
+    private static async Task<IResult> List(string meterNumber, int? limit, PrepayDb db, CancellationToken ct)
+    {
+        if (!await db.Meters.AnyAsync(m => m.MeterNumber == meterNumber, ct))
+        {
+            return Problems.NotFound($"No meter '{meterNumber}'.");
+        }
+        return TypedResults.Ok(await ManagementTokenService.ListAsync(db, meterNumber, Math.Clamp(limit ?? 100, 1, MaxRows), ct));
     }
 
     private static async Task<IResult> OrderKeyChange(string meterNumber, HttpRequest request, PrepayDb db, KeyChangeService service, CancellationToken ct)
@@ -47,7 +65,9 @@ public static class TokensApi
 
     private static IResult Result(TokenOutcome outcome) => outcome switch
     {
-        TokenOutcome.Issued i => TypedResults.Created($"/api/v1/meters/{i.Token.MeterNumber}", i.Token),
+        TokenOutcome.Issued { Replayed: true } i => TypedResults.Ok(i.Token),
+        TokenOutcome.Issued i => TypedResults.Created($"/api/v1/meters/{i.Token.MeterNumber}/tokens", i.Token),
+        TokenOutcome.KeyReused => Problems.Unprocessable("idempotency-key-reused", "This Idempotency-Key was used for a different token request."),
         TokenOutcome.KeyChangeRecorded k => TypedResults.Accepted($"/api/v1/meters/{k.KeyChange.MeterNumber}", k.KeyChange),
         TokenOutcome.Invalid i => Problems.Invalid(i.Errors),
         TokenOutcome.NotFound n => Problems.NotFound(n.Detail),

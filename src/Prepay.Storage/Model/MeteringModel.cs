@@ -4,11 +4,23 @@ using Prepay.Storage.Records.Metering;
 
 namespace Prepay.Storage.Model;
 
-/// <summary>The head-end's tables: the command queue, readings, events, meter status and refused payloads.</summary>
+/// <summary>The head-end's tables (the command queue, readings, events, meter status, refused payloads) and the management tokens issued.</summary>
 internal static class MeteringModel
 {
     public static void Configure(ModelBuilder b)
     {
+        b.Entity<ManagementTokenRecord>(e =>
+        {
+            e.ToTable("management_tokens");
+            e.Property(x => x.MeterNumber).HasMaxLength(32);
+            e.Property(x => x.Kind).HasMaxLength(40);
+            e.Property(x => x.Token).HasMaxLength(20);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.Property(x => x.KeyChangeTokens).HasMaxLength(200);
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.MeterId, x.IssuedAt });
+        });
         b.Entity<MeterCommandRecord>(e =>
         {
             e.ToTable("meter_commands");

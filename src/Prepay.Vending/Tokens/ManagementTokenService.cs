@@ -5,22 +5,31 @@ using NodaTime.Text;
 using Prepay.Domain.Metering;
 using Prepay.Storage;
 using Prepay.Storage.Records;
+using Prepay.Storage.Records.Metering;
+using Prepay.Vending.Postings;
 
 namespace Prepay.Vending.Tokens;
 
 /// <summary>
 /// Management tokens for operators (IEC 62055-41 class 2: power limit, clear credit, clear tamper...). One database
-/// transaction: lock the meter and reserve the token identifier exactly as a vend does, make the token, write the
-/// audit record with the operator's reason.
+/// transaction: claim the request's Idempotency-Key, lock the meter and reserve the token identifier exactly as a vend
+/// does, make the token, keep it, and write the audit record with the operator's reason. A retry with the same key
+/// and request gets the token made the first time, never a second token (a second clear-credit, say).
 /// </summary>
 public sealed class ManagementTokenService(IServiceScopeFactory scopes, IClock clock, ITokenGenerator tokens, TokenReservations tokenIds)
 {
     private const int MaxAttempts = 5;
     public const int MaxReasonLength = 500;
 
-    public async Task<TokenOutcome> IssueAsync(string meterNumber, ManagementTokenInput input, Actor actor, CancellationToken ct)
+    public async Task<TokenOutcome> IssueAsync(string meterNumber, ManagementTokenInput input, string? idempotencyKey, Actor actor, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(actor);
         var errors = new Dictionary<string, string[]>();
+        if (IdempotencyKeys.Problem(idempotencyKey) is { } keyProblem)
+        {
+            errors["Idempotency-Key"] = [keyProblem];
+        }
         if (!ManagementTokenKinds.TryParse(input.Kind, out var kind))
         {
             errors["kind"] = [$"must be one of {string.Join(", ", ManagementTokenKinds.Names)}"];
@@ -62,7 +71,7 @@ public sealed class ManagementTokenService(IServiceScopeFactory scopes, IClock c
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                return await IssueOnceAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), meterNumber, kind, value, input.Reason!.Trim(), actor, ct);
+                return await IssueOnceAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), meterNumber, kind, value, input.Reason!.Trim(), idempotencyKey!, actor, ct);
             }
             catch (Exception e) when (WriteTransactions.IsTransient(e) && attempt < MaxAttempts)
             {
@@ -71,7 +80,8 @@ public sealed class ManagementTokenService(IServiceScopeFactory scopes, IClock c
         }
     }
 
-    private async Task<TokenOutcome> IssueOnceAsync(PrepayDb db, string meterNumber, ManagementTokenKind kind, ushort value, string reason, Actor actor, CancellationToken ct)
+    private async Task<TokenOutcome> IssueOnceAsync(PrepayDb db, string meterNumber, ManagementTokenKind kind, ushort value, string reason, string idempotencyKey,
+        Actor actor, CancellationToken ct)
     {
         var meter = await db.Meters.AsNoTracking().FirstOrDefaultAsync(m => m.MeterNumber == meterNumber, ct);
         if (meter is null)
@@ -88,9 +98,26 @@ public sealed class ManagementTokenService(IServiceScopeFactory scopes, IClock c
         }
 
         var now = clock.GetCurrentInstant();
+        var id = Guid.CreateVersion7(now.ToDateTimeOffset());
+        var key = "management-token:" + idempotencyKey;
+        var hash = RequestHash(meterNumber, kind, value, reason);
         await using var tx = await db.BeginWriteAsync(ct);
+        if (!await IdempotencyClaimStore.TryClaimAsync(db, actor.KeyId, key, hash, id, ct))
+        {
+            await tx.RollbackAsync(ct);
+            var claim = await db.IdempotencyClaims.AsNoTracking().FirstAsync(c => c.ScopeId == actor.KeyId && c.Key == key, ct);
+            var made = await db.ManagementTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == claim.ResultId, ct);
+            return claim.RequestHash == hash && made is not null ? new TokenOutcome.Issued(Issued(made), Replayed: true) : new TokenOutcome.KeyReused();
+        }
         var reserved = await tokenIds.ReserveAsync(db, meter.Id, now, actor.AuditName, ct);
         var token = tokens.ManagementToken(reserved.Meter, reserved.TokenId, kind, value);
+        var record = new ManagementTokenRecord
+        {
+            Id = id, MeterId = meter.Id, MeterNumber = meterNumber, Kind = kind.Name(), Value = value, Token = token, TokenId = reserved.TokenId,
+            IssuedAt = now, Actor = actor.AuditName, Reason = reason,
+            KeyChangeTokens = reserved.KeyChangeTokens is { Count: > 0 } changes ? string.Join(' ', changes) : null,
+        };
+        db.ManagementTokens.Add(record);
         db.Audit.Add(new AuditRecord
         {
             At = now,
@@ -101,9 +128,26 @@ public sealed class ManagementTokenService(IServiceScopeFactory scopes, IClock c
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new TokenOutcome.Issued(new ManagementTokenIssued(meterNumber, kind.Name(), value, token, reserved.TokenId,
-            InstantPattern.ExtendedIso.Format(now), reserved.KeyChangeTokens));
+        return new TokenOutcome.Issued(Issued(record));
     }
+
+    /// <summary>The management tokens made for a meter, newest first (for showing one again).</summary>
+    public static async Task<IReadOnlyList<ManagementTokenIssued>> ListAsync(PrepayDb db, string meterNumber, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var rows = await db.ManagementTokens.AsNoTracking().Where(t => t.MeterNumber == meterNumber)
+            .OrderByDescending(t => t.IssuedAt).Take(limit).ToListAsync(ct);
+        return rows.Select(Issued).ToList();
+    }
+
+    private static ManagementTokenIssued Issued(ManagementTokenRecord t) =>
+        new(t.MeterNumber, t.Kind, t.Value, t.Token, t.TokenId, InstantPattern.ExtendedIso.Format(t.IssuedAt),
+            t.KeyChangeTokens?.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>What the request means; a retry with the same key must mean the same.</summary>
+    private static string RequestHash(string meterNumber, ManagementTokenKind kind, ushort value, string reason) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join('\u001f', meterNumber, kind.Name(), value.ToString(System.Globalization.CultureInfo.InvariantCulture), reason))));
 }
 
 /// <summary>Every operator token names why it was issued.</summary>

@@ -26,7 +26,11 @@ public sealed record KeyChangePending(string MeterNumber, int FromKeyRevisionNum
 /// <summary>How an operator's token request ends. Expected failures are values, not exceptions.</summary>
 public abstract record TokenOutcome
 {
-    public sealed record Issued(ManagementTokenIssued Token) : TokenOutcome;
+    /// <summary>Made now, or (<paramref name="Replayed"/>) made before for the same Idempotency-Key and request.</summary>
+    public sealed record Issued(ManagementTokenIssued Token, bool Replayed = false) : TokenOutcome;
+
+    /// <summary>The Idempotency-Key was used before for a different request.</summary>
+    public sealed record KeyReused : TokenOutcome;
 
     public sealed record KeyChangeRecorded(KeyChangePending KeyChange) : TokenOutcome;
 

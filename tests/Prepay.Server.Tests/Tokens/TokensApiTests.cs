@@ -128,13 +128,52 @@ public abstract class TokensApiTests(ServerFixture server)
         Assert.Null(reprint["keyChangeTokens"]);
     }
 
+    /// <summary>A management token request with a fresh Idempotency-Key (or the one given).</summary>
+    private Task<HttpResponseMessage> PostTokenAsync(HttpClient client, string path, object body, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key ?? "token-" + Guid.NewGuid().ToString("N"));
+        return client.SendAsync(request, Ct);
+    }
+
+    [Fact]
+    public async Task A_retried_management_token_request_gets_the_same_token_and_another_request_with_its_key_is_refused()
+    {
+        var s = await CreateAsync(server);
+        using var admin = server.Client();
+        var key = "clear-" + s.Suffix;
+        var path = $"/api/v1/meters/{s.MeterNumber}/tokens";
+
+        // A lost answer, retried at once by several clients: one token, made once.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostTokenAsync(admin, path, new { kind = "clearCredit", reason = "Move-out" }, key)));
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, a.StatusCode.ToString()));
+        var bodies = await Task.WhenAll(answers.Select(Json));
+        Assert.Single(bodies.Select(Token).Distinct());
+        Assert.Single(bodies.Select(TokenId).Distinct());
+
+        var other = await PostTokenAsync(admin, path, new { kind = "clearTamper", reason = "Move-out" }, key);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        var noKey = await admin.PostAsJsonAsync(path, new { kind = "clearTamper", reason = "Seal replaced" }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
+        Assert.Contains("Idempotency-Key", await noKey.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // Kept: the list shows it once, and so does the audit log.
+        var listed = (await Ok(await admin.GetAsync(path, Ct))).AsArray();
+        Assert.Equal(Token(bodies[0]), Assert.Single(listed)!["token"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/meters/99999999999/tokens", Ct)).StatusCode);
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.Equal(1, await db.Audit.CountAsync(a => a.Target == $"meter/{s.MeterNumber}" && a.Action == "meter.token", Ct));
+    }
+
     [Fact]
     public async Task Management_tokens_need_an_operator_or_admin_key()
     {
         var s = await CreateAsync(server);
         using var vendor = server.Client(s.VendorKey);
 
-        var response = await vendor.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "clearTamper", reason = "seal replaced" }, Ct);
+        var response = await PostTokenAsync(vendor, $"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "clearTamper", reason = "seal replaced" });
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var keyChange = await vendor.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/key-change", new { toKeyRevisionNumber = 2, reason = "x" }, Ct);
@@ -148,7 +187,7 @@ public abstract class TokensApiTests(ServerFixture server)
         using var ops = server.Client(await OperatorKeyAsync(s));
         var reason = "Tamper after seal replaced, job card " + s.Suffix;
 
-        var response = await ops.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "clearTamper", reason }, Ct);
+        var response = await PostTokenAsync(ops, $"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "clearTamper", reason });
         var body = await Json(response);
 
         Status(HttpStatusCode.Created, response, body.ToJsonString());
@@ -172,7 +211,7 @@ public abstract class TokensApiTests(ServerFixture server)
         using var admin = server.Client();
         var vend = await VendAsync(s);
 
-        var response = await admin.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "setMaximumPowerLimit", value = 4600, reason = "Breaker is 20 A" }, Ct);
+        var response = await PostTokenAsync(admin, $"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "setMaximumPowerLimit", value = 4600, reason = "Breaker is 20 A" });
         var body = await Json(response);
 
         Status(HttpStatusCode.Created, response, body.ToJsonString());
@@ -191,10 +230,10 @@ public abstract class TokensApiTests(ServerFixture server)
         var s = await CreateAsync(server);
         using var admin = server.Client();
 
-        var noReason = await admin.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "clearCredit" }, Ct);
-        var noValue = await admin.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "setMaximumPowerLimit", reason = "x" }, Ct);
-        var badKind = await admin.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "setDecoderKey1", reason = "x" }, Ct);
-        var noMeter = await admin.PostAsJsonAsync("/api/v1/meters/99999999999/tokens", new { kind = "clearCredit", reason = "x" }, Ct);
+        var noReason = await PostTokenAsync(admin, $"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "clearCredit" });
+        var noValue = await PostTokenAsync(admin, $"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "setMaximumPowerLimit", reason = "x" });
+        var badKind = await PostTokenAsync(admin, $"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "setDecoderKey1", reason = "x" });
+        var noMeter = await PostTokenAsync(admin, "/api/v1/meters/99999999999/tokens", new { kind = "clearCredit", reason = "x" });
 
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, noValue.StatusCode);
@@ -246,7 +285,7 @@ public abstract class TokensApiTests(ServerFixture server)
         using var admin = server.Client();
         await Ok(await admin.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/key-change", new { toKeyRevisionNumber = 3, reason = "Key compromised" }, Ct));
 
-        var body = await Ok(await admin.PostAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "clearCredit", reason = "Move-out" }, Ct));
+        var body = await Ok(await PostTokenAsync(admin, $"/api/v1/meters/{s.MeterNumber}/tokens", new { kind = "clearCredit", reason = "Move-out" }));
 
         var meter = Meter(s.MeterNumber);
         foreach (var token in body["keyChangeTokens"]!.AsArray())

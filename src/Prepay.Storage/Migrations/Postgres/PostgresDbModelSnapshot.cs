@@ -1137,6 +1137,73 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.ToTable("readings", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.ManagementTokenRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("KeyChangeTokens")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key_change_tokens");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("meter_number");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("token");
+
+                    b.Property<long>("TokenId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("token_id");
+
+                    b.Property<int>("Value")
+                        .HasColumnType("integer")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_management_tokens");
+
+                    b.HasIndex("MeterId", "IssuedAt")
+                        .HasDatabaseName("ix_management_tokens_meter_id_issued_at");
+
+                    b.ToTable("management_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterCommandRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1987,6 +2054,16 @@ namespace Prepay.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_readings_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.ManagementTokenRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_management_tokens_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterCommandRecord", b =>

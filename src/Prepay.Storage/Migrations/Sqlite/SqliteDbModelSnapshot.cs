@@ -1118,6 +1118,73 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.ToTable("readings", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.ManagementTokenRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("KeyChangeTokens")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_change_tokens");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_number");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token");
+
+                    b.Property<long>("TokenId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token_id");
+
+                    b.Property<int>("Value")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_management_tokens");
+
+                    b.HasIndex("MeterId", "IssuedAt")
+                        .HasDatabaseName("ix_management_tokens_meter_id_issued_at");
+
+                    b.ToTable("management_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterCommandRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1966,6 +2033,16 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_readings_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.ManagementTokenRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_management_tokens_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterCommandRecord", b =>
