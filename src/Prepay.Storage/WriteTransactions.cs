@@ -29,7 +29,12 @@ public static class WriteTransactions
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             var gate = SqliteWriters.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
-            await gate.WaitAsync(ct);
+            // Bounded: a writer that waited this long would also have met SQLite's own busy timeout outside the queue,
+            // and a failure that says so beats a hang should a write ever be started while another holds the queue.
+            if (!await gate.WaitAsync(QueueTimeout, ct))
+            {
+                throw new TimeoutException($"Waited {QueueTimeout.TotalSeconds:0} s for the SQLite writers' queue; another write held it all that time.");
+            }
             try
             {
                 await db.Database.OpenConnectionAsync(ct);
@@ -45,6 +50,29 @@ public static class WriteTransactions
             }
         }
         return new WriteTransaction(await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct), null);
+    }
+
+    /// <summary>How long a writer waits for its turn in the SQLite writers' queue before it fails.</summary>
+    public static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Runs a write that is not part of an operation's own transaction (a claim, a status update, a counter) in
+    /// this process's SQLite writers' queue, committed on its own. Outside the queue it would find the file locked by
+    /// a queued writer, and Microsoft.Data.Sqlite answers that by sleeping on the thread and trying again, for up to
+    /// its busy timeout. Inside a transaction already, or on PostgreSQL, the write simply runs.
+    /// </summary>
+    public static async Task<T> QueuedAsync<T>(this PrepayDb db, Func<Task<T>> write, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(write);
+        if (db.Provider != DatabaseProvider.Sqlite || db.Database.CurrentTransaction is not null)
+        {
+            return await write();
+        }
+        await using var tx = await db.BeginWriteAsync(ct);
+        var result = await write();
+        await tx.CommitAsync(ct);
+        return result;
     }
 
     /// <summary>A PostgreSQL deadlock or serialisation failure: the whole operation may be retried as it was.</summary>

@@ -141,10 +141,10 @@ public sealed class AlertDispatcher(
         var ticks = now.ToUnixTimeTicks();
         var lease = (now + Duration.FromTimeSpan(options.ClaimLease)).ToUnixTimeTicks();
         var limit = options.BatchSize;
-        return await (db.Provider == DatabaseProvider.Postgres
+        return await db.QueuedAsync(() => (db.Provider == DatabaseProvider.Postgres
                 ? db.Notifications.FromSql($"UPDATE notifications SET attempts = attempts + 1, next_attempt_at = {lease} WHERE id IN (SELECT id FROM notifications WHERE state = 'Pending' AND next_attempt_at <= {ticks} ORDER BY next_attempt_at LIMIT {limit} FOR UPDATE SKIP LOCKED) RETURNING *")
                 : db.Notifications.FromSql($"UPDATE notifications SET attempts = attempts + 1, next_attempt_at = {lease} WHERE id IN (SELECT id FROM notifications WHERE state = 'Pending' AND next_attempt_at <= {ticks} ORDER BY next_attempt_at LIMIT {limit}) RETURNING *"))
-            .AsTracking().ToListAsync(ct);
+            .AsTracking().ToListAsync(ct), ct);
     }
 
     /// <summary>First delay after the first failure, doubled after each further one, at most the maximum.</summary>

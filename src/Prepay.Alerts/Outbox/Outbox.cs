@@ -55,9 +55,13 @@ public static class Outbox
 
     /// <summary>
     /// Inserts rows outside an EF unit of work, each skipped when its dedup key is already there: the database, not
-    /// a read before the write, decides that the same cause is queued once.
+    /// a read before the write, decides that the same cause is queued once. In the caller's transaction if it has one,
+    /// else together in one of their own.
     /// </summary>
-    public static async Task<int> InsertAsync(PrepayDb db, IEnumerable<NotificationRecord> rows, CancellationToken ct)
+    public static Task<int> InsertAsync(PrepayDb db, IEnumerable<NotificationRecord> rows, CancellationToken ct) =>
+        db.QueuedAsync(() => InsertAllAsync(db, rows, ct), ct);
+
+    private static async Task<int> InsertAllAsync(PrepayDb db, IEnumerable<NotificationRecord> rows, CancellationToken ct)
     {
         var inserted = 0;
         foreach (var n in rows)

@@ -159,9 +159,7 @@ public sealed class MeterMessageHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var outcome = ack.Reason is null ? ack.Result : $"{ack.Result}: {ack.Reason}";
-        await using var tx = await QueuedWriteAsync(db, ct);
-        await CommandQueue.AcknowledgeAsync(db, meterNumber, ack.CommandId, outcome.Length > 500 ? outcome[..500] : outcome, clock.GetCurrentInstant(), ct);
-        await CommitAsync(tx, ct);
+        await db.QueuedAsync(() => CommandQueue.AcknowledgeAsync(db, meterNumber, ack.CommandId, outcome.Length > 500 ? outcome[..500] : outcome, clock.GetCurrentInstant(), ct), ct);
     }
 
     private async Task StatusAsync(Guid meterId, StatusMessage status, CancellationToken ct)
@@ -173,27 +171,14 @@ public sealed class MeterMessageHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant().ToUnixTimeTicks();
-        await using var tx = await QueuedWriteAsync(db, ct);
-        await db.Database.ExecuteSqlAsync(
+        await db.QueuedAsync(() => db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh) VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.CreditWh}, {status.EnergyWh})
             ON CONFLICT (meter_id) DO UPDATE SET online = excluded.online, last_seen_at = excluded.last_seen_at,
                 relay = COALESCE(excluded.relay, meter_status.relay), credit_wh = COALESCE(excluded.credit_wh, meter_status.credit_wh),
                 energy_wh = COALESCE(excluded.energy_wh, meter_status.energy_wh)
-            """, ct);
-        await CommitAsync(tx, ct);
+            """, ct), ct);
     }
-
-    /// <summary>
-    /// On SQLite, a place in this process's writers' queue (<see cref="WriteTransactions.BeginWriteAsync"/>) for the
-    /// statements that follow. Outside it they would find the file locked by a queued writer (a vend, the readings
-    /// writer), and Microsoft.Data.Sqlite answers that by sleeping on the thread and trying again, which stalled
-    /// vends and this handler alike under load. Null on PostgreSQL, where each statement commits by itself as before.
-    /// </summary>
-    private static async Task<WriteTransaction?> QueuedWriteAsync(PrepayDb db, CancellationToken ct) =>
-        db.Provider == DatabaseProvider.Sqlite ? await db.BeginWriteAsync(ct) : null;
-
-    private static Task CommitAsync(WriteTransaction? tx, CancellationToken ct) => tx?.CommitAsync(ct) ?? Task.CompletedTask;
 
     /// <summary>A payload that parsed as JSON but is not what the protocol says.</summary>
     private sealed class SchemaException(string reason) : Exception(reason);

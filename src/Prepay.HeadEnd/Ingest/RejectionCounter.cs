@@ -32,8 +32,8 @@ public sealed class RejectionCounter(IServiceScopeFactory scopes, IClock clock)
             {
                 continue;
             }
-            await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO payload_rejections (meter_number, reason, count, last_at) VALUES ({key.Meter}, {key.Reason}, {n}, {now}) ON CONFLICT (meter_number, reason) DO UPDATE SET count = payload_rejections.count + excluded.count, last_at = excluded.last_at", ct);
+            await db.QueuedAsync(() => db.Database.ExecuteSqlAsync(
+                $"INSERT INTO payload_rejections (meter_number, reason, count, last_at) VALUES ({key.Meter}, {key.Reason}, {n}, {now}) ON CONFLICT (meter_number, reason) DO UPDATE SET count = payload_rejections.count + excluded.count, last_at = excluded.last_at", ct), ct);
         }
     }
 

@@ -34,6 +34,6 @@ public sealed class HeadEndHousekeeping(IServiceScopeFactory scopes, RejectionCo
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var cutoff = clock.GetCurrentInstant() - Duration.FromTimeSpan(options.OfflineAfter);
-        await db.MeterStatus.Where(s => s.Online && s.LastSeenAt < cutoff).ExecuteUpdateAsync(s => s.SetProperty(x => x.Online, false), ct);
+        await db.QueuedAsync(() => db.MeterStatus.Where(s => s.Online && s.LastSeenAt < cutoff).ExecuteUpdateAsync(s => s.SetProperty(x => x.Online, false), ct), ct);
     }
 }

@@ -64,16 +64,16 @@ public sealed class PaymentVends(IServiceScopeFactory scopes, VendingService ven
 
     private static async Task<PaymentStatus> VendedAsync(PrepayDb db, PaymentSession session, Guid vendId, CancellationToken ct)
     {
-        await db.PaymentSessions.Where(s => s.Id == session.Id && s.Status == PaymentStatus.Approved)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, PaymentStatus.Vended).SetProperty(x => x.VendId, vendId), ct);
+        await db.QueuedAsync(() => db.PaymentSessions.Where(s => s.Id == session.Id && s.Status == PaymentStatus.Approved)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, PaymentStatus.Vended).SetProperty(x => x.VendId, vendId), ct), ct);
         return PaymentStatus.Vended;
     }
 
     private async Task<PaymentStatus> FailAsync(PrepayDb db, PaymentSession session, string reason, CancellationToken ct)
     {
         var detail = reason.Length > 500 ? reason[..500] : reason;
-        var moved = await db.PaymentSessions.Where(s => s.Id == session.Id && s.Status == PaymentStatus.Approved)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, PaymentStatus.VendFailed).SetProperty(x => x.Failure, detail), ct);
+        var moved = await db.QueuedAsync(() => db.PaymentSessions.Where(s => s.Id == session.Id && s.Status == PaymentStatus.Approved)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, PaymentStatus.VendFailed).SetProperty(x => x.Failure, detail), ct), ct);
         if (moved > 0)
         {
             db.Audit.Add(new AuditRecord

@@ -37,8 +37,8 @@ public sealed class LedgerStore
                 throw new InvalidOperationException($"Account {code} does not exist yet; create it with LedgerStore.EnsureAsync before the write transaction.");
             }
             // Two servers creating the same account at once: ON CONFLICT keeps one row, both read its id.
-            await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO accounts (code, kind, currency, minimum_balance, balance) VALUES ({code.Value}, {code.Kind.ToString()}, {code.Currency}, {code.MinimumBalance}, 0) ON CONFLICT (code) DO NOTHING", ct);
+            await db.QueuedAsync(() => db.Database.ExecuteSqlAsync(
+                $"INSERT INTO accounts (code, kind, currency, minimum_balance, balance) VALUES ({code.Value}, {code.Kind.ToString()}, {code.Currency}, {code.MinimumBalance}, 0) ON CONFLICT (code) DO NOTHING", ct), ct);
             existing = await db.Accounts.AsNoTracking().Where(a => a.Code == code.Value).Select(a => a.Id).FirstAsync(ct);
         }
         // Only committed rows reach here (see above), so the id is safe to remember for every later transaction.
