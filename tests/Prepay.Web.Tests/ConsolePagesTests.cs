@@ -247,6 +247,43 @@ public sealed class ConsolePagesTests(WebFixture web) : IClassFixture<WebFixture
         Assert.True(await db.Audit.AnyAsync(a => a.Action == "payment.refunded" && a.Details!.Contains("rf-console-1"), Ct));
     }
 
+    [Fact]
+    public async Task An_operator_acknowledges_a_meter_alert_from_the_console_with_a_note()
+    {
+        // A tamper alert as the head-end raises it for SUNRISE A-110's meter.
+        long id;
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var meter = await db.Meters.SingleAsync(m => m.MeterNumber == "10000000010", Ct);
+            var now = web.Clock.GetCurrentInstant();
+            var alert = new Prepay.Storage.Records.Alerts.OperatorAlert
+            {
+                MeterId = meter.Id, MeterNumber = meter.MeterNumber, Type = "coverOpen", At = now - Duration.FromMinutes(5), Details = "terminal cover", RaisedAt = now,
+            };
+            db.OperatorAlerts.Add(alert);
+            await db.SaveChangesAsync(Ct);
+            id = alert.Id;
+        }
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync("/console");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
+        var row = page.Locator($"#alert-{id}");
+        await Expect(row).ToContainTextAsync("coverOpen");
+        await WebFixture.ScreenshotAsync(page, "console-alerts");
+
+        await row.GetByLabel("Note (optional)").FillAsync("technician sent, job 4411");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await Expect(page.Locator("#alerts-message")).ToContainTextAsync("coverOpen on meter 10000000010");
+        await Expect(page.Locator($"#alert-{id}")).ToHaveCountAsync(0);
+        await page.GotoAsync("/console/alerts?all=true");
+        await Expect(page.Locator($"#alert-{id}")).ToContainTextAsync("operator:person/");
+
+        await using var check = web.Services.CreateAsyncScope();
+        var audit = await check.ServiceProvider.GetRequiredService<PrepayDb>().Audit.SingleAsync(a => a.Action == "alert.acknowledge" && a.Target == $"alert/{id}", Ct);
+        Assert.Contains("job 4411", audit.Details, StringComparison.Ordinal);
+    }
+
     private async Task<Guid> FailedPaymentAsync(string meterNumber, string paymentId)
     {
         await using var scope = web.Services.CreateAsyncScope();

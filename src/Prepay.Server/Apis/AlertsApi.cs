@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using Prepay.Alerts.Operators;
 using Prepay.Alerts.Outbox;
 using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
@@ -62,7 +63,7 @@ public static class AlertsApi
 
         var alerts = api.MapGroup("/alerts").WithTags("Alerts").RequireAuthorization(Policies.Staff);
         alerts.MapGet("/", OperatorAlerts).WithSummary("Meters' abnormal voltage, overload, outage and tamper, newest first; filter by type, meter, open.");
-        alerts.MapPost("/{id:long}/acknowledge", Acknowledge);
+        alerts.MapPost("/{id:long}/acknowledge", Acknowledge).WithSummary("Take an open alert in hand; audited. 409 with who did, if someone already has.");
         return api;
     }
 
@@ -250,21 +251,13 @@ public static class AlertsApi
         return TypedResults.Ok(rows.Select(OperatorAlertDto.From).ToList());
     }
 
-    private static async Task<IResult> Acknowledge(long id, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
-    {
-        var alert = await db.OperatorAlerts.FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (alert is null)
+    private static async Task<IResult> Acknowledge(long id, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct) =>
+        await OperatorAlertAcknowledgements.AcknowledgeAsync(db, id, ApiKeyAuthentication.ActorOf(http.User).AuditName, null, clock.GetCurrentInstant(), ct) switch
         {
-            return Problems.NotFound($"No alert {id}.");
-        }
-        if (alert.AcknowledgedAt is not null)
-        {
-            return Problems.Conflict("already-acknowledged", $"Alert {id} was acknowledged by {alert.AcknowledgedBy}.");
-        }
-        alert.AcknowledgedAt = clock.GetCurrentInstant();
-        alert.AcknowledgedBy = ApiKeyAuthentication.ActorOf(http.User).AuditName;
-        Audit.Record(db, http, clock, "alert.acknowledge", $"alert/{id}", $"{alert.Type} on meter {alert.MeterNumber}");
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(OperatorAlertDto.From(alert));
-    }
+            AcknowledgeOutcome.Done d => TypedResults.Ok(OperatorAlertDto.From(d.Alert)),
+            AcknowledgeOutcome.AlreadyAcknowledged a => Problems.Conflict("already-acknowledged", $"Alert {id} was acknowledged by {a.Alert.AcknowledgedBy}."),
+            AcknowledgeOutcome.NotFound => Problems.NotFound($"No alert {id}."),
+            AcknowledgeOutcome.Invalid i => Problems.Invalid(i.Field, i.Message),
+            var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
+        };
 }

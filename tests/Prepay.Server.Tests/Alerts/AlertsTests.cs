@@ -144,9 +144,15 @@ public abstract class AlertsTests(AlertsServer server)
         Assert.Equal("urn:prepay:problem:already-acknowledged", (await Json(again))["type"]!.GetValue<string>());
         var open = (await Ok(await admin.GetAsync($"/api/v1/alerts?meter={s.MeterNumber}&open=true", Ct))).AsArray();
         Assert.Equal("coverOpen", open.Single()!["type"]!.GetValue<string>());
+        // Two operators take the tamper alert in hand at once: one does, the other is told so; one audit entry.
+        var tamper = open.Single()!["id"]!.GetValue<long>();
+        var both = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => admin.PostAsync($"/api/v1/alerts/{tamper}/acknowledge", null, Ct)));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], both.Select(r => r.StatusCode).Order());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/v1/alerts/999999999/acknowledge", null, Ct)).StatusCode);
         await using var scope = server.Scope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        Assert.True(await db.Audit.AnyAsync(a => a.Action == "alert.acknowledge" && a.Target == $"alert/{id}", Ct));
+        Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "alert.acknowledge" && a.Target == $"alert/{id}", Ct));
+        Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "alert.acknowledge" && a.Target == $"alert/{tamper}", Ct));
         Assert.True(await db.Audit.AnyAsync(a => a.Action == "notification-preferences.update" && a.Target == $"customer/{s.CustomerId}", Ct));
     }
 
