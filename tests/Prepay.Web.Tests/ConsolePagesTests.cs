@@ -270,6 +270,8 @@ public sealed class ConsolePagesTests(WebFixture web) : IClassFixture<WebFixture
         await page.GetByRole(AriaRole.Link, new() { Name = "Alerts", Exact = true }).ClickAsync();
         var row = page.Locator($"#alert-{id}");
         await Expect(row).ToContainTextAsync("coverOpen");
+        // In the zone the demo's tariffs share (Africa/Johannesburg), not UTC: 07:55 UTC is 09:55 there.
+        await Expect(row).ToContainTextAsync("2026-11-23 09:55 +02:00");
         await WebFixture.ScreenshotAsync(page, "console-alerts");
 
         await row.GetByLabel("Note (optional)").FillAsync("technician sent, job 4411");

@@ -69,10 +69,11 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
 
         await using var scope = web.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var session = await db.PaymentSessions.OrderByDescending(s => s.CreatedAt).FirstAsync(s => s.MeterNumber == OwnMeter, Ct);
+        // Found by its token: the fixture's clock stands still, so other tests' sessions for this meter share its time.
+        var vend = await db.Vends.SingleAsync(v => v.Token == token.Replace(" ", "", StringComparison.Ordinal), Ct);
+        var session = await db.PaymentSessions.SingleAsync(s => s.VendId == vend.Id, Ct);
         Assert.Equal(PaymentStatus.Vended, session.Status);
-        var vend = await db.Vends.SingleAsync(v => v.Id == session.VendId, Ct);
-        Assert.Equal(token.Replace(" ", "", StringComparison.Ordinal), vend.Token);
+        Assert.Equal(OwnMeter, session.MeterNumber);
         Assert.Equal($"pay:sandbox:{session.ProviderPaymentId}", vend.IdempotencyKey);
         Assert.Equal("portal", vend.Channel);
     }

@@ -25,7 +25,7 @@ public sealed record DeviceScreen(string MeterNumber, string CreditKwh, string E
         d.EmergencyCreditInUse,
         d.ActivePowerWatts.ToString(CultureInfo.InvariantCulture) + " W",
         d.LastKeypadResult is { } k ? KeypadWord(k) : null,
-        Operations.ConsoleFormat.AtSecond(d.At));
+        Operations.ConsoleFormat.AtSecond(d.At, NodaTime.DateTimeZone.Utc));
 
     /// <summary>The keypad's verdict as the meter's screen says it (IEC 62055-51 display texts), upper case.</summary>
     public static string KeypadWord(KeypadResult result) => result switch

@@ -31,6 +31,7 @@ public static class ConsoleSetup
 
         services.AddSingleton<VirtualMeterRegistry>();
         services.AddScoped<FleetOverview>();
+        services.AddSingleton<OperatorZone>();
         return services;
     }
 }

@@ -20,7 +20,7 @@ public sealed record MeterActivity(string MeterNumber, bool Online, string Relay
 
     public sealed record CommandRow(string Created, string Type, string State, int Attempts, string Outcome, string Reference);
 
-    public static async Task<MeterActivity?> ReadAsync(PrepayDb db, IClock clock, string meterNumber, CancellationToken ct)
+    public static async Task<MeterActivity?> ReadAsync(PrepayDb db, IClock clock, DateTimeZone zone, string meterNumber, CancellationToken ct)
     {
         var meterId = await db.Meters.AsNoTracking().Where(m => m.MeterNumber == meterNumber).Select(m => (Guid?)m.Id).FirstOrDefaultAsync(ct);
         if (meterId is not { } id)
@@ -33,11 +33,11 @@ public sealed record MeterActivity(string MeterNumber, bool Online, string Relay
         var events = await db.MeterEvents.AsNoTracking().Where(e => e.MeterId == id).OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(EventsShown).ToListAsync(ct);
         var commands = await db.MeterCommands.AsNoTracking().Where(c => c.MeterId == id).OrderByDescending(c => c.CreatedAt).Take(CommandsShown).ToListAsync(ct);
         return new MeterActivity(meterNumber, status?.Online ?? false, FleetOverview.RelayText(status?.Relay), FleetOverview.CreditText(status?.CreditWh),
-            status?.EnergyWh is { } e ? ConsoleFormat.Kwh(e) : "Unknown", ConsoleFormat.At(status?.LastSeenAt),
-            [.. readings.OrderBy(r => r.At).Select(r => new ReadingPoint(ConsoleFormat.Iso(r.At), ConsoleFormat.At(r.At), Kwh(r.CreditWh), Kwh(r.DeltaWh)))],
-            [.. events.Select(e => new EventRow(ConsoleFormat.At(e.At), e.Type, e.Details ?? ""))],
-            [.. commands.Select(c => new CommandRow(ConsoleFormat.At(c.CreatedAt), c.Type, StateText(c.State), c.Attempts, c.Outcome ?? "", c.Reference ?? ""))],
-            ConsoleFormat.AtSecond(clock.GetCurrentInstant()));
+            status?.EnergyWh is { } e ? ConsoleFormat.Kwh(e) : "Unknown", ConsoleFormat.At(status?.LastSeenAt, zone),
+            [.. readings.OrderBy(r => r.At).Select(r => new ReadingPoint(ConsoleFormat.Iso(r.At), ConsoleFormat.At(r.At, zone), Kwh(r.CreditWh), Kwh(r.DeltaWh)))],
+            [.. events.Select(e => new EventRow(ConsoleFormat.At(e.At, zone), e.Type, e.Details ?? ""))],
+            [.. commands.Select(c => new CommandRow(ConsoleFormat.At(c.CreatedAt, zone), c.Type, StateText(c.State), c.Attempts, c.Outcome ?? "", c.Reference ?? ""))],
+            ConsoleFormat.AtSecond(clock.GetCurrentInstant(), zone));
     }
 
     public static string StateText(CommandState state) => state switch

@@ -62,13 +62,22 @@ public static class CashUps
 {
     public const string TimeZoneSetting = "Pos:TimeZone";
 
-    public static async Task<DateTimeZone> ZoneAsync(PrepayDb db, TariffCatalog tariffs, IConfiguration configuration, string currency, Instant now, CancellationToken ct)
+    /// <summary>The console's zone: <c>Console:TimeZone</c> when configured, else as for cash-ups over every tariff.</summary>
+    public const string ConsoleTimeZoneSetting = "Console:TimeZone";
+
+    public static async Task<DateTimeZone> ZoneAsync(PrepayDb db, TariffCatalog tariffs, IConfiguration configuration, string? currency, Instant now, CancellationToken ct,
+        string setting = TimeZoneSetting)
     {
-        if (configuration[TimeZoneSetting] is { Length: > 0 } configured && DateTimeZoneProviders.Tzdb.GetZoneOrNull(configured) is { } zone)
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration[setting] is { Length: > 0 } configured && DateTimeZoneProviders.Tzdb.GetZoneOrNull(configured) is { } zone)
         {
             return zone;
         }
-        var codes = await db.Tariffs.AsNoTracking().Where(t => t.Currency == currency).Select(t => t.Code).Distinct().ToListAsync(ct);
+        if (setting != TimeZoneSetting)
+        {
+            return await ZoneAsync(db, tariffs, configuration, currency, now, ct);
+        }
+        var codes = await db.Tariffs.AsNoTracking().Where(t => currency == null || t.Currency == currency).Select(t => t.Code).Distinct().ToListAsync(ct);
         var zones = new HashSet<string>(StringComparer.Ordinal);
         foreach (var code in codes)
         {

@@ -15,8 +15,10 @@ namespace Prepay.Server.Web.Pages.Operations;
 /// acknowledged (with an optional note for the audit log) by the operator who takes it in hand.
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class AlertsModel(PrepayDb db, IClock clock) : PageModel
+public sealed class AlertsModel(PrepayDb db, IClock clock, OperatorZone zones) : PageModel
 {
+    public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
+
     public const int Rows = 200;
 
     /// <summary>Show acknowledged alerts as well as open ones.</summary>
@@ -56,6 +58,7 @@ public sealed class AlertsModel(PrepayDb db, IClock clock) : PageModel
 
     private async Task LoadAsync(CancellationToken ct)
     {
+        Zone = await zones.ZoneAsync(db, ct);
         var q = db.OperatorAlerts.AsNoTracking();
         if (!All)
         {

@@ -14,8 +14,10 @@ namespace Prepay.Server.Web.Pages.Operations;
 /// page at a time. Pages follow record ids ("older than id N"), so new records arriving do not shift what is shown.
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class AuditModel(PrepayDb db) : PageModel
+public sealed class AuditModel(PrepayDb db, OperatorZone zones) : PageModel
 {
+    public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
+
     public const int PageSize = 50;
     private static readonly LocalDatePattern Date = LocalDatePattern.Iso;
 
@@ -47,6 +49,7 @@ public sealed class AuditModel(PrepayDb db) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        Zone = await zones.ZoneAsync(db, ct);
         var q = db.Audit.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(Action))
         {
@@ -67,7 +70,7 @@ public sealed class AuditModel(PrepayDb db) : PageModel
         {
             if (Date.Parse(From.Trim()) is { Success: true } f)
             {
-                var start = f.Value.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
+                var start = f.Value.AtStartOfDayInZone(Zone).ToInstant();
                 q = q.Where(r => r.At >= start);
             }
             else
@@ -79,7 +82,7 @@ public sealed class AuditModel(PrepayDb db) : PageModel
         {
             if (Date.Parse(To.Trim()) is { Success: true } t)
             {
-                var end = t.Value.PlusDays(1).AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
+                var end = t.Value.PlusDays(1).AtStartOfDayInZone(Zone).ToInstant();
                 q = q.Where(r => r.At < end);
             }
             else

@@ -17,8 +17,11 @@ namespace Prepay.Server.Web.Pages.Operations;
 /// sold, per currency, with a chart and the vends themselves as CSV. Reversed vends count in "reversed", not in "sold".
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class SalesModel(PrepayDb db, IClock clock) : PageModel
+public sealed class SalesModel(PrepayDb db, IClock clock, OperatorZone zones) : PageModel
 {
+    /// <summary>Days start at local midnight in the operator's zone.</summary>
+    public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
+
     public const int MaxDays = 92;
     private static readonly LocalDatePattern Date = LocalDatePattern.Iso;
 
@@ -40,12 +43,13 @@ public sealed class SalesModel(PrepayDb db, IClock clock) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        Zone = await zones.ZoneAsync(db, ct);
         if (Range() is not { } range)
         {
             return;
         }
         var rows = await RowsAsync(range.From, range.To, ct);
-        Days = [.. rows.GroupBy(r => (Date: Date.Format(r.At.InUtc().Date), r.Currency)).OrderBy(g => g.Key.Date).ThenBy(g => g.Key.Currency)
+        Days = [.. rows.GroupBy(r => (Date: Date.Format(r.At.InZone(Zone).Date), r.Currency)).OrderBy(g => g.Key.Date).ThenBy(g => g.Key.Currency)
             .Select(g => new Day(g.Key.Date, g.Key.Currency, g.Count(), g.Where(r => !r.Reversed).Sum(r => r.AmountMinor), g.Where(r => r.Reversed).Sum(r => r.AmountMinor),
                 g.Where(r => !r.Reversed).Sum(r => r.EnergyWh)))];
         Vendors = [.. rows.Where(r => !r.Reversed).GroupBy(r => (r.Vendor, r.Currency)).OrderBy(g => g.Key.Vendor)
@@ -55,6 +59,7 @@ public sealed class SalesModel(PrepayDb db, IClock clock) : PageModel
     /// <summary>The range's vends as CSV (RFC 4180), one line each, money in major units as the API writes it.</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
+        Zone = await zones.ZoneAsync(db, ct);
         if (Range() is not { } range)
         {
             return BadRequest(Error ?? "");
@@ -75,8 +80,8 @@ public sealed class SalesModel(PrepayDb db, IClock clock) : PageModel
 
     private async Task<List<VendRow>> RowsAsync(LocalDate from, LocalDate to, CancellationToken ct)
     {
-        var start = from.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
-        var end = to.PlusDays(1).AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
+        var start = from.AtStartOfDayInZone(Zone).ToInstant();
+        var end = to.PlusDays(1).AtStartOfDayInZone(Zone).ToInstant();
         return await (from v in db.Vends.AsNoTracking()
                       where v.At >= start && v.At < end
                       join vendor in db.Vendors on v.VendorId equals vendor.Id
@@ -88,7 +93,7 @@ public sealed class SalesModel(PrepayDb db, IClock clock) : PageModel
 
     private (LocalDate From, LocalDate To)? Range()
     {
-        var today = clock.GetCurrentInstant().InUtc().Date;
+        var today = clock.GetCurrentInstant().InZone(Zone).Date;
         var to = string.IsNullOrWhiteSpace(To) ? today : Date.Parse(To.Trim()) is { Success: true } t ? t.Value : (LocalDate?)null;
         var from = string.IsNullOrWhiteSpace(From) ? to?.PlusDays(-29) : Date.Parse(From.Trim()) is { Success: true } f ? f.Value : (LocalDate?)null;
         if (from is null || to is null)

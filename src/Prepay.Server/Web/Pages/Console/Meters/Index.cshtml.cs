@@ -11,8 +11,10 @@ namespace Prepay.Server.Web.Pages.Operations.Meters;
 
 /// <summary>Meters with where they are, whose they are and what the head-end last heard, searchable by number, site or customer.</summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class IndexModel(PrepayDb db) : PageModel
+public sealed class IndexModel(PrepayDb db, OperatorZone zones) : PageModel
 {
+    public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
+
     public const int PageSize = 50;
 
     public sealed record Row(string MeterNumber, string Mode, string? Site, string? Unit, string? Customer, bool Online, string Relay, string Credit, Instant? LastSeenAt);
@@ -30,6 +32,7 @@ public sealed class IndexModel(PrepayDb db) : PageModel
     public async Task OnGetAsync(CancellationToken ct)
     {
         PageNumber = Math.Max(1, PageNumber);
+        Zone = await zones.ZoneAsync(db, ct);
         var q = MeterPlacements.Current(db);
         if (!string.IsNullOrWhiteSpace(Query))
         {

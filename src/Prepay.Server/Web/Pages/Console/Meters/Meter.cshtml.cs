@@ -25,7 +25,7 @@ namespace Prepay.Server.Web.Pages.Operations.Meters;
 /// then reaches a smart meter by the vend's own command, or as a token for a keypad meter.
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher dispatcher, VendingService vending, VirtualMeterRegistry devices) : PageModel
+public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher dispatcher, VendingService vending, VirtualMeterRegistry devices, OperatorZone zones) : PageModel
 {
     /// <summary>The commands an operator may send from this page, with what the button says.</summary>
     public static readonly IReadOnlyList<(string Type, string Label)> Commands =
@@ -73,7 +73,7 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
     public async Task<IActionResult> OnGetAsync(string meterNumber, CancellationToken ct) => await LoadAsync(meterNumber, ct) ? Page() : NotFound();
 
     public async Task<IActionResult> OnGetLiveAsync(string meterNumber, CancellationToken ct) =>
-        await MeterActivity.ReadAsync(db, clock, meterNumber, ct) is { } activity ? new JsonResult(activity) : NotFound();
+        await MeterActivity.ReadAsync(db, clock, await zones.ZoneAsync(db, ct), meterNumber, ct) is { } activity ? new JsonResult(activity) : NotFound();
 
     public async Task<IActionResult> OnPostCommandAsync(string meterNumber, CancellationToken ct)
     {
@@ -165,7 +165,7 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
             Message = CreditVend.Token is null
                 ? $"Sold {CreditVend.EnergyKwh} kWh for {CreditVend.Currency} {CreditVend.Amount}; the credit goes to the meter by command."
                 : $"Sold {CreditVend.EnergyKwh} kWh for {CreditVend.Currency} {CreditVend.Amount}; give the customer the token.";
-            Activity = (await MeterActivity.ReadAsync(db, clock, meterNumber, ct))!;
+            Activity = (await MeterActivity.ReadAsync(db, clock, await zones.ZoneAsync(db, ct), meterNumber, ct))!;
         }
         return Page();
     }
@@ -183,7 +183,7 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
         var now = clock.GetCurrentInstant();
         TariffCode = await db.TariffAssignments.AsNoTracking().Where(a => a.MeterId == placement.Meter.Id && a.EffectiveFrom <= now)
             .OrderByDescending(a => a.EffectiveFrom).Select(a => a.TariffCode).FirstOrDefaultAsync(ct);
-        Activity = (await MeterActivity.ReadAsync(db, clock, meterNumber, ct))!;
+        Activity = (await MeterActivity.ReadAsync(db, clock, await zones.ZoneAsync(db, ct), meterNumber, ct))!;
         IsSimulated = devices.Find(meterNumber) is not null;
         Vendors = [.. (await db.Vendors.AsNoTracking().Where(v => v.Currency == placement.Meter.Currency).OrderBy(v => v.Code).Select(v => new { v.Code, v.Name }).ToListAsync(ct))
             .Select(v => (v.Code, v.Name))];

@@ -24,8 +24,10 @@ namespace Prepay.Server.Web.Pages.Operations.Tariffs;
 /// publication as the API, and shows the document's first problem (its JSON path) when there is one.
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class EditorModel(PrepayDb db, IClock clock, TariffCatalog catalog) : PageModel
+public sealed class EditorModel(PrepayDb db, IClock clock, TariffCatalog catalog, OperatorZone zones) : PageModel
 {
+    public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
+
     private static readonly LocalDatePattern DatePattern = LocalDatePattern.Iso;
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -172,6 +174,7 @@ public sealed class EditorModel(PrepayDb db, IClock clock, TariffCatalog catalog
             return false;
         }
         Code = code;
+        Zone = await zones.ZoneAsync(db, ct);
         Versions = [.. versions.Select(v => new VersionRow(v.Version, TariffDocumentJson.Parse(v.Document).Name, v.EffectiveFrom, v.CreatedAt))];
         return true;
     }
