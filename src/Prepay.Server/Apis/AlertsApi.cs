@@ -131,7 +131,7 @@ public static class AlertsApi
         {
             return Problems.NotFound($"No customer {id}.");
         }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         db.NotificationPreferences.RemoveRange(await db.NotificationPreferences.Where(p => p.CustomerId == id).ToListAsync(ct));
         await db.SaveChangesAsync(ct);
         db.NotificationPreferences.AddRange(parsed);

@@ -112,7 +112,7 @@ public sealed class PortalAlertsModel(PrepayDb db, IClock clock) : PageModel
         {
             return Page();
         }
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        await using (var tx = await db.BeginWriteAsync(ct))
         {
             db.NotificationPreferences.RemoveRange(await db.NotificationPreferences.Where(p => p.CustomerId == CustomerId).ToListAsync(ct));
             await db.SaveChangesAsync(ct);
