@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.Alerts.Operators;
+using Prepay.Alerts.Preferences;
 using Prepay.Alerts.Outbox;
 using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
@@ -101,21 +102,25 @@ public static class AlertsApi
                 errors[at + ".channel"] = ["is named twice"];
             }
             var address = p.Address?.Trim();
-            if (address is { Length: 0 or > 320 } || (channel == NotificationChannel.Email && address is not null && !MimeKit.MailboxAddress.TryParse(address, out _)))
+            switch (NotificationPreferenceRules.Check(channel, address, p.Enabled))
             {
-                errors[at + ".address"] = [channel == NotificationChannel.Email ? "must be an email address" : "must be 1 to 320 characters"];
-            }
-            if (channel == NotificationChannel.Push && address is null && p.Enabled)
-            {
-                errors[at + ".address"] = ["push needs the device's token"];
+                case AddressProblem.Length:
+                    errors[at + ".address"] = [$"must be 1 to {NotificationPreferenceRules.MaxAddressLength} characters"];
+                    break;
+                case AddressProblem.NotAnEmail:
+                    errors[at + ".address"] = ["must be an email address"];
+                    break;
+                case AddressProblem.PushNeedsDeviceToken:
+                    errors[at + ".address"] = ["push needs the device's token"];
+                    break;
             }
             if (p.LowCreditThresholdMinor is < 0)
             {
                 errors[at + ".lowCreditThresholdMinor"] = ["must be zero or more"];
             }
-            if (p.LowCreditDays is < 1 or > 60)
+            if (p.LowCreditDays is { } days && !NotificationPreferenceRules.DaysAllowed(days))
             {
-                errors[at + ".lowCreditDays"] = ["must be 1 to 60"];
+                errors[at + ".lowCreditDays"] = [$"must be 1 to {NotificationPreferenceRules.MaxLowCreditDays}"];
             }
             parsed.Add(new NotificationPreference
             {
@@ -131,14 +136,7 @@ public static class AlertsApi
         {
             return Problems.NotFound($"No customer {id}.");
         }
-        await using var tx = await db.BeginWriteAsync(ct);
-        db.NotificationPreferences.RemoveRange(await db.NotificationPreferences.Where(p => p.CustomerId == id).ToListAsync(ct));
-        await db.SaveChangesAsync(ct);
-        db.NotificationPreferences.AddRange(parsed);
-        Audit.Record(db, http, clock, "notification-preferences.update", $"customer/{id}",
-            string.Join(", ", parsed.Select(p => $"{p.Channel.ToString().ToLowerInvariant()}={(p.Enabled ? "on" : "off")}")));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await NotificationPreferenceRules.ReplaceAsync(db, id, parsed, ApiKeyAuthentication.ActorOf(http.User).AuditName, "notification-preferences.update", clock.GetCurrentInstant(), ct);
         return TypedResults.Ok(parsed.OrderBy(p => p.Channel).Select(p => new PreferenceDto(p.Channel, p.Enabled, p.Address, p.LowCreditThresholdMinor, p.LowCreditDays)).ToList());
     }
 

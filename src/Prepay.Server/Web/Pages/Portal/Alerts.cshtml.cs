@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using Prepay.Alerts.Preferences;
 using Prepay.Domain.Money;
 using Prepay.Server.Web.People;
 using Prepay.Server.Web.Portal;
@@ -30,7 +31,7 @@ public sealed class ChannelForm
 [Authorize(Policy = PortalSetup.CustomerPolicy)]
 public sealed class PortalAlertsModel(PrepayDb db, IClock clock) : PageModel
 {
-    public const int MaxDays = 60;
+    public const int MaxDays = NotificationPreferenceRules.MaxLowCreditDays;
 
     private static readonly NotificationChannel[] Offered = [NotificationChannel.Email, NotificationChannel.Sms, NotificationChannel.Push];
 
@@ -70,13 +71,15 @@ public sealed class PortalAlertsModel(PrepayDb db, IClock clock) : PageModel
         {
             var key = form.Channel.ToString();
             var address = string.IsNullOrWhiteSpace(form.Address) ? null : form.Address.Trim();
-            if (address is { Length: > 320 } || (form.Channel == NotificationChannel.Email && address is not null && !MimeKit.MailboxAddress.TryParse(address, out _)))
+            var problem = NotificationPreferenceRules.Check(form.Channel, address, form.Enabled);
+            if (problem != AddressProblem.None)
             {
-                Errors[key + ".Address"] = form.Channel == NotificationChannel.Email ? "Enter an email address, or leave it empty to use the one on your account." : "At most 320 characters.";
-            }
-            if (form.Channel == NotificationChannel.Push && form.Enabled && address is null)
-            {
-                Errors[key + ".Address"] = "Push alerts need your phone's device token.";
+                Errors[key + ".Address"] = problem switch
+                {
+                    AddressProblem.NotAnEmail => "Enter an email address, or leave it empty to use the one on your account.",
+                    AddressProblem.PushNeedsDeviceToken => "Push alerts need your phone's device token.",
+                    _ => $"At most {NotificationPreferenceRules.MaxAddressLength} characters.",
+                };
             }
             long? threshold = null;
             if (!string.IsNullOrWhiteSpace(form.Threshold))
@@ -94,7 +97,7 @@ public sealed class PortalAlertsModel(PrepayDb db, IClock clock) : PageModel
             int? days = null;
             if (!string.IsNullOrWhiteSpace(form.Days))
             {
-                if (!int.TryParse(form.Days.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) || d is < 1 or > MaxDays)
+                if (!int.TryParse(form.Days.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) || !NotificationPreferenceRules.DaysAllowed(d))
                 {
                     Errors[key + ".Days"] = $"Enter a whole number of days from 1 to {MaxDays}, or leave it empty.";
                 }
@@ -112,19 +115,7 @@ public sealed class PortalAlertsModel(PrepayDb db, IClock clock) : PageModel
         {
             return Page();
         }
-        await using (var tx = await db.BeginWriteAsync(ct))
-        {
-            db.NotificationPreferences.RemoveRange(await db.NotificationPreferences.Where(p => p.CustomerId == CustomerId).ToListAsync(ct));
-            await db.SaveChangesAsync(ct);
-            db.NotificationPreferences.AddRange(rows);
-            db.Audit.Add(new Storage.Records.AuditRecord
-            {
-                At = clock.GetCurrentInstant(), Actor = "customer:" + (User.Identity?.Name ?? "?"), Action = "portal.alerts.update", Target = $"customer/{CustomerId}",
-                Details = string.Join(", ", rows.Select(p => $"{p.Channel.ToString().ToLowerInvariant()}={(p.Enabled ? "on" : "off")}")),
-            });
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
+        await NotificationPreferenceRules.ReplaceAsync(db, CustomerId, rows, "customer:" + (User.Identity?.Name ?? "?"), "portal.alerts.update", clock.GetCurrentInstant(), ct);
         Saved = true;
         return Page();
     }
