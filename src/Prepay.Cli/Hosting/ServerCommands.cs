@@ -34,7 +34,16 @@ internal static class ServerCommands
             }
             var app = PrepayServer.Build(new ServerSettings { Urls = r.GetValue(urls), DataDirectory = r.GetValue(data), ConfigFile = r.GetValue(config) });
             await app.PrepareAsync(ct);
-            await app.RunAsync();
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (Exception e) when (PortTaken(e) is { } taken)
+            {
+                await Console.Error.WriteLineAsync($"prepay: {taken}");
+                return 1;
+            }
+            await app.WaitForShutdownAsync(ct);
             return 0;
         });
         return command;
@@ -83,6 +92,12 @@ internal static class ServerCommands
             var clock = r.GetValue(meters) > 0 ? new SimulationClock(NodaTime.SystemClock.Instance.GetCurrentInstant()) : null;
 #pragma warning restore RS0030
             overrides["Mqtt:OfflineAfter"] = "02:00:00"; // simulated meters send a status heartbeat every simulated hour
+            if (!LoopbackPortFree(DemoBrokerPort))
+            {
+                // A Mosquitto service or another demo has it: the demo's own broker and fleet do not need that port.
+                overrides["Mqtt:Port"] = "0";
+                Console.WriteLine($"MQTT port {DemoBrokerPort} is taken on this machine; the demo's broker listens on a free port instead.");
+            }
             var app = PrepayServer.Build(new ServerSettings
             {
                 Args = ["--environment", "Development"], // the sign-in cookie may then travel over the demo's plain http
@@ -95,7 +110,15 @@ internal static class ServerCommands
             Console.WriteLine($"Seeding the demo dataset in {dataDir} …");
             var keys = await DemoData.SeedAsync(app.Services, dataDir, ct);
             var logins = await DemoData.SeedLoginsAsync(app.Services, dataDir, ct);
-            await app.StartAsync(ct);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (Exception e) when (PortTaken(e) is { } taken)
+            {
+                await Console.Error.WriteLineAsync($"prepay: {taken}");
+                return 1;
+            }
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             Console.WriteLine($"""
 
@@ -149,6 +172,40 @@ internal static class ServerCommands
         {
             Console.Error.WriteLine($"prepay: configuration file '{file}' does not exist");
             return CommandLine.BadInput;
+        }
+        return null;
+    }
+
+    private const int DemoBrokerPort = 1883;
+
+    private static bool LoopbackPortFree(int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What to tell the user when the server could not listen because a port is taken (the HTTP address or the
+    /// embedded broker's), or null for any other failure, which is left to surface as it is.
+    /// </summary>
+    internal static string? PortTaken(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+                || x.GetType().Name == "AddressInUseException")
+            {
+                return $"a port the server needs is taken ({e.Message.TrimEnd('.')}). Choose another --urls, or another MQTT port with Mqtt:Port (environment PREPAY_Mqtt__Port).";
+            }
         }
         return null;
     }

@@ -7,7 +7,9 @@ public class ExecutableTests
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "prepay.dll");
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         Assert.True(File.Exists(Dll), $"{Dll} is not next to the test assembly");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
@@ -24,6 +26,10 @@ public class ExecutableTests
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start)!;
         var ct = TestContext.Current.CancellationToken;
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
@@ -40,6 +46,30 @@ public class ExecutableTests
             throw;
         }
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Serve_on_a_port_already_taken_says_so_in_one_line_and_exits_1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var data = Directory.CreateTempSubdirectory("prepay-serve-");
+        try
+        {
+            // The broker on a free port, so that only the HTTP address is in the way.
+            var (exit, _, stderr) = await RunAsync(new Dictionary<string, string> { ["PREPAY_Mqtt__Port"] = "0", ["PREPAY_Logging__LogLevel__Default"] = "None" },
+                "serve", "--urls", $"http://127.0.0.1:{port}", "--data", data.FullName);
+
+            Assert.True(exit == 1, $"exit code {exit}, stderr: {stderr}");
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()), l => l.Length > 0);
+            Assert.StartsWith("prepay: a port the server needs is taken", line, StringComparison.Ordinal);
+            Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
     }
 
     [Fact]
