@@ -84,12 +84,15 @@ public static class Outbox
     /// </summary>
     public static async Task<List<(NotificationChannel Channel, string Address)>> RecipientsAsync(PrepayDb db, Guid customerId, CancellationToken ct)
     {
-        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => new { c.Email, c.Phone }).FirstOrDefaultAsync(ct);
+        // One round trip: the customer with their preferences (a vend reads this on every sale).
+        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
+            .Select(c => new { c.Email, c.Phone, Preferences = db.NotificationPreferences.Where(p => p.CustomerId == c.Id).ToList() })
+            .FirstOrDefaultAsync(ct);
         if (customer is null)
         {
             return [];
         }
-        var preferences = await db.NotificationPreferences.AsNoTracking().Where(p => p.CustomerId == customerId).ToListAsync(ct);
+        var preferences = customer.Preferences;
         if (preferences.Count == 0)
         {
             return string.IsNullOrWhiteSpace(customer.Email) ? [] : [(NotificationChannel.Email, customer.Email)];
