@@ -103,6 +103,9 @@ public sealed partial class PrepaidMeter
     /// <summary>The relay.</summary>
     public RelayState Relay => _relay.State;
 
+    /// <summary>The key revision the STS decoder holds now (it changes with an accepted key change set).</summary>
+    public int KeyRevisionNumber => _keypad.State.KeyRevisionNumber;
+
     /// <summary>Why the relay is open (None when connected).</summary>
     public DisconnectReasons DisconnectReasons => _relay.Reasons;
 
@@ -164,8 +167,11 @@ public sealed partial class PrepaidMeter
         return Flush();
     }
 
-    /// <summary>The customer keys in a 20-digit STS token (dashes and spaces allowed).</summary>
-    public IReadOnlyList<MeterOutput> EnterToken(string digits)
+    /// <summary>
+    /// A 20-digit STS token (dashes and spaces allowed), keyed in by the customer or delivered by the head-end
+    /// (<paramref name="via"/>): either way the same decoder, so its TID memory applies the token once.
+    /// </summary>
+    public IReadOnlyList<MeterOutput> EnterToken(string digits, TokenSource via = TokenSource.Keypad)
     {
         ArgumentNullException.ThrowIfNull(digits);
         if (IsOutage)
@@ -177,7 +183,7 @@ public sealed partial class PrepaidMeter
         _lastKeypadResult = entry.Token.Result;
         if (entry.Token.Result != KeypadResult.Accept)
         {
-            Emit(new TokenRejected(_now, entry.Token.Result, entry.Token.Reason));
+            Emit(new TokenRejected(_now, entry.Token.Result, entry.Token.Reason, via));
             return Flush();
         }
 
@@ -198,7 +204,7 @@ public sealed partial class PrepaidMeter
                 break;
         }
 
-        Emit(new TokenAccepted(_now, entry.Token.Reason, entry.Action == KeypadAction.AddCredit ? entry.Value : 0, added));
+        Emit(new TokenAccepted(_now, entry.Token.Reason, entry.Action == KeypadAction.AddCredit ? entry.Value : 0, added, via));
         Evaluate();
         return Flush();
     }

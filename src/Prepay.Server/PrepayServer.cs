@@ -45,7 +45,8 @@ public static class PrepayServer
 
         builder.Services.AddPrepayStorage(builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
         builder.Services.AddPrepayVending(builder.Configuration.GetSection(VendingOptions.Section).Get<VendingOptions>() ?? new VendingOptions(),
-            builder.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions());
+            builder.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions(),
+            builder.Configuration.GetSection(Prepay.Vending.Campaigns.CampaignOptions.Section).Get<Prepay.Vending.Campaigns.CampaignOptions>() ?? new Prepay.Vending.Campaigns.CampaignOptions());
         builder.Services.AddPrepayHttp(builder.Configuration);
         builder.Services.AddPrepayAuth();
         builder.Services.AddPrepayWeb(builder.Environment);
@@ -63,6 +64,7 @@ public static class PrepayServer
         api.MapCatalogApis();
         api.MapMeterDataApi();
         api.MapTokensApi();
+        api.MapCampaignsApi();
         api.MapAlertsApi();
         api.MapPaymentsApi();
         app.MapPrepayWeb();

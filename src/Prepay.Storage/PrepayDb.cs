@@ -49,6 +49,8 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<MeterEventRecord> MeterEvents => Set<MeterEventRecord>();
     public DbSet<MeterStatusRecord> MeterStatus => Set<MeterStatusRecord>();
     public DbSet<PayloadRejection> PayloadRejections => Set<PayloadRejection>();
+    public DbSet<Records.Campaigns.KeyChangeCampaignRecord> KeyChangeCampaigns => Set<Records.Campaigns.KeyChangeCampaignRecord>();
+    public DbSet<Records.Campaigns.KeyChangeCampaignMeterRecord> KeyChangeCampaignMeters => Set<Records.Campaigns.KeyChangeCampaignMeterRecord>();
     public DbSet<NotificationRecord> Notifications => Set<NotificationRecord>();
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
@@ -106,6 +108,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
             e.Property(x => x.BaseDate).HasConversion<string>().HasMaxLength(10);
             e.Property(x => x.KeyChangeToBaseDate).HasConversion<string>().HasMaxLength(10);
             e.Ignore(x => x.Sts);
+            e.Ignore(x => x.IssuesStsTokens);
         });
         b.Entity<MeterInstallation>(e =>
         {

@@ -22,11 +22,25 @@ public static class StsTokenIssuer
         return Issue(key, ea, data);
     }
 
-    /// <summary>A class 2 management token with RND, TID and a 16-bit value (power limit, register mask, rate...).</summary>
+    /// <summary>
+    /// A class 2 management token with RND, TID and a 16-bit value as carried (register mask, rate...). For the power
+    /// limits the value is a TransferAmount's bits; prefer <see cref="IssuePowerLimitToken"/>.
+    /// </summary>
     public static string IssueManagementToken(DecoderKey key, EncryptionAlgorithm ea, BaseDate baseDate, ManagementSubclass subclass, uint tid, ushort value, int rnd)
     {
         _ = TokenIdentifier.FromMinutes(tid, baseDate);
         return Issue(key, ea, TokenData.Management(subclass, rnd, tid, value));
+    }
+
+    /// <summary>
+    /// A class 2 power limit token (subclass 0, maximum power limit, or 6, maximum phase power unbalance limit):
+    /// <paramref name="watts"/> in the TransferAmount format, which must hold it exactly (round with
+    /// <see cref="TransferAmount.FromUnitsRoundingUp"/> first). IEC 62055-41 §6.3.4; STS 531-1-0-02 CTSA12/13.
+    /// </summary>
+    public static string IssuePowerLimitToken(DecoderKey key, EncryptionAlgorithm ea, BaseDate baseDate, ManagementSubclass subclass, uint tid, long watts, int rnd)
+    {
+        _ = TokenIdentifier.FromMinutes(tid, baseDate);
+        return Issue(key, ea, TokenData.PowerLimit(subclass, rnd, tid, TransferAmount.FromUnitsExact(watts)));
     }
 
     /// <summary>The key change token set (2 or 4 tokens), encrypted with the meter's current key.</summary>

@@ -14,7 +14,7 @@ public static class VendingRegistration
     /// Vending and its tokens. With a vending key in <paramref name="sts"/> tokens are STS; without one they are
     /// placeholders no meter accepts, and resolving <see cref="ITokenGenerator"/> (the server does at startup) logs a warning.
     /// </summary>
-    public static IServiceCollection AddPrepayVending(this IServiceCollection services, VendingOptions options, StsOptions? sts = null)
+    public static IServiceCollection AddPrepayVending(this IServiceCollection services, VendingOptions options, StsOptions? sts = null, Campaigns.CampaignOptions? campaigns = null)
     {
         if (options.Validate() is { } problem)
         {
@@ -25,8 +25,17 @@ public static class VendingRegistration
         {
             throw new InvalidOperationException(stsProblem);
         }
+        campaigns ??= new Campaigns.CampaignOptions();
+        if (campaigns.Validate() is { } campaignProblem)
+        {
+            throw new InvalidOperationException(campaignProblem);
+        }
         services.AddSingleton(options);
         services.AddSingleton(sts);
+        services.AddSingleton(campaigns);
+        services.AddSingleton<Campaigns.KeyChangeCampaigns>();
+        services.AddSingleton<Campaigns.CampaignDeliveries>();
+        services.AddHostedService(sp => sp.GetRequiredService<Campaigns.CampaignDeliveries>());
         services.AddSingleton<TariffCatalog>();
         services.AddSingleton<VendingService>();
         services.AddSingleton<FreeBasic.FreeBasicService>();
@@ -36,6 +45,7 @@ public static class VendingRegistration
         services.AddSingleton<Debts.DebtService>();
         services.AddSingleton<KeyChangePolicy>();
         services.AddSingleton<TokenReservations>();
+        services.AddSingleton<CreditTokens>();
         services.AddSingleton<ManagementTokenService>();
         services.AddSingleton<KeyChangeService>();
 

@@ -10,7 +10,10 @@ namespace Prepay.Sts.Tests;
 /// Tokens from the STS Association conformance test specifications STS 531-1-0-02 and STS 531-1-0-04
 /// (CTSA = compliance test step), as transcribed in NectarAPI/tokens-service
 /// src/test/java/ke/co/nectar/token/domain/token/STSComplianceTests_STS_531_1_0_0{2,4}_CTSA*.java
-/// and its Dart port's test/sts_compliance_test.dart. All use RND 5 and 0.1 units unless noted.
+/// and its Dart port's test/sts_compliance_test.dart. All use RND 5 and 0.1 units unless noted. Meter 2 is the
+/// 13-digit DRN 0100000000008 with the IIN 0000 (see <see cref="Vectors.Meter2"/>). The other steps of both
+/// specifications are in ConformanceVectors531_02Tests, ConformanceVectors531_02AmountTests and
+/// ConformanceVectors531_04Tests.
 /// </summary>
 public sealed class ConformanceVectorTests
 {
@@ -59,6 +62,16 @@ public sealed class ConformanceVectorTests
         var request = new KeyChangeRequest(Dkga02Key(Meter1, ti: 2), 255, 1, 2, 2, 123456, false);
         var tokens = StsTokenIssuer.IssueKeyChangeTokens(Dkga02Key(Meter1), EncryptionAlgorithm.Sta, request);
         Assert.Equal(["51638423060042734509", "15361891762113502242"], tokens);
+    }
+
+    [Theory]
+    [InlineData(false, 2, 1, "26553210520543055412", "00943705441908264439")] // CTSA05 step 2: TI 02 → 01
+    [InlineData(true, 1, 2, "36495265416911568628", "35908059266238070883")] // CTSA05 step 3: meter 2 (13-digit DRN), TI 01 → 02
+    public void Sta_key_change_pairs_match_CTSA05_steps_2_and_3(bool meter2, int currentTi, int newTi, string section1, string section2)
+    {
+        var pan = meter2 ? Meter2 : Meter1;
+        var request = new KeyChangeRequest(Dkga02Key(pan, ti: newTi), 255, 1, 2, newTi, 123456, false);
+        Assert.Equal([section1, section2], StsTokenIssuer.IssueKeyChangeTokens(Dkga02Key(pan, ti: currentTi), EncryptionAlgorithm.Sta, request));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ internal sealed class SimulatedMeter : IAsyncDisposable
         var ct = TestContext.Current.CancellationToken;
         using var admin = new PrepayApi(web.BaseAddress, web.Keys.Admin);
         var info = await admin.MeterAsync(meterNumber, ct) ?? throw new InvalidOperationException($"No demo meter {meterNumber}.");
-        var sts = info.Sts is { } p ? DecoderKeys.For(VendingKey.ParseHex(WebFixture.TestVendingKeyHex), PrimaryAccountNumber.StsIin, meterNumber, p) : DecoderKeys.None;
+        var sts = info.Sts is { } p ? DecoderKeys.For(VendingKey.ParseHex(WebFixture.TestVendingKeyHex), iin: null, meterNumber, p) : DecoderKeys.None;
         var headEnd = web.Services.GetRequiredService<MqttHeadEnd>();
         await headEnd.Connected.WaitAsync(TimeSpan.FromSeconds(30), ct);
         var endpoint = new AgentEndpoint("127.0.0.1", headEnd.BrokerPort, web.Services.GetRequiredService<MeterCredentials>().PasswordFor(meterNumber));

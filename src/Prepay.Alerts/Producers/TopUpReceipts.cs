@@ -7,7 +7,7 @@ namespace Prepay.Alerts.Producers;
 /// <summary>What a top-up receipt says; the vend's id makes it once-only.</summary>
 public sealed record TopUpReceipt(
     Guid VendId, Guid CustomerId, string MeterNumber, string Amount, string Currency, long EnergyWh, string EnergyKwh,
-    string? Token, string ReceiptNumber, Instant At);
+    string? Token, string ReceiptNumber, Instant At, IReadOnlyList<string>? Tokens = null, IReadOnlyList<string>? KeyChangeTokens = null);
 
 /// <summary>
 /// Receipts for top-ups, queued in the vend's own transaction: the rows are only added to the vend's context, so
@@ -22,7 +22,16 @@ public static class TopUpReceipts
 
     public static void Enqueue(PrepayDb db, Destinations to, TopUpReceipt r)
     {
-        var token = r.Token is null ? "" : $"\nToken: {Group(r.Token)}";
+        // Every token to type, in order: a sale above 1 638.3 kWh has two.
+        var token = r.Tokens is { Count: > 1 } several
+            ? "\n" + string.Join("\n", several.Select((t, i) => $"Token {i + 1} of {several.Count}: {Group(t)}"))
+            : r.Token is null ? "" : $"\nToken: {Group(r.Token)}";
+        // IEC 62055-41 §6.3.4: key change tokens go in first, and any older unused token must go in before them.
+        if (r.KeyChangeTokens is { Count: > 0 } keyChange)
+        {
+            token = "\nYour meter is moving to a new key. First enter any token you bought earlier and have not entered yet: after the key change it no longer works."
+                + "\nThen the key change tokens, in order:\n" + string.Join("\n", keyChange.Select(Group)) + "\nThen:" + token;
+        }
         var message = new AlertMessage(
             AlertKinds.TopUp,
             $"vend:{r.VendId:N}",

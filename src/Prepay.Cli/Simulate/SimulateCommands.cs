@@ -99,7 +99,7 @@ internal static class SimulateCommands
             await Console.Error.WriteLineAsync($"Prepay server in-process at {address}, MQTT broker on 127.0.0.1:{headEnd.BrokerPort}; preparing {count} meters …");
             using var admin = new PrepayApi(address, keys.Admin);
             var infos = await FleetHost.DemoFleetAsync(admin, count, ct);
-            var fleetMeters = FleetHost.Prepare(infos, VendingKey.ParseHex(testKey), PrimaryAccountNumber.StsIin, "127.0.0.1", headEnd.BrokerPort,
+            var fleetMeters = FleetHost.Prepare(infos, VendingKey.ParseHex(testKey), null, "127.0.0.1", headEnd.BrokerPort,
                 app.Services.GetRequiredService<MeterCredentials>());
             using var vendor = new PrepayApi(address, keys.App);
             return await RunAsync(options, clock, vendor, fleetMeters, ct);
@@ -151,7 +151,7 @@ internal static class SimulateCommands
         {
             await Console.Error.WriteLineAsync("No --vending-key: token meters are left out (they could not read the server's tokens).");
         }
-        var fleetMeters = FleetHost.Prepare(infos, vendingKey, PrimaryAccountNumber.StsIin, brokerUri.Host, brokerUri.Port > 0 ? brokerUri.Port : 1883, new MeterCredentials(mqttSecret));
+        var fleetMeters = FleetHost.Prepare(infos, vendingKey, null, brokerUri.Host, brokerUri.Port > 0 ? brokerUri.Port : 1883, new MeterCredentials(mqttSecret));
         // The server keeps its own (real) clock; the meters start at the real now, and a fast run gets ahead of it.
 #pragma warning disable RS0030 // composition root of a simulation against a real server
         var clock = new SimulationClock(SystemClock.Instance.GetCurrentInstant());

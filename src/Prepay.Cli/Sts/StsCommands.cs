@@ -28,7 +28,11 @@ public static class StsCommands
         return sts;
     }
 
-    /// <summary>Derives a decoder key (DKGA-02 or DKGA-04).</summary>
+    /// <summary>
+    /// Derives a decoder key (DKGA-02 or DKGA-04). Without <paramref name="iin"/> the IIN follows from the length of
+    /// <paramref name="iain"/> (IEC 62055-41 §6.1.2, MeterPAN: 11 digits → 600727, 13 → 0000); given, it must make an
+    /// 18-digit PAN. Prints the PAN used and whether the decoder reference number's check digit is valid.
+    /// </summary>
     public static CommandOutcome Keygen(string? vendingKey, string? sgc, string? ti, string? krn, string? kt, string? iain, string? iin, string? dkga, string? ea, string? baseDate, bool json)
     {
         if (VendingKey.TryParseHex(vendingKey, out var vk) is { } vkError)
@@ -48,7 +52,7 @@ public static class StsCommands
             return Fail(error);
         }
 
-        if (PrimaryAccountNumber.TryCreate(iin ?? PrimaryAccountNumber.StsIin, iain, out var pan) is { } panError)
+        if (PrimaryAccountNumber.TryForDecoderReference(iain, iin, out var pan) is { } panError)
         {
             return Fail(panError);
         }
@@ -86,13 +90,21 @@ public static class StsCommands
                 return Fail("--dkga is 02 or 04.");
         }
 
+        bool drnValid = PrimaryAccountNumber.DecoderReferenceCheckDigitIsValid(pan.Iain);
         return json
-            ? Ok(JsonSerializer.Serialize(new { decoderKey = key.ToHex() }))
-            : Ok($"Decoder key: {key.ToHex()}");
+            ? Ok(JsonSerializer.Serialize(new { decoderKey = key.ToHex(), pan = pan.Value, iin = pan.Iin, drnCheckDigitValid = drnValid }))
+            : Ok(string.Join(Environment.NewLine,
+                $"Decoder key: {key.ToHex()}",
+                $"PAN:         {pan.Value} (IIN {pan.Iin}, DRN {pan.Iain})",
+                $"DRN check digit: {(drnValid ? "valid" : "not valid (the meter number may be mistyped)")}"));
     }
 
-    /// <summary>Encodes one token. <paramref name="amount"/> is in the token's own quantity (kWh, m³, W...).</summary>
-    public static CommandOutcome Encode(string? decoderKey, string? tokenClass, string? subclass, string? tid, string? amount, string? rnd, string? ea, string? baseDate, bool json)
+    /// <summary>
+    /// Encodes one token. <paramref name="amount"/> is in the token's own quantity (kWh, m³, W...). An amount the
+    /// 16-bit TransferAmount cannot hold is rounded up to the next one it can, as IEC 62055-41 §6.3.5 asks (2 000.0 kWh
+    /// → 2 000.4 kWh), unless <paramref name="exact"/>, which refuses it. Prints the amount the token carries.
+    /// </summary>
+    public static CommandOutcome Encode(string? decoderKey, string? tokenClass, string? subclass, string? tid, string? amount, string? rnd, string? ea, string? baseDate, bool json, bool exact = false)
     {
         if (ParseCipher(decoderKey, ea, out var codec) is { } keyError)
         {
@@ -125,13 +137,19 @@ public static class StsCommands
             return Fail($"--tid is whole minutes since {date.Epoch():yyyy-MM-dd}, 0..{TokenIdentifier.MaxMinutes}.");
         }
 
-        if (BuildData(classValue, subclassValue, rndValue, minutes, quantity, out var data) is { } dataError)
+        if (TokenValues.TryBuild(classValue, subclassValue, rndValue, minutes, quantity, exact, out var built) is { } dataError)
         {
             return Fail(dataError);
         }
 
-        var token = codec!.Encode(data);
-        return json ? Ok(JsonSerializer.Serialize(new { token = token.ToString() })) : Ok(token.ToGroupedString());
+        var token = codec!.Encode(built.Data);
+        if (json)
+        {
+            return Ok(JsonSerializer.Serialize(new { token = token.ToString(), amountEncoded = built.Carried, roundedUp = built.RoundedUp }));
+        }
+
+        string asked = built.RoundedUp ? $" (asked {amount}; rounded up to the next amount STS can carry)" : string.Empty;
+        return Ok(string.Join(Environment.NewLine, token.ToGroupedString(), $"amount:   {built.Carried}{asked}"));
     }
 
     /// <summary>Decodes one token and prints its fields.</summary>
@@ -159,7 +177,7 @@ public static class StsCommands
         }
 
         string? tidDate = data.HasTokenIdentifier ? TokenIdentifier.FromMinutes(data.Tid, date).ToInstant().ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture) : null;
-        string? amount = data.HasTokenIdentifier ? Quantity(data) : null;
+        string? amount = data.HasTokenIdentifier ? TokenValues.Carried(data) : null;
         if (json)
         {
             return Ok(JsonSerializer.Serialize(new
@@ -190,51 +208,6 @@ public static class StsCommands
         lines.Add($"crcOk:    {crcOk.ToString().ToLowerInvariant()}");
         return Ok(string.Join(Environment.NewLine, lines));
     }
-
-    // Class 0 subclasses 0-3 count 0.1 of the main unit (kWh, m³); other classes and subclasses take the value as is.
-    private static string? BuildData(int tokenClass, int subclass, int rnd, uint tid, decimal quantity, out TokenData data)
-    {
-        data = default;
-        if (subclass is < 0 or > 15 || rnd is < 0 or > 15)
-        {
-            return "--subclass and --rnd are 0..15.";
-        }
-
-        decimal scaled = tokenClass == 0 && subclass <= 3 ? quantity * 10 : quantity;
-        if (scaled != decimal.Truncate(scaled))
-        {
-            return tokenClass == 0 && subclass <= 3 ? "--amount has a resolution of 0.1." : "--amount is a whole number for this token.";
-        }
-
-        switch (tokenClass)
-        {
-            case 0 when scaled > TransferAmount.MaxUnits:
-                return $"--amount is at most {TransferAmount.MaxUnits / 10m} for one token.";
-            case 0 when !TransferAmount.TryFromUnitsExact((long)scaled, out var exact):
-                var below = TransferAmount.FromUnitsRoundingDown((long)scaled);
-                return $"--amount is not representable in STS; the nearest lower amount is {(subclass <= 3 ? below.Units / 10m : below.Units)}.";
-            case 0:
-                data = TokenData.CreditTransfer(subclass, rnd, tid, TransferAmount.FromUnitsExact((long)scaled));
-                return null;
-            case 1 when subclass is 0 or 1 && scaled < (subclass == 0 ? 1L << 36 : 1L << 28):
-                data = subclass == 0 ? TokenData.InitiateMeterTestOrDisplay((ulong)scaled, 0) : TokenData.InitiateMeterTestOrDisplay2((uint)scaled, 0);
-                return null;
-            case 1:
-                return "Class 1: subclass 0 (36-bit control) or 1 (28-bit control); --amount is the control value.";
-            case 2 when TokenData.HasTid(TokenClass.MeterSpecificManagement, subclass) && scaled <= ushort.MaxValue:
-                data = TokenData.Management((ManagementSubclass)subclass, rnd, tid, (ushort)scaled);
-                return null;
-            case 2:
-                return "Class 2: subclasses 0-2 and 5-7 with --amount 0..65535; key change tokens need a new key.";
-            default:
-                return "--class is 0, 1 or 2.";
-        }
-    }
-
-    private static string Quantity(TokenData data) =>
-        data.Class == TokenClass.CreditTransfer && data.Subclass <= 3
-            ? (data.Amount.Units / 10m).ToString("0.0", CultureInfo.InvariantCulture)
-            : (data.Class == TokenClass.CreditTransfer ? data.Amount.Units : data.Field).ToString(CultureInfo.InvariantCulture);
 
     private static string? ParseCipher(string? decoderKey, string? ea, out TokenCodec? codec)
     {
@@ -296,11 +269,11 @@ public static class StsCommands
         var ti = new Option<string>("--ti") { Description = "Tariff index (2 digits)." };
         var krn = new Option<string>("--krn") { Description = "Key revision number (1..9)." };
         var kt = new Option<string>("--kt") { Description = "Key type (0..3)." };
-        var iain = new Option<string>("--iain") { Description = "Individual account identification number (11 or 13 digits)." };
-        var iin = new Option<string>("--iin") { Description = "Issuer identification number (default 600727)." };
+        var iain = new Option<string>("--iain") { Description = "Decoder reference number (the meter number, IAIN): 11 or 13 digits." };
+        var iin = new Option<string>("--iin") { Description = "Issuer identification number. Default: from the --iain length (11 digits: 600727, 13: 0000); given, it must make an 18-digit PAN." };
         var dkga = new Option<string>("--dkga") { Description = "02 or 04 (default 02)." };
         var (ea, baseDate, json) = Common();
-        var command = new Command("keygen", "Derive a meter's decoder key.") { vendingKey, sgc, ti, krn, kt, iain, iin, dkga, ea, baseDate, json };
+        var command = new Command("keygen", "Derive a meter's decoder key; prints the PAN used and whether the DRN check digit is valid.") { vendingKey, sgc, ti, krn, kt, iain, iin, dkga, ea, baseDate, json };
         command.SetAction(r => Write(Keygen(r.GetValue(vendingKey), r.GetValue(sgc), r.GetValue(ti), r.GetValue(krn), r.GetValue(kt), r.GetValue(iain), r.GetValue(iin), r.GetValue(dkga), r.GetValue(ea), r.GetValue(baseDate), r.GetValue(json))));
         return command;
     }
@@ -311,11 +284,12 @@ public static class StsCommands
         var tokenClass = new Option<string>("--class") { Description = "Token class 0, 1 or 2." };
         var subclass = new Option<string>("--subclass") { Description = "Subclass 0..15." };
         var tid = new Option<string>("--tid") { Description = "Minutes since the base date." };
-        var amount = new Option<string>("--amount") { Description = "Quantity: kWh/m³ for credit (0.1 resolution), W for power limits, else the raw value." };
+        var amount = new Option<string>("--amount") { Description = "Quantity: kWh/m³ for credit (0.1 resolution), W for power limits (class 2 subclasses 0, 6), else the raw value. Rounded up to the next amount STS can carry (IEC 62055-41); the carried amount is printed." };
         var rnd = new Option<string>("--rnd") { Description = "RND 0..15 (default random)." };
+        var exact = new Option<bool>("--exact") { Description = "Refuse an amount STS cannot carry exactly instead of rounding it up." };
         var (ea, baseDate, json) = Common();
-        var command = new Command("encode", "Encode a token.") { key, tokenClass, subclass, tid, amount, rnd, ea, baseDate, json };
-        command.SetAction(r => Write(Encode(r.GetValue(key), r.GetValue(tokenClass), r.GetValue(subclass), r.GetValue(tid), r.GetValue(amount), r.GetValue(rnd), r.GetValue(ea), r.GetValue(baseDate), r.GetValue(json))));
+        var command = new Command("encode", "Encode a token; prints it and the amount it carries.") { key, tokenClass, subclass, tid, amount, rnd, exact, ea, baseDate, json };
+        command.SetAction(r => Write(Encode(r.GetValue(key), r.GetValue(tokenClass), r.GetValue(subclass), r.GetValue(tid), r.GetValue(amount), r.GetValue(rnd), r.GetValue(ea), r.GetValue(baseDate), r.GetValue(json), r.GetValue(exact))));
         return command;
     }
 
@@ -324,7 +298,7 @@ public static class StsCommands
         var key = new Option<string>("--decoder-key") { Description = "Decoder key, hex." };
         var token = new Option<string>("--token") { Description = "The 20 digits (dashes allowed)." };
         var (ea, baseDate, json) = Common();
-        var command = new Command("decode", "Decode a token.") { key, token, ea, baseDate, json };
+        var command = new Command("decode", "Decode a token; prints its fields and the amount it carries.") { key, token, ea, baseDate, json };
         command.SetAction(r => Write(Decode(r.GetValue(key), r.GetValue(token), r.GetValue(ea), r.GetValue(baseDate), r.GetValue(json))));
         return command;
     }

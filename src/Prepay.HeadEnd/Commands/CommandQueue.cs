@@ -34,10 +34,16 @@ public static class CommandQueue
         return command;
     }
 
-    /// <summary>Records a meter's acknowledgement; only a command of that meter still waiting for one changes.</summary>
-    public static Task<int> AcknowledgeAsync(PrepayDb db, string meterNumber, Guid commandId, string outcome, Instant now, CancellationToken ct)
+    /// <summary>
+    /// Records a meter's acknowledgement; only a command of that meter still waiting for one changes. A rejection
+    /// fails the command, except a token delivery the keypad got to first (<see cref="Protocol.AckReasons.TokenUsed"/>):
+    /// its credit is on the meter, so it is done, with the outcome saying which way it arrived.
+    /// </summary>
+    public static Task<int> AcknowledgeAsync(PrepayDb db, string meterNumber, Guid commandId, string result, string? reason, Instant now, CancellationToken ct)
     {
-        var state = outcome == "rejected" ? CommandState.Failed : CommandState.Acknowledged;
+        var state = result == "rejected" && reason != Protocol.AckReasons.TokenUsed ? CommandState.Failed : CommandState.Acknowledged;
+        var outcome = reason is null ? result : $"{result}: {reason}";
+        outcome = outcome.Length > 500 ? outcome[..500] : outcome;
         return db.MeterCommands
             .Where(c => c.Id == commandId && c.MeterNumber == meterNumber && (c.State == CommandState.Queued || c.State == CommandState.Sent))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, state).SetProperty(c => c.AcknowledgedAt, now).SetProperty(c => c.Outcome, outcome), ct);

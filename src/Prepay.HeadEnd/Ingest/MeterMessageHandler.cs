@@ -158,13 +158,12 @@ public sealed class MeterMessageHandler(
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var outcome = ack.Reason is null ? ack.Result : $"{ack.Result}: {ack.Reason}";
-        await db.QueuedAsync(() => CommandQueue.AcknowledgeAsync(db, meterNumber, ack.CommandId, outcome.Length > 500 ? outcome[..500] : outcome, clock.GetCurrentInstant(), ct), ct);
+        await db.QueuedAsync(() => CommandQueue.AcknowledgeAsync(db, meterNumber, ack.CommandId, ack.Result, ack.Reason, clock.GetCurrentInstant(), ct), ct);
     }
 
     private async Task StatusAsync(Guid meterId, StatusMessage status, CancellationToken ct)
     {
-        if (status.Relay is { Length: > 20 })
+        if (status.Relay is { Length: > 20 } || status.KeyRevision is < 0 or > 15)
         {
             throw new SchemaException("out-of-schema");
         }
@@ -173,10 +172,10 @@ public sealed class MeterMessageHandler(
         var now = clock.GetCurrentInstant().ToUnixTimeTicks();
         await db.QueuedAsync(() => db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh) VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.CreditWh}, {status.EnergyWh})
+            INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh, key_revision) VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.CreditWh}, {status.EnergyWh}, {status.KeyRevision})
             ON CONFLICT (meter_id) DO UPDATE SET online = excluded.online, last_seen_at = excluded.last_seen_at,
                 relay = COALESCE(excluded.relay, meter_status.relay), credit_wh = COALESCE(excluded.credit_wh, meter_status.credit_wh),
-                energy_wh = COALESCE(excluded.energy_wh, meter_status.energy_wh)
+                energy_wh = COALESCE(excluded.energy_wh, meter_status.energy_wh), key_revision = COALESCE(excluded.key_revision, meter_status.key_revision)
             """, ct), ct);
     }
 

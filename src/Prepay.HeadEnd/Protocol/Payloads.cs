@@ -15,12 +15,15 @@ public sealed record EventsMessage(IReadOnlyList<EventPayload> Events);
 /// <summary>A meter's answer to a command: <c>applied</c>, <c>duplicate</c> (seen before, not applied again) or <c>rejected</c>.</summary>
 public sealed record AckMessage(Guid CommandId, string Result, string? Reason, DateTimeOffset At);
 
-/// <summary>A meter's state, published retained; its last will is the same with <c>online: false</c>.</summary>
-public sealed record StatusMessage(bool Online, string? Relay, long? CreditWh, long? EnergyWh, DateTimeOffset? At);
+/// <summary>
+/// A meter's state, published retained; its last will is the same with <c>online: false</c>. <see cref="KeyRevision"/>:
+/// the key revision its STS decoder holds, for a meter that has one (how a key change campaign sees it arrive).
+/// </summary>
+public sealed record StatusMessage(bool Online, string? Relay, long? CreditWh, long? EnergyWh, DateTimeOffset? At, int? KeyRevision = null);
 
 /// <summary>
 /// A command to a meter. <see cref="CommandId"/> makes it idempotent on the meter; <see cref="Args"/> depends on
-/// <see cref="Type"/>: <c>addCredit</c> {energyWh}, <c>deliverToken</c> {token}, <c>connect</c>, <c>disconnect</c>,
+/// <see cref="Type"/>: <c>addCredit</c> {energyWh}, <c>deliverToken</c> {tokens} (or {token}), <c>connect</c>, <c>disconnect</c>,
 /// <c>setThresholds</c> {lowCreditWh, emergencyCreditWh}, <c>setTariff</c> {tariffCode, version}, <c>readNow</c>.
 /// </summary>
 public sealed record CommandMessage(Guid CommandId, string Type, JsonElement? Args, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
@@ -37,6 +40,16 @@ public static class CommandTypes
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
         { AddCredit, DeliverToken, Connect, Disconnect, SetThresholds, SetTariff, ReadNow };
+}
+
+/// <summary>Reasons in acknowledgements that the head-end reads, not only records.</summary>
+public static class AckReasons
+{
+    /// <summary>
+    /// A <c>deliverToken</c> whose every token the meter's decoder already holds as used: the customer typed them at
+    /// the keypad first. Credit was applied once, by the keypad; the command is done (acknowledged), not failed.
+    /// </summary>
+    public const string TokenUsed = "token-used";
 }
 
 /// <summary>JSON as the protocol writes it: camelCase, strict (unknown members refused, numbers as numbers).</summary>

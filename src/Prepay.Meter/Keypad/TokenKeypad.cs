@@ -35,7 +35,8 @@ internal sealed class TokenKeypad(MeterState state)
 
     private static KeypadEntry Management(TokenEntry token, TokenData data) => (ManagementSubclass)data.Subclass switch
     {
-        ManagementSubclass.SetMaximumPowerLimit => new KeypadEntry(token, KeypadAction.SetPowerLimit, data.Field),
+        // IEC 62055-41: the limit's watts are in the TransferAmount format, like a credit amount.
+        ManagementSubclass.SetMaximumPowerLimit => new KeypadEntry(token, KeypadAction.SetPowerLimit, data.Amount.Units),
         ManagementSubclass.ClearCredit when (data.Field & 1) != 0 => new KeypadEntry(token, KeypadAction.ClearCredit, 0),
         ManagementSubclass.ClearTamperCondition => new KeypadEntry(token, KeypadAction.ClearTamper, 0),
         _ => new KeypadEntry(token, KeypadAction.None, 0),

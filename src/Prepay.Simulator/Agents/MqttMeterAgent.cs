@@ -9,7 +9,9 @@ using Prepay.HeadEnd.Protocol;
 using Prepay.Meter;
 using Prepay.Meter.Commands;
 using Prepay.Meter.Events;
+using Prepay.Meter.Keypad;
 using Prepay.Meter.Registers;
+using Prepay.Sts.Meter;
 
 namespace Prepay.Simulator.Agents;
 
@@ -252,15 +254,7 @@ public sealed class MqttMeterAgent : IAsyncDisposable
         var at = _meter.Now.ToDateTimeOffset();
         if (command.Type == CommandTypes.DeliverToken)
         {
-            if (!_tokenCommands.Add(command.CommandId))
-            {
-                _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "duplicate", null, at)));
-                return;
-            }
-            var outputs = _meter.EnterToken(CommandTranslation.String(command.Args, "token") ?? "");
-            Record(outputs, 0);
-            var rejected = outputs.OfType<TokenRejected>().FirstOrDefault();
-            _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, rejected is null ? "applied" : "rejected", rejected?.Reason, at)));
+            DeliverTokens(command, at);
             return;
         }
         var id = _ids.For(command.CommandId);
@@ -289,6 +283,52 @@ public sealed class MqttMeterAgent : IAsyncDisposable
         {
             _outbox.Enqueue((Topics.Acks, reply));
         }
+    }
+
+    // Under the gate. The tokens go through the keypad's own decoder, in order (docs/mqtt.md, deliverToken), so its
+    // TID memory decides: a token typed before it arrived is USED now, and the acknowledgement says so
+    // (rejected, reason token-used), which the head-end records as delivered at the keypad.
+    private void DeliverTokens(CommandMessage command, DateTimeOffset at)
+    {
+        if (_tokenCommands.Contains(command.CommandId))
+        {
+            _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "duplicate", null, at)));
+            return;
+        }
+        var tokens = CommandTranslation.Strings(command.Args, "tokens") ?? (CommandTranslation.String(command.Args, "token") is { } one ? [one] : []);
+        if (tokens.Count == 0)
+        {
+            _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "rejected", "invalid-args: no token", at)));
+            return;
+        }
+        int accepted = 0;
+        string? refusal = null;
+        foreach (var token in tokens)
+        {
+            var outputs = _meter.EnterToken(token, TokenSource.Remote);
+            if (outputs.Count == 0)
+            {
+                return; // a dark keypad (power outage): no acknowledgement, the head-end sends it again
+            }
+            Record(outputs, 0);
+            if (outputs.OfType<TokenAccepted>().Any())
+            {
+                accepted++;
+            }
+            else if (outputs.OfType<TokenRejected>().FirstOrDefault() is { Result: not KeypadResult.Used } r)
+            {
+                refusal ??= $"{r.Result}: {r.Reason}";
+            }
+        }
+        _tokenCommands.Add(command.CommandId);
+        if (accepted > 0)
+        {
+            QueueStatus(); // a key change shows in the key revision the status reports
+        }
+        var ack = refusal is not null ? new AckMessage(command.CommandId, "rejected", refusal, at)
+            : accepted > 0 ? new AckMessage(command.CommandId, "applied", null, at)
+            : new AckMessage(command.CommandId, "rejected", AckReasons.TokenUsed, at);
+        _outbox.Enqueue((Topics.Acks, ack));
     }
 
     // Under the gate: sorts outputs into the outbox and counters.
@@ -353,7 +393,7 @@ public sealed class MqttMeterAgent : IAsyncDisposable
         _lastRelay = _meter.Relay;
         _lastStatusAt = _meter.Now;
         _outbox.Enqueue((Topics.Status, new StatusMessage(true, _meter.Relay == RelayState.Connected ? "connected" : "disconnected",
-            _meter.CreditWh, _meter.EnergyWh, _meter.Now.ToDateTimeOffset())));
+            _meter.CreditWh, _meter.EnergyWh, _meter.Now.ToDateTimeOffset(), _meter.KeyRevisionNumber)));
     }
 
     // Under the gate. Offline, everything waits; a failed publish stays first in line.

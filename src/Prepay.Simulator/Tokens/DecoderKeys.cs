@@ -8,14 +8,14 @@ namespace Prepay.Simulator.Tokens;
 
 /// <summary>
 /// A virtual token meter's decoder state, derived from the vending key the way the server's token generator does
-/// (DKGA-02 for a 64-bit key, DKGA-04 for a 160-bit one; PAN = IIN + meter number), so the meter accepts the
+/// (DKGA-02 for a 64-bit key, DKGA-04 for a 160-bit one; PAN = the IIN the meter number's length calls for, or the override, + meter number), so the meter accepts the
 /// server's tokens. Only for TEST vending keys: a simulator has no business holding a real supply group's key.
 /// </summary>
 public static class DecoderKeys
 {
-    public static MeterState For(VendingKey vendingKey, string iin, string meterNumber, TokenMeterParameters p)
+    public static MeterState For(VendingKey vendingKey, string? iin, string meterNumber, TokenMeterParameters p)
     {
-        var input = KeyDerivationInput.Create(p.SupplyGroupCode, p.TariffIndex, p.KeyRevisionNumber, p.KeyType, PrimaryAccountNumber.Create(iin, meterNumber));
+        var input = KeyDerivationInput.Create(p.SupplyGroupCode, p.TariffIndex, p.KeyRevisionNumber, p.KeyType, PrimaryAccountNumber.ForDecoderReference(meterNumber, iin));
         DecoderKey key;
         if (vendingKey.Bits == 160)
         {

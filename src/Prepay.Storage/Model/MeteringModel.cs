@@ -57,6 +57,27 @@ internal static class MeteringModel
             e.Property(x => x.Relay).HasMaxLength(20);
             e.HasOne<Meter>().WithOne().HasForeignKey<MeterStatusRecord>(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
         });
+        b.Entity<Records.Campaigns.KeyChangeCampaignRecord>(e =>
+        {
+            e.ToTable("key_change_campaigns");
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Scope).HasMaxLength(500);
+            e.Property(x => x.ToBaseDate).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Reason).HasMaxLength(500);
+        });
+        b.Entity<Records.Campaigns.KeyChangeCampaignMeterRecord>(e =>
+        {
+            e.ToTable("key_change_campaign_meters");
+            e.HasKey(x => new { x.CampaignId, x.MeterId });
+            e.Property(x => x.MeterNumber).HasMaxLength(32);
+            e.Property(x => x.SiteCode).HasMaxLength(40);
+            e.Property(x => x.Tokens).HasMaxLength(200);
+            e.Property(x => x.ConfirmReason).HasMaxLength(500);
+            e.HasOne<Records.Campaigns.KeyChangeCampaignRecord>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => x.MeterId);
+        });
         b.Entity<PayloadRejection>(e =>
         {
             e.ToTable("payload_rejections");

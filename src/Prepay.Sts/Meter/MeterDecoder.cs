@@ -113,14 +113,16 @@ public sealed class MeterDecoder
             return refused;
         }
 
+        // IEC 62055-41 §6.3.4: MPL and MPPUL are watts in the TransferAmount format (STS 531-1-0-02 CTSA12/13);
+        // the other values are plain 16-bit fields.
         var state = Remember(_state, data.Tid);
         _state = (ManagementSubclass)data.Subclass switch
         {
-            ManagementSubclass.SetMaximumPowerLimit => state with { MaximumPowerLimit = data.Field },
+            ManagementSubclass.SetMaximumPowerLimit => state with { MaximumPowerLimit = data.Amount.Units },
             ManagementSubclass.ClearCredit => state with { CreditRegisters = ClearRegisters(state, data.Field) },
             ManagementSubclass.SetTariffRate => state with { TariffRate = data.Field },
             ManagementSubclass.ClearTamperCondition => state with { TamperClears = state.TamperClears + 1 },
-            ManagementSubclass.SetMaximumPhasePowerUnbalanceLimit => state with { MaximumPhasePowerUnbalanceLimit = data.Field },
+            ManagementSubclass.SetMaximumPhasePowerUnbalanceLimit => state with { MaximumPhasePowerUnbalanceLimit = data.Amount.Units },
             _ => state with { WaterMeterFactor = data.Field },
         };
         return new TokenEntry(KeypadResult.Accept, data, $"{(ManagementSubclass)data.Subclass} applied.");

@@ -50,14 +50,14 @@ public sealed record MeterState
     /// <summary>The most a credit register may hold; a token that would pass it gives Overflow.</summary>
     public long CreditRegisterLimit { get; init; } = 100 * TransferAmount.MaxUnits;
 
-    /// <summary>Set by a class 2 subclass 0 token, in watts.</summary>
-    public ushort? MaximumPowerLimit { get; init; }
+    /// <summary>Set by a class 2 subclass 0 token, in watts (carried in the TransferAmount format).</summary>
+    public long? MaximumPowerLimit { get; init; }
 
     /// <summary>Set by a class 2 subclass 2 token.</summary>
     public ushort? TariffRate { get; init; }
 
-    /// <summary>Set by a class 2 subclass 6 token, in watts.</summary>
-    public ushort? MaximumPhasePowerUnbalanceLimit { get; init; }
+    /// <summary>Set by a class 2 subclass 6 token, in watts (carried in the TransferAmount format).</summary>
+    public long? MaximumPhasePowerUnbalanceLimit { get; init; }
 
     /// <summary>Set by a class 2 subclass 7 token.</summary>
     public ushort? WaterMeterFactor { get; init; }

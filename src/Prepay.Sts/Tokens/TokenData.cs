@@ -38,8 +38,17 @@ public readonly record struct TokenData
     /// <summary>The 16-bit field, bits 31..16 of the block: amount, power limit, register, rate...</summary>
     public ushort Field => unchecked((ushort)Data);
 
-    /// <summary>The amount of a credit transfer token.</summary>
+    /// <summary>
+    /// The 16-bit field read in the TransferAmount format: the amount of a credit transfer token, or the limit in
+    /// watts of a power limit token (see <see cref="FieldIsTransferAmount"/>).
+    /// </summary>
     public TransferAmount Amount => TransferAmount.FromEncoded(Field);
+
+    /// <summary>
+    /// True when the 16-bit field is in the TransferAmount format: class 0, and class 2 subclasses 0 (MPL) and 6
+    /// (MPPUL). IEC 62055-41 §6.3.4; STS 531-1-0-02 CTSA12/CTSA13 carry limits of 20 000 W and more in that format.
+    /// </summary>
+    public bool FieldIsTransferAmount => IsTransferAmount(Class, Subclass);
 
     /// <summary>Any class, subclass and 44 data bits; checks ranges only.</summary>
     public static TokenData Create(TokenClass tokenClass, int subclass, ulong data)
@@ -70,7 +79,10 @@ public readonly record struct TokenData
     public static TokenData CreditTransfer(CreditSubclass subclass, int rnd, uint tid, TransferAmount amount) =>
         CreditTransfer((int)subclass, rnd, tid, amount);
 
-    /// <summary>A class 2 token laid out as RND, TID, 16-bit value (subclasses 0-2, 5-7). IEC 62055-41 §6.3.4.</summary>
+    /// <summary>
+    /// A class 2 token laid out as RND, TID, 16-bit value (subclasses 0-2, 5-7), the value as carried. IEC 62055-41 §6.3.4.
+    /// For the power limits (subclasses 0 and 6) the value is a TransferAmount's bits: use <see cref="PowerLimit"/>.
+    /// </summary>
     public static TokenData Management(ManagementSubclass subclass, int rnd, uint tid, ushort value)
     {
         if (!HasTid(TokenClass.MeterSpecificManagement, (int)subclass))
@@ -80,6 +92,28 @@ public readonly record struct TokenData
 
         return WithTid(TokenClass.MeterSpecificManagement, (int)subclass, rnd, tid, value);
     }
+
+    /// <summary>
+    /// Class 2 subclass 0 (set maximum power limit) or 6 (set maximum phase power unbalance limit): RND, TID and the
+    /// limit in watts in the TransferAmount format, like a credit amount. IEC 62055-41 §6.3.4 (MPL, MPPUL).
+    /// </summary>
+    public static TokenData PowerLimit(ManagementSubclass subclass, int rnd, uint tid, TransferAmount watts)
+    {
+        if (!IsTransferAmount(TokenClass.MeterSpecificManagement, (int)subclass))
+        {
+            throw new ArgumentOutOfRangeException(nameof(subclass), subclass, "Only the power limit subclasses (0 and 6) carry watts as an amount.");
+        }
+
+        return WithTid(TokenClass.MeterSpecificManagement, (int)subclass, rnd, tid, watts.Encoded);
+    }
+
+    /// <summary>Whether a class/subclass carries its 16-bit field in the TransferAmount format.</summary>
+    public static bool IsTransferAmount(TokenClass tokenClass, int subclass) => tokenClass switch
+    {
+        TokenClass.CreditTransfer => true,
+        TokenClass.MeterSpecificManagement => subclass is (int)ManagementSubclass.SetMaximumPowerLimit or (int)ManagementSubclass.SetMaximumPhasePowerUnbalanceLimit,
+        _ => false,
+    };
 
     /// <summary>Class 1 subclass 0: 36-bit control and 8-bit manufacturer code. IEC 62055-41 §6.3.3.</summary>
     public static TokenData InitiateMeterTestOrDisplay(ulong control, byte manufacturerCode)

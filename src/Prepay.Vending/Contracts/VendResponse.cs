@@ -3,7 +3,9 @@ namespace Prepay.Vending.Contracts;
 /// <summary>
 /// A vend as the client sees it and a receipt prints it. Money as decimal strings, energy in Wh.
 /// <see cref="KeyChangeTokens"/> is present only when the meter's key changed with this vend: the customer enters
-/// those tokens first, in order, then <see cref="Token"/>.
+/// those tokens first, in order, then the credit tokens. <see cref="Tokens"/> lists every credit token in the order
+/// to enter them (one, or two for a sale above 1 638.3 kWh: see <c>CreditSplit</c>); <see cref="Token"/> and
+/// <see cref="TokenId"/> are the first of them.
 /// </summary>
 public sealed record VendResponse(
     Guid Id,
@@ -19,7 +21,12 @@ public sealed record VendResponse(
     VendBreakdown Breakdown,
     VendReceipt Receipt,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<string>? KeyChangeTokens = null);
+    IReadOnlyList<string>? KeyChangeTokens = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<VendToken>? Tokens = null);
+
+/// <summary>One credit token of a vend and the energy it carries.</summary>
+public sealed record VendToken(string Token, long TokenId, long EnergyWh, string EnergyKwh);
 
 /// <summary>
 /// Where the money went. Always: amount + carriedIn = sum(taxes) + fixedCharges + debtRecovered + energyCost + carriedOut.

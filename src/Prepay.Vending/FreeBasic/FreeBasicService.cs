@@ -37,8 +37,8 @@ public sealed class FreeBasicService(
     IClock clock,
     LedgerStore ledger,
     TariffCatalog tariffs,
-    ITokenGenerator tokens,
     TokenReservations tokenIds,
+    CreditTokens creditTokens,
     CommandDispatcher dispatcher)
 {
     public async Task<VendOutcome> IssueAsync(MeterNumber meterNumber, Actor actor, CancellationToken ct)
@@ -84,10 +84,10 @@ public sealed class FreeBasicService(
         await using var tx = await db.BeginWriteAsync(ct);
         var reserved = await tokenIds.ReserveAsync(db, meter.Id, now, actor.AuditName, ct);
         var fresh = reserved.Meter;
-        string? token;
+        IReadOnlyList<IssuedCreditToken>? credit;
         try
         {
-            token = fresh.Mode == MeterMode.Token ? tokens.CreditToken(fresh, reserved.TokenId, due.Amount) : null;
+            credit = fresh.IssuesStsTokens ? await creditTokens.IssueAsync(db, reserved, due.Amount, ct) : null;
         }
         catch (UnrepresentableCreditException e)
         {
@@ -104,16 +104,14 @@ public sealed class FreeBasicService(
         {
             db.LedgerTransactions.Add(new StoredTransaction { Id = transactionId, Kind = TransactionKind.FreeBasicElectricity, Description = $"free basic electricity {month} (no value)", At = now, Reference = vendId.ToString("N") });
         }
-        if (fresh.Mode == MeterMode.Smart)
-        {
-            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, CommandTypes.AddCredit, new { energyWh = due.Amount.WattHours }, now, $"vend {vendId:N}");
-        }
+        SmartCredit.Enqueue(db, fresh, due.Amount, credit, reserved.KeyChangeTokens, now, vendId);
 
         var quote = new PurchaseQuote(tariff.Code, tariff.Version, now, Money.Zero(currency), Money.Zero(currency), [],
             Money.Zero(currency), Money.Zero(currency), Money.Zero(currency), Money.Zero(currency), Money.Zero(currency), due.Amount,
             [], Money.Zero(currency), fresh.FixedChargesPaidThrough, new Money(fresh.FixedChargeArrearsMinor, currency), IsEstimate: false);
         var command = new VendCommand("free-basic:" + month, meterNumber, null, null, Money.Zero(currency), "free-basic", null);
-        var response = VendResponses.Respond("freeBasic", vendId, fresh, target, vendor, command, quote, token, reserved.TokenId, reserved.KeyChangeTokens, now);
+        var response = VendResponses.Respond("freeBasic", vendId, fresh, target, vendor, command, quote, credit, reserved.TokenId, reserved.KeyChangeTokens, now);
+        var token = response.Token;
         db.Vends.Add(new VendRecord
         {
             Id = vendId,

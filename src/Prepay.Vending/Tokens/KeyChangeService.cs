@@ -20,7 +20,7 @@ public sealed class KeyChangeService(IClock clock, ITokenGenerator tokens)
         {
             return new TokenOutcome.NotFound($"No meter '{meterNumber}'.");
         }
-        if (meter.Mode != MeterMode.Token)
+        if (!meter.IssuesStsTokens)
         {
             return new TokenOutcome.Unprocessable("not-a-token-meter", $"Meter '{meterNumber}' is a {meter.Mode.ToString().ToLowerInvariant()} meter; it has no STS key.");
         }
@@ -69,7 +69,12 @@ public sealed class KeyChangeService(IClock clock, ITokenGenerator tokens)
         await using var tx = await db.BeginWriteAsync(ct);
         await db.Meters.Where(m => m.Id == meter.Id).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.KeyChangeToRevision, krn)
-            .SetProperty(m => m.KeyChangeToBaseDate, baseDate), ct);
+            .SetProperty(m => m.KeyChangeToBaseDate, baseDate)
+            // An operator's order for this one meter replaces any campaign's still pending for it.
+            .SetProperty(m => m.KeyChangeToSupplyGroupCode, (int?)null)
+            .SetProperty(m => m.KeyChangeToTariffIndex, (int?)null)
+            .SetProperty(m => m.KeyChangeNotBefore, (Instant?)null)
+            .SetProperty(m => m.KeyChangeCampaignId, (Guid?)null), ct);
         db.Audit.Add(new AuditRecord
         {
             At = now,

@@ -47,6 +47,9 @@ public static class ManagementTokenKinds
     public static string Name(this ManagementTokenKind kind) => ByName.First(p => p.Value == kind).Key;
 
     /// <summary>The 16-bit value when the request gives none, or null when one is required.</summary>
+    /// <summary>Whether its value is watts in the TransferAmount format (class 2 subclasses 0 and 6, IEC 62055-41).</summary>
+    public static bool IsPowerLimit(this ManagementTokenKind kind) => Prepay.Sts.Tokens.TokenData.IsTransferAmount(Prepay.Sts.Tokens.TokenClass.MeterSpecificManagement, (int)kind);
+
     public static ushort? DefaultValue(this ManagementTokenKind kind) => kind switch
     {
         ManagementTokenKind.ClearCredit => 0xFFFF,

@@ -57,6 +57,14 @@ public sealed class ManagementTokenService(IServiceScopeFactory scopes, IClock c
                 errors["value"] = [$"is required for {kind.Name()}"];
             }
         }
+        if (!errors.ContainsKey("value") && !errors.ContainsKey("kind") && kind.IsPowerLimit()
+            && !Prepay.Sts.Tokens.TransferAmount.TryFromUnitsExact(value, out _))
+        {
+            // IEC 62055-41: a power limit's watts are carried in the TransferAmount format (steps of 10 W above 16 383 W).
+            var below = Prepay.Sts.Tokens.TransferAmount.FromUnitsRoundingDown(value).Units;
+            var above = Prepay.Sts.Tokens.TransferAmount.FromUnitsRoundingUp(value).Units;
+            errors["value"] = [$"{value} W has no exact STS power limit: use {below} or {above} W"];
+        }
         if (Reasons.Check(input.Reason) is { } reasonError)
         {
             errors["reason"] = [reasonError];

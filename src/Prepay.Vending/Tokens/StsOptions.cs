@@ -22,8 +22,13 @@ public sealed class StsOptions
     /// <summary>The key's name in <see cref="KeyStoreFile"/>. Default <c>vending</c>.</summary>
     public string KeyName { get; set; } = "vending";
 
-    /// <summary>The issuer identification number of the meters' PAN: 4 or 6 digits. Default the STS IIN 600727.</summary>
-    public string Iin { get; set; } = PrimaryAccountNumber.StsIin;
+    /// <summary>
+    /// An override of the issuer identification number in the meters' PAN: 4 or 6 digits. Unset (the default), each
+    /// meter's IIN follows from its decoder reference number, as IEC 62055-41 (MeterPAN) gives it: 600727 for an
+    /// 11-digit number, 0000 for a 13-digit one, so the PAN has its 18 digits. Set, it must still make an 18-digit
+    /// PAN with each meter's number; a meter it cannot is refused a token, with the reason.
+    /// </summary>
+    public string? Iin { get; set; }
 
     /// <summary>KEN written into new keys by key change tokens, 0..255. Default 255: the key never expires.</summary>
     public int KeyExpiryNumber { get; set; } = 255;
@@ -41,7 +46,7 @@ public sealed class StsOptions
     public string? Validate() =>
         !string.IsNullOrWhiteSpace(VendingKeyHex) && !string.IsNullOrWhiteSpace(KeyStoreFile) ? "Sts: set either VendingKeyHex or KeyStoreFile, not both"
         : string.IsNullOrWhiteSpace(KeyName) ? "Sts:KeyName must not be empty"
-        : Iin is not { Length: 4 or 6 } || !Iin.All(char.IsAsciiDigit) ? "Sts:Iin must have 4 or 6 digits"
+        : Iin is not null && (Iin is not { Length: 4 or 6 } || !Iin.All(char.IsAsciiDigit)) ? "Sts:Iin must have 4 or 6 digits (or be left unset: it then follows from each meter's number)"
         : KeyExpiryNumber is < 0 or > 255 ? "Sts:KeyExpiryNumber must be 0 to 255"
         : null;
 

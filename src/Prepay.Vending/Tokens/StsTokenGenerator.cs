@@ -14,7 +14,8 @@ namespace Prepay.Vending.Tokens;
 /// <summary>
 /// STS tokens (IEC 62055-41) from the vending key: each meter's decoder key is derived with DKGA-02 (64-bit vending
 /// key; EA07 and EA09 meters) or DKGA-04 (160-bit vending key; any algorithm) from its SGC, TI, KRN, KT and PAN
-/// (the configured IIN and the meter number as IAIN), and kept in a cache. Thread-safe.
+/// (the meter number as IAIN, with the IIN its length calls for or the configured override), and kept in a cache.
+/// Thread-safe.
 /// </summary>
 public sealed class StsTokenGenerator : ITokenGenerator
 {
@@ -23,7 +24,7 @@ public sealed class StsTokenGenerator : ITokenGenerator
 
     private readonly VendingKey _vendingKey;
     private readonly Dkga04? _dkga04;
-    private readonly string _iin;
+    private readonly string? _iin;
     private readonly byte _keyExpiryNumber;
     private readonly IClock _clock;
     private readonly ConcurrentDictionary<KeyId, DecoderKey> _keys = new();
@@ -57,6 +58,10 @@ public sealed class StsTokenGenerator : ITokenGenerator
         {
             return $"Meter number '{meter.MeterNumber}' is not an STS decoder reference number (11 or 13 digits).";
         }
+        if (PrimaryAccountNumber.TryForDecoderReference(meter.MeterNumber, _iin, out _) is { } panError)
+        {
+            return $"Meter '{meter.MeterNumber}': {panError} (Sts:Iin).";
+        }
         if (_dkga04 is null && meter.EncryptionAlgorithm == StsEncryptionAlgorithm.Misty1)
         {
             return $"Meter '{meter.MeterNumber}' uses EA11 (MISTY1), which needs a 160-bit vending key (DKGA-04); this server has a 64-bit one.";
@@ -78,19 +83,20 @@ public sealed class StsTokenGenerator : ITokenGenerator
         var units = energy.WattHours / 100;
         if (!TransferAmount.TryFromUnitsExact(units, out _))
         {
-            throw new UnrepresentableCreditException($"{units / 10m:0.0} kWh has no exact STS amount (above 1638.3 kWh the steps are 1, 10 or 100 kWh); split the purchase or change the amount.");
+            throw new UnrepresentableCreditException($"{units / 10m:0.0} kWh has no exact STS amount (above 1638.3 kWh the steps are 1, 10 or 100 kWh); CreditSplit carries such a sale on several tokens.");
         }
         return StsTokenIssuer.IssueCreditToken(DecoderKeyOf(meter), Ea(meter), Bd(meter.BaseDate), (int)CreditSubclass.Electricity, Tid(meter, tokenId), units, Rnd());
     }
 
-    public string ManagementToken(Meter meter, long tokenId, ManagementTokenKind kind, ushort value) =>
-        StsTokenIssuer.IssueManagementToken(DecoderKeyOf(meter), Ea(meter), Bd(meter.BaseDate), (ManagementSubclass)(int)kind, Tid(meter, tokenId), value, Rnd());
+    public string ManagementToken(Meter meter, long tokenId, ManagementTokenKind kind, ushort value) => kind.IsPowerLimit()
+        ? StsTokenIssuer.IssuePowerLimitToken(DecoderKeyOf(meter), Ea(meter), Bd(meter.BaseDate), (ManagementSubclass)(int)kind, Tid(meter, tokenId), value, Rnd())
+        : StsTokenIssuer.IssueManagementToken(DecoderKeyOf(meter), Ea(meter), Bd(meter.BaseDate), (ManagementSubclass)(int)kind, Tid(meter, tokenId), value, Rnd());
 
     public IReadOnlyList<string> KeyChangeTokens(Meter meter, KeyTarget target)
     {
         var current = DecoderKeyOf(meter);
-        var next = Derive(new KeyId(meter.MeterNumber, target.KeyRevisionNumber, meter.SupplyGroupCode, meter.TariffIndex, meter.KeyType, meter.EncryptionAlgorithm, target.BaseDate));
-        var request = new KeyChangeRequest(next, _keyExpiryNumber, target.KeyRevisionNumber, meter.KeyType, meter.TariffIndex, meter.SupplyGroupCode, target.IsRollover(meter));
+        var next = Derive(new KeyId(meter.MeterNumber, target.KeyRevisionNumber, target.SupplyGroupCode, target.TariffIndex, meter.KeyType, meter.EncryptionAlgorithm, target.BaseDate));
+        var request = new KeyChangeRequest(next, _keyExpiryNumber, target.KeyRevisionNumber, meter.KeyType, target.TariffIndex, target.SupplyGroupCode, target.IsRollover(meter));
         return StsTokenIssuer.IssueKeyChangeTokens(current, Ea(meter), request);
     }
 
@@ -106,7 +112,7 @@ public sealed class StsTokenGenerator : ITokenGenerator
         {
             return key;
         }
-        var pan = PrimaryAccountNumber.Create(_iin, id.MeterNumber);
+        var pan = PrimaryAccountNumber.ForDecoderReference(id.MeterNumber, _iin);
         var input = KeyDerivationInput.Create(id.Sgc, id.Ti, id.Krn, id.Kt, pan);
         if (_dkga04 is { } dkga04)
         {

@@ -28,11 +28,11 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
     {
         if (known is { KeyChangeToRevision: null, KeyChangeToBaseDate: null } && known.Id == meterId && policy.Due(known, now) is null)
         {
-            var expected = known.Mode == MeterMode.Token ? tokens.TokenIdAt(known, now) : SmartMeterTokenId(now);
-            var (mode, krn, baseDate) = (known.Mode.ToString(), known.KeyRevisionNumber, known.BaseDate.ToString());
+            var expected = known.IssuesStsTokens ? tokens.TokenIdAt(known, now) : SmartMeterTokenId(now);
+            var (mode, decoder, krn, baseDate) = (known.Mode.ToString(), known.HasStsDecoder, known.KeyRevisionNumber, known.BaseDate.ToString());
             var rows = await db.Meters.FromSql($"""
                 UPDATE meters SET last_token_id = CASE WHEN last_token_id + 1 > {expected} THEN last_token_id + 1 ELSE {expected} END
-                WHERE id = {meterId} AND mode = {mode} AND key_revision_number = {krn} AND base_date = {baseDate}
+                WHERE id = {meterId} AND mode = {mode} AND has_sts_decoder = {decoder} AND key_revision_number = {krn} AND base_date = {baseDate}
                   AND key_change_to_revision IS NULL AND key_change_to_base_date IS NULL
                 RETURNING *
                 """).AsNoTracking().ToListAsync(ct);
@@ -46,21 +46,19 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
         // under that lock, in one statement.
         var meter = (await db.Meters.FromSql($"UPDATE meters SET last_token_id = last_token_id WHERE id = {meterId} RETURNING *")
             .AsNoTracking().ToListAsync(ct)).Single();
-        if (meter.Mode != MeterMode.Token)
+        if (!meter.IssuesStsTokens)
         {
             return new TokenReservation(meter, await AdvanceAsync(db, meterId, SmartMeterTokenId(now), ct), null, null);
         }
 
         if (policy.Due(meter, now) is not { } target)
         {
-            if (meter.KeyChangeToRevision is not null || meter.KeyChangeToBaseDate is not null)
+            var orderInForce = meter.KeyChangeNotBefore is not { } notBefore || now >= notBefore;
+            if (orderInForce && (meter.KeyChangeToRevision is not null || meter.KeyChangeToBaseDate is not null))
             {
                 // An order the meter already meets (it raced another key change): nothing to issue, forget it.
-                await db.Meters.Where(m => m.Id == meterId).ExecuteUpdateAsync(s => s
-                    .SetProperty(m => m.KeyChangeToRevision, (int?)null)
-                    .SetProperty(m => m.KeyChangeToBaseDate, (StsBaseDate?)null), ct);
-                meter.KeyChangeToRevision = null;
-                meter.KeyChangeToBaseDate = null;
+                await ClearOrderAsync(db, meterId, ct);
+                Forget(meter);
             }
             return new TokenReservation(meter, await AdvanceAsync(db, meterId, tokens.TokenIdAt(meter, now), ct), null, null);
         }
@@ -68,16 +66,25 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
         // IEC 62055-41 §6.3.4: the key change set is encrypted with the current key, every later token with the new.
         var keyChange = tokens.KeyChangeTokens(meter, target);
         var rollover = target.IsRollover(meter);
-        var from = $"KRN {meter.KeyRevisionNumber} base {(int)meter.BaseDate}";
+        var from = $"SGC {meter.SupplyGroupCode} TI {meter.TariffIndex} KRN {meter.KeyRevisionNumber} base {(int)meter.BaseDate}";
+        var campaign = meter.KeyChangeCampaignId;
         meter.KeyRevisionNumber = target.KeyRevisionNumber;
         meter.BaseDate = target.BaseDate;
-        meter.KeyChangeToRevision = null;
-        meter.KeyChangeToBaseDate = null;
+        meter.SupplyGroupCode = target.SupplyGroupCode;
+        meter.TariffIndex = target.TariffIndex;
+        Forget(meter);
         await db.Meters.Where(m => m.Id == meterId).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.KeyRevisionNumber, target.KeyRevisionNumber)
             .SetProperty(m => m.BaseDate, target.BaseDate)
-            .SetProperty(m => m.KeyChangeToRevision, (int?)null)
-            .SetProperty(m => m.KeyChangeToBaseDate, (StsBaseDate?)null), ct);
+            .SetProperty(m => m.SupplyGroupCode, target.SupplyGroupCode)
+            .SetProperty(m => m.TariffIndex, target.TariffIndex), ct);
+        await ClearOrderAsync(db, meterId, ct);
+        if (campaign is { } campaignId)
+        {
+            // The campaign's record of this meter: issued now, with these tokens, in this same transaction.
+            await db.KeyChangeCampaignMeters.Where(c => c.CampaignId == campaignId && c.MeterId == meterId && c.IssuedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.IssuedAt, now).SetProperty(c => c.Tokens, string.Join(' ', keyChange)), ct);
+        }
         var tidNow = tokens.TokenIdAt(meter, now);
         // A roll-over restarts the meter's TIDs from the new base date and clears its TID memory, so the count
         // restarts here too; otherwise TIDs go on as before.
@@ -90,12 +97,43 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
             Actor = actor,
             Action = "meter.key-change",
             Target = $"meter/{meter.MeterNumber}",
-            Details = $"{keyChange.Count} key change tokens issued: {from} to KRN {target.KeyRevisionNumber} base {(int)target.BaseDate}{(rollover ? " (roll-over)" : "")}",
+            Details = $"{keyChange.Count} key change tokens issued: {from} to SGC {target.SupplyGroupCode} TI {target.TariffIndex} KRN {target.KeyRevisionNumber} base {(int)target.BaseDate}{(rollover ? " (roll-over)" : "")}{(campaign is { } c ? $", campaign {c}" : "")}",
         });
         return new TokenReservation(meter, tokenId, target, keyChange);
     }
 
-    // No STS for a smart meter: the identifier only orders the meter's vends.
+    private static Task<int> ClearOrderAsync(PrepayDb db, Guid meterId, CancellationToken ct) =>
+        db.Meters.Where(m => m.Id == meterId).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.KeyChangeToRevision, (int?)null)
+            .SetProperty(m => m.KeyChangeToBaseDate, (StsBaseDate?)null)
+            .SetProperty(m => m.KeyChangeToSupplyGroupCode, (int?)null)
+            .SetProperty(m => m.KeyChangeToTariffIndex, (int?)null)
+            .SetProperty(m => m.KeyChangeNotBefore, (Instant?)null)
+            .SetProperty(m => m.KeyChangeCampaignId, (Guid?)null), ct);
+
+    private static void Forget(Meter meter)
+    {
+        meter.KeyChangeToRevision = null;
+        meter.KeyChangeToBaseDate = null;
+        meter.KeyChangeToSupplyGroupCode = null;
+        meter.KeyChangeToTariffIndex = null;
+        meter.KeyChangeNotBefore = null;
+        meter.KeyChangeCampaignId = null;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="count"/> more identifiers right after the last one, for a sale carried by several
+    /// tokens; returns the new last. Only inside the transaction that reserved the first, which holds the row lock.
+    /// </summary>
+    public async Task<long> AdvanceByAsync(PrepayDb db, Guid meterId, int count, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return (await db.Database.SqlQuery<long>(
+            $"UPDATE meters SET last_token_id = last_token_id + {count} WHERE id = {meterId} RETURNING last_token_id AS \"Value\"")
+            .ToListAsync(ct)).Single();
+    }
+
+    // No STS for a smart meter without a keypad decoder: the identifier only orders the meter's vends.
     private static long SmartMeterTokenId(Instant now) => (long)(now - KeyChangePolicy.Epoch(StsBaseDate.Y2014)).TotalMinutes;
 
     // The next identifier: now's, or one past the last if that is later (several tokens in one minute).

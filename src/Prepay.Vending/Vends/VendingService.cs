@@ -34,6 +34,7 @@ public sealed class VendingService(
     TariffCatalog tariffs,
     ITokenGenerator tokens,
     TokenReservations tokenIds,
+    CreditTokens creditTokens,
     CommandDispatcher dispatcher,
     VendingOptions options)
 {
@@ -100,7 +101,7 @@ public sealed class VendingService(
         {
             return await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Vendor '{vendor.Code}' sells in {vendor.Currency}, not {cmd.Amount.Currency.Code}."));
         }
-        if (meter.Mode == MeterMode.Token && tokens.CannotIssueFor(meter) is { } noToken)
+        if (meter.IssuesStsTokens && tokens.CannotIssueFor(meter) is { } noToken)
         {
             return await Refuse(new VendOutcome.Unprocessable("no-token", noToken));
         }
@@ -148,16 +149,18 @@ public sealed class VendingService(
         var quote = TariffEngine.Quote(tariff, cmd.Amount, now, state.ContextFor(fresh, currency));
 
         // 4. Token, ledger, meter state, vend, audit; all or nothing.
-        string? token;
+        //    A sale too large for one exact STS amount is carried by two tokens (CreditSplit): never refused for size.
+        IReadOnlyList<IssuedCreditToken>? credit;
         try
         {
-            token = fresh.Mode == MeterMode.Token ? tokens.CreditToken(fresh, tokenId, quote.Energy) : null;
+            credit = fresh.IssuesStsTokens ? await creditTokens.IssueAsync(db, reserved, quote.Energy, ct) : null;
         }
         catch (UnrepresentableCreditException e)
         {
             await tx.RollbackAsync(ct);
             return new VendOutcome.Unprocessable("energy-not-representable", e.Message);
         }
+        var token = credit is [var firstToken, ..] ? firstToken.Token : null;
         var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await ledger.AddAsync(db, VendPostings.For(transactionId, vendId, vendorId, vendor.CommissionBasisPoints, target.CustomerId, quote), now, vendId.ToString("N"), ct);
         if (quote.FixedChargesPaidThrough != fresh.FixedChargesPaidThrough || quote.FixedChargeArrearsAfter.Minor != fresh.FixedChargeArrearsMinor)
@@ -169,13 +172,9 @@ public sealed class VendingService(
 
         // A smart meter gets its credit as a command, queued in this same transaction: no vend without its
         // command, no command without its vend. The head-end delivers it until the meter acknowledges it.
-        var creditCommand = fresh.Mode == MeterMode.Smart && quote.Energy > Energy.Zero;
-        if (creditCommand)
-        {
-            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, CommandTypes.AddCredit, new { energyWh = quote.Energy.WattHours }, now, $"vend {vendId:N}");
-        }
+        var creditCommand = SmartCredit.Enqueue(db, fresh, quote.Energy, credit, reserved.KeyChangeTokens, now, vendId);
 
-        var response = VendResponses.Respond("credit", vendId, fresh, target, vendor, cmd, quote, token, tokenId, reserved.KeyChangeTokens, now);
+        var response = VendResponses.Respond("credit", vendId, fresh, target, vendor, cmd, quote, credit, tokenId, reserved.KeyChangeTokens, now);
         db.Vends.Add(new VendRecord
         {
             Id = vendId,
@@ -208,7 +207,7 @@ public sealed class VendingService(
         });
         // The customer's receipt (email, SMS, push, webhooks) is queued in this transaction: it commits with the vend.
         TopUpReceipts.Enqueue(db, receiptsTo, new TopUpReceipt(vendId, target.CustomerId, meter.MeterNumber, response.Amount, response.Currency,
-            response.EnergyWh, response.EnergyKwh, token, response.Receipt.ReceiptNumber, now));
+            response.EnergyWh, response.EnergyKwh, token, response.Receipt.ReceiptNumber, now, credit?.Select(t => t.Token).ToList(), reserved.KeyChangeTokens));
         try
         {
             await db.SaveChangesAsync(ct);

@@ -21,10 +21,15 @@ public class StsCommandsTests
     private static void Fails(CommandOutcome o) => OneLineError.Check(o.ExitCode, o.Stdout, o.Stderr);
 
     [Fact]
-    public void Keygen_with_the_conformance_inputs_prints_the_standards_decoder_key()
+    public void Keygen_with_the_conformance_inputs_prints_the_standards_decoder_key_and_the_PAN_it_used()
     {
         var o = StsCommands.Keygen(ConformanceVendingKey, "123456", "01", "1", "2", "00000000000", null, null, null, null, json: false);
-        Assert.Equal(new CommandOutcome(0, "Decoder key: " + ConformanceDecoderKey, ""), o);
+        var lines = o.Stdout.Split(Environment.NewLine);
+        Assert.Equal(0, o.ExitCode);
+        Assert.Equal("", o.Stderr);
+        Assert.Equal("Decoder key: " + ConformanceDecoderKey, lines[0]);
+        Assert.Equal("PAN:         600727000000000009 (IIN 600727, DRN 00000000000)", lines[1]);
+        Assert.Equal("DRN check digit: valid", lines[2]);
     }
 
     [Fact]
@@ -35,6 +40,8 @@ public class StsCommandsTests
         Assert.Equal("", o.Stderr);
         using var doc = JsonDocument.Parse(o.Stdout);
         Assert.Equal(ConformanceDecoderKey, doc.RootElement.GetProperty("decoderKey").GetString());
+        Assert.Equal("600727000000000009", doc.RootElement.GetProperty("pan").GetString());
+        Assert.True(doc.RootElement.GetProperty("drnCheckDigitValid").GetBoolean());
     }
 
     [Fact]
@@ -63,9 +70,10 @@ public class StsCommandsTests
         using var doc = JsonDocument.Parse(o.Stdout);
         Assert.Equal(ExampleToken, doc.RootElement.GetProperty("token").GetString());
 
-        var grouped = StsCommands.Encode(ExampleKey, "0", "0", ExampleTid, "25.6", "11", null, null, json: false);
-        Assert.Equal(ExampleToken, new string(grouped.Stdout.Where(char.IsAsciiDigit).ToArray()));
-        Assert.NotEqual(ExampleToken, grouped.Stdout);
+        var text = StsCommands.Encode(ExampleKey, "0", "0", ExampleTid, "25.6", "11", null, null, json: false).Stdout.Split(Environment.NewLine);
+        Assert.Equal(ExampleToken, new string(text[0].Where(char.IsAsciiDigit).ToArray()));
+        Assert.NotEqual(ExampleToken, text[0]);
+        Assert.Equal("amount:   25.6", text[1]);
     }
 
     [Fact]
@@ -83,11 +91,122 @@ public class StsCommandsTests
     [Fact]
     public void Decode_accepts_the_grouped_token_as_printed_by_encode()
     {
-        var grouped = StsCommands.Encode(ExampleKey, "0", "0", ExampleTid, "25.6", "11", null, null, json: false).Stdout;
+        var grouped = StsCommands.Encode(ExampleKey, "0", "0", ExampleTid, "25.6", "11", null, null, json: false).Stdout.Split(Environment.NewLine)[0];
         var o = StsCommands.Decode(ExampleKey, grouped, null, null, json: true);
         Assert.True(o.ExitCode == 0, o.Stderr);
         using var doc = JsonDocument.Parse(o.Stdout);
         Assert.Equal("25.6", doc.RootElement.GetProperty("amount").GetString());
+    }
+
+    // STS 531-1-0-02/-04 conformance steps (as transcribed in NectarAPI/tokens-service src/test/java/ke/co/nectar/
+    // token/domain/token/STSComplianceTests_STS_531_1_0_0{2,4}_CTSA*.java) through the command line. TIDs are
+    // minutes since 1993-01-01, RND 5.
+    private static string Tid(int year, int month, int day, int hour, int minute) =>
+        ((long)(new DateTime(year, month, day, hour, minute, 0, DateTimeKind.Utc) - new DateTime(1993, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalMinutes).ToString(CultureInfo.InvariantCulture);
+
+    private static JsonElement Json(CommandOutcome o)
+    {
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        Assert.Equal("", o.Stderr);
+        return JsonDocument.Parse(o.Stdout).RootElement.Clone();
+    }
+
+    private static string KeyOf(CommandOutcome keygen) => Json(keygen).GetProperty("decoderKey").GetString()!;
+
+    [Fact]
+    public void Keygen_derives_the_IIN_of_a_13_digit_meter_and_its_key_gives_the_published_token()
+    {
+        // Meter 2 of STS 531-1-0-02: DRN 0100000000008 (13 digits) → IIN 0000, PAN 000001000000000082.
+        var keygen = Json(StsCommands.Keygen(ConformanceVendingKey, "123456", "01", "1", "2", "0100000000008", null, null, null, null, json: true));
+        Assert.Equal("000001000000000082", keygen.GetProperty("pan").GetString());
+        Assert.Equal("0000", keygen.GetProperty("iin").GetString());
+        Assert.True(keygen.GetProperty("drnCheckDigitValid").GetBoolean());
+
+        // CTSA01 step 2: 0.1 kWh for meter 2 on 01/03/2004 14:00.
+        var token = Json(StsCommands.Encode(keygen.GetProperty("decoderKey").GetString(), "0", "0", Tid(2004, 3, 1, 14, 0), "0.1", "5", "07", "1993", json: true));
+        Assert.Equal("67206107716095682372", token.GetProperty("token").GetString());
+    }
+
+    [Fact]
+    public void Keygen_gives_meter_2_the_same_key_through_the_sources_IIN_override_and_flags_its_check_digit()
+    {
+        var derived = StsCommands.Keygen(ConformanceVendingKey, "123456", "01", "1", "2", "0100000000008", null, null, null, null, json: true);
+        var overridden = Json(StsCommands.Keygen(ConformanceVendingKey, "123456", "01", "1", "2", "00000000008", "000001", null, null, null, json: true));
+        Assert.Equal(KeyOf(derived), overridden.GetProperty("decoderKey").GetString());
+        Assert.Equal("000001000000000082", overridden.GetProperty("pan").GetString());
+        Assert.False(overridden.GetProperty("drnCheckDigitValid").GetBoolean());
+        Assert.Contains("DRN check digit: not valid", StsCommands.Keygen(ConformanceVendingKey, "123456", "01", "1", "2", "00000000008", "000001", null, null, null, json: false).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keygen_refuses_an_IIN_that_cannot_make_an_18_digit_PAN_with_the_meter_number()
+    {
+        var o = StsCommands.Keygen(ConformanceVendingKey, "123456", "01", "1", "2", "0100000000008", "600727", null, null, null, json: false);
+        Fails(o);
+        Assert.Equal("IIN 600727 (6 digits) with a 13-digit decoder reference number makes a 20-digit PAN; a meter PAN has 18 digits: a 13-digit number takes a 4-digit IIN (0000)", o.Stderr);
+    }
+
+    [Fact]
+    public void Keygen_dkga04_for_a_13_digit_meter_reproduces_the_misty1_clear_credit_of_CTSA04()
+    {
+        // STS 531-1-0-04 CTSA04 step 2: meter 2, clear all registers (mask 65535) on 28/03/2004 09:16.
+        var key = KeyOf(StsCommands.Keygen("abababababababab949494949494949401234567", "123457", "01", "1", "2", "0100000000008", null, "04", "11", "1993", json: true));
+        var token = Json(StsCommands.Encode(key, "2", "1", Tid(2004, 3, 28, 9, 16), "65535", "5", "11", "1993", json: true));
+        Assert.Equal("43917986274716482997", token.GetProperty("token").GetString());
+    }
+
+    [Fact]
+    public void Encode_rounds_2000_kWh_up_to_the_2000_point_4_the_token_carries_as_in_CTSA10()
+    {
+        // STS 531-1-0-02 CTSA10 step 4: 2 000.0 kWh on 01/04/2004 00:45 → 71997443697501228179, carrying 2 000.4 kWh.
+        var json = Json(StsCommands.Encode(ConformanceDecoderKey, "0", "0", Tid(2004, 4, 1, 0, 45), "2000.0", "5", "07", "1993", json: true));
+        Assert.Equal("71997443697501228179", json.GetProperty("token").GetString());
+        Assert.Equal("2000.4", json.GetProperty("amountEncoded").GetString());
+        Assert.True(json.GetProperty("roundedUp").GetBoolean());
+
+        var text = StsCommands.Encode(ConformanceDecoderKey, "0", "0", Tid(2004, 4, 1, 0, 45), "2000", "5", null, null, json: false).Stdout.Split(Environment.NewLine);
+        Assert.Equal("7199-7443-6975-0122-8179", text[0]);
+        Assert.Equal("amount:   2000.4 (asked 2000; rounded up to the next amount STS can carry)", text[1]);
+    }
+
+    [Theory]
+    [InlineData("0", 0, 30, "25.6", "25.6", "26456622012185850752")] // CTSA10 step 1 (exact)
+    [InlineData("1", 0, 50, "18022.3", "18022.4", "09641054211308025667")] // CTSA10 step 14, water
+    [InlineData("2", 1, 44, "181862.3", "181862.4", "14196243940519813244")] // CTSA10 step 25, gas
+    public void Encode_reproduces_the_CTSA10_amounts_and_decode_reads_what_they_carry(string subclass, int hour, int minute, string asked, string carried, string expected)
+    {
+        var json = Json(StsCommands.Encode(ConformanceDecoderKey, "0", subclass, Tid(2004, 4, 1, hour, minute), asked, "5", "07", "1993", json: true));
+        Assert.Equal(expected, json.GetProperty("token").GetString());
+        Assert.Equal(carried, json.GetProperty("amountEncoded").GetString());
+        Assert.Equal(carried, Json(StsCommands.Decode(ConformanceDecoderKey, expected, "07", "1993", json: true)).GetProperty("amount").GetString());
+    }
+
+    [Fact]
+    public void Encode_with_exact_refuses_an_amount_STS_cannot_carry_on_one_line()
+    {
+        var o = StsCommands.Encode(ConformanceDecoderKey, "0", "0", Tid(2004, 4, 1, 0, 45), "2000.0", "5", null, null, json: false, exact: true);
+        Fails(o);
+        Assert.Contains("1999.4", o.Stderr, StringComparison.Ordinal);
+        Assert.Contains("2000.4", o.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, StsCommands.Encode(ConformanceDecoderKey, "0", "0", Tid(2004, 4, 1, 0, 30), "25.6", "5", null, null, json: false, exact: true).ExitCode);
+    }
+
+    [Fact]
+    public void Encode_carries_a_power_limit_in_watts_in_the_amount_format_as_in_CTSA12()
+    {
+        // STS 531-1-0-02 CTSA12 step 4: maximum power limit 20 000 W on 01/04/2004 07:15 → 20 004 W carried.
+        var json = Json(StsCommands.Encode(ConformanceDecoderKey, "2", "0", Tid(2004, 4, 1, 7, 15), "20000", "5", "07", "1993", json: true));
+        Assert.Equal("49240429350369491663", json.GetProperty("token").GetString());
+        Assert.Equal("20004", json.GetProperty("amountEncoded").GetString());
+        Assert.Equal("20004", Json(StsCommands.Decode(ConformanceDecoderKey, "49240429350369491663", null, null, json: true)).GetProperty("amount").GetString());
+    }
+
+    [Fact]
+    public void Encode_makes_the_unencrypted_class_1_test_token_of_CTSA11()
+    {
+        // STS 531-1-0-02 CTSA11 step 1: control 1, 2-digit MfrCode 00; class 1 is not encrypted, so any key will do.
+        var json = Json(StsCommands.Encode(ExampleKey, "1", "0", null, "1", null, null, null, json: true));
+        Assert.Equal("00000000000150997584", json.GetProperty("token").GetString());
     }
 
     private static readonly Gen<(string Ea, string Key, int Subclass, int Rnd, uint Tid, int Units)> Tokens =

@@ -162,6 +162,44 @@ public abstract class CatalogApiTests(ServerFixture server)
         Assert.Contains(await AuditAsync(admin, "meter.create"), a => a["target"]!.GetValue<string>() == $"meter/{number}");
     }
 
+    [Fact]
+    public async Task Meters_whose_number_fails_the_decoder_reference_check_digit_are_flagged_and_listed()
+    {
+        server.SkipUnlessAvailable();
+        using var admin = server.Client();
+        // IEC 62055-41 §6.1.2: the DRN's last digit is the Luhn digit of the others. 0400123456 -> 1 (valid).
+        var stem = "04" + Random.Shared.NextInt64(10_000_000, 99_999_999);
+        int check = Prepay.Sts.Keys.Luhn.CheckDigit(stem);
+        string valid = stem + check, invalid = stem + ((check + 1) % 10);
+        foreach (var number in new[] { valid, invalid })
+        {
+            await Ok(await admin.PostAsJsonAsync("/api/v1/meters", new { meterNumber = number, mode = "token", currency = "ZAR" }, Ct));
+        }
+        var smartNoSts = await Ok(await admin.PostAsJsonAsync("/api/v1/meters", new { meterNumber = stem + "9X", mode = "smart", currency = "ZAR" }, Ct));
+
+        Assert.True((await MeterFromListAsync(admin, valid))["drnCheckDigitValid"]!.GetValue<bool>());
+        Assert.False((await Ok(await admin.GetAsync($"/api/v1/meters/{invalid}", Ct)))["drnCheckDigitValid"]!.GetValue<bool>());
+        Assert.Null(smartNoSts["drnCheckDigitValid"]);
+        var failed = (await Ok(await admin.GetAsync("/api/v1/meters?drnCheck=failed&limit=5000", Ct))).AsArray().Select(m => m!["meterNumber"]!.GetValue<string>()).ToList();
+        Assert.Contains(invalid, failed);
+        Assert.DoesNotContain(valid, failed);
+        await Invalid(await admin.GetAsync("/api/v1/meters?drnCheck=maybe", Ct), "drnCheck");
+    }
+
+    [Fact]
+    public async Task A_smart_meter_registered_with_sts_parameters_takes_tokens_in_tenths_of_a_kWh()
+    {
+        server.SkipUnlessAvailable();
+        using var admin = server.Client();
+        var number = "0401" + Random.Shared.NextInt64(1_000_000, 9_999_999);
+        var smart = await Ok(await admin.PostAsJsonAsync("/api/v1/meters", new { meterNumber = number, mode = "smart", currency = "ZAR", sts = new { supplyGroupCode = 600500 } }, Ct));
+        Assert.Equal("smart", smart["mode"]!.GetValue<string>());
+        Assert.Equal(600500, smart["sts"]!["supplyGroupCode"]!.GetValue<int>());
+        Assert.Equal(100, smart["resolutionWh"]!.GetValue<long>());
+        Assert.True(await InDb(server, db => db.Meters.Where(m => m.MeterNumber == number).Select(m => m.HasStsDecoder).SingleAsync(Ct)));
+        await Invalid(await PostJson(admin, "/api/v1/meters", $$$"""{"meterNumber": "{{{number}}}1", "mode": "smart", "currency": "ZAR", "resolutionWh": 50, "sts": {}}"""), "resolutionWh");
+    }
+
     public static TheoryData<string, string> BadMeters => new()
     {
         { """{"meterNumber": "not a number!", "mode": "token", "currency": "ZAR"}""", "meterNumber" },

@@ -39,7 +39,7 @@ public sealed class Scenario
         "\"taxes\"", "\"debtRecovery\": { \"percent\": \"25\", \"monthlyCap\": \"30.00\" },\n  \"taxes\"", StringComparison.Ordinal);
 
     public static async Task<Scenario> CreateAsync(ServerFixture server, string floatAmount = "10000.00", string mode = "token", int commissionBasisPoints = 250,
-        Func<string, string>? tariff = null)
+        Func<string, string>? tariff = null, bool stsDecoder = false)
     {
         server.SkipUnlessAvailable();
         var n = Interlocked.Increment(ref _counter);
@@ -54,7 +54,7 @@ public sealed class Scenario
         await Ok(await admin.PostAsJsonAsync($"/api/v1/sites/{site}/premises", new { label = "B-204", customerId }));
         // 13 digits: an STS decoder reference number, the IAIN its decoder key is derived from.
         var meter = "0400" + n.ToString("D7") + Random.Shared.Next(100).ToString("D2");
-        await Ok(await admin.PostAsJsonAsync("/api/v1/meters", new { meterNumber = meter, mode, currency = "ZAR", tariffCode }));
+        await Ok(await admin.PostAsJsonAsync("/api/v1/meters", new { meterNumber = meter, mode, currency = "ZAR", tariffCode, sts = stsDecoder ? new { } : null }));
         await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{meter}/installation", new { site, unit = "B-204" }));
         var vendor = "V" + suffix;
         await Ok(await admin.PostAsJsonAsync("/api/v1/vendors", new { code = vendor, name = "Corner Shop " + suffix, channel = "shop", currency = "ZAR", commissionBasisPoints }));

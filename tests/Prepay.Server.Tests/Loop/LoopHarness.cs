@@ -28,7 +28,7 @@ internal sealed class LoopHarness(ServerFixture server, Scenario scenario)
         using var admin = new PrepayApi(server.BaseAddress, ServerFixture.AdminKey);
         var info = await admin.MeterAsync(scenario.MeterNumber, Ct) ?? throw new InvalidOperationException("meter not found");
         var sts = info.Sts is { } p
-            ? DecoderKeys.For(VendingKey.ParseHex(ServerFixture.TestVendingKeyHex), PrimaryAccountNumber.StsIin, scenario.MeterNumber, p)
+            ? DecoderKeys.For(VendingKey.ParseHex(ServerFixture.TestVendingKeyHex), iin: null, scenario.MeterNumber, p)
             : DecoderKeys.None;
         var meter = new PrepaidMeter(new MeterConfiguration
         {

@@ -49,8 +49,10 @@ public sealed class StsTokenGeneratorTests
         SupplyGroupCode = meter.SupplyGroupCode,
     });
 
+    // IEC 62055-41 MeterPAN: IIN 600727 with an 11-digit decoder reference number, 0000 with a 13-digit one (18 digits).
     private static KeyDerivationInput Input(Meter meter, int krn) =>
-        KeyDerivationInput.Create(meter.SupplyGroupCode, meter.TariffIndex, krn, meter.KeyType, PrimaryAccountNumber.Create(PrimaryAccountNumber.StsIin, meter.MeterNumber));
+        KeyDerivationInput.Create(meter.SupplyGroupCode, meter.TariffIndex, krn, meter.KeyType,
+            PrimaryAccountNumber.Create(meter.MeterNumber.Length == 13 ? "0000" : "600727", meter.MeterNumber));
 
     [Fact]
     public void A_160_bit_vending_key_makes_EA11_credit_tokens_a_meter_with_the_DKGA04_key_accepts()
@@ -77,7 +79,7 @@ public sealed class StsTokenGeneratorTests
         var generator = Generator(Key160);
         var decoder = Decoder(generator.DecoderKeyOf(meter), meter);
 
-        var tokens = generator.KeyChangeTokens(meter, new KeyTarget(2, StsBaseDate.Y2014));
+        var tokens = generator.KeyChangeTokens(meter, KeyTarget.For(meter, 2, StsBaseDate.Y2014));
 
         Assert.Equal(4, tokens.Count);
         Assert.All(tokens, t => Assert.Equal(KeypadResult.Accept, decoder.Enter(t).Result));
@@ -107,6 +109,37 @@ public sealed class StsTokenGeneratorTests
         Assert.Contains("11 or 13 digits", generator.CannotIssueFor(TokenMeter("MTR-0001")), StringComparison.Ordinal);
         Assert.Contains("160-bit", generator.CannotIssueFor(TokenMeter("04000000001", StsEncryptionAlgorithm.Misty1)), StringComparison.Ordinal);
         Assert.Contains("2035", generator.CannotIssueFor(TokenMeter("04000000001", baseDate: StsBaseDate.Y2035)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_13_digit_meter_number_is_keyed_with_IIN_0000_and_an_11_digit_one_with_600727()
+    {
+        // IEC 62055-41 MeterPAN: 18 digits, so the IIN follows the decoder reference number's length.
+        using var dkga02 = new Dkga02(VendingKey.ParseHex(Key64));
+        foreach (var (number, iin) in new[] { ("0123456789012", "0000"), ("04000000001", "600727") })
+        {
+            var meter = TokenMeter(number);
+            var expected = dkga02.Derive(KeyDerivationInput.Create(meter.SupplyGroupCode, meter.TariffIndex, 1, meter.KeyType, PrimaryAccountNumber.Create(iin, number)));
+            Assert.Equal(expected, Generator(Key64).DecoderKeyOf(meter));
+        }
+        // Before the IIN followed the number, a 13-digit number was keyed under 600727 ‖ IAIN, whose rightmost 16
+        // digits (the PAN block, §6.1.3) are 727 ‖ IAIN: the same block as IIN 0727. A key no meter holds.
+        var wrong = dkga02.Derive(KeyDerivationInput.Create(600123, 7, 1, 2, PrimaryAccountNumber.Create("0727", "0123456789012")));
+        Assert.NotEqual(wrong, Generator(Key64).DecoderKeyOf(TokenMeter("0123456789012")));
+    }
+
+    [Fact]
+    public void An_IIN_override_that_cannot_make_an_18_digit_PAN_with_a_meters_number_is_refused_with_the_reason()
+    {
+        var generator = new StsTokenGenerator(VendingKey.ParseHex(Key64), new StsOptions { Iin = "600727" }, Clock);
+
+        Assert.Null(generator.CannotIssueFor(TokenMeter("04000000001")));
+        var refusal = generator.CannotIssueFor(TokenMeter("0123456789012"));
+        Assert.NotNull(refusal);
+        Assert.Contains("Sts:Iin", refusal, StringComparison.Ordinal);
+        Assert.Contains("18", refusal, StringComparison.Ordinal);
+        Assert.Equal("Sts:Iin must have 4 or 6 digits (or be left unset: it then follows from each meter's number)", new StsOptions { Iin = "12345" }.Validate());
+        Assert.Null(new StsOptions().Validate());
     }
 
     [Theory]

@@ -30,7 +30,8 @@ public abstract class TokensApiTests(ServerFixture server)
     private static DecoderKey DecoderKey(string meterNumber, int krn)
     {
         using var dkga02 = new Dkga02(VendingKey.ParseHex(ServerFixture.TestVendingKeyHex));
-        return dkga02.Derive(KeyDerivationInput.Create(Sgc, Ti, krn, Kt, PrimaryAccountNumber.Create(PrimaryAccountNumber.StsIin, meterNumber)));
+        // IEC 62055-41 MeterPAN: Scenario's 13-digit numbers take IIN 0000 (an 11-digit one would take 600727).
+        return dkga02.Derive(KeyDerivationInput.Create(Sgc, Ti, krn, Kt, PrimaryAccountNumber.Create(meterNumber.Length == 13 ? "0000" : "600727", meterNumber)));
     }
 
     /// <summary>The meter on the wall, fresh from the factory with key revision <paramref name="krn"/>.</summary>

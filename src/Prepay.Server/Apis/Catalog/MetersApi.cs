@@ -16,10 +16,18 @@ public sealed record StsInput(int? SupplyGroupCode, int? KeyRevisionNumber, int?
 
 public sealed record MeterInput(string? MeterNumber, MeterMode? Mode, string? Currency, long? ResolutionWh, StsInput? Sts, string? TariffCode);
 
-public sealed record MeterDto(Guid Id, string MeterNumber, MeterMode Mode, string Currency, long ResolutionWh, StsParameters? Sts, string? Site, string? Unit, string? TariffCode)
+/// <param name="DrnCheckDigitValid">
+/// For a meter that takes STS tokens: whether its number's last digit is the decoder reference number's check digit
+/// (IEC 62055-41 §6.1.2, Luhn). A meter that fails it is still served (some test and conformance meters do), but a
+/// typing error when it was registered fails it too: <c>GET /meters?drnCheck=failed</c> lists them.
+/// </param>
+public sealed record MeterDto(Guid Id, string MeterNumber, MeterMode Mode, string Currency, long ResolutionWh, StsParameters? Sts, string? Site, string? Unit, string? TariffCode,
+    bool? DrnCheckDigitValid = null)
 {
     public static MeterDto From(Meter m, string? site, string? unit, string? tariff) =>
-        new(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh, m.Mode == MeterMode.Token ? m.Sts : null, site, unit, tariff);
+        new MeterDto(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh, m.IssuesStsTokens ? m.Sts : null, site, unit, tariff).WithDrnCheck();
+
+    public MeterDto WithDrnCheck() => Sts is null ? this : this with { DrnCheckDigitValid = Prepay.Sts.Keys.PrimaryAccountNumber.DecoderReferenceCheckDigitIsValid(MeterNumber) };
 }
 
 public sealed record InstallationInput(string? Site, string? Unit);
@@ -31,7 +39,8 @@ public static class MetersApi
     public static void MapMetersApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/meters").WithTags("Meters");
-        g.MapGet("/", List).RequireAuthorization(Policies.Anyone);
+        g.MapGet("/", List).RequireAuthorization(Policies.Anyone)
+            .WithSummary("Meters, by site if given; drnCheck=failed lists the STS meters whose number fails the decoder reference number's check digit.");
         g.MapGet("/{meterNumber}", Get).RequireAuthorization(Policies.Anyone);
         g.MapPost("/", Create).RequireAuthorization(Policies.Staff).Accepts<MeterInput>("application/json");
         g.MapPut("/{meterNumber}/installation", Install).RequireAuthorization(Policies.Staff).Accepts<InstallationInput>("application/json")
@@ -48,18 +57,36 @@ public static class MetersApi
         let tariff = db.TariffAssignments.Where(a => a.MeterId == m.Id && a.EffectiveFrom <= now).OrderByDescending(a => a.EffectiveFrom).Select(a => a.TariffCode).FirstOrDefault()
         orderby m.MeterNumber
         select new MeterDto(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh,
-            m.Mode == MeterMode.Token ? new StsParameters(m.SupplyGroupCode, m.KeyRevisionNumber, m.TariffIndex, m.KeyType, m.EncryptionAlgorithm, m.BaseDate) : null,
+            m.Mode == MeterMode.Token || m.HasStsDecoder ? new StsParameters(m.SupplyGroupCode, m.KeyRevisionNumber, m.TariffIndex, m.KeyType, m.EncryptionAlgorithm, m.BaseDate) : null,
             x.SiteCode, x.UnitLabel, tariff);
 
-    private static async Task<Ok<List<MeterDto>>> List(PrepayDb db, IClock clock, string? site, int? limit, CancellationToken ct)
+    private static async Task<Results<Ok<List<MeterDto>>, ValidationProblem>> List(PrepayDb db, IClock clock, string? site, int? limit, string? drnCheck, CancellationToken ct)
     {
         var q = Query(db, clock.GetCurrentInstant(), siteCode: string.IsNullOrWhiteSpace(site) ? null : site);
-        return TypedResults.Ok(await q.Take(Math.Clamp(limit ?? 500, 1, 5000)).ToListAsync(ct));
+        var take = Math.Clamp(limit ?? 500, 1, 5000);
+        switch (drnCheck)
+        {
+            case null:
+                return TypedResults.Ok((await q.Take(take).ToListAsync(ct)).Select(m => m.WithDrnCheck()).ToList());
+            case "failed":
+                // The check is the Luhn rule, computed here rather than in SQL: every STS meter is read, in pages.
+                var failed = new List<MeterDto>();
+                await foreach (var m in q.AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    if (m.WithDrnCheck() is { DrnCheckDigitValid: false } bad && failed.Count < take)
+                    {
+                        failed.Add(bad);
+                    }
+                }
+                return TypedResults.Ok(failed);
+            default:
+                return Problems.Invalid("drnCheck", "is 'failed' or left out");
+        }
     }
 
     private static async Task<Results<Ok<MeterDto>, ProblemHttpResult>> Get(string meterNumber, PrepayDb db, IClock clock, CancellationToken ct) =>
         await Query(db, clock.GetCurrentInstant(), meterNumber: meterNumber).FirstOrDefaultAsync(ct) is { } m
-            ? TypedResults.Ok(m)
+            ? TypedResults.Ok(m.WithDrnCheck())
             : Problems.NotFound($"No meter '{meterNumber}'.");
 
     private static async Task<IResult> Create(HttpContext http, PrepayDb db, IClock clock, TariffCatalog tariffs, CancellationToken ct)
@@ -83,10 +110,18 @@ public static class MetersApi
             errors["currency"] = ["must be a supported ISO 4217 code"];
         }
         var mode = input.Mode ?? MeterMode.Token;
-        var resolution = input.ResolutionWh ?? (mode == MeterMode.Token ? 100 : 1);
+        // A smart meter registered with STS parameters has a keypad decoder too: its credit is sold as tokens,
+        // delivered remotely and printed on the receipt for the keypad (see SmartCredit).
+        var stsDecoder = mode == MeterMode.Smart && input.Sts is not null;
+        var takesTokens = mode == MeterMode.Token || stsDecoder;
+        var resolution = input.ResolutionWh ?? (takesTokens ? 100 : 1);
         if (resolution is < 1 or > 10_000)
         {
             errors["resolutionWh"] = ["must be 1 to 10000"];
+        }
+        else if (takesTokens && resolution % 100 != 0)
+        {
+            errors["resolutionWh"] = ["must be a multiple of 100 for a meter that takes STS tokens (0.1 kWh units, IEC 62055-41)"];
         }
         var s = input.Sts;
         var sts = new StsParameters(
@@ -115,6 +150,7 @@ public static class MetersApi
             Id = Guid.CreateVersion7(now.ToDateTimeOffset()),
             MeterNumber = number.Value,
             Mode = mode,
+            HasStsDecoder = stsDecoder,
             Currency = currency.Code,
             ResolutionWh = resolution,
             SupplyGroupCode = sts.SupplyGroupCode,
@@ -130,7 +166,7 @@ public static class MetersApi
         {
             db.TariffAssignments.Add(new Domain.Metering.TariffAssignment { Id = Guid.CreateVersion7(now.ToDateTimeOffset()), MeterId = meter.Id, TariffCode = tariffCode, EffectiveFrom = now });
         }
-        Audit.Record(db, http, clock, "meter.create", $"meter/{meter.MeterNumber}", $"{mode} {currency.Code} tariff={input.TariffCode}");
+        Audit.Record(db, http, clock, "meter.create", $"meter/{meter.MeterNumber}", $"{mode}{(stsDecoder ? " with STS decoder" : "")} {currency.Code} tariff={input.TariffCode}");
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/meters/{meter.MeterNumber}", MeterDto.From(meter, null, null, input.TariffCode));
     }

@@ -60,10 +60,20 @@ public static class ReceiptPdf
         }
         if (v.KeyChangeTokens is { Count: > 0 } keyChange)
         {
-            lines.Add(new("First enter these key change tokens:", TextSize, false, false, 6));
+            lines.AddRange(Wrap("Your meter is moving to a new key. First enter any token you bought earlier and have not entered yet: after the key change it no longer works.", false, 6));
+            lines.Add(new("Then enter these key change tokens:", TextSize, false, false, 4));
             lines.AddRange(keyChange.Select(t => new Line(TokenFormat.Grouped(t), TokenSize - 2, true, true, 2)));
         }
-        if (v.Token is not null)
+        if (v.Tokens is { Count: > 1 } several)
+        {
+            lines.Add(new($"Enter these {several.Count} tokens, in order:", TextSize, false, false, 6));
+            for (int i = 0; i < several.Count; i++)
+            {
+                lines.Add(new(TokenFormat.Grouped(several[i].Token), TokenSize, true, true, 3));
+                lines.Add(new($"Token {i + 1} of {several.Count}: {several[i].EnergyKwh} kWh", TextSize, false, true, 1));
+            }
+        }
+        else if (v.Token is not null)
         {
             lines.Add(new("Enter this token on your meter:", TextSize, false, false, 6));
             lines.Add(new(TokenFormat.Grouped(v.Token), TokenSize, true, true, 3));

@@ -233,6 +233,18 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("character varying(10)")
                         .HasColumnName("fixed_charges_paid_through");
 
+                    b.Property<bool>("HasStsDecoder")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_sts_decoder");
+
+                    b.Property<Guid?>("KeyChangeCampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_change_campaign_id");
+
+                    b.Property<long?>("KeyChangeNotBefore")
+                        .HasColumnType("bigint")
+                        .HasColumnName("key_change_not_before");
+
                     b.Property<string>("KeyChangeToBaseDate")
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)")
@@ -241,6 +253,14 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.Property<int?>("KeyChangeToRevision")
                         .HasColumnType("integer")
                         .HasColumnName("key_change_to_revision");
+
+                    b.Property<int?>("KeyChangeToSupplyGroupCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_change_to_supply_group_code");
+
+                    b.Property<int?>("KeyChangeToTariffIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_change_to_tariff_index");
 
                     b.Property<int>("KeyRevisionNumber")
                         .HasColumnType("integer")
@@ -1070,6 +1090,147 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.ToTable("audit", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Campaigns.KeyChangeCampaignMeterRecord", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<Guid?>("CommandId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("command_id");
+
+                    b.Property<string>("ConfirmReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("confirm_reason");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<string>("ConfirmedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("confirmed_by");
+
+                    b.Property<int>("Deliveries")
+                        .HasColumnType("integer")
+                        .HasColumnName("deliveries");
+
+                    b.Property<int>("FromKeyRevisionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("from_key_revision_number");
+
+                    b.Property<int>("FromSupplyGroupCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("from_supply_group_code");
+
+                    b.Property<bool>("IsSmart")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_smart");
+
+                    b.Property<long?>("IssuedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("meter_number");
+
+                    b.Property<string>("SiteCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("site_code");
+
+                    b.Property<string>("Tokens")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("tokens");
+
+                    b.HasKey("CampaignId", "MeterId")
+                        .HasName("pk_key_change_campaign_meters");
+
+                    b.HasIndex("MeterId")
+                        .HasDatabaseName("ix_key_change_campaign_meters_meter_id");
+
+                    b.ToTable("key_change_campaign_meters", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Campaigns.KeyChangeCampaignRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("scope");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("ToBaseDate")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("to_base_date");
+
+                    b.Property<int>("ToKeyRevisionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_key_revision_number");
+
+                    b.Property<int?>("ToSupplyGroupCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_supply_group_code");
+
+                    b.Property<int?>("ToTariffIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_tariff_index");
+
+                    b.HasKey("Id")
+                        .HasName("pk_key_change_campaigns");
+
+                    b.ToTable("key_change_campaigns", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.IdempotencyClaim", b =>
                 {
                     b.Property<Guid>("ScopeId")
@@ -1340,6 +1501,10 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.Property<long?>("EnergyWh")
                         .HasColumnType("bigint")
                         .HasColumnName("energy_wh");
+
+                    b.Property<int?>("KeyRevision")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_revision");
 
                     b.Property<long>("LastSeenAt")
                         .HasColumnType("bigint")
@@ -2044,6 +2209,23 @@ namespace Prepay.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Campaigns.KeyChangeCampaignMeterRecord", b =>
+                {
+                    b.HasOne("Prepay.Storage.Records.Campaigns.KeyChangeCampaignRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_key_change_campaign_meters_key_change_campaigns_campaign_id");
+
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_key_change_campaign_meters_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.IntervalReading", b =>

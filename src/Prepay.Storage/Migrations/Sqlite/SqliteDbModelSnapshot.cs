@@ -224,6 +224,18 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("fixed_charges_paid_through");
 
+                    b.Property<bool>("HasStsDecoder")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("has_sts_decoder");
+
+                    b.Property<Guid?>("KeyChangeCampaignId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_change_campaign_id");
+
+                    b.Property<long?>("KeyChangeNotBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_change_not_before");
+
                     b.Property<string>("KeyChangeToBaseDate")
                         .HasMaxLength(10)
                         .HasColumnType("TEXT")
@@ -232,6 +244,14 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.Property<int?>("KeyChangeToRevision")
                         .HasColumnType("INTEGER")
                         .HasColumnName("key_change_to_revision");
+
+                    b.Property<int?>("KeyChangeToSupplyGroupCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_change_to_supply_group_code");
+
+                    b.Property<int?>("KeyChangeToTariffIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_change_to_tariff_index");
 
                     b.Property<int>("KeyRevisionNumber")
                         .HasColumnType("INTEGER")
@@ -1051,6 +1071,147 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.ToTable("audit", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Campaigns.KeyChangeCampaignMeterRecord", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<Guid?>("CommandId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("command_id");
+
+                    b.Property<string>("ConfirmReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confirm_reason");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<string>("ConfirmedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("confirmed_by");
+
+                    b.Property<int>("Deliveries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deliveries");
+
+                    b.Property<int>("FromKeyRevisionNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_key_revision_number");
+
+                    b.Property<int>("FromSupplyGroupCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_supply_group_code");
+
+                    b.Property<bool>("IsSmart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_smart");
+
+                    b.Property<long?>("IssuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_number");
+
+                    b.Property<string>("SiteCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_code");
+
+                    b.Property<string>("Tokens")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tokens");
+
+                    b.HasKey("CampaignId", "MeterId")
+                        .HasName("pk_key_change_campaign_meters");
+
+                    b.HasIndex("MeterId")
+                        .HasDatabaseName("ix_key_change_campaign_meters_meter_id");
+
+                    b.ToTable("key_change_campaign_meters", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Campaigns.KeyChangeCampaignRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("ToBaseDate")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_base_date");
+
+                    b.Property<int>("ToKeyRevisionNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_key_revision_number");
+
+                    b.Property<int?>("ToSupplyGroupCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_supply_group_code");
+
+                    b.Property<int?>("ToTariffIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_tariff_index");
+
+                    b.HasKey("Id")
+                        .HasName("pk_key_change_campaigns");
+
+                    b.ToTable("key_change_campaigns", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.IdempotencyClaim", b =>
                 {
                     b.Property<Guid>("ScopeId")
@@ -1319,6 +1480,10 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.Property<long?>("EnergyWh")
                         .HasColumnType("INTEGER")
                         .HasColumnName("energy_wh");
+
+                    b.Property<int?>("KeyRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_revision");
 
                     b.Property<long>("LastSeenAt")
                         .HasColumnType("INTEGER")
@@ -2023,6 +2188,23 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Campaigns.KeyChangeCampaignMeterRecord", b =>
+                {
+                    b.HasOne("Prepay.Storage.Records.Campaigns.KeyChangeCampaignRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_key_change_campaign_meters_key_change_campaigns_campaign_id");
+
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_key_change_campaign_meters_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.IntervalReading", b =>

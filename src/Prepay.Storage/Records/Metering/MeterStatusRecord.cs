@@ -11,4 +11,7 @@ public sealed class MeterStatusRecord
     public string? Relay { get; set; }
     public long? CreditWh { get; set; }
     public long? EnergyWh { get; set; }
+
+    /// <summary>The key revision the meter's STS decoder reports holding (smart meters with a keypad decoder).</summary>
+    public int? KeyRevision { get; set; }
 }
