@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Prepay.Server.Demo;
 using Prepay.Server.Web.People;
+using Prepay.Simulator.Fleet;
 using Prepay.Storage.Records.People;
 using static Microsoft.Playwright.Assertions;
 
@@ -70,6 +71,17 @@ public sealed partial class AccessibilityTests(WebFixture web) : IClassFixture<W
         var customer = await web.NewPageAsync();
         await WebFixture.SignInAsync(customer, web.Logins.Customer);
         await CrawlAsync(customer, "customer", templates, "/portal", "/");
+
+        // A key change campaign, so that the campaigns list links to a campaign's page. It starts in a year and names
+        // one meter no step here sells to, so that no receipt checked here carries key change tokens.
+        using (var api = new PrepayApi(web.BaseAddress, web.Keys.Operator))
+        {
+            await api.SendAsync(HttpMethod.Post, "/api/v1/key-change-campaigns", new
+            {
+                name = "Accessibility check", reason = "a campaign page to check", toKeyRevisionNumber = 2,
+                startsAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(web.Clock.GetCurrentInstant().Plus(NodaTime.Duration.FromDays(365))), meterNumbers = new[] { "10000000017" },
+            }, Ct);
+        }
 
         // Operators and admins: the authenticator step, the console, a meter and its device page, enrolment.
         foreach (var (role, login) in new[] { ("operator", web.Logins.Operator), ("admin", web.Logins.Admin) })
