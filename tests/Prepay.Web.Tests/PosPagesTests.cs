@@ -36,6 +36,31 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
     }
 
     [Fact]
+    public async Task Sign_out_ends_the_session_and_a_copy_of_its_cookie_no_longer_opens_a_page()
+    {
+        var page = await SignInAsync(web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "signout-login");
+        await Expect(page).ToHaveURLAsync(new Regex("/pos$"));
+        var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "prepay.session");
+
+        var answer = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = $"Sign out {web.Logins.Clerk.UserName}" }).ClickAsync(),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/logout", StringComparison.Ordinal));
+        Assert.Equal(302, answer.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Signed out" })).ToBeVisibleAsync();
+
+        // The next page asks for a sign-in.
+        await page.GotoAsync("/pos");
+        await Expect(page).ToHaveURLAsync(new Regex("/login"));
+
+        // And the session is over on the server: the old cookie, replayed by someone who copied it, opens nothing
+        // (its security stamp is no longer the person's).
+        var thief = await web.NewPageAsync();
+        await thief.Context.AddCookiesAsync([new Cookie { Name = session.Name, Value = session.Value, Domain = session.Domain, Path = session.Path }]);
+        await thief.GotoAsync("/pos");
+        await Expect(thief).ToHaveURLAsync(new Regex("/login"));
+    }
+
+    [Fact]
     public async Task Clerk_finds_a_meter_by_site_and_room_vends_and_reprints_the_receipt()
     {
         var page = await SignInAsync(web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "login");

@@ -62,6 +62,8 @@ public sealed class WebFixture : IAsyncLifetime
                 ["Storage:ConnectionString"] = null,
                 ["RateLimit:PermitsPerSecond"] = "100000",
                 ["RateLimit:Burst"] = "100000",
+                ["RateLimit:PerAddressPermitsPerSecond"] = "100000",
+                ["RateLimit:PerAddressBurst"] = "100000",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Mqtt:Port"] = "0",
                 ["Sts:VendingKeyHex"] = TestVendingKeyHex,

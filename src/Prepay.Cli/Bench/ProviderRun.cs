@@ -46,6 +46,8 @@ public static class ProviderRun
         {
             ["RateLimit:PermitsPerSecond"] = "1000000",
             ["RateLimit:Burst"] = "1000000",
+            ["RateLimit:PerAddressPermitsPerSecond"] = "1000000",
+            ["RateLimit:PerAddressBurst"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             // Its own embedded broker on a free port: never collide with a running `prepay serve` or demo on 1883.

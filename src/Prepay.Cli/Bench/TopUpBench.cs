@@ -76,6 +76,8 @@ public static class TopUpBench
         {
             ["RateLimit:PermitsPerSecond"] = "1000000",
             ["RateLimit:Burst"] = "1000000",
+            ["RateLimit:PerAddressPermitsPerSecond"] = "1000000",
+            ["RateLimit:PerAddressBurst"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",

@@ -84,6 +84,8 @@ internal static class SimulateCommands
                 ["Sts:VendingKeyHex"] = testKey,
                 ["RateLimit:PermitsPerSecond"] = "100000",
                 ["RateLimit:Burst"] = "100000",
+                ["RateLimit:PerAddressPermitsPerSecond"] = "100000",
+                ["RateLimit:PerAddressBurst"] = "100000",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
             },

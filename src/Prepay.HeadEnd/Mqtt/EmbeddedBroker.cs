@@ -15,10 +15,18 @@ namespace Prepay.HeadEnd.Mqtt;
 /// logs in with its number and derived password, the head-end with the service credentials) and every publish and
 /// subscription against the ACL: a meter may publish only under its own topics and subscribe only to its own
 /// commands. What it refuses is counted per meter.
+/// Identity is never looked up in state that a connection's end could remove: a meter's connection is accepted only
+/// when its client id equals its user name, so the client id of every publish and subscription names the meter it
+/// came from, whatever the order of takeovers, reconnects and disconnects. Only the head-end's own connections
+/// (service credentials) are remembered, by client id, and never forgotten while the broker runs. Anything else is
+/// held to a meter's rules, which admit nothing outside that meter's own topics: deny unless allowed.
 /// </summary>
 public sealed class EmbeddedBroker(MqttOptions options, MeterCredentials credentials, RejectionCounter rejections, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, string> _userByClient = new(StringComparer.Ordinal);
+    // Client ids that logged in with the service credentials. Added, never removed: removal on disconnect raced a
+    // takeover and left the new connection unchecked. A meter can never log in under one of these ids (its client id
+    // must be its number and its password that number's), so keeping them grants nothing to anyone else.
+    private readonly ConcurrentDictionary<string, bool> _serviceClients = new(StringComparer.Ordinal);
     private MqttServer? _server;
 
     /// <summary>The port actually listened on (differs from the option when that is 0).</summary>
@@ -56,46 +64,44 @@ public sealed class EmbeddedBroker(MqttOptions options, MeterCredentials credent
             logger.LogError("The broker overwrote a queued message for {Receiver}: its queue is full", e.ReceiverClientId);
             return Task.CompletedTask;
         };
-        _server.ClientDisconnectedAsync += e =>
-        {
-            _userByClient.TryRemove(e.ClientId, out _);
-            return Task.CompletedTask;
-        };
         await _server.StartAsync();
         logger.LogInformation("Embedded MQTT broker listening on {Host}:{Port}", options.Host, Port);
     }
 
     private Task ValidateConnection(ValidatingConnectionEventArgs e)
     {
-        var ok = e.UserName == options.ServiceUser
+        var service = e.UserName == options.ServiceUser;
+        var ok = !string.IsNullOrEmpty(e.ClientId) && (service
             ? credentials.IsServicePassword(e.Password)
             // A meter's client id is its number, so the ACL can tell who publishes without trusting payloads.
-            : e.UserName is { Length: > 0 } user && user == e.ClientId && credentials.IsMeterPassword(user, e.Password);
+            : e.UserName is { Length: > 0 } user && user == e.ClientId && !_serviceClients.ContainsKey(user) && credentials.IsMeterPassword(user, e.Password));
         if (!ok)
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
             rejections.Count(e.UserName ?? e.ClientId, "bad-credentials");
             return Task.CompletedTask;
         }
-        _userByClient[e.ClientId] = e.UserName!;
+        if (service)
+        {
+            _serviceClients[e.ClientId] = true;
+        }
         return Task.CompletedTask;
     }
 
     private Task InterceptPublish(InterceptingPublishEventArgs e)
     {
-        if (!_userByClient.TryGetValue(e.ClientId, out var user))
+        if (string.IsNullOrEmpty(e.ClientId) || _serviceClients.ContainsKey(e.ClientId))
         {
-            // The broker's own messages (retained, last wills) have no user here; they were checked when published.
+            // The head-end, or the broker itself (no connection): allowed.
             return Task.CompletedTask;
         }
-        if (user == options.ServiceUser)
-        {
-            return Task.CompletedTask;
-        }
+        // Any other publisher is the meter its client id names (a last will too: it was the meter's connection).
+        var user = e.ClientId;
         var topic = e.ApplicationMessage.Topic;
         if (!Topics.TryParse(topic, out var meter, out var kind) || meter != user || !Topics.Up.Contains(kind))
         {
             e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
             rejections.Count(user, "foreign-topic");
             logger.LogWarning("Refused a publish from meter {Meter} to {Topic}", user, topic);
             return Task.CompletedTask;
@@ -103,6 +109,7 @@ public sealed class EmbeddedBroker(MqttOptions options, MeterCredentials credent
         if (e.ApplicationMessage.Payload.Length > options.MaxPayloadBytes)
         {
             e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
             rejections.Count(user, "too-large");
         }
         return Task.CompletedTask;
@@ -110,10 +117,11 @@ public sealed class EmbeddedBroker(MqttOptions options, MeterCredentials credent
 
     private Task InterceptSubscription(InterceptingSubscriptionEventArgs e)
     {
-        if (!_userByClient.TryGetValue(e.ClientId, out var user) || user == options.ServiceUser)
+        if (_serviceClients.ContainsKey(e.ClientId))
         {
             return Task.CompletedTask;
         }
+        var user = e.ClientId;
         if (e.TopicFilter.Topic != Topics.For(user, Topics.Commands))
         {
             e.ProcessSubscription = false;

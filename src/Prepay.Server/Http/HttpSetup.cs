@@ -25,27 +25,16 @@ public static class HttpSetup
         var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(o =>
         {
-            o.OnRejected = async (context, ct) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
-                    $"This client may make {limits.PermitsPerSecond} requests a second (bursts of {limits.Burst}). Retry after a second.");
-            };
-            // One bucket per API key (per address for calls without one). The limit protects the server; it guards no money.
+            o.OnRejected = (context, ct) => RateLimits.RefuseAsync(context.HttpContext, $"This address may make {limits.PerAddressPermitsPerSecond} requests a second (bursts of {limits.PerAddressBurst}).");
+            // Before authentication, one bucket per client address: whatever a request claims to be (a random
+            // Authorization header was a fresh bucket each time), it comes from somewhere. The limit protects the
+            // server; it guards no money.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Request.Path.StartsWithSegments("/health")
                     ? RateLimitPartition.GetNoLimiter("health")
-                    : RateLimitPartition.GetTokenBucketLimiter(
-                        context.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? "key:" + auth : "ip:" + context.Connection.RemoteIpAddress,
-                        _ => new TokenBucketRateLimiterOptions
-                        {
-                            TokenLimit = limits.Burst,
-                            TokensPerPeriod = limits.PermitsPerSecond,
-                            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                            QueueLimit = 0,
-                            AutoReplenishment = true,
-                        }));
+                    : RateLimitPartition.GetTokenBucketLimiter("ip:" + context.Connection.RemoteIpAddress, _ => RateLimits.Bucket(limits.PerAddressPermitsPerSecond, limits.PerAddressBurst)));
         });
+        services.AddSingleton(new RateLimits(limits));
         return services;
     }
 
@@ -55,6 +44,7 @@ public static class HttpSetup
         app.UseStatusCodePages();
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseMiddleware<PerKeyRateLimit>();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.DisableDefaultFonts().WithTitle("Prepay API"));
@@ -67,9 +57,15 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimit";
 
-    /// <summary>Sustained requests per second per API key. Default 100.</summary>
+    /// <summary>Sustained requests per second per authenticated API key. Default 100.</summary>
     public int PermitsPerSecond { get; set; } = 100;
 
-    /// <summary>Requests allowed at once before the sustained rate applies. Default 200.</summary>
+    /// <summary>Requests allowed at once before the sustained rate applies, per API key. Default 200.</summary>
     public int Burst { get; set; } = 200;
+
+    /// <summary>Sustained requests per second per client address, counted before authentication. Default 1000.</summary>
+    public int PerAddressPermitsPerSecond { get; set; } = 1000;
+
+    /// <summary>Requests at once per client address. Default 2000.</summary>
+    public int PerAddressBurst { get; set; } = 2000;
 }

@@ -50,6 +50,9 @@ public static class WebSetup
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
         }));
+        // A session signed out (or whose person is locked or changed) stops working at its next request anywhere: the
+        // cookie's security stamp is checked against the database on every page request (one indexed read).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddAuthorizationBuilder()
             .AddPolicy(PagePolicies.Clerk, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(PeopleRoles.VendorClerk)
                 .RequireClaim(PeopleClaims.VendorId))

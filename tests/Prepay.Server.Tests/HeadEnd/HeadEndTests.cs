@@ -108,6 +108,26 @@ public abstract class HeadEndTests(ServerFixture server)
         Assert.Equal(0, await db.Readings.CountAsync(r => r.MeterId == bId, Ct));
     }
 
+    [Fact]
+    public async Task A_second_connection_with_a_meters_client_id_is_still_held_to_that_meters_topics()
+    {
+        // A session takeover (also what a meter's reconnect looks like before the broker notices the old link died):
+        // the broker closes the first connection after accepting the second. The second must still be that meter.
+        var a = await CreateAsync(server, mode: "smart");
+        var b = await CreateAsync(server, mode: "smart");
+        await using var first = await ConnectedMeterAsync(a.MeterNumber);
+        await using var second = await ConnectedMeterAsync(a.MeterNumber);
+        await first.Disconnected.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.NotEqual(MqttClientSubscribeResultCode.GrantedQoS1, await second.SubscribeAsync("#"));
+        var forged = Encoding.UTF8.GetBytes($$"""{"commandId":"{{Guid.NewGuid()}}","type":"addCredit","args":{"energyWh":1000000},"issuedAt":"2026-11-23T08:00:00Z","expiresAt":"2026-11-30T08:00:00Z"}""");
+        Assert.NotEqual(MqttClientPublishReasonCode.Success, await second.PublishToAsync(Topics.For(b.MeterNumber, Topics.Commands), forged));
+        Assert.Equal(1, await RejectionsAsync(a.MeterNumber, "foreign-subscription"));
+        Assert.Equal(1, await RejectionsAsync(a.MeterNumber, "foreign-topic"));
+        // Its own topics still work.
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await second.SubscribeAsync());
+    }
+
     public static TheoryData<string, string, string> BadPayloads => new()
     {
         { Topics.Readings, """{"readings":[{"at":"2026-11-23T00:15:00Z","energyWh":1""", "malformed" },

@@ -12,7 +12,20 @@ public sealed class MeterPeer : IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
 
-    public MeterPeer(string meterNumber) => MeterNumber = meterNumber;
+    private readonly TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public MeterPeer(string meterNumber)
+    {
+        MeterNumber = meterNumber;
+        _client.DisconnectedAsync += _ =>
+        {
+            _disconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Completes when the broker has closed this connection (after it was open).</summary>
+    public Task Disconnected => _disconnected.Task;
 
     public string MeterNumber { get; }
 
@@ -63,6 +76,14 @@ public sealed class MeterPeer : IAsyncDisposable
             .WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
+
+    /// <summary>Publishes to any topic at QoS 1 and returns the broker's PUBACK reason.</summary>
+    public async Task<MqttClientPublishReasonCode> PublishToAsync(string topic, byte[] payload) =>
+        (await _client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build())).ReasonCode;
 
     public async ValueTask DisposeAsync()
     {

@@ -55,6 +55,8 @@ public abstract class ServerFixture : IAsyncLifetime
             ["BOOTSTRAP_API_KEY"] = AdminKey,
             ["RateLimit:PermitsPerSecond"] = "100000",
             ["RateLimit:Burst"] = "100000",
+            ["RateLimit:PerAddressPermitsPerSecond"] = "100000",
+            ["RateLimit:PerAddressBurst"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             // Each test server gets its own embedded broker on a free loopback port.
             ["Mqtt:Port"] = "0",
