@@ -50,6 +50,7 @@ public sealed class KeyChangeCampaigns(IClock clock, ITokenGenerator tokens, Com
             var problem = tokens.CannotIssueFor(meter)
                 ?? (meter.KeyRevisionNumber == input.ToKeyRevisionNumber ? $"meter {meter.MeterNumber} already has key revision {meter.KeyRevisionNumber}" : null)
                 ?? (meter.KeyChangeCampaignId is not null ? $"meter {meter.MeterNumber} is in another campaign" : null)
+                ?? (meter.KeyChangeToRevision is not null || meter.KeyChangeToBaseDate is not null ? $"meter {meter.MeterNumber} has a key change ordered already" : null)
                 ?? BaseDateProblem(meter, input.ToBaseDate);
             if (problem is not null && refusals.Count < 20)
             {

@@ -16,7 +16,11 @@ public sealed class PlaceholderTokenGenerator : ITokenGenerator
 {
     private static readonly Instant BaseDate2014 = Instant.FromUtc(2014, 1, 1, 0, 0);
 
-    public string? CannotIssueFor(Meter meter) => null;
+    // A keypad meter's placeholder only fails when typed, and the demo without a key uses them; a smart meter's would
+    // be delivered, refused by its decoder, and its credit never arrive: refuse the sale instead.
+    public string? CannotIssueFor(Meter meter) => meter.Mode == MeterMode.Smart
+        ? $"Meter '{meter.MeterNumber}' is a smart meter with an STS keypad decoder, and no STS vending key is configured (Sts:VendingKeyHex or Sts:KeyStoreFile): its credit cannot be sent as tokens."
+        : null;
 
     public string CreditToken(Meter meter, long tokenId, Energy energy) =>
         Digits(string.Create(CultureInfo.InvariantCulture, $"{meter.MeterNumber}|{tokenId}|{energy.WattHours}"));

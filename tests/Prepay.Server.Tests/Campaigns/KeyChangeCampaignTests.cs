@@ -251,9 +251,14 @@ public abstract class KeyChangeCampaignTests(ServerFixture server)
         var same = await admin.PostAsJsonAsync("/api/v1/key-change-campaigns", new { name = "no-op", reason = "x", toKeyRevisionNumber = 1, meterNumbers = fleet.Keypad }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, same.StatusCode);
         Assert.Contains("already has key revision 1", await same.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        // A meter with a key change ordered on its own is not taken into a campaign.
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsJsonAsync($"/api/v1/meters/{fleet.Keypad[0]}/key-change", new { toKeyRevisionNumber = 2, reason = "x" }, Ct)).StatusCode);
+        var ordered = await admin.PostAsJsonAsync("/api/v1/key-change-campaigns", new { name = "ordered", reason = "x", toKeyRevisionNumber = 3, meterNumbers = fleet.Keypad }, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, ordered.StatusCode);
+        Assert.Contains("has a key change ordered already", await ordered.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         // A meter can be in one campaign at a time.
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/key-change-campaigns", new { name = "one", reason = "x", toKeyRevisionNumber = 3, meterNumbers = fleet.Keypad }, Ct)).StatusCode);
-        var twice = await admin.PostAsJsonAsync("/api/v1/key-change-campaigns", new { name = "two", reason = "x", toKeyRevisionNumber = 4, meterNumbers = fleet.Keypad.Take(1) }, Ct);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/key-change-campaigns", new { name = "one", reason = "x", toKeyRevisionNumber = 3, meterNumbers = fleet.Keypad.Skip(1) }, Ct)).StatusCode);
+        var twice = await admin.PostAsJsonAsync("/api/v1/key-change-campaigns", new { name = "two", reason = "x", toKeyRevisionNumber = 4, meterNumbers = fleet.Keypad.Skip(1) }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
         Assert.Contains("in another campaign", await twice.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         using var vendor = server.Client(fleet.Site.VendorKey);

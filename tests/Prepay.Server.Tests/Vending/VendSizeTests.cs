@@ -18,7 +18,7 @@ using static Prepay.Server.Tests.Infrastructure.Scenario;
 namespace Prepay.Server.Tests.Vending;
 
 /// <summary>
-/// Vends of any size, on every sample tariff, from the smallest sale to <c>Vending:MaxAmountMinor</c> (100 000.00 by
+/// Vends of any size, on every sample tariff, from the smallest sale (0.01) to <c>Vending:MaxAmountMinor</c> (100 000.00 by
 /// default): never refused for size, the tokens carry exactly the energy priced (never more), what money is left
 /// stays on the customer's credit, and the ledger verifies. The tokens are typed into the meter, which takes each.
 /// </summary>
@@ -93,11 +93,13 @@ public abstract class VendSizeTests(ServerFixture server)
             largestSale = Math.Max(largestSale, energyWh);
         }
 
-        // The largest sale allowed, then amounts spread evenly in magnitude from 1.00 to it.
+        // The largest sale allowed, the smallest, then amounts spread evenly in magnitude from 0.01 to the largest
+        // (the smallest buy nothing or 0.1 kWh, the largest tens of MWh).
         await VendAndCheckAsync(MaxAmountMinor);
-        long[] decades = [100, 1_000, 10_000, 100_000, 1_000_000, MaxAmountMinor];
+        await VendAndCheckAsync(1);
+        long[] decades = [1, 100, 1_000, 10_000, 100_000, 1_000_000, MaxAmountMinor];
         await Gen.Int[1, decades.Length - 1].SelectMany(d => Gen.Long[decades[d - 1], decades[d]])
-            .SampleAsync(VendAndCheckAsync, iter: 12, threads: 1, seed: null);
+            .SampleAsync(VendAndCheckAsync, iter: 14, threads: 1, seed: null);
 
         Assert.True(largestSale > 1_638_300, $"{sample}: the largest sale, {largestSale} Wh, needs no second token: the test proves nothing");
         await using var check = server.Scope();

@@ -109,7 +109,14 @@ public sealed class TwoFactorModel(UserManager<PersonAccount> users, SignInManag
             RecoveryCodesLeft = await users.CountRecoveryCodesAsync(person);
             return null;
         }
+        var hadKey = !string.IsNullOrEmpty(await users.GetAuthenticatorKeyAsync(person));
         Key = await Authenticators.KeyForEnrolmentAsync(users, person);
+        if (!hadKey)
+        {
+            // Making a key renews the person's security stamp, which every page request checks (WebSetup): this
+            // session's cookie is renewed with it, or the next request would find it stale and sign them out.
+            await signIn.RefreshSignInAsync(person);
+        }
         QrDataUrl = Authenticators.QrDataUrl(Authenticators.Uri(person.UserName ?? "", Key));
         return null;
     }
