@@ -45,6 +45,7 @@ public sealed class AlertsOptions
     public SmtpOptions Smtp { get; set; } = new();
     public GatewayOptions Sms { get; set; } = new();
     public GatewayOptions Push { get; set; } = new();
+    public Channels.WebhookOptions Webhooks { get; set; } = new();
 
     public string? Validate() =>
         PollInterval < TimeSpan.FromMilliseconds(100) || PollInterval > TimeSpan.FromMinutes(10) ? "Alerts:PollInterval must be 100 ms to 10 minutes"

@@ -21,6 +21,13 @@ public static class AlertsRegistration
         }
         services.AddSingleton(options);
         services.AddHttpClient(GatewayChannel.HttpClientName, c => c.Timeout = options.SendTimeout);
+        // Webhooks go where staff point them: never into this server's network, never on through a redirect.
+        services.AddHttpClient(WebhookChannel.HttpClientName, c => c.Timeout = options.SendTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                ConnectCallback = (context, ct) => WebhookTargets.ConnectAsync(context, options.Webhooks, ct),
+            });
         services.AddSingleton<INotificationChannel, SmtpChannel>();
         services.AddSingleton<INotificationChannel>(sp => new GatewayChannel(NotificationChannel.Sms, options.Sms, sp.GetRequiredService<IHttpClientFactory>()));
         services.AddSingleton<INotificationChannel>(sp => new GatewayChannel(NotificationChannel.Push, options.Push, sp.GetRequiredService<IHttpClientFactory>()));

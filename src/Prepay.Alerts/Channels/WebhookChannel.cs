@@ -14,6 +14,8 @@ namespace Prepay.Alerts.Channels;
 /// </summary>
 public sealed class WebhookChannel(IHttpClientFactory http, IClock clock) : INotificationChannel
 {
+    public const string HttpClientName = "prepay-webhooks";
+
     public NotificationChannel Channel => NotificationChannel.Webhook;
 
     public async Task<SendResult> SendAsync(NotificationRecord n, PrepayDb db, CancellationToken ct)
@@ -36,7 +38,7 @@ public sealed class WebhookChannel(IHttpClientFactory http, IClock clock) : INot
         request.Headers.Add(WebhookSignature.EventHeader, n.Kind);
         try
         {
-            using var response = await http.CreateClient(GatewayChannel.HttpClientName).SendAsync(request, ct);
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, ct);
             var status = (int)response.StatusCode;
             return response.IsSuccessStatusCode
                 ? new SendResult(true, StatusCode: status, SubscriptionId: hook.Id)
@@ -44,7 +46,9 @@ public sealed class WebhookChannel(IHttpClientFactory http, IClock clock) : INot
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            return SendResult.Failed($"{e.GetType().Name}: {e.Message}", subscription: hook.Id);
+            // A generic reason only: the delivery log is shown to staff, and the exception's text can describe the
+            // network behind the receiver (addresses, certificates).
+            return SendResult.Failed(e is OperationCanceledException ? "timed out" : "could not connect or send", subscription: hook.Id);
         }
     }
 }

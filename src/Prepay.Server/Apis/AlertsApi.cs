@@ -153,7 +153,7 @@ public static class AlertsApi
         return TypedResults.Ok(rows);
     }
 
-    private static async Task<IResult> CreateWebhook(HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
+    private static async Task<IResult> CreateWebhook(HttpContext http, PrepayDb db, IClock clock, Prepay.Alerts.AlertsOptions alerts, CancellationToken ct)
     {
         var (input, error) = await JsonBody.ReadAsync<WebhookInput>(http.Request, ct);
         if (error is not null)
@@ -161,9 +161,9 @@ public static class AlertsApi
             return error;
         }
         var errors = new Dictionary<string, string[]>();
-        if (input!.Url is not { Length: <= 2000 } url || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (await Prepay.Alerts.Channels.WebhookTargets.RefusalAsync(input!.Url, alerts.Webhooks, ct) is { } refusal)
         {
-            errors["url"] = ["must be an absolute http or https URL, at most 2000 characters"];
+            errors["url"] = [refusal];
         }
         var events = input.Events?.Distinct(StringComparer.Ordinal).ToList() ?? [];
         if (events.Count == 0 || events.Any(e => !AlertKinds.Customer.Contains(e)))

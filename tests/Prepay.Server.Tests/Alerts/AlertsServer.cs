@@ -23,6 +23,9 @@ public abstract class AlertsServer : ServerFixture, IAsyncLifetime, IAsyncDispos
         ["Alerts:Smtp:From"] = "alerts@prepay.test",
         ["Alerts:PollInterval"] = "00:00:00.200",
         ["Alerts:FirstRetryDelay"] = "00:00:30",
+        // The test receiver listens on http on loopback, which production webhooks may not use.
+        ["Alerts:Webhooks:AllowHttp"] = "true",
+        ["Alerts:Webhooks:AllowPrivateTargets"] = "true",
     };
 
     public new async ValueTask InitializeAsync()

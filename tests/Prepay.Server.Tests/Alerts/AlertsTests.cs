@@ -88,6 +88,23 @@ public abstract class AlertsTests(AlertsServer server)
     }
 
     [Fact]
+    public async Task A_webhook_that_answers_with_a_redirect_is_not_followed()
+    {
+        var s = await CreateAsync(server);
+        using var admin = server.Client();
+        var name = "redirect-" + s.Suffix;
+        var created = await Ok(await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = server.Hooks.RedirectFor(name), events = new[] { "topUp" } }, Ct));
+        var hookId = created["id"]!.GetValue<Guid>();
+        using var vendor = server.Client(s.VendorKey);
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "20.00", currency = "ZAR" }), Ct));
+
+        // The attempt is logged once the receiver has answered: by then a followed redirect would have arrived.
+        var delivery = (await EventuallyAsync(async () => (await Ok(await admin.GetAsync($"/api/v1/webhooks/{hookId}/deliveries", Ct))).AsArray(), d => d.Count >= 1))[0]!;
+        Assert.Equal((307, false), (delivery["statusCode"]!.GetValue<int>(), delivery["succeeded"]!.GetValue<bool>()));
+        Assert.Empty(server.Hooks.For(name));
+    }
+
+    [Fact]
     public async Task Meter_events_reach_the_customer_by_email_once_even_when_resent_and_faults_become_operator_alerts()
     {
         var s = await CreateAsync(server, mode: "smart");

@@ -45,12 +45,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 request.Headers["Prepay-Delivery-Id"].ToString(), request.Headers["Prepay-Event"].ToString(), body, fail ? 500 : 204));
             return fail ? Results.StatusCode(500) : Results.NoContent();
         });
+        // Somewhere a receiver might send a webhook on to; the server must not follow it.
+        app.MapPost("/redirect/{name}", (string name) => Results.Redirect("/hooks/" + name, permanent: false, preserveMethod: true));
         await app.StartAsync();
         receiver.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return receiver;
     }
 
     public string UrlFor(string name) => new Uri(BaseAddress, "/hooks/" + name).ToString();
+
+    /// <summary>An address that answers 307 to <see cref="UrlFor"/>.</summary>
+    public string RedirectFor(string name) => new Uri(BaseAddress, "/redirect/" + name).ToString();
 
     /// <summary>The next <paramref name="count"/> requests to <paramref name="name"/> get a 500.</summary>
     public void FailNext(string name, int count) => _failures[name] = count;
