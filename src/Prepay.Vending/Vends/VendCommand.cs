@@ -19,6 +19,11 @@ public sealed record VendCommand(
 {
     public const int MaxReferenceLength = 100;
     public const int MaxChannelLength = 40;
+
+    /// <summary>A channel name: a letter or digit, then letters, digits, spaces, '.', '_' or '-'.</summary>
+    public static bool IsSafeChannel(string channel) =>
+        channel.Length > 0 && char.IsAsciiLetterOrDigit(channel[0])
+        && channel.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '.' or '_' or '-');
     public const int MaxLabelLength = 40;
 
     /// <summary>
@@ -115,6 +120,11 @@ public sealed record VendCommand(
         if (body.Channel is { Length: > MaxChannelLength })
         {
             Add("channel", $"must be at most {MaxChannelLength} characters");
+        }
+        else if (!string.IsNullOrWhiteSpace(body.Channel) && !IsSafeChannel(body.Channel.Trim()))
+        {
+            // It is printed on receipts and exported to spreadsheets: a name, never markup or a formula (=, +, -, @).
+            Add("channel", "must start with a letter or digit and hold only letters, digits, spaces, '.', '_' and '-'");
         }
         if (body.PaymentReference is { Length: > MaxReferenceLength })
         {

@@ -64,14 +64,10 @@ public sealed class SalesModel(PrepayDb db, IClock clock, OperatorZone zones) : 
         {
             return BadRequest(Error ?? "");
         }
-        var csv = new StringBuilder("vend_id,at,vendor,meter,kind,channel,currency,amount,energy_wh,reversed\r\n");
-        foreach (var r in await RowsAsync(range.From, range.To, ct))
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"{r.Id},{ConsoleFormat.Iso(r.At)},{Field(r.Vendor)},{Field(r.Meter)},{r.Kind},{Field(r.Channel)},{r.Currency},")
-                .Append(Major(r.AmountMinor, r.Currency)).Append(CultureInfo.InvariantCulture, $",{r.EnergyWh},{(r.Reversed ? "yes" : "no")}\r\n");
-        }
+        var csv = SalesCsv.Write((await RowsAsync(range.From, range.To, ct)).Select(r =>
+            new SalesCsv.Row(r.Id, r.At, r.Vendor, r.Meter, r.Kind, r.Channel, r.Currency, Major(r.AmountMinor, r.Currency), r.EnergyWh, r.Reversed)));
         await PeopleAuditEntryAsync(range, ct);
-        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"prepay-sales-{Date.Format(range.From)}-{Date.Format(range.To)}.csv");
+        return File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"prepay-sales-{Date.Format(range.From)}-{Date.Format(range.To)}.csv");
     }
 
     public static string Major(long minor, string currency) => new Money(minor, Currency.FromCode(currency)).ToDecimalString();
@@ -114,5 +110,4 @@ public sealed class SalesModel(PrepayDb db, IClock clock, OperatorZone zones) : 
     private Task PeopleAuditEntryAsync((LocalDate From, LocalDate To) range, CancellationToken ct) =>
         People.PeopleAudit.RecordAsync(db, clock, StaffActor.AuditName(User), "sales.export", "vends", $"{Date.Format(range.From)}..{Date.Format(range.To)}", ct);
 
-    private static string Field(string s) => s.IndexOfAny([',', '"', '\r', '\n']) < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
