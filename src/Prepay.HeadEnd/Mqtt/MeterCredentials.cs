@@ -34,12 +34,7 @@ public sealed class MeterCredentials(string secret)
         var file = Path.Combine(dataDirectory, "mqtt-secret");
         if (!File.Exists(file))
         {
-            Directory.CreateDirectory(dataDirectory);
-            File.WriteAllText(file, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            Prepay.Storage.SecretFile.Write(file, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
         }
         return new MeterCredentials(File.ReadAllText(file).Trim());
     }

@@ -129,12 +129,7 @@ public static class DemoData
         var zone = TariffSamples.Names.Select(TariffSamples.Load).First(t => t.Code == sites[0].Tariff).TimeZone;
         await DemoHistory.SeedAsync(scope.ServiceProvider, db, home.Id, home.MeterNumber, web.Id, zone, now, ct);
 
-        Directory.CreateDirectory(dataDirectory);
-        await File.WriteAllTextAsync(keysFile, JsonSerializer.Serialize(keys), ct);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(keysFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        await SecretFile.WriteAsync(keysFile, JsonSerializer.Serialize(keys), ct);
         return keys;
     }
 
@@ -173,12 +168,7 @@ public static class DemoData
         };
         await PeopleAccounts.EnsureAsync(users, logins.Clerk.UserName, logins.Clerk.Password, PeopleRoles.VendorClerk, vendorId: shopId);
         await PeopleAccounts.EnsureAsync(users, logins.Customer.UserName, logins.Customer.Password, PeopleRoles.Customer, customerId: customerId);
-        Directory.CreateDirectory(dataDirectory);
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(logins), ct);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        await SecretFile.WriteAsync(file, JsonSerializer.Serialize(logins), ct);
         return logins;
     }
 }

@@ -6,11 +6,19 @@ namespace Prepay.Sts.Keys;
 /// </summary>
 public static class VendingKeyLoader
 {
+    private const UnixFileMode OthersOrGroup = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
     /// <summary>The key called <paramref name="name"/> in a key-store file.</summary>
     public static VendingKey FromKeyStoreFile(string path, string name)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(name);
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & OthersOrGroup) != 0)
+        {
+            // The vending key makes every token of its supply group: another user who can read it can sell credit.
+            throw new UnauthorizedAccessException($"The key store {path} can be read or written by other users (mode {Convert.ToString((int)File.GetUnixFileMode(path), 8)}); make it readable by its owner only (chmod 600) and start again.");
+        }
         foreach (string raw in File.ReadLines(path))
         {
             string line = raw.Trim();

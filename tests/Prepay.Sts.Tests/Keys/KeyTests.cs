@@ -64,6 +64,32 @@ public sealed class KeyTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_key_store_other_users_can_read_is_refused_without_showing_the_key()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Unix file modes");
+        }
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "sts = abababababababab\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var refused = Assert.Throws<UnauthorizedAccessException>(() => VendingKeyLoader.FromKeyStoreFile(path, "sts"));
+            Assert.Contains("chmod 600", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("644", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("abab", refused.Message, StringComparison.Ordinal);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Assert.Equal(64, VendingKeyLoader.FromKeyStoreFile(path, "sts").Bits);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Dkga04_key_depends_on_base_date_and_algorithm()
     {
         var dkga = new Dkga04(VendingKey.ParseHex("abababababababab949494949494949401234567"));

@@ -12,7 +12,9 @@ namespace Prepay.Server.Apis.Catalog;
 
 public sealed record DebtInput(string? Amount, string? Currency, string? Reason);
 
-public sealed record CustomerInput(string? Name, string? Phone, string? Email, bool Indigent, bool Protected);
+/// <param name="Indigent">Left out: false for a new customer, unchanged on an update (a flag that protects a household is never cleared by omission).</param>
+/// <param name="Protected">As <paramref name="Indigent"/>.</param>
+public sealed record CustomerInput(string? Name, string? Phone, string? Email, bool? Indigent, bool? Protected);
 
 public sealed record CustomerDto(Guid Id, string Name, string? Phone, string? Email, bool Indigent, bool Protected, Instant CreatedAt)
 {
@@ -97,8 +99,8 @@ public static class CustomersApi
             Name = input!.Name!.Trim(),
             Phone = input.Phone?.Trim(),
             Email = input.Email?.Trim(),
-            Indigent = input.Indigent,
-            Protected = input.Protected,
+            Indigent = input.Indigent ?? false,
+            Protected = input.Protected ?? false,
             CreatedAt = clock.GetCurrentInstant(),
         };
         db.Customers.Add(customer);
@@ -123,12 +125,15 @@ public static class CustomersApi
         {
             return Problems.NotFound($"No customer {id}.");
         }
+        // Old and new values in the audit: who changed a phone number or an address is what a dispute asks.
+        var before = $"name={customer.Name} phone={customer.Phone} email={customer.Email} indigent={customer.Indigent} protected={customer.Protected}";
         customer.Name = input!.Name!.Trim();
         customer.Phone = input.Phone?.Trim();
         customer.Email = input.Email?.Trim();
-        customer.Indigent = input.Indigent;
-        customer.Protected = input.Protected;
-        Audit.Record(db, http, clock, "customer.update", $"customer/{id}", $"indigent={input.Indigent} protected={input.Protected}");
+        customer.Indigent = input.Indigent ?? customer.Indigent;
+        customer.Protected = input.Protected ?? customer.Protected;
+        var after = $"name={customer.Name} phone={customer.Phone} email={customer.Email} indigent={customer.Indigent} protected={customer.Protected}";
+        Audit.Record(db, http, clock, "customer.update", $"customer/{id}", $"{before} -> {after}");
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(CustomerDto.From(customer));
     }
