@@ -10,12 +10,12 @@ using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Presence;
 using Prepay.HeadEnd.Protocol;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.HeadEnd;
+namespace Prepay.HeadEnd.Tests;
 
 /// <summary>The head-end over real MQTT on loopback: the embedded broker, its ACL, ingestion, commands.</summary>
 public abstract class HeadEndTests(ServerFixture server)

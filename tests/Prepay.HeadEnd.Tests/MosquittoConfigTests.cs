@@ -1,6 +1,7 @@
 using Prepay.HeadEnd.Mqtt;
+using Prepay.Testing;
 
-namespace Prepay.Server.Tests.HeadEnd;
+namespace Prepay.HeadEnd.Tests;
 
 /// <summary>What <c>prepay mqtt mosquitto-config</c> writes, read as files.</summary>
 public sealed class MosquittoConfigTests

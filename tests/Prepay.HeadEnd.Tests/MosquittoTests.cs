@@ -9,12 +9,11 @@ using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Protocol;
 using Prepay.Meter.Registers;
-using Prepay.Server.Tests.Loop;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.HeadEnd;
+namespace Prepay.HeadEnd.Tests;
 
 /// <summary>A Prepay server whose head-end uses an external broker instead of the embedded one.</summary>
 public sealed class ExternalBrokerServer(DatabaseProvider provider, Func<IDictionary<string, string?>> settings) : ServerFixture

@@ -6,7 +6,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using Prepay.HeadEnd.Protocol;
 
-namespace Prepay.Server.Tests.HeadEnd;
+namespace Prepay.Testing;
 
 /// <summary>
 /// A meter on an external broker: a real MQTT 5 client with the v1 topics, an optional persistent session, and a

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Prepay.Server.Tests.Infrastructure;
+namespace Prepay.Testing;
 
 /// <summary>
 /// The databases the suite runs against. SQLite always; PostgreSQL when <c>PREPAY_TEST_POSTGRES</c> names a server

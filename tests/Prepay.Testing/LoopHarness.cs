@@ -4,20 +4,19 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Meter;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Simulator.Agents;
 using Prepay.Simulator.Fleet;
 using Prepay.Simulator.Tokens;
 using Prepay.Sts.Keys;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Loop;
+namespace Prepay.Testing;
 
 /// <summary>
 /// A virtual meter on MQTT beside a real server, with one notion of time: the test moves the server's fake clock
 /// and the meter's clock together, so what the meter stamps is what the server expects.
 /// </summary>
-internal sealed class LoopHarness(ServerFixture server, Scenario scenario)
+public sealed class LoopHarness(ServerFixture server, Scenario scenario)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -5,7 +5,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using Prepay.HeadEnd.Protocol;
 
-namespace Prepay.Server.Tests.HeadEnd;
+namespace Prepay.Testing;
 
 /// <summary>A meter as the broker sees it: a real MQTT client speaking the v1 topic scheme, and nothing more.</summary>
 public sealed class MeterPeer : IAsyncDisposable

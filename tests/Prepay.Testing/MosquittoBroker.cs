@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Prepay.HeadEnd.Mqtt;
 
-namespace Prepay.Server.Tests.HeadEnd;
+namespace Prepay.Testing;
 
 /// <summary>
 /// A real Mosquitto of the test's own, on a free loopback port, configured by <see cref="MosquittoConfig"/> exactly as

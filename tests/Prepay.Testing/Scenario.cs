@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Prepay.Server.Tests.Infrastructure;
+namespace Prepay.Testing;
 
 /// <summary>
 /// Builds a small world through the public API, as an operator would: a flat ZAR tariff, a site with a unit and

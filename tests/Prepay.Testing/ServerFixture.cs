@@ -6,9 +6,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
+using Prepay.Server;
 using Prepay.Storage;
 
-namespace Prepay.Server.Tests.Infrastructure;
+namespace Prepay.Testing;
 
 /// <summary>
 /// A real Prepay server on a loopback port with a real database (a fresh SQLite file or a fresh PostgreSQL

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using Prepay.Meter.Events;
 using Prepay.Meter.Keypad;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Sts.Meter;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Loop;
+namespace Prepay.HeadEnd.Tests.Loop;
 
 /// <summary>
 /// A smart meter with an STS keypad decoder, on real MQTT beside a real server: its top-up is a token, delivered by

@@ -1,8 +1,8 @@
 using NodaTime;
-using Prepay.Server.Tests.Infrastructure;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Loop;
+namespace Prepay.HeadEnd.Tests.Loop;
 
 /// <summary>A command queued when the server stops is delivered by the next server on the same database, once.</summary>
 public abstract class LoopRestartTests(ServerFixture server)

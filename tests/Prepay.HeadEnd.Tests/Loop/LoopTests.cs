@@ -6,13 +6,12 @@ using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Protocol;
 using Prepay.Meter.Events;
 using Prepay.Meter.Registers;
-using Prepay.Server.Tests.HeadEnd;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Loop;
+namespace Prepay.HeadEnd.Tests.Loop;
 
 /// <summary>
 /// The whole loop with a virtual meter on real MQTT and a real server: a vend becomes credit on the meter,

@@ -14,11 +14,10 @@ using Prepay.Alerts.Producers;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Protocol;
-using Prepay.Server.Tests.HeadEnd;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using Prepay.Storage.Records.Alerts;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
 namespace Prepay.Server.Tests.Alerts;
 

@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Prepay.Alerts.Channels;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
+using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Alerts;
 

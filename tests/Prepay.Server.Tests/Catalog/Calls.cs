@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
+using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Catalog;
 

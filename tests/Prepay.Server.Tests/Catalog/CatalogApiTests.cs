@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Prepay.Server.Tests.Infrastructure;
+using Prepay.Testing;
 using static Prepay.Server.Tests.Catalog.Calls;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using static Prepay.Testing.Scenario;
 
 namespace Prepay.Server.Tests.Catalog;
 
@@ -37,6 +37,15 @@ public abstract class CatalogApiTests(ServerFixture server)
 
         Assert.Contains(await AuditAsync(admin, "customer.create"), a => a["target"]!.GetValue<string>() == $"customer/{id}" && a["actor"]!.GetValue<string>() == "admin:bootstrap-admin");
         Assert.Contains(await AuditAsync(admin, "customer.update"), a => a["target"]!.GetValue<string>() == $"customer/{id}");
+
+        // Left out, the protections stay: an update of the phone number does not clear them.
+        var rephoned = await Ok(await admin.PutAsJsonAsync($"/api/v1/customers/{id}", new { name, phone = "+27 82 555 0199" }, Ct));
+        Assert.True(rephoned["indigent"]!.GetValue<bool>());
+        Assert.True(rephoned["protected"]!.GetValue<bool>());
+        Assert.Contains(await AuditAsync(admin, "customer.update"), a => a["target"]!.GetValue<string>() == $"customer/{id}"
+            && a["details"]!.GetValue<string>().Contains("phone= ", StringComparison.Ordinal) && a["details"]!.GetValue<string>().Contains("phone=+27 82 555 0199", StringComparison.Ordinal));
+        var cleared = await Ok(await admin.PutAsJsonAsync($"/api/v1/customers/{id}", new { name, indigent = false, @protected = false }, Ct));
+        Assert.False(cleared["protected"]!.GetValue<bool>());
     }
 
     [Fact]

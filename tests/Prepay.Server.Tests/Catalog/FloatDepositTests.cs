@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Prepay.Server.Tests.Infrastructure;
+using Prepay.Testing;
 using static Prepay.Server.Tests.Catalog.Calls;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using static Prepay.Testing.Scenario;
 
 namespace Prepay.Server.Tests.Catalog;
 

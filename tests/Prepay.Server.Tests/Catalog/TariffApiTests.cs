@@ -4,10 +4,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Tariffs.Samples;
+using Prepay.Testing;
 using static Prepay.Server.Tests.Catalog.Calls;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using static Prepay.Testing.Scenario;
 
 namespace Prepay.Server.Tests.Catalog;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
+using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Http;
 

@@ -1,5 +1,5 @@
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
+using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Http;
 

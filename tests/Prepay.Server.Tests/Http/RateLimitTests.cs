@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Prepay.Server.Tests.Infrastructure;
+using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Http;
 

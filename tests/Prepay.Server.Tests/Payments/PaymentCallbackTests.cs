@@ -7,10 +7,10 @@ using NodaTime;
 using Prepay.Payments.Checkout;
 using Prepay.Payments.Providers;
 using Prepay.Payments.Sandbox;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
 using Prepay.Storage.Records.Payments;
+using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Payments;
 

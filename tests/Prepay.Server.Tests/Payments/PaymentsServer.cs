@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
+using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Payments;
 

@@ -3,17 +3,16 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
-using Prepay.Server.Tests.Infrastructure;
-using Prepay.Server.Tests.Loop;
 using Prepay.Simulator.Agents;
 using Prepay.Sts.Algorithms;
 using Prepay.Sts.Keys;
 using Prepay.Sts.Meter;
 using Prepay.Sts.Tokens;
+using Prepay.Testing;
 using Prepay.Vending.Campaigns;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Campaigns;
+namespace Prepay.Vending.Tests.Campaigns;
 
 /// <summary>
 /// A key change campaign over 50 meters of one site, 35 keypad meters (decoders held by the test, as the meters on

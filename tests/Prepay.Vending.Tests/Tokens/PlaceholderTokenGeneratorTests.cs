@@ -3,6 +3,8 @@ using Prepay.Vending.Tokens;
 
 namespace Prepay.Vending.Tests.Tokens;
 
+using Meter = Prepay.Domain.Metering.Meter; // not the namespace Prepay.Meter, which this project now sees too
+
 /// <summary>The stand-in for a missing vending key: fine for keypad demos, refused where it would lose credit.</summary>
 public sealed class PlaceholderTokenGeneratorTests
 {

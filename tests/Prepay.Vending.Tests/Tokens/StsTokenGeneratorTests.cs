@@ -2,14 +2,14 @@ using NodaTime;
 using NodaTime.Testing;
 using Prepay.Domain.Energy;
 using Prepay.Domain.Metering;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Sts.Algorithms;
 using Prepay.Sts.Keys;
 using Prepay.Sts.Meter;
 using Prepay.Sts.Tokens;
+using Prepay.Testing;
 using Prepay.Vending.Tokens;
 
-namespace Prepay.Server.Tests.Tokens;
+namespace Prepay.Vending.Tests.Tokens;
 
 using Meter = Prepay.Domain.Metering.Meter; // not the namespace Prepay.Meter
 

@@ -4,15 +4,15 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Prepay.Domain.Metering;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using Prepay.Sts.Algorithms;
 using Prepay.Sts.Keys;
 using Prepay.Sts.Meter;
 using Prepay.Sts.Tokens;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Tokens;
+namespace Prepay.Vending.Tests.Tokens;
 
 /// <summary>
 /// STS tokens end to end: what the server sells is keyed into a simulated meter (Prepay.Sts's <see cref="MeterDecoder"/>)

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using Prepay.Server.Tests.Infrastructure;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Vending;
+namespace Prepay.Vending.Tests.Vending;
 
 /// <summary>Arrears loaded onto a customer are recovered from purchases by the tariff's rule, capped per month.</summary>
 public abstract class DebtRecoveryTests(ServerFixture server)

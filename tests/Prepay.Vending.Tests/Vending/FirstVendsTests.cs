@@ -1,12 +1,12 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Vending;
+namespace Prepay.Vending.Tests.Vending;
 
 /// <summary>
 /// The first vends on a fresh database, all at once: each needs revenue, tax and commission accounts that do not

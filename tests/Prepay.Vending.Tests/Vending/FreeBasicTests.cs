@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Vending;
+namespace Prepay.Vending.Tests.Vending;
 
 /// <summary>Free basic electricity: a zero-value vend of the tariff's monthly allowance, once a month, for indigent customers.</summary>
 public abstract class FreeBasicTests(ServerFixture server)

@@ -5,7 +5,6 @@ using CsCheck;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Prepay.Ledger.Accounts;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
 using Prepay.Sts.Algorithms;
@@ -13,9 +12,10 @@ using Prepay.Sts.Keys;
 using Prepay.Sts.Meter;
 using Prepay.Sts.Tokens;
 using Prepay.Tariffs.Samples;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Vending;
+namespace Prepay.Vending.Tests.Vending;
 
 /// <summary>
 /// Vends of any size, on every sample tariff, from the smallest sale (0.01) to <c>Vending:MaxAmountMinor</c> (100 000.00 by

@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
-using Prepay.Server.Tests.Infrastructure;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
-using static Prepay.Server.Tests.Infrastructure.Scenario;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Vending;
+namespace Prepay.Vending.Tests.Vending;
 
 /// <summary>The vending API through real HTTP against a real database; run once per database provider.</summary>
 public abstract class VendingApiTests(ServerFixture server)
