@@ -6,6 +6,7 @@ using Prepay.Domain.Money;
 using Prepay.Ledger.Transactions;
 using Prepay.Storage;
 using Prepay.Storage.Records;
+using Prepay.Storage.Records.Metering;
 using Prepay.Vending.Contracts;
 
 namespace Prepay.Vending.Reversals;
@@ -58,6 +59,11 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
 
         var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await using var tx = await db.BeginWriteAsync(ct);
+        if (await WithdrawCreditCommandsAsync(db, vend, ct) is { } sent)
+        {
+            await tx.RollbackAsync(ct);
+            return sent;
+        }
         var original = await db.Postings.AsNoTracking().Where(p => p.TransactionId == vend.TransactionId).OrderByDescending(p => p.Id).ToListAsync(ct);
         db.LedgerTransactions.Add(new StoredTransaction
         {
@@ -98,6 +104,27 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
                 "The remainder this vend left on the customer's account has since been spent; reverse the later vend first.");
         }
         return new ReversalOutcome.Reversed(Response(vend, transactionId, reason, actor.AuditName, now));
+    }
+
+    /// <summary>
+    /// A smart meter's vend sent its credit as a command (<c>vend {id}</c>). Reversing the money while the credit
+    /// reaches the meter would give energy nobody paid for, so the command is cancelled in the reversal's own
+    /// transaction while it is still queued, by a conditional update the dispatcher's claim cannot race; once it has
+    /// been sent the meter may have applied it, and the reversal is refused (recover the energy as debt instead).
+    /// </summary>
+    private static async Task<ReversalOutcome?> WithdrawCreditCommandsAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
+    {
+        var reference = $"vend {vend.Id:N}";
+        var commands = db.MeterCommands.Where(c => c.MeterId == vend.MeterId && c.CreatedAt >= vend.At && c.Reference == reference);
+        var total = await commands.CountAsync(ct);
+        if (total == 0)
+        {
+            return null;
+        }
+        var cancelled = await commands.Where(c => c.State == CommandState.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CommandState.Cancelled).SetProperty(c => c.Outcome, "cancelled: vend reversed"), ct);
+        return cancelled == total ? null : new ReversalOutcome.Conflict("credit-sent-to-meter",
+            $"The credit of vend {vend.Id} has been sent to meter {vend.MeterNumber} and may be on it; it cannot be reversed. Recover it as debt instead.");
     }
 
     private static async Task<ReversalResponse?> ExistingAsync(PrepayDb db, VendRecord vend, CancellationToken ct)

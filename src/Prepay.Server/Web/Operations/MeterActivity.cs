@@ -47,6 +47,7 @@ public sealed record MeterActivity(string MeterNumber, bool Online, string Relay
         CommandState.Acknowledged => "Acknowledged",
         CommandState.Failed => "Failed",
         CommandState.Expired => "Expired",
+        CommandState.Cancelled => "Cancelled (its vend was reversed)",
         _ => state.ToString(),
     };
 

@@ -39,4 +39,7 @@ public enum CommandState
     Acknowledged,
     Failed,
     Expired,
+
+    /// <summary>Withdrawn before it was sent (a reversed vend's credit): never sent.</summary>
+    Cancelled,
 }
