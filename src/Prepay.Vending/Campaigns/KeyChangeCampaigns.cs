@@ -201,7 +201,7 @@ public sealed class KeyChangeCampaigns(IClock clock, ITokenGenerator tokens, Com
         }
         if (to == CampaignState.Paused)
         {
-            await ClearOrdersAsync(db, campaignId, ct);
+            await db.Meters.Where(m => m.KeyChangeCampaignId == campaignId).ClearAsync(ct);
         }
         else
         {
@@ -226,15 +226,6 @@ public sealed class KeyChangeCampaigns(IClock clock, ITokenGenerator tokens, Com
                 .SetProperty(m => m.KeyChangeNotBefore, c.StartsAt)
                 .SetProperty(m => m.KeyChangeCampaignId, c.Id), ct);
     }
-
-    private static Task<int> ClearOrdersAsync(PrepayDb db, Guid campaignId, CancellationToken ct) =>
-        db.Meters.Where(m => m.KeyChangeCampaignId == campaignId).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.KeyChangeToRevision, (int?)null)
-            .SetProperty(m => m.KeyChangeToBaseDate, (StsBaseDate?)null)
-            .SetProperty(m => m.KeyChangeToSupplyGroupCode, (int?)null)
-            .SetProperty(m => m.KeyChangeToTariffIndex, (int?)null)
-            .SetProperty(m => m.KeyChangeNotBefore, (Instant?)null)
-            .SetProperty(m => m.KeyChangeCampaignId, (Guid?)null), ct);
 
     private static async Task<List<(Meter Meter, string? Site)>> ScopeAsync(PrepayDb db, CampaignInput input, CancellationToken ct)
     {

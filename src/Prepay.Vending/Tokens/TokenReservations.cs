@@ -57,8 +57,8 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
             if (orderInForce && (meter.KeyChangeToRevision is not null || meter.KeyChangeToBaseDate is not null))
             {
                 // An order the meter already meets (it raced another key change): nothing to issue, forget it.
-                await ClearOrderAsync(db, meterId, ct);
-                Forget(meter);
+                await db.Meters.Where(m => m.Id == meterId).ClearAsync(ct);
+                KeyChangeOrders.Clear(meter);
             }
             return new TokenReservation(meter, await AdvanceAsync(db, meterId, tokens.TokenIdAt(meter, now), ct), null, null);
         }
@@ -72,13 +72,13 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
         meter.BaseDate = target.BaseDate;
         meter.SupplyGroupCode = target.SupplyGroupCode;
         meter.TariffIndex = target.TariffIndex;
-        Forget(meter);
+        KeyChangeOrders.Clear(meter);
         await db.Meters.Where(m => m.Id == meterId).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.KeyRevisionNumber, target.KeyRevisionNumber)
             .SetProperty(m => m.BaseDate, target.BaseDate)
             .SetProperty(m => m.SupplyGroupCode, target.SupplyGroupCode)
             .SetProperty(m => m.TariffIndex, target.TariffIndex), ct);
-        await ClearOrderAsync(db, meterId, ct);
+        await db.Meters.Where(m => m.Id == meterId).ClearAsync(ct);
         if (campaign is { } campaignId)
         {
             // The campaign's record of this meter: issued now, with these tokens, in this same transaction.
@@ -100,25 +100,6 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
             Details = $"{keyChange.Count} key change tokens issued: {from} to SGC {target.SupplyGroupCode} TI {target.TariffIndex} KRN {target.KeyRevisionNumber} base {(int)target.BaseDate}{(rollover ? " (roll-over)" : "")}{(campaign is { } c ? $", campaign {c}" : "")}",
         });
         return new TokenReservation(meter, tokenId, target, keyChange);
-    }
-
-    private static Task<int> ClearOrderAsync(PrepayDb db, Guid meterId, CancellationToken ct) =>
-        db.Meters.Where(m => m.Id == meterId).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.KeyChangeToRevision, (int?)null)
-            .SetProperty(m => m.KeyChangeToBaseDate, (StsBaseDate?)null)
-            .SetProperty(m => m.KeyChangeToSupplyGroupCode, (int?)null)
-            .SetProperty(m => m.KeyChangeToTariffIndex, (int?)null)
-            .SetProperty(m => m.KeyChangeNotBefore, (Instant?)null)
-            .SetProperty(m => m.KeyChangeCampaignId, (Guid?)null), ct);
-
-    private static void Forget(Meter meter)
-    {
-        meter.KeyChangeToRevision = null;
-        meter.KeyChangeToBaseDate = null;
-        meter.KeyChangeToSupplyGroupCode = null;
-        meter.KeyChangeToTariffIndex = null;
-        meter.KeyChangeNotBefore = null;
-        meter.KeyChangeCampaignId = null;
     }
 
     /// <summary>
