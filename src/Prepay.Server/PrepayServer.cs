@@ -57,6 +57,7 @@ public static class PrepayServer
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<ITokenGenerator>(); // says at startup whether tokens are STS or placeholders
+        app.UseSecurityHeaders();
         app.UsePrepayHttp();
         app.MapPrepayHealth();
         var api = app.MapGroup("/api/v1");

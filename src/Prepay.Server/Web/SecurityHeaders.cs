@@ -1,9 +1,12 @@
 namespace Prepay.Server.Web;
 
 /// <summary>
-/// Headers for every page: a content security policy with no inline script and nothing from elsewhere, no
-/// framing, no MIME sniffing, no referrer beyond this origin. The API reference at <c>/scalar/</c> needs inline
-/// script and keeps its own headers.
+/// Headers for every response, pages, API, errors and redirects alike: a content security policy with no inline
+/// script and nothing from elsewhere, no framing, no MIME sniffing, no referrer beyond this origin, and nothing kept
+/// in caches (pages and API answers carry tokens, balances and names; the static assets set their own caching). The
+/// API reference at <c>/scalar/</c> needs inline script and keeps its own policy. The first middleware, and set when
+/// the response starts, so a response that a later middleware writes or clears (the rate limiter's 429, the
+/// exception handler's 500, a challenge's redirect) gets them too.
 /// </summary>
 internal sealed class SecurityHeaders(RequestDelegate next)
 {
@@ -13,14 +16,23 @@ internal sealed class SecurityHeaders(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "same-origin";
-        if (!context.Request.Path.StartsWithSegments("/scalar"))
+        context.Response.OnStarting(static state =>
         {
-            headers.ContentSecurityPolicy = Policy;
-            headers.XFrameOptions = "DENY";
-        }
+            var context = (HttpContext)state;
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "same-origin";
+            if (!context.Request.Path.StartsWithSegments("/scalar"))
+            {
+                headers.ContentSecurityPolicy = Policy;
+                headers.XFrameOptions = "DENY";
+            }
+            if (string.IsNullOrEmpty(headers.CacheControl))
+            {
+                headers.CacheControl = "no-store";
+            }
+            return Task.CompletedTask;
+        }, context);
         return next(context);
     }
 }

@@ -73,13 +73,19 @@ public static class WebSetup
         return services;
     }
 
+    /// <summary>The security headers, first of all middleware (see <see cref="SecurityHeaders"/>).</summary>
+    public static WebApplication UseSecurityHeaders(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeaders>();
+        return app;
+    }
+
     public static WebApplication MapPrepayWeb(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
         }
-        app.UseMiddleware<SecurityHeaders>();
         app.UseMiddleware<PageAuthentication>();
         app.MapRazorPages();
         WebAssets.Map(app);

@@ -32,12 +32,17 @@ public sealed class AddressRateLimitTests(AddressRateLimitServer server) : IClas
         using var client = server.Client(apiKey: null);
         var clock = Stopwatch.StartNew();
         var statuses = new List<HttpStatusCode>();
+        string? limitedHeaders = null;
         for (var i = 0; i < 200; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/customers?limit=1");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Guid.NewGuid().ToString("N"));
             using var response = await client.SendAsync(request, Ct);
             statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limitedHeaders ??= $"{string.Join(",", response.Headers.GetValues("X-Content-Type-Options"))} {response.Headers.CacheControl}";
+            }
         }
         var seconds = clock.Elapsed.TotalSeconds;
 
@@ -46,5 +51,7 @@ public sealed class AddressRateLimitTests(AddressRateLimitServer server) : IClas
         Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
         Assert.InRange(passed, AddressRateLimitServer.Burst, AddressRateLimitServer.Burst + (int)Math.Ceiling(seconds + 1) * AddressRateLimitServer.PermitsPerSecond);
         Assert.True(statuses.Any(s => s == HttpStatusCode.TooManyRequests), $"no request limited in {seconds:0.0} s");
+        // A refusal written before anything else ran still carries the security headers.
+        Assert.Equal("nosniff no-store", limitedHeaders);
     }
 }

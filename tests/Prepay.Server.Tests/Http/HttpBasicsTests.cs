@@ -23,6 +23,30 @@ public abstract class HttpBasicsTests(ServerFixture server)
     }
 
     [Theory]
+    [InlineData("GET", "/api/v1/customers", null, 401)] // no key
+    [InlineData("GET", "/api/v1/no-such-thing", "admin", 404)]
+    [InlineData("POST", "/api/v1/vends", "admin", 415)] // no body
+    [InlineData("GET", "/console", null, 302)] // a page's challenge: to the sign-in
+    [InlineData("GET", "/api/v1/customers?limit=1", "admin", 200)]
+    public async Task Every_response_carries_the_security_headers_and_is_not_cached(string method, string path, string? key, int status)
+    {
+        server.SkipUnlessAvailable();
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = server.BaseAddress };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServerFixture.AdminKey);
+        }
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.True(response.Headers.CacheControl?.NoStore, $"{path}: Cache-Control {response.Headers.CacheControl}");
+    }
+
+    [Theory]
     [InlineData("/health/live", "live")]
     [InlineData("/health/ready", "ready")]
     public async Task Health_endpoints_answer_200_without_a_key(string path, string status)
