@@ -49,7 +49,7 @@ public static class PrepayServer
             builder.Configuration.GetSection(Prepay.Vending.Campaigns.CampaignOptions.Section).Get<Prepay.Vending.Campaigns.CampaignOptions>() ?? new Prepay.Vending.Campaigns.CampaignOptions());
         builder.Services.AddPrepayHttp(builder.Configuration);
         builder.Services.AddPrepayAuth();
-        builder.Services.AddPrepayWeb(builder.Environment);
+        builder.Services.AddPrepayWeb(builder.Environment, builder.Configuration.GetSection(Web.SessionOptions.Section).Get<Web.SessionOptions>() ?? new Web.SessionOptions());
         builder.Services.AddPrepayHeadEnd(builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions(),
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());

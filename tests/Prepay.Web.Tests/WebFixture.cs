@@ -18,7 +18,7 @@ namespace Prepay.Web.Tests;
 /// Chromium driven by Playwright. Without /usr/bin/chromium the browser tests skip, unless
 /// PREPAY_TEST_REQUIRE_BROWSER=1 (the build script's test command) makes its absence a failure.
 /// </summary>
-public sealed class WebFixture : IAsyncLifetime
+public class WebFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string TestVendingKeyHex = "0123456789abcdef";
@@ -48,26 +48,34 @@ public sealed class WebFixture : IAsyncLifetime
 
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
+    /// <summary>Settings a fixture adds to (or overrides in) the common ones.</summary>
+    protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
     public async ValueTask InitializeAsync()
     {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:ConnectionString"] = null,
+            ["RateLimit:PermitsPerSecond"] = "100000",
+            ["RateLimit:Burst"] = "100000",
+            ["RateLimit:PerAddressPermitsPerSecond"] = "100000",
+            ["RateLimit:PerAddressBurst"] = "100000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Mqtt:Port"] = "0",
+            ["Sts:VendingKeyHex"] = TestVendingKeyHex,
+        };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            overrides[key] = value;
+        }
         _app = PrepayServer.Build(new ServerSettings
         {
             Args = ["--environment", "Development"], // plain http on loopback: the cookie may not be Secure-only
             Urls = "http://127.0.0.1:0",
             DataDirectory = _dataDir,
             Clock = Clock,
-            Overrides = new Dictionary<string, string?>
-            {
-                ["Storage:Provider"] = "Sqlite",
-                ["Storage:ConnectionString"] = null,
-                ["RateLimit:PermitsPerSecond"] = "100000",
-                ["RateLimit:Burst"] = "100000",
-                ["RateLimit:PerAddressPermitsPerSecond"] = "100000",
-                ["RateLimit:PerAddressBurst"] = "100000",
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Mqtt:Port"] = "0",
-                ["Sts:VendingKeyHex"] = TestVendingKeyHex,
-            },
+            Overrides = overrides,
         });
         await _app.PrepareAsync();
         Keys = await DemoData.SeedAsync(_app.Services, _dataDir, CancellationToken.None);
@@ -158,6 +166,7 @@ public sealed class WebFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (Browser is not null)
         {
             await Browser.CloseAsync();

@@ -14,8 +14,13 @@ namespace Prepay.Server.Web;
 /// </summary>
 public static class WebSetup
 {
-    public static IServiceCollection AddPrepayWeb(this IServiceCollection services, IWebHostEnvironment environment)
+    public static IServiceCollection AddPrepayWeb(this IServiceCollection services, IWebHostEnvironment environment, SessionOptions? sessions = null)
     {
+        sessions ??= new SessionOptions();
+        if (sessions.Validate() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
         services.AddIdentityCore<PersonAccount>(o =>
             {
                 // NIST SP 800-63B §5.1.1.2: length and a check against known-bad passwords, no composition rules.
@@ -47,8 +52,7 @@ public static class WebSetup
             o.LoginPath = "/login";
             o.LogoutPath = "/logout";
             o.AccessDeniedPath = "/denied";
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
+            sessions.Apply(o);
         }));
         // A session signed out (or whose person is locked or changed) stops working at its next request anywhere: the
         // cookie's security stamp is checked against the database on every page request (one indexed read).

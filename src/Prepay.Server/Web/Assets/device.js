@@ -44,7 +44,7 @@
   }
 
   function refresh() {
-    fetch(url, { headers: { 'Accept': 'application/json' }, credentials: 'same-origin', cache: 'no-store' })
+    fetch(url, { headers: { 'Accept': 'application/json', 'X-Prepay-Background': '1' }, credentials: 'same-origin', cache: 'no-store' })
       .then(function (r) {
         if (!r.ok || (r.headers.get('content-type') || '').indexOf('application/json') < 0) { throw new Error('status ' + r.status); }
         return r.json();

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using Prepay.Server.Web;
+
+namespace Prepay.Web.Tests;
+
+/// <summary>A server whose sign-ins last 4 seconds idle and 10 seconds at most, so both limits are reached in a test.</summary>
+public sealed class ShortSessionWebFixture : WebFixture
+{
+    public static readonly TimeSpan Idle = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan Absolute = TimeSpan.FromSeconds(10);
+
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Sessions:IdleTimeout"] = Idle.ToString(),
+        ["Sessions:AbsoluteLifetime"] = Absolute.ToString(),
+    };
+}
+
+/// <summary>
+/// Sessions end when idle, however often the page refreshes itself in the background, and after their absolute
+/// lifetime however active. Real time (the sign-in cookie keeps the server's real clock), bounded to about 12 s.
+/// </summary>
+public sealed class SessionLifetimeTests(ShortSessionWebFixture web) : IClassFixture<ShortSessionWebFixture>
+{
+    private static async Task<int> StatusAsync(IPage page, bool background)
+    {
+        var response = await page.APIRequest.GetAsync("/pos", new()
+        {
+            MaxRedirects = 0,
+            Headers = background ? new Dictionary<string, string> { [SessionOptions.BackgroundHeader] = "1" } : null,
+        });
+        return response.Status;
+    }
+
+    [Fact]
+    public async Task Background_refreshes_do_not_keep_a_session_alive_activity_does_until_its_absolute_lifetime()
+    {
+        var polled = await web.NewPageAsync();
+        var active = await web.NewPageAsync();
+        await WebFixture.SignInAsync(polled, web.Logins.Clerk);
+        await WebFixture.SignInAsync(active, web.Logins.Clerk);
+        var since = Stopwatch.StartNew();
+        Assert.Equal(200, await StatusAsync(polled, background: true));
+        Assert.Equal(200, await StatusAsync(active, background: false));
+
+        // Once a second for longer than the idle timeout: one page only polls, the other is used.
+        while (since.Elapsed < ShortSessionWebFixture.Idle + TimeSpan.FromSeconds(1.5))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+            await StatusAsync(polled, background: true);
+            Assert.Equal(200, await StatusAsync(active, background: false));
+        }
+        Assert.Equal(302, await StatusAsync(polled, background: false));
+
+        // Used all the while, the other still ends at its absolute lifetime.
+        while (since.Elapsed < ShortSessionWebFixture.Absolute + TimeSpan.FromSeconds(1))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+            if (since.Elapsed < ShortSessionWebFixture.Absolute - TimeSpan.FromSeconds(1))
+            {
+                Assert.Equal(200, await StatusAsync(active, background: false));
+            }
+        }
+        Assert.Equal(302, await StatusAsync(active, background: false));
+    }
+}
