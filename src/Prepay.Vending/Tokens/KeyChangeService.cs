@@ -67,14 +67,8 @@ public sealed class KeyChangeService(IClock clock, ITokenGenerator tokens)
         }
 
         await using var tx = await db.BeginWriteAsync(ct);
-        await db.Meters.Where(m => m.Id == meter.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.KeyChangeToRevision, krn)
-            .SetProperty(m => m.KeyChangeToBaseDate, baseDate)
-            // An operator's order for this one meter replaces any campaign's still pending for it.
-            .SetProperty(m => m.KeyChangeToSupplyGroupCode, (int?)null)
-            .SetProperty(m => m.KeyChangeToTariffIndex, (int?)null)
-            .SetProperty(m => m.KeyChangeNotBefore, (Instant?)null)
-            .SetProperty(m => m.KeyChangeCampaignId, (Guid?)null), ct);
+        // An operator's order for this one meter replaces any campaign's still pending for it.
+        await db.Meters.Where(m => m.Id == meter.Id).ExecuteUpdateAsync(s => KeyChangeOrders.Order(s, krn, baseDate), ct);
         db.Audit.Add(new AuditRecord
         {
             At = now,

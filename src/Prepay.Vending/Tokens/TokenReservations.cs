@@ -73,12 +73,15 @@ public sealed class TokenReservations(ITokenGenerator tokens, KeyChangePolicy po
         meter.SupplyGroupCode = target.SupplyGroupCode;
         meter.TariffIndex = target.TariffIndex;
         KeyChangeOrders.Clear(meter);
-        await db.Meters.Where(m => m.Id == meterId).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.KeyRevisionNumber, target.KeyRevisionNumber)
-            .SetProperty(m => m.BaseDate, target.BaseDate)
-            .SetProperty(m => m.SupplyGroupCode, target.SupplyGroupCode)
-            .SetProperty(m => m.TariffIndex, target.TariffIndex), ct);
-        await db.Meters.Where(m => m.Id == meterId).ClearAsync(ct);
+        // The new key and the order's end in one statement.
+        await db.Meters.Where(m => m.Id == meterId).ExecuteUpdateAsync(s =>
+        {
+            KeyChangeOrders.Clear(s);
+            s.SetProperty(m => m.KeyRevisionNumber, target.KeyRevisionNumber)
+                .SetProperty(m => m.BaseDate, target.BaseDate)
+                .SetProperty(m => m.SupplyGroupCode, target.SupplyGroupCode)
+                .SetProperty(m => m.TariffIndex, target.TariffIndex);
+        }, ct);
         if (campaign is { } campaignId)
         {
             // The campaign's record of this meter: issued now, with these tokens, in this same transaction.
