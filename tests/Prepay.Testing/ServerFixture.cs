@@ -39,6 +39,9 @@ public abstract class ServerFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>Command-line arguments of the server (e.g. <c>--environment Development</c> for pages' forms over plain http).</summary>
+    protected virtual string[] Args => [];
+
     /// <summary>Skips the calling test when its database is not available here (PostgreSQL outside the test command).</summary>
     public void SkipUnlessAvailable() =>
         Assert.SkipUnless(Provider != DatabaseProvider.Postgres || Databases.PostgresAvailable,
@@ -58,6 +61,10 @@ public abstract class ServerFixture : IAsyncLifetime
             ["RateLimit:Burst"] = "100000",
             ["RateLimit:PerAddressPermitsPerSecond"] = "100000",
             ["RateLimit:PerAddressBurst"] = "100000",
+            ["RateLimit:SignInPerMinute"] = "100000",
+            ["RateLimit:RechargePerMinute"] = "100000",
+            ["RateLimit:CallbacksPerSecond"] = "100000",
+            ["RateLimit:CallbacksBurst"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             // Each test server gets its own embedded broker on a free loopback port.
             ["Mqtt:Port"] = "0",
@@ -73,6 +80,7 @@ public abstract class ServerFixture : IAsyncLifetime
         }
         _settings = new ServerSettings
         {
+            Args = Args,
             Urls = "http://127.0.0.1:0",
             DataDirectory = _dataDir,
             Overrides = settings,

@@ -44,7 +44,7 @@ public sealed partial class CashUpPagesTests(WebFixture web) : IClassFixture<Web
     [Fact]
     public async Task Clerk_sells_prints_a_pdf_receipt_and_cashes_up_to_the_ledger()
     {
-        var page = await CustomerPages.SignInAsync(web, web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "cashup-clerk");
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "cashup-clerk", web.Logins.Clerk.AuthenticatorKey);
         var first = await SellAsync(page, "SUNRISE", "A-105", "100.00", "cashup-receipt-1");
 
         // Reprint, then the PDF of the reprint: the same token, in groups of four, inside a real PDF.

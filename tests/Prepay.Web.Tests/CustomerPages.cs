@@ -5,7 +5,7 @@ namespace Prepay.Web.Tests;
 
 /// <summary>
 /// What the customer-side browser tests share: screenshots that first check the page fits a 360 px screen, signing
-/// in without a second factor (customers and clerks), and paying at the sandbox checkout.
+/// in (with the authenticator step when a key is given), and paying at the sandbox checkout.
 /// </summary>
 internal static class CustomerPages
 {
@@ -26,7 +26,7 @@ internal static class CustomerPages
     }
 
     /// <summary>Signs in through /login (screenshots of the sign-in page and of where it lands, named after <paramref name="screenshot"/>).</summary>
-    public static async Task<IPage> SignInAsync(WebFixture web, string user, string password, string screenshot)
+    public static async Task<IPage> SignInAsync(WebFixture web, string user, string password, string screenshot, string? authenticatorKey = null)
     {
         var page = await web.NewPageAsync();
         await page.GotoAsync("/login");
@@ -34,6 +34,8 @@ internal static class CustomerPages
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.EndsWith("/login", StringComparison.Ordinal) && !url.Contains("/login?", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await WebFixture.AnswerTwoFactorAsync(page, user, authenticatorKey);
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
         await ScreenshotAsync(page, screenshot + "-landing");
         return page;

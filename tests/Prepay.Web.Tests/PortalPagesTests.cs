@@ -179,7 +179,7 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
         await Expect(anonymous).ToHaveURLAsync(new Regex("/login\\?ReturnUrl="));
         await CustomerPages.ScreenshotAsync(anonymous, "portal-anonymous-sent-to-sign-in");
         await CustomerPages.ScreenshotAsync(anonymous, "portal-anonymous-sent-to-sign-in");
-        var clerk = await CustomerPages.SignInAsync(web, web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "portal-clerk");
+        var clerk = await CustomerPages.SignInAsync(web, web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "portal-clerk", web.Logins.Clerk.AuthenticatorKey);
         var refused = await clerk.GotoAsync("/portal");
         Assert.Equal(403, refused!.Status);
         await CustomerPages.ScreenshotAsync(clerk, "portal-refused-clerk");

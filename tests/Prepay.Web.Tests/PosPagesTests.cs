@@ -16,7 +16,7 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
     [GeneratedRegex(@"/pos/receipts/[0-9a-f-]{36}$")]
     private static partial Regex ReceiptUrl();
 
-    private async Task<IPage> SignInAsync(string user, string password, string screenshot)
+    private async Task<IPage> SignInAsync(string user, string password, string screenshot, string? authenticatorKey = null)
     {
         var page = await web.NewPageAsync();
         await page.GotoAsync("/login");
@@ -24,8 +24,16 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        if (authenticatorKey is not null)
+        {
+            await page.WaitForURLAsync(url => !url.EndsWith("/login", StringComparison.Ordinal) && !url.Contains("/login?", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+            await WebFixture.AnswerTwoFactorAsync(page, user, authenticatorKey);
+        }
         return page;
     }
+
+    private Task<IPage> SignInClerkAsync(string screenshot) =>
+        SignInAsync(web.Logins.Clerk.UserName, web.Logins.Clerk.Password, screenshot, web.Logins.Clerk.AuthenticatorKey);
 
     private async Task FindBySiteAndRoomAsync(IPage page, string site, string room)
     {
@@ -38,7 +46,7 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
     [Fact]
     public async Task Sign_out_ends_the_session_and_a_copy_of_its_cookie_no_longer_opens_a_page()
     {
-        var page = await SignInAsync(web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "signout-login");
+        var page = await SignInClerkAsync("signout-login");
         await Expect(page).ToHaveURLAsync(new Regex("/pos$"));
         var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "prepay.session");
 
@@ -63,7 +71,7 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
     [Fact]
     public async Task Clerk_finds_a_meter_by_site_and_room_vends_and_reprints_the_receipt()
     {
-        var page = await SignInAsync(web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "login");
+        var page = await SignInClerkAsync("login");
         await Expect(page).ToHaveURLAsync(new Regex("/pos$"));
         await WebFixture.ScreenshotAsync(page, "pos");
 
@@ -103,7 +111,7 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
     [Fact]
     public async Task Sending_the_same_sale_form_twice_vends_once()
     {
-        var page = await SignInAsync(web.Logins.Clerk.UserName, web.Logins.Clerk.Password, "login-clerk-double");
+        var page = await SignInClerkAsync("login-clerk-double");
         await Expect(page).ToHaveURLAsync(new Regex("/pos$"));
         await FindBySiteAndRoomAsync(page, "UNIDORM", "R-102");
         var key = await page.Locator("input[name=IdempotencyKey]").InputValueAsync();
@@ -129,29 +137,38 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
     }
 
     [Fact]
-    public async Task A_wrong_password_shows_an_error_and_five_lock_the_account()
+    public async Task A_wrong_password_an_unknown_user_and_a_locked_account_read_the_same_and_five_wrong_passwords_lock()
     {
+        var refused = Server.Web.People.PasswordSignIn.RefusedMessage;
         var page = await SignInAsync(WebFixture.LockoutUser, "not-the-password-1", "login-lockout-start");
-        await Expect(page.Locator("#login-error")).ToHaveTextAsync("Wrong user name or password.");
+        await Expect(page.Locator("#login-error")).ToHaveTextAsync(refused);
         await WebFixture.ScreenshotAsync(page, "login-wrong-password");
-        for (var attempt = 2; attempt <= 4; attempt++)
+        for (var attempt = 2; attempt <= 5; attempt++)
         {
             await page.GetByLabel("User name").FillAsync(WebFixture.LockoutUser);
             await page.GetByLabel("Password").FillAsync($"not-the-password-{attempt}");
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await Expect(page.Locator("#login-error")).ToHaveTextAsync("Wrong user name or password.");
+            await Expect(page.Locator("#login-error")).ToHaveTextAsync(refused);
         }
-        await page.GetByLabel("User name").FillAsync(WebFixture.LockoutUser);
-        await page.GetByLabel("Password").FillAsync("not-the-password-5");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.Locator("#login-error")).ToContainTextAsync("locked");
 
-        // Now even the right password is refused until the lockout ends.
+        // Now even the right password is refused until the lockout ends, in the same words as a name nobody has.
         await page.GetByLabel("User name").FillAsync(WebFixture.LockoutUser);
         await page.GetByLabel("Password").FillAsync(WebFixture.LockoutPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.Locator("#login-error")).ToContainTextAsync("locked");
+        await Expect(page.Locator("#login-error")).ToHaveTextAsync(refused);
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "prepay.session");
         await WebFixture.ScreenshotAsync(page, "login-locked");
+        await page.GetByLabel("User name").FillAsync("nobody-by-this-name");
+        await page.GetByLabel("Password").FillAsync(WebFixture.LockoutPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("#login-error")).ToHaveTextAsync(refused);
+
+        await using var scope = web.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var actions = await db.Audit.Where(a => a.Target == "person/" + WebFixture.LockoutUser).Select(a => a.Action).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(4, actions.Count(a => a == "person.sign-in-failed"));
+        Assert.Equal(2, actions.Count(a => a == "person.locked-out"));
+        Assert.DoesNotContain("person.sign-in", actions);
     }
 
     [Fact]

@@ -131,7 +131,8 @@ public sealed class TwoFactorTests(WebFixture web) : IClassFixture<WebFixture>
 
         // The right password and code are refused while the lockout lasts.
         var after = await PasswordStepAsync(name, name + "-password-9x");
-        await Expect(after.Locator("#login-error")).ToContainTextAsync("locked");
+        await Expect(after.Locator("#login-error")).ToHaveTextAsync(Server.Web.People.PasswordSignIn.RefusedMessage);
+        await Expect(after).ToHaveURLAsync(new Regex("/login$"));
     }
 
     [Fact]

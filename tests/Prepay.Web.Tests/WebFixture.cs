@@ -61,6 +61,10 @@ public class WebFixture : IAsyncLifetime
             ["RateLimit:Burst"] = "100000",
             ["RateLimit:PerAddressPermitsPerSecond"] = "100000",
             ["RateLimit:PerAddressBurst"] = "100000",
+            ["RateLimit:SignInPerMinute"] = "100000",
+            ["RateLimit:RechargePerMinute"] = "100000",
+            ["RateLimit:CallbacksPerSecond"] = "100000",
+            ["RateLimit:CallbacksBurst"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Mqtt:Port"] = "0",
             ["Sts:VendingKeyHex"] = TestVendingKeyHex,
@@ -136,7 +140,16 @@ public class WebFixture : IAsyncLifetime
         // open or reloads itself (the console's) need not reach its load event for the sign-in to be done.
         await page.WaitForURLAsync(url => !url.Contains("/login?", StringComparison.Ordinal) && !url.EndsWith("/login", StringComparison.Ordinal),
             new() { WaitUntil = WaitUntilState.Commit });
-        if (page.Url.Contains("/login/two-factor", StringComparison.Ordinal) && login.AuthenticatorKey is { } key)
+        await AnswerTwoFactorAsync(page, login.UserName, login.AuthenticatorKey);
+    }
+
+    /// <summary>
+    /// When the sign-in went on to the authenticator step (operators, admins, clerks, enrolled customers), answers it
+    /// with the code of <paramref name="key"/> now, as the person's authenticator app would, and waits to leave it.
+    /// </summary>
+    public static async Task AnswerTwoFactorAsync(IPage page, string userName, string? key)
+    {
+        if (page.Url.Contains("/login/two-factor", StringComparison.Ordinal) && key is not null)
         {
             await page.GetByLabel("6-digit code").FillAsync(AuthenticatorCode(key));
             var answer = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync(), r => r.Request.Method == "POST");
@@ -144,7 +157,7 @@ public class WebFixture : IAsyncLifetime
             {
                 await page.WaitForLoadStateAsync();
                 var error = await page.Locator("#two-factor-error").AllInnerTextsAsync();
-                Assert.Fail($"The authenticator step refused {login.UserName}: {string.Join(" ", error)}");
+                Assert.Fail($"The authenticator step refused {userName}: {string.Join(" ", error)}");
             }
             await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         }

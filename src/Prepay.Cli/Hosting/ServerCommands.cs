@@ -136,10 +136,10 @@ internal static class ServerCommands
                 Demo sign-ins for the pages (kept in {Path.Combine(dataDir, "demo-logins.json")}):
                   admin     {logins.Admin.UserName} / {logins.Admin.Password}   {AuthenticatorLine(logins.Admin)}
                   operator  {logins.Operator.UserName} / {logins.Operator.Password}   {AuthenticatorLine(logins.Operator)}
-                  clerk     {logins.Clerk.UserName} / {logins.Clerk.Password}   (point of sale {address}/pos, vendor {DemoData.ShopVendor})
+                  clerk     {logins.Clerk.UserName} / {logins.Clerk.Password}   {AuthenticatorLine(logins.Clerk)}   (point of sale {address}/pos, vendor {DemoData.ShopVendor})
                   customer  {logins.Customer.UserName} / {logins.Customer.Password}   (SUNRISE A-101, portal {address}/portal)
                 Sign in at {address}/login; anyone can recharge at {address}/recharge (sandbox checkout: test card 4242 4242 4242 4242).
-                Operators and admins work in the console, {address}/console, after a code from an authenticator app
+                Operators and admins work in the console, {address}/console, and clerks at the point of sale after a code from an authenticator app
                 (add the key above to any TOTP app: SHA-1, 6 digits, 30 s); a simulated meter's display and keypad
                 are at {address}/meters/<number>/device, e.g. {address}/meters/{FleetHost.FirstDemoMeter}/device.
 

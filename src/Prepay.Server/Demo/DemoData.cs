@@ -141,8 +141,8 @@ public static class DemoData
     /// <summary>
     /// One person per role for the web pages: an admin, an operator, a clerk of <see cref="ShopVendor"/> and the
     /// customer of SUNRISE A-101, with random passwords kept in <c>demo-logins.json</c> (mode 600) beside the keys.
-    /// The admin and the operator are enrolled with an authenticator key of their own (printed with the passwords),
-    /// since the console asks them for a code.
+    /// The admin, the operator and the clerk are enrolled with an authenticator key of their own (printed with the
+    /// passwords), since the console and the point of sale ask them for a code.
     /// </summary>
     public static async Task<DemoLogins> SeedLoginsAsync(IServiceProvider services, string dataDirectory, CancellationToken ct)
     {
@@ -166,7 +166,8 @@ public static class DemoData
             Admin = logins.Admin with { AuthenticatorKey = await Web.Account.Authenticators.EnrolAsync(users, admin) },
             Operator = logins.Operator with { AuthenticatorKey = await Web.Account.Authenticators.EnrolAsync(users, @operator) },
         };
-        await PeopleAccounts.EnsureAsync(users, logins.Clerk.UserName, logins.Clerk.Password, PeopleRoles.VendorClerk, vendorId: shopId);
+        var clerk = await PeopleAccounts.EnsureAsync(users, logins.Clerk.UserName, logins.Clerk.Password, PeopleRoles.VendorClerk, vendorId: shopId);
+        logins = logins with { Clerk = logins.Clerk with { AuthenticatorKey = await Web.Account.Authenticators.EnrolAsync(users, clerk) } };
         await PeopleAccounts.EnsureAsync(users, logins.Customer.UserName, logins.Customer.Password, PeopleRoles.Customer, customerId: customerId);
         await SecretFile.WriteAsync(file, JsonSerializer.Serialize(logins), ct);
         return logins;

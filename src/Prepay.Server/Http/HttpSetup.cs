@@ -25,21 +25,32 @@ public static class HttpSetup
         var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(o =>
         {
-            o.OnRejected = (context, ct) => RateLimits.RefuseAsync(context.HttpContext, $"This address may make {limits.PerAddressPermitsPerSecond} requests a second (bursts of {limits.PerAddressBurst}).");
+            o.OnRejected = (context, ct) => RateLimits.RefuseAsync(context.HttpContext,
+                SensitiveRateLimits.KindOf(context.HttpContext.Request) is { } kind
+                    ? SensitiveRateLimits.Why(kind, limits)
+                    : $"This address may make {limits.PerAddressPermitsPerSecond} requests a second (bursts of {limits.PerAddressBurst}).");
             // Before authentication, one bucket per client address: whatever a request claims to be (a random
             // Authorization header was a fresh bucket each time), it comes from somewhere. The limit protects the
             // server; it guards no money.
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.Request.Path.StartsWithSegments("/health")
-                    ? RateLimitPartition.GetNoLimiter("health")
-                    : RateLimitPartition.GetTokenBucketLimiter("ip:" + context.Connection.RemoteIpAddress, _ => RateLimits.Bucket(limits.PerAddressPermitsPerSecond, limits.PerAddressBurst)));
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    context.Request.Path.StartsWithSegments("/health")
+                        ? RateLimitPartition.GetNoLimiter("health")
+                        : RateLimitPartition.GetTokenBucketLimiter("ip:" + context.Connection.RemoteIpAddress, _ => RateLimits.Bucket(limits.PerAddressPermitsPerSecond, limits.PerAddressBurst))),
+                SensitiveRateLimits.Create(limits));
         });
+        services.AddSingleton(configuration.GetSection(TrustedProxies.Section).Get<TrustedProxies>() ?? new TrustedProxies());
         services.AddSingleton(new RateLimits(limits));
         return services;
     }
 
     public static WebApplication UsePrepayHttp(this WebApplication app)
     {
+        // Before the limits: the client address they count by is the proxy's word only when the proxy is named.
+        if (app.Services.GetRequiredService<TrustedProxies>() is { Any: true } proxies)
+        {
+            app.UseForwardedHeaders(proxies.ToOptions());
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
@@ -68,4 +79,16 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests at once per client address. Default 2000.</summary>
     public int PerAddressBurst { get; set; } = 2000;
+
+    /// <summary>Sign-in, authenticator and password-change posts per minute per client address. Default 10.</summary>
+    public int SignInPerMinute { get; set; } = 10;
+
+    /// <summary><c>/recharge</c> look-ups and payments per minute per client address. Default 20.</summary>
+    public int RechargePerMinute { get; set; } = 20;
+
+    /// <summary>Payment callbacks per second per client address (a provider's). Default 20.</summary>
+    public int CallbacksPerSecond { get; set; } = 20;
+
+    /// <summary>Payment callbacks at once per client address. Default 100.</summary>
+    public int CallbacksBurst { get; set; } = 100;
 }

@@ -44,7 +44,8 @@ public static class WebSetup
 
         services.AddAuthentication().AddIdentityCookies(cookies => cookies.ApplicationCookie!.Configure(o =>
         {
-            o.Cookie.Name = "prepay.session";
+            o.Cookie.Name = CookieNames.Session(environment);
+            o.Cookie.Path = "/";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             // Secure always, except in Development, where the demo and the browser tests use http on loopback.
@@ -59,17 +60,19 @@ public static class WebSetup
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddAuthorizationBuilder()
             .AddPolicy(PagePolicies.Clerk, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireRole(PeopleRoles.VendorClerk)
-                .RequireClaim(PeopleClaims.VendorId))
+                .RequireClaim(PeopleClaims.VendorId).AddRequirements(new Account.TwoFactorEnrolled()))
             .AddPolicy(PagePolicies.Person, p => p.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireAuthenticatedUser());
 
         services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = "prepay.antiforgery";
+            o.Cookie.Name = CookieNames.Antiforgery(environment);
+            o.Cookie.Path = "/";
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
         services.AddRazorPages(o => o.RootDirectory = "/Web/Pages")
             .AddApplicationPart(typeof(WebSetup).Assembly);
+        services.AddScoped<PasswordSignIn>();
         services.AddSingleton<Recharge.RechargeQuotes>();
         Portal.PortalSetup.AddCustomerPages(services);
         services.AddPrepayConsole();
@@ -95,6 +98,21 @@ public static class WebSetup
         WebAssets.Map(app);
         return app;
     }
+}
+
+/// <summary>
+/// The cookies' names. Outside Development they carry the <c>__Host-</c> prefix (RFC 6265bis §4.1.3.2): browsers
+/// then accept them only when Secure, from an https origin, with Path=/ and no Domain, so neither a sibling subdomain
+/// nor a plain-http page can plant or overwrite a session or antiforgery cookie. In Development (plain http on
+/// loopback, where browsers refuse such cookies) the names go without it.
+/// </summary>
+public static class CookieNames
+{
+    public static string Session(IHostEnvironment environment) => Prefix(environment) + "prepay.session";
+
+    public static string Antiforgery(IHostEnvironment environment) => Prefix(environment) + "prepay.antiforgery";
+
+    private static string Prefix(IHostEnvironment environment) => environment.IsDevelopment() ? "" : "__Host-";
 }
 
 /// <summary>The policies pages name; each checks the sign-in cookie, never an API key.</summary>

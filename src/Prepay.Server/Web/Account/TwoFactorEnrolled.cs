@@ -32,7 +32,7 @@ public sealed class TwoFactorEnrolledHandler(IServiceProvider services) : Author
 }
 
 /// <summary>
-/// A signed-in operator or administrator refused only for want of an authenticator goes to enrolment rather than to
+/// A signed-in person (operator, administrator or clerk) refused only for want of an authenticator goes to enrolment rather than to
 /// the "not allowed" page; every other outcome is the framework's.
 /// </summary>
 public sealed class EnrolmentRedirect : IAuthorizationMiddlewareResultHandler

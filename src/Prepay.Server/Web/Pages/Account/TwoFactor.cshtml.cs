@@ -13,8 +13,8 @@ namespace Prepay.Server.Web.Pages.Account;
 
 /// <summary>
 /// Enrolling an authenticator app: the page shows the shared key (as text and as a QR code drawn here), the person
-/// proves it with a code, then sees ten recovery codes once. Operators and administrators are sent here before the
-/// console; anyone signed in may enrol. An enrolled person can make new recovery codes (the old ones stop working).
+/// proves it with a code, then sees ten recovery codes once. Operators, administrators and clerks are sent here before
+/// the console or the point of sale; customers may enrol to protect their portal; anyone signed in may enrol. An enrolled person can make new recovery codes (the old ones stop working).
 /// </summary>
 [Authorize(Policy = PagePolicies.Person)]
 public sealed class TwoFactorModel(UserManager<PersonAccount> users, SignInManager<PersonAccount> signIn, PrepayDb db, IClock clock) : PageModel
@@ -103,7 +103,7 @@ public sealed class TwoFactorModel(UserManager<PersonAccount> users, SignInManag
             return Challenge();
         }
         Enrolled = await users.GetTwoFactorEnabledAsync(person);
-        Required = User.IsInRole(PeopleRoles.Operator) || User.IsInRole(PeopleRoles.Admin);
+        Required = User.IsInRole(PeopleRoles.Operator) || User.IsInRole(PeopleRoles.Admin) || User.IsInRole(PeopleRoles.VendorClerk);
         if (Enrolled)
         {
             RecoveryCodesLeft = await users.CountRecoveryCodesAsync(person);
