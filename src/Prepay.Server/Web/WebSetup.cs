@@ -73,6 +73,8 @@ public static class WebSetup
         services.AddRazorPages(o => o.RootDirectory = "/Web/Pages")
             .AddApplicationPart(typeof(WebSetup).Assembly);
         services.AddScoped<PasswordSignIn>();
+        services.AddScoped<PasswordChange>();
+        services.AddScoped<StaffAccounts>();
         services.AddSingleton<Recharge.RechargeQuotes>();
         Portal.PortalSetup.AddCustomerPages(services);
         services.AddPrepayConsole();

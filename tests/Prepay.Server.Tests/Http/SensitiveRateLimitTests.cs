@@ -64,6 +64,32 @@ public sealed partial class SensitiveRateLimitTests(SensitiveLimitServer server)
         return (cookie, FormToken().Match(await page.Content.ReadAsStringAsync(Ct)).Groups[1].Value);
     }
 
+    /// <summary>
+    /// A client whose connections leave from <paramref name="localAddress"/> (any 127.x.y.z is this machine), so that
+    /// each test has its own per-address allowance whatever order the tests run in.
+    /// </summary>
+    internal static HttpClient FromLoopback(Uri baseAddress, string localAddress) =>
+        new(new SocketsHttpHandler
+        {
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(IPAddress.Parse(localAddress), 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        }) { BaseAddress = baseAddress };
+
     internal static HttpRequestMessage SignInPost(string cookie, string token, string user, string password, string? forwardedFor = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/login")
@@ -90,7 +116,7 @@ public sealed partial class SensitiveRateLimitTests(SensitiveLimitServer server)
             await PeopleAccounts.EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
             await PeopleAccounts.EnsureAsync(scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>(), user, "limited-password-right-1", PeopleRoles.Operator);
         }
-        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        using var client = FromLoopback(server.BaseAddress, "127.0.0.2");
         var (cookie, token) = await FormAsync(client, "/login");
         var statuses = new List<HttpStatusCode>();
         string? refusal = null;
@@ -143,7 +169,7 @@ public sealed partial class SensitiveRateLimitTests(SensitiveLimitServer server)
     [Fact]
     public async Task Without_a_named_proxy_a_forwarded_address_buys_no_fresh_allowance()
     {
-        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        using var client = FromLoopback(server.BaseAddress, "127.0.0.3");
         var (cookie, token) = await FormAsync(client, "/login");
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < SensitiveLimitServer.SignIns + 2; i++)
