@@ -215,10 +215,10 @@ public sealed partial class AccessibilityTests(WebFixture web) : IClassFixture<W
         var name = $"a11y-{Guid.NewGuid():N}"[..16];
         await using (var scope = web.Services.CreateAsyncScope())
         {
-            await PeopleAccounts.EnsureAsync(scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>(), name, name + "-password-9x", PeopleRoles.Operator);
+            await PeopleAccounts.EnsureAsync(scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>(), name, WebFixture.PasswordFor(name), PeopleRoles.Operator);
         }
         var page = await web.NewPageAsync();
-        await WebFixture.SignInAsync(page, new DemoData.DemoLogin(name, name + "-password-9x"));
+        await WebFixture.SignInAsync(page, new DemoData.DemoLogin(name, WebFixture.PasswordFor(name)));
         return page;
     }
 }

@@ -21,7 +21,7 @@ public sealed class StaffAccountsTests(WebFixture web) : IClassFixture<WebFixtur
         var page = await web.NewPageAsync();
         await WebFixture.SignInAsync(page, web.Logins.Admin);
         await page.GotoAsync("/console/people");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Staff" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Staff", Exact = true })).ToBeVisibleAsync();
         return page;
     }
 
@@ -73,7 +73,7 @@ public sealed class StaffAccountsTests(WebFixture web) : IClassFixture<WebFixtur
 
         // Enabled again, and the authenticator reset: the next sign-in enrols anew.
         await admin.GetByRole(AriaRole.Button, new() { Name = $"Enable {name}" }).ClickAsync();
-        await admin.GetByRole(AriaRole.Button, new() { Name = $"Reset the authenticator of {name}" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = $"Reset authenticator of {name}" }).ClickAsync();
         await Expect(admin.Locator("#people-message")).ToContainTextAsync("forgotten");
         var reenrol = await PasswordStepAsync(name, password);
         await Expect(reenrol).ToHaveURLAsync(new Regex("/account/two-factor"));

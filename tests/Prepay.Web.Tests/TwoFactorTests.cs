@@ -29,7 +29,7 @@ public sealed class TwoFactorTests(WebFixture web) : IClassFixture<WebFixture>
     {
         var name = $"{role}-{Guid.NewGuid():N}"[..20];
         await using var scope = web.Services.CreateAsyncScope();
-        await PeopleAccounts.EnsureAsync(scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>(), name, name + "-password-9x", role);
+        await PeopleAccounts.EnsureAsync(scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>(), name, WebFixture.PasswordFor(name), role);
         return name;
     }
 
@@ -69,7 +69,7 @@ public sealed class TwoFactorTests(WebFixture web) : IClassFixture<WebFixture>
     public async Task An_operator_without_an_authenticator_is_sent_to_enrolment_and_then_signs_in_with_codes_or_a_recovery_code()
     {
         var name = await NewPersonAsync(PeopleRoles.Operator);
-        var page = await PasswordStepAsync(name, name + "-password-9x");
+        var page = await PasswordStepAsync(name, WebFixture.PasswordFor(name));
         await Expect(page).ToHaveURLAsync(new Regex("/account/two-factor\\?ReturnUrl=%2Fconsole$"));
         await Expect(page.Locator("#enrol-required")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code holding your authenticator key for Prepay" })).ToBeVisibleAsync();
@@ -90,14 +90,14 @@ public sealed class TwoFactorTests(WebFixture web) : IClassFixture<WebFixture>
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Operator console" })).ToBeVisibleAsync();
 
         // From now on the password alone is not enough; a recovery code works once in place of the app's code.
-        var again = await PasswordStepAsync(name, name + "-password-9x");
+        var again = await PasswordStepAsync(name, WebFixture.PasswordFor(name));
         await Expect(again).ToHaveURLAsync(new Regex("/login/two-factor"));
         await again.GetByText("No authenticator at hand? Use a recovery code").ClickAsync();
         await again.GetByLabel("Recovery code").FillAsync(recovery);
         await again.GetByRole(AriaRole.Button, new() { Name = "Sign in with the recovery code" }).ClickAsync();
         await Expect(again).ToHaveURLAsync(new Regex("/console$"));
 
-        var reused = await PasswordStepAsync(name, name + "-password-9x");
+        var reused = await PasswordStepAsync(name, WebFixture.PasswordFor(name));
         await reused.GetByText("No authenticator at hand? Use a recovery code").ClickAsync();
         await reused.GetByLabel("Recovery code").FillAsync(recovery);
         await reused.GetByRole(AriaRole.Button, new() { Name = "Sign in with the recovery code" }).ClickAsync();
@@ -118,7 +118,7 @@ public sealed class TwoFactorTests(WebFixture web) : IClassFixture<WebFixture>
             var users = scope.ServiceProvider.GetRequiredService<UserManager<PersonAccount>>();
             key = await Prepay.Server.Web.Account.Authenticators.EnrolAsync(users, (await users.FindByNameAsync(name))!);
         }
-        var page = await PasswordStepAsync(name, name + "-password-9x");
+        var page = await PasswordStepAsync(name, WebFixture.PasswordFor(name));
         var wrong = WebFixture.AuthenticatorCode(key) == "000000" ? "999999" : "000000";
         for (var attempt = 1; attempt <= PasswordRules.MaxFailedAttempts; attempt++)
         {
@@ -130,7 +130,7 @@ public sealed class TwoFactorTests(WebFixture web) : IClassFixture<WebFixture>
         await WebFixture.ScreenshotAsync(page, "login-two-factor-locked");
 
         // The right password and code are refused while the lockout lasts.
-        var after = await PasswordStepAsync(name, name + "-password-9x");
+        var after = await PasswordStepAsync(name, WebFixture.PasswordFor(name));
         await Expect(after.Locator("#login-error")).ToHaveTextAsync(Server.Web.People.PasswordSignIn.RefusedMessage);
         await Expect(after).ToHaveURLAsync(new Regex("/login$"));
     }

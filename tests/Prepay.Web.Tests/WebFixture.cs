@@ -163,6 +163,13 @@ public class WebFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A password for a person a test creates: fixed for the name, and not guessable from it (the password rules refuse
+    /// one that contains the person's own name).
+    /// </summary>
+    public static string PasswordFor(string userName) =>
+        "amber-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(userName)))[..12].ToLowerInvariant() + "-kite";
+
     /// <summary>The authenticator code of a key (RFC 6238: SHA-1, 6 digits, 30 s) at this moment, computed here, not by the server.</summary>
     public static string AuthenticatorCode(string key) =>
         new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())).ComputeTotp();
