@@ -1,0 +1,79 @@
+using System.Buffers.Binary;
+
+namespace Prepay.Dlms.Axdr;
+
+/// <summary>Writes big-endian A-XDR and BER primitives into a growing buffer.</summary>
+public sealed class DlmsWriter
+{
+    private byte[] _buffer;
+    private int _length;
+
+    public DlmsWriter(int capacity = 64) => _buffer = new byte[Math.Max(capacity, 16)];
+
+    public int Length => _length;
+
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+
+    public byte[] ToArray() => WrittenSpan.ToArray();
+
+    public void WriteByte(byte value) => Reserve(1)[0] = value;
+
+    // A-XDR BOOLEAN: one byte, FALSE 0x00 and TRUE any other value; meters and the Green Book examples send 0x01.
+    public void WriteBoolean(bool value) => WriteByte(value ? (byte)0x01 : (byte)0x00);
+
+    public void WriteUInt16(ushort value) => BinaryPrimitives.WriteUInt16BigEndian(Reserve(2), value);
+
+    public void WriteInt16(short value) => BinaryPrimitives.WriteInt16BigEndian(Reserve(2), value);
+
+    public void WriteUInt32(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), value);
+
+    public void WriteInt32(int value) => BinaryPrimitives.WriteInt32BigEndian(Reserve(4), value);
+
+    public void WriteUInt64(ulong value) => BinaryPrimitives.WriteUInt64BigEndian(Reserve(8), value);
+
+    public void WriteInt64(long value) => BinaryPrimitives.WriteInt64BigEndian(Reserve(8), value);
+
+    public void WriteBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
+
+    /// <summary>A-XDR / BER definite length in its shortest form (IEC 61334-6 §5).</summary>
+    public void WriteLength(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length < 0x80)
+        {
+            WriteByte((byte)length);
+        }
+        else if (length <= 0xFF)
+        {
+            WriteByte(0x81);
+            WriteByte((byte)length);
+        }
+        else if (length <= 0xFFFF)
+        {
+            WriteByte(0x82);
+            WriteUInt16((ushort)length);
+        }
+        else
+        {
+            WriteByte(0x84);
+            WriteUInt32((uint)length);
+        }
+    }
+
+    public void WriteOctetString(ReadOnlySpan<byte> bytes)
+    {
+        WriteLength(bytes.Length);
+        WriteBytes(bytes);
+    }
+
+    private Span<byte> Reserve(int count)
+    {
+        if (_length + count > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+        }
+        var span = _buffer.AsSpan(_length, count);
+        _length += count;
+        return span;
+    }
+}
