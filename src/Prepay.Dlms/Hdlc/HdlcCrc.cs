@@ -16,7 +16,7 @@ public static class HdlcCrc
         {
             crc = (ushort)((crc >> 8) ^ Table[(crc ^ b) & 0xFF]);
         }
-        return (ushort)~crc;
+        return unchecked((ushort)~crc);
     }
 
     private static ushort[] BuildTable()
