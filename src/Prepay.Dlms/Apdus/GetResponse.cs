@@ -1,0 +1,98 @@
+using Prepay.Dlms.Axdr;
+
+namespace Prepay.Dlms.Apdus;
+
+/// <summary>GET-Response [196] (Green Book, xDLMS): normal [1], with-datablock [2], with-list [3].</summary>
+public abstract record GetResponse(InvokeIdAndPriority Invoke) : Apdu
+{
+    public override ApduTag Tag => ApduTag.GetResponse;
+
+    internal static GetResponse Read(ref DlmsReader reader)
+    {
+        byte choice = reader.ReadByte();
+        var invoke = new InvokeIdAndPriority(reader.ReadByte());
+        return choice switch
+        {
+            1 => new GetResponseNormal(invoke, GetDataResult.Read(ref reader)),
+            2 => GetResponseWithDataBlock.ReadBlock(invoke, ref reader),
+            3 => new GetResponseWithList(invoke, ReadResults(ref reader)),
+            _ => throw new DlmsFormatException($"GET-Response choice {choice} does not exist."),
+        };
+    }
+
+    private static ValueList<GetDataResult> ReadResults(ref DlmsReader reader)
+    {
+        var results = new GetDataResult[reader.ReadCount(minimumElementSize: 2)];
+        for (int i = 0; i < results.Length; i++)
+        {
+            results[i] = GetDataResult.Read(ref reader);
+        }
+        return new ValueList<GetDataResult>(results);
+    }
+}
+
+/// <summary>Get-Response-Normal: the value of one attribute or why it could not be read.</summary>
+public sealed record GetResponseNormal(InvokeIdAndPriority Invoke, GetDataResult Result) : GetResponse(Invoke)
+{
+    internal override void WriteBody(DlmsWriter writer)
+    {
+        writer.WriteByte(1);
+        writer.WriteByte(Invoke.Value);
+        Result.Write(writer);
+    }
+}
+
+/// <summary>
+/// Get-Response-With-Datablock: one block of a long answer, DataBlock-G { last-block, block-number,
+/// result CHOICE { raw-data [0], data-access-result [1] } }. The raw data of all blocks together is the encoded
+/// Data value. A non-null <see cref="Failure"/> ends the transfer and <see cref="RawData"/> is then empty.
+/// </summary>
+public sealed record GetResponseWithDataBlock(InvokeIdAndPriority Invoke, bool LastBlock, uint BlockNumber, Octets RawData, DataAccessResult? Failure = null)
+    : GetResponse(Invoke)
+{
+    internal override void WriteBody(DlmsWriter writer)
+    {
+        writer.WriteByte(2);
+        writer.WriteByte(Invoke.Value);
+        writer.WriteBoolean(LastBlock);
+        writer.WriteUInt32(BlockNumber);
+        if (Failure is { } failure)
+        {
+            writer.WriteByte(1);
+            writer.WriteByte((byte)failure);
+        }
+        else
+        {
+            writer.WriteByte(0);
+            writer.WriteOctetString(RawData.Span);
+        }
+    }
+
+    internal static GetResponseWithDataBlock ReadBlock(InvokeIdAndPriority invoke, ref DlmsReader reader)
+    {
+        bool last = reader.ReadBoolean();
+        uint number = reader.ReadUInt32();
+        byte choice = reader.ReadByte();
+        return choice switch
+        {
+            0 => new GetResponseWithDataBlock(invoke, last, number, reader.ReadOctetString()),
+            1 => new GetResponseWithDataBlock(invoke, last, number, Octets.Empty, (DataAccessResult)reader.ReadByte()),
+            _ => throw new DlmsFormatException($"DataBlock-G result choice {choice} does not exist."),
+        };
+    }
+}
+
+/// <summary>Get-Response-With-List: one result per requested attribute, in order.</summary>
+public sealed record GetResponseWithList(InvokeIdAndPriority Invoke, ValueList<GetDataResult> Results) : GetResponse(Invoke)
+{
+    internal override void WriteBody(DlmsWriter writer)
+    {
+        writer.WriteByte(3);
+        writer.WriteByte(Invoke.Value);
+        writer.WriteLength(Results.Count);
+        foreach (var result in Results)
+        {
+            result.Write(writer);
+        }
+    }
+}
