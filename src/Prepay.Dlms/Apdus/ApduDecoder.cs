@@ -1,5 +1,6 @@
 using Prepay.Dlms.Acse;
 using Prepay.Dlms.Axdr;
+using Prepay.Dlms.Security;
 
 namespace Prepay.Dlms.Apdus;
 
@@ -43,6 +44,11 @@ public static class ApduDecoder
         table[(int)ApduTag.SetResponse] = static (ref DlmsReader r) => SetResponse.Read(ref r);
         table[(int)ApduTag.ActionResponse] = static (ref DlmsReader r) => ActionResponse.Read(ref r);
         table[(int)ApduTag.ExceptionResponse] = static (ref DlmsReader r) => ExceptionResponse.Read(ref r);
+        table[0xDB] = static (ref DlmsReader r) => GeneralGloCiphering.Read(ref r);
+        foreach (byte tag in CipheredApdu.Tags)
+        {
+            table[tag] = (ref DlmsReader r) => CipheredApdu.Read(tag, ref r);
+        }
         return table;
     }
 }

@@ -3,6 +3,7 @@ using Prepay.Dlms.Acse;
 using Prepay.Dlms.Apdus;
 using Prepay.Dlms.Axdr;
 using Prepay.Dlms.Cosem;
+using Prepay.Dlms.Security;
 using G = Prepay.Dlms.Tests.Generators;
 
 namespace Prepay.Dlms.Tests.Apdus;
@@ -91,5 +92,13 @@ internal static class ApduGenerators
         Gen.Select(Maybe(Gen.Byte), Maybe(G.Octets)).Select(t => (Apdu)new Rlrq((ReleaseRequestReason?)t.Item1, t.Item2)),
         Gen.Select(Maybe(Gen.Byte), Maybe(G.Octets)).Select(t => (Apdu)new Rlre((ReleaseResponseReason?)t.Item1, t.Item2)));
 
-    public static readonly Gen<Apdu> Any = Gen.OneOf(Get, Set, Action, Notifications, Association);
+    private static readonly Gen<Apdu> Ciphered = Gen.OneOf(
+        Gen.Select(Pick(CipheredApdu.Tags.ToArray()), Gen.Byte, Gen.UInt, G.Octets).Select(t =>
+            (Apdu)new CipheredApdu(t.Item1, new SecurityControl(t.Item2), t.Item3, t.Item4)),
+        Gen.Select(G.Octets, Gen.Byte, Gen.UInt, G.Octets).Select(t =>
+            (Apdu)new GeneralGloCiphering(t.Item1, new SecurityControl(t.Item2), t.Item3, t.Item4)));
+
+    private static Gen<T> Pick<T>(T[] items) => G.Pick(items);
+
+    public static readonly Gen<Apdu> Any = Gen.OneOf(Get, Set, Action, Notifications, Association, Ciphered);
 }

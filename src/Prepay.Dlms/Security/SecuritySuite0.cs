@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace Prepay.Dlms.Security;
+
+/// <summary>
+/// Security suite 0 (Green Book, "Cryptographic algorithms"): AES-GCM-128 with a 12-byte authentication tag.
+/// The initialization vector is the sender's system title (8 bytes) followed by the invocation counter
+/// (Unsigned32, big-endian). The additional authenticated data is the security control byte and the
+/// authentication key, followed by the plain APDU when only authenticated (GMAC) or by the challenge in the
+/// HLS mechanism 5 exchange. Keys are held privately and never printed. One instance may be shared by threads.
+/// </summary>
+public sealed class SecuritySuite0 : IDisposable
+{
+    public const int KeySize = 16;
+    public const int TagSize = 12;
+    public const int SystemTitleSize = 8;
+
+    private readonly Lock _lock = new();
+    private readonly AesGcm _aes;
+    private readonly byte[] _authenticationKey;
+
+    public SecuritySuite0(ReadOnlySpan<byte> blockCipherKey, ReadOnlySpan<byte> authenticationKey)
+    {
+        if (blockCipherKey.Length != KeySize || authenticationKey.Length != KeySize)
+        {
+            throw new ArgumentException($"Suite 0 keys have {KeySize} bytes.");
+        }
+        _aes = new AesGcm(blockCipherKey, TagSize);
+        _authenticationKey = authenticationKey.ToArray();
+    }
+
+    /// <summary>
+    /// Protects <paramref name="apdu"/> as <paramref name="control"/> asks: the payload is the ciphertext (or the
+    /// plain APDU when not encrypted) followed by the tag when authenticated.
+    /// </summary>
+    public CipheredApdu Protect(byte cipheredTag, SecurityControl control, ReadOnlySpan<byte> systemTitle, uint invocationCounter, ReadOnlySpan<byte> apdu)
+    {
+        CheckSuite(control);
+        Span<byte> nonce = stackalloc byte[12];
+        Nonce(systemTitle, invocationCounter, nonce);
+        var payload = new byte[apdu.Length + (control.Authenticated ? TagSize : 0)];
+        Span<byte> tag = stackalloc byte[TagSize];
+        if (control.Encrypted)
+        {
+            Encrypt(nonce, apdu, payload.AsSpan(0, apdu.Length), tag, AdditionalData(control, ReadOnlySpan<byte>.Empty));
+        }
+        else
+        {
+            apdu.CopyTo(payload);
+            Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, tag, AdditionalData(control, apdu));
+        }
+        if (control.Authenticated)
+        {
+            tag.CopyTo(payload.AsSpan(apdu.Length));
+        }
+        return new CipheredApdu(cipheredTag, control, invocationCounter, Octets.Own(payload));
+    }
+
+    /// <summary>
+    /// The plain APDU inside <paramref name="ciphered"/>, sent by <paramref name="systemTitle"/>. A tag that does not
+    /// match throws <see cref="DlmsAuthenticationException"/>. Checking the invocation counter against replays is
+    /// the caller's: it knows the last one accepted.
+    /// </summary>
+    public byte[] Unprotect(CipheredApdu ciphered, ReadOnlySpan<byte> systemTitle)
+    {
+        ArgumentNullException.ThrowIfNull(ciphered);
+        var control = ciphered.Control;
+        CheckSuite(control);
+        var payload = ciphered.Payload.Span;
+        int tagLength = control.Authenticated ? TagSize : 0;
+        if (payload.Length < tagLength)
+        {
+            throw new DlmsFormatException($"A ciphered APDU with authentication ends with a {TagSize}-byte tag.");
+        }
+        var body = payload[..^tagLength];
+        var tag = payload[^tagLength..];
+        Span<byte> nonce = stackalloc byte[12];
+        Nonce(systemTitle, ciphered.InvocationCounter, nonce);
+        var plain = new byte[body.Length];
+        Span<byte> scratch = stackalloc byte[TagSize];
+        try
+        {
+            if (control.Encrypted && control.Authenticated)
+            {
+                Decrypt(nonce, body, tag, plain, AdditionalData(control, ReadOnlySpan<byte>.Empty));
+            }
+            else if (control.Encrypted)
+            {
+                // Encryption only: GCM's counter mode is its own inverse; the tag is neither sent nor checked.
+                Encrypt(nonce, body, plain, scratch);
+            }
+            else
+            {
+                body.CopyTo(plain);
+                if (control.Authenticated)
+                {
+                    Decrypt(nonce, ReadOnlySpan<byte>.Empty, tag, Span<byte>.Empty, AdditionalData(control, body));
+                }
+            }
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            CryptographicOperations.ZeroMemory(plain);
+            throw new DlmsAuthenticationException("The authentication tag of a ciphered APDU does not match.", e);
+        }
+        return plain;
+    }
+
+    /// <summary>
+    /// The HLS mechanism 5 (GMAC) answer to a challenge (Green Book, HLS pass 3 and 4): security control 0x10,
+    /// the responder's invocation counter, and the 12-byte GMAC over SC || AK || challenge with the responder's
+    /// system title in the IV. Sent as SC || IC || tag.
+    /// </summary>
+    public byte[] ChallengeResponse(ReadOnlySpan<byte> systemTitle, uint invocationCounter, ReadOnlySpan<byte> challenge)
+    {
+        var control = SecurityControl.AuthenticationOnly;
+        Span<byte> nonce = stackalloc byte[12];
+        Nonce(systemTitle, invocationCounter, nonce);
+        var answer = new byte[5 + TagSize];
+        answer[0] = control.Value;
+        BinaryPrimitives.WriteUInt32BigEndian(answer.AsSpan(1), invocationCounter);
+        Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, answer.AsSpan(5), AdditionalData(control, challenge));
+        return answer;
+    }
+
+    // AesGcm is not safe for concurrent use.
+    private void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plain, Span<byte> cipher, Span<byte> tag, ReadOnlySpan<byte> associated = default)
+    {
+        lock (_lock)
+        {
+            _aes.Encrypt(nonce, plain, cipher, tag, associated);
+        }
+    }
+
+    private void Decrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> cipher, ReadOnlySpan<byte> tag, Span<byte> plain, ReadOnlySpan<byte> associated)
+    {
+        lock (_lock)
+        {
+            _aes.Decrypt(nonce, cipher, tag, plain, associated);
+        }
+    }
+
+    public void Dispose()
+    {
+        _aes.Dispose();
+        CryptographicOperations.ZeroMemory(_authenticationKey);
+    }
+
+    public override string ToString() => "SecuritySuite0 (keys hidden)";
+
+    private byte[] AdditionalData(SecurityControl control, ReadOnlySpan<byte> tail)
+    {
+        if (!control.Authenticated)
+        {
+            return [];
+        }
+        return [control.Value, .. _authenticationKey, .. tail];
+    }
+
+    private static void Nonce(ReadOnlySpan<byte> systemTitle, uint invocationCounter, Span<byte> nonce)
+    {
+        if (systemTitle.Length != SystemTitleSize)
+        {
+            throw new ArgumentException($"A system title has {SystemTitleSize} bytes, not {systemTitle.Length}.", nameof(systemTitle));
+        }
+        systemTitle.CopyTo(nonce);
+        BinaryPrimitives.WriteUInt32BigEndian(nonce[SystemTitleSize..], invocationCounter);
+    }
+
+    private static void CheckSuite(SecurityControl control)
+    {
+        if (control.SuiteId != 0 || control.Compressed)
+        {
+            throw new DlmsFormatException($"Security control {control} asks for another suite or compression; this is suite 0.");
+        }
+    }
+}
