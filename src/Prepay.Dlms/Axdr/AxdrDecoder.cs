@@ -123,7 +123,13 @@ public static class AxdrDecoder
         {
             case DataTag.Array:
                 ushort count = reader.ReadUInt16();
-                return new ArrayType(count, ReadDescription(ref reader, depth + 1));
+                var element = ReadDescription(ref reader, depth + 1);
+                if (count > 0 && element.MinimumContentSize == 0)
+                {
+                    // Elements that take no bytes would let a few bytes of input ask for billions of values.
+                    throw new DlmsFormatException("A compact-array description has an array of elements that take no bytes.");
+                }
+                return new ArrayType(count, element);
             case DataTag.Structure:
                 int fields = reader.ReadCount(minimumElementSize: 1);
                 var descriptions = new TypeDescription[fields];

@@ -123,6 +123,8 @@ public sealed class AxdrGoldenTests
     [InlineData("13 00 00")]
     [InlineData("13 13 00")]
     [InlineData("11 01 02")]
+    [InlineData("13 02 02 01 FFFF 01 FFFF 00 11 01 00")]
+    [InlineData("13 01 FFFF 11 02 00 01")]
     public void Malformed_data_is_refused_with_the_protocol_exception(string hex)
     {
         Assert.Throws<DlmsFormatException>(() => DlmsValue.Decode(Hex.Bytes(hex)));
