@@ -26,8 +26,11 @@ public readonly record struct CosemDate(ushort Year, byte Month, byte DayOfMonth
         writer.WriteByte(DayOfWeek);
     }
 
-    public static CosemDate From(LocalDate date) =>
-        new((ushort)date.Year, (byte)date.Month, (byte)date.Day, (byte)date.DayOfWeek);
+    public static CosemDate From(LocalDate date)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(date.Year, 1, nameof(date));
+        return new CosemDate((ushort)date.Year, (byte)date.Month, (byte)date.Day, (byte)date.DayOfWeek);
+    }
 
     /// <summary>The calendar date, or null when a field is a wildcard or out of range.</summary>
     public LocalDate? ToLocalDate()

@@ -29,14 +29,14 @@ public sealed class ApduRoundTripProperties
     {
         byte[] tags = Enumerable.Range(0, 256).Select(i => (byte)i).Where(ApduDecoder.IsSupported).ToArray();
         Gen.Select(Generators.Pick(tags), FuzzTests.RandomBytes).Sample(t =>
-            FuzzTests.OnlyFormatErrors(() => Apdu.Decode([t.Item1, .. t.Item2])), iter: 100_000);
+            FuzzTests.OnlyFormatErrors(() => Apdu.Decode([t.Item1, .. t.Item2])), iter: 60_000);
     }
 
     [Fact]
     public void Mutated_apdus_raise_only_format_errors()
     {
         var seeds = ApduGenerators.Any.Array[60].Single().Select(a => a.Encode()).ToArray();
-        FuzzTests.Mutations(seeds).Sample(bytes => FuzzTests.OnlyFormatErrors(() => Apdu.Decode(bytes)), iter: 100_000);
+        FuzzTests.Mutations(seeds).Sample(bytes => FuzzTests.OnlyFormatErrors(() => Apdu.Decode(bytes)), iter: 60_000);
     }
 
     [Fact]
