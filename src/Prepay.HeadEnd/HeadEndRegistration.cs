@@ -22,6 +22,8 @@ public static class HeadEndRegistration
         services.AddSingleton(options);
         services.AddSingleton(_ => MeterCredentials.Load(options, dataDirectory));
         services.AddSingleton<RejectionCounter>();
+        services.AddSingleton(sp => new MeterRateLimits(options.Limits, sp.GetRequiredService<RejectionCounter>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MeterRateLimits>>()));
         services.AddSingleton<MeterDirectory>();
         services.AddSingleton<ReadingIngestor>();
         services.AddSingleton<MeterMessageHandler>();
@@ -37,7 +39,7 @@ public static class HeadEndRegistration
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
         services.AddSingleton(sp => new MqttHeadEnd(
-            options, sp.GetRequiredService<MeterCredentials>(), sp.GetRequiredService<MeterMessageHandler>(),
+            options, sp.GetRequiredService<MeterCredentials>(), sp.GetRequiredService<MeterMessageHandler>(), sp.GetRequiredService<MeterRateLimits>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MqttHeadEnd>>(), sp.GetService<EmbeddedBroker>()));
         services.AddSingleton<IMeterTransport>(sp => sp.GetRequiredService<MqttHeadEnd>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttHeadEnd>());

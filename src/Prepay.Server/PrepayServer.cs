@@ -50,7 +50,7 @@ public static class PrepayServer
         builder.Services.AddPrepayHttp(builder.Configuration);
         builder.Services.AddPrepayAuth();
         builder.Services.AddPrepayWeb(builder.Environment, builder.Configuration.GetSection(Web.SessionOptions.Section).Get<Web.SessionOptions>() ?? new Web.SessionOptions());
-        builder.Services.AddPrepayHeadEnd(builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions(),
+        builder.Services.AddPrepayHeadEnd(MqttOptions.From(builder.Configuration),
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());

@@ -16,7 +16,7 @@ public sealed class MosquittoConfigTests
         try
         {
             var credentials = new MeterCredentials("config-test-secret");
-            var files = await MosquittoConfig.WriteAsync(dir, 18830, credentials, new MqttOptions(), ["04000000017", "04000000025"], MosquittoConfig.FindMosquittoPasswd()!, Ct);
+            var files = await MosquittoConfig.WriteAsync(dir, new MosquittoListeners(18830, 18831), credentials, new MqttOptions(), ["04000000017", "04000000025"], MosquittoConfig.FindMosquittoPasswd()!, Ct);
 
             var passwords = await File.ReadAllLinesAsync(files.PasswordFile, Ct);
             Assert.Equal(["prepay-headend", "04000000017", "04000000025"], passwords.Select(l => l.Split(':')[0]));
@@ -30,7 +30,10 @@ public sealed class MosquittoConfigTests
             Assert.Contains("pattern read prepay/v1/meters/%u/commands", acl);
             Assert.DoesNotContain(acl, l => l.StartsWith("pattern", StringComparison.Ordinal) && !l.Contains("/%u/", StringComparison.Ordinal));
             var conf = await File.ReadAllTextAsync(files.Config, Ct);
-            Assert.Contains("listener 18830 127.0.0.1", conf, StringComparison.Ordinal);
+            Assert.Contains("listener 18830 127.0.0.1\nuse_username_as_clientid true", conf, StringComparison.Ordinal);
+            Assert.Contains("listener 18831 127.0.0.1", conf, StringComparison.Ordinal);
+            Assert.Contains("max_queued_messages 200000", conf, StringComparison.Ordinal);
+            Assert.Contains("max_packet_size 66560", conf, StringComparison.Ordinal);
             Assert.Contains("allow_anonymous false", conf, StringComparison.Ordinal);
             if (!OperatingSystem.IsWindows())
             {
@@ -48,7 +51,7 @@ public sealed class MosquittoConfigTests
     {
         MosquittoBroker.SkipUnlessAvailable();
         var dir = Path.Combine(Path.GetTempPath(), "prepay-mosquitto-config", Guid.NewGuid().ToString("N")[..12]);
-        await Assert.ThrowsAsync<ArgumentException>(() => MosquittoConfig.WriteAsync(dir, 18830, new MeterCredentials("s"), new MqttOptions(),
+        await Assert.ThrowsAsync<ArgumentException>(() => MosquittoConfig.WriteAsync(dir, new MosquittoListeners(18830, 18831), new MeterCredentials("s"), new MqttOptions(),
             ["0400:1"], MosquittoConfig.FindMosquittoPasswd()!, Ct));
         Assert.False(File.Exists(Path.Combine(dir, MosquittoConfig.PasswordFileName)));
     }

@@ -26,7 +26,7 @@ public sealed class ExternalBrokerServer(DatabaseProvider provider, Func<IDictio
     {
         ["Mqtt:Embedded"] = "false",
         ["Mqtt:Host"] = "127.0.0.1",
-        ["Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mqtt:Port"] = broker.ServicePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Mqtt:CredentialSecret"] = broker.Secret,
     };
 }

@@ -17,9 +17,15 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private Process? _process;
 
-    public MosquittoBroker()
+    private readonly MqttOptions _options;
+
+    /// <param name="options">The head-end's MQTT settings the configuration is written from (Mqtt:Tls for a TLS listener).</param>
+    public MosquittoBroker(MqttOptions? options = null)
     {
+        _options = options ?? new MqttOptions();
         Port = FreePort();
+        ServicePort = FreePort();
+        TlsPort = _options.Tls.Enabled ? FreePort() : null;
         Directory = Path.Combine(Path.GetTempPath(), "prepay-mosquitto", Guid.NewGuid().ToString("N")[..12]);
     }
 
@@ -28,7 +34,14 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public MeterCredentials Credentials => new(Secret);
 
+    /// <summary>The meters' plain listener.</summary>
     public int Port { get; }
+
+    /// <summary>The head-end's own listener (the server's Mqtt:Port).</summary>
+    public int ServicePort { get; }
+
+    /// <summary>The meters' TLS listener, when the options have Mqtt:Tls.</summary>
+    public int? TlsPort { get; }
 
     public string Directory { get; }
 
@@ -119,7 +132,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     private Task WriteConfigAsync() =>
-        MosquittoConfig.WriteAsync(Directory, Port, Credentials, new MqttOptions(), _meters, MosquittoConfig.FindMosquittoPasswd()!, CancellationToken.None);
+        MosquittoConfig.WriteAsync(Directory, new MosquittoListeners(Port, ServicePort, TlsPort), Credentials, _options, _meters, MosquittoConfig.FindMosquittoPasswd()!, CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

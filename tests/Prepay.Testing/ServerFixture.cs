@@ -68,6 +68,9 @@ public abstract class ServerFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             // Each test server gets its own embedded broker on a free loopback port.
             ["Mqtt:Port"] = "0",
+            // Tests run meters' days in seconds: far above a real meter's rate, so far above the limits too.
+            ["Mqtt:Limits:MessagesPerMinute"] = "1000000",
+            ["Mqtt:Limits:EventsPerMinute"] = "1000000",
             ["Sts:VendingKeyHex"] = TestVendingKeyHex,
         };
         if (Provider == DatabaseProvider.Postgres)

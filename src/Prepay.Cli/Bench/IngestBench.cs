@@ -107,6 +107,9 @@ public static class IngestBench
         settings["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None";
         settings["Logging:LogLevel:Prepay.Vending.Tokens"] = "Error";
         settings["Mqtt:Port"] = "0";
+        // The bench's meters send far faster than real ones: lift the per-meter limits.
+        settings["Mqtt:Limits:MessagesPerMinute"] = "10000000";
+        settings["Mqtt:Limits:EventsPerMinute"] = "10000000";
         settings["Mqtt:CredentialSecret"] = "bench-" + s.RunId;
         try
         {

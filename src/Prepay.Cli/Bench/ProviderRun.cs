@@ -52,6 +52,9 @@ public static class ProviderRun
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             // Its own embedded broker on a free port: never collide with a running `prepay serve` or demo on 1883.
             ["Mqtt:Port"] = "0",
+            // Simulated meters live hours in seconds: lift the per-meter limits a real meter would never meet.
+            ["Mqtt:Limits:MessagesPerMinute"] = "10000000",
+            ["Mqtt:Limits:EventsPerMinute"] = "10000000",
         };
         try
         {

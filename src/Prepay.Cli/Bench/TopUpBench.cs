@@ -83,6 +83,9 @@ public static class TopUpBench
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
             ["Logging:LogLevel:Prepay.Vending.Tokens"] = "Error",
             ["Mqtt:Port"] = "0",
+            // Simulated meters live hours in seconds: lift the per-meter limits a real meter would never meet.
+            ["Mqtt:Limits:MessagesPerMinute"] = "10000000",
+            ["Mqtt:Limits:EventsPerMinute"] = "10000000",
             ["Mqtt:CredentialSecret"] = "bench-" + s.RunId,
         };
         PostgresScratch? pg = null;

@@ -75,7 +75,8 @@ internal static class ServerCommands
         var data = Data();
         var meters = new Option<int>("--meters") { Description = "Simulated meters on MQTT (default 200; 0 for none)", DefaultValueFactory = _ => 200 };
         var speed = new Option<double>("--speed") { Description = "Simulated seconds per real second for the meters and the server's clock (default 60)", DefaultValueFactory = _ => 60 };
-        var command = new Command("demo", "Seed a demo dataset into a local SQLite database (or reuse it), run the server and a fleet of simulated meters.") { urls, data, meters, speed };
+        var fleetTls = new Option<bool>("--fleet-tls") { Description = "Give the broker a TLS endpoint for meters with a self-signed certificate (made once in the data directory; its SHA-256 fingerprint is printed) and connect the simulated meters through it" };
+        var command = new Command("demo", "Seed a demo dataset into a local SQLite database (or reuse it), run the server and a fleet of simulated meters.") { urls, data, meters, speed, fleetTls };
         command.SetAction(async (r, ct) =>
         {
             var dataDir = Path.GetFullPath(r.GetValue(data) ?? "data/demo");
@@ -92,6 +93,18 @@ internal static class ServerCommands
             var clock = r.GetValue(meters) > 0 ? new SimulationClock(NodaTime.SystemClock.Instance.GetCurrentInstant()) : null;
 #pragma warning restore RS0030
             overrides["Mqtt:OfflineAfter"] = "02:00:00"; // simulated meters send a status heartbeat every simulated hour
+            DemoBrokerCertificate.Files? tls = null;
+            if (r.GetValue(fleetTls))
+            {
+#pragma warning disable RS0030 // a certificate's validity is checked against the machine's clock
+                tls = DemoBrokerCertificate.Ensure(dataDir, NodaTime.SystemClock.Instance.GetCurrentInstant());
+#pragma warning restore RS0030
+                overrides["Mqtt:Tls:CertificatePath"] = tls.CertificatePath;
+                overrides["Mqtt:Tls:KeyPath"] = tls.KeyPath;
+                // The demo's TLS endpoint stays on this machine, like the rest of the demo.
+                overrides["Mqtt:Tls:BindAddress"] = "127.0.0.1";
+                overrides["Mqtt:Tls:Port"] = LoopbackPortFree(DemoTlsPort) ? DemoTlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
+            }
             if (!LoopbackPortFree(DemoBrokerPort))
             {
                 // A Mosquitto service or another demo has it: the demo's own broker and fleet do not need that port.
@@ -143,7 +156,7 @@ internal static class ServerCommands
                 (add the key above to any TOTP app: SHA-1, 6 digits, 30 s); a simulated meter's display and keypad
                 are at {address}/meters/<number>/device, e.g. {address}/meters/{FleetHost.FirstDemoMeter}/device.
 
-                Tokens are STS, made with {(demoKey is null ? "the vending key named in the environment" : $"a TEST vending key in {demoKey} (demo meters only)")}.
+                {TlsLines(app, tls)}Tokens are STS, made with {(demoKey is null ? "the vending key named in the environment" : $"a TEST vending key in {demoKey} (demo meters only)")}.
 
                 Try a vend by room number:
                   curl -s -X POST {address}/api/v1/vends -H 'Authorization: Bearer {keys.Vendor}' \
@@ -153,7 +166,7 @@ internal static class ServerCommands
                 Press Ctrl+C to stop.
                 """);
             var fleet = clock is null ? Task.CompletedTask
-                : DemoFleet.RunAsync(app, keys, new Uri(address), clock, r.GetValue(meters), r.GetValue(speed), app.Lifetime.ApplicationStopping);
+                : DemoFleet.RunAsync(app, keys, new Uri(address), clock, r.GetValue(meters), r.GetValue(speed), tls?.Fingerprint, app.Lifetime.ApplicationStopping);
             await app.WaitForShutdownAsync(ct);
             await fleet;
             return 0;
@@ -177,6 +190,16 @@ internal static class ServerCommands
     }
 
     private const int DemoBrokerPort = 1883;
+    private const int DemoTlsPort = 8883;
+
+    /// <summary>Where meters reach the demo's broker over TLS and the fingerprint they pin, or nothing without --fleet-tls.</summary>
+    private static string TlsLines(WebApplication app, DemoBrokerCertificate.Files? tls) => tls is null ? ""
+        : $"""
+          MQTT over TLS for meters on 127.0.0.1:{app.Services.GetRequiredService<Prepay.HeadEnd.Mqtt.MqttHeadEnd>().BrokerTlsPort} (self-signed certificate {tls.CertificatePath})
+            SHA-256 fingerprint {tls.Fingerprint}
+          Plain MQTT stays on loopback; meters elsewhere pin this fingerprint.
+
+          """;
 
     private static bool LoopbackPortFree(int port)
     {

@@ -54,14 +54,16 @@ internal static class MqttCommands
     private static Command MosquittoConfigCommand()
     {
         var output = new Option<string?>("--out") { Description = "Directory to write mosquitto.conf, password_file and acl_file into" };
-        var port = new Option<int>("--port") { Description = "Port Mosquitto listens on, on 127.0.0.1 (default 1883)", DefaultValueFactory = _ => 1883 };
+        var port = new Option<int>("--port") { Description = "Port of the meters' plain listener, on 127.0.0.1 (default 1883)", DefaultValueFactory = _ => 1883 };
+        var servicePort = new Option<int>("--service-port") { Description = "Port of the head-end's own listener, on 127.0.0.1: the server's Mqtt:Port (default 1884)", DefaultValueFactory = _ => 1884 };
+        var tlsPort = new Option<int?>("--tls-port") { Description = "Port of the meters' TLS listener (default Mqtt:Tls:Port); written when Mqtt:Tls:CertificatePath is set" };
         var fromDb = new Option<bool>("--meters-from-db") { Description = "Add every smart meter in the database to the password file" };
         var meters = new Option<string[]>("--meter") { Description = "A meter to add (repeatable)", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
         var data = Data();
         var config = Config();
-        var command = new Command("mosquitto-config", "Write a Mosquitto configuration: loopback listener, hashed password file (mosquitto_passwd) and the v1 pattern ACL.")
+        var command = new Command("mosquitto-config", "Write a Mosquitto configuration: meters' loopback and TLS listeners, the head-end's listener, hashed password file (mosquitto_passwd) and the v1 pattern ACL.")
         {
-            output, port, fromDb, meters, data, config,
+            output, port, servicePort, tlsPort, fromDb, meters, data, config,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -69,10 +71,12 @@ internal static class MqttCommands
             {
                 return Fail("--out DIR is required");
             }
-            if (r.GetValue(port) is var p && p is < 1 or > 65535)
+            var listeners = new MosquittoListeners(r.GetValue(port), r.GetValue(servicePort), r.GetValue(tlsPort));
+            if (listeners.Validate() is { } bad)
             {
-                return Fail("--port must be 1 to 65535");
+                return Fail($"--port, --service-port, --tls-port: {bad}");
             }
+            var p = listeners.ServicePort;
             if (MosquittoConfig.FindMosquittoPasswd() is not { } passwd)
             {
                 return Fail("mosquitto_passwd not found: install Mosquitto (apt-get install mosquitto) so the password file can be hashed; plain text passwords are not written");
@@ -99,13 +103,15 @@ internal static class MqttCommands
                 }
                 try
                 {
-                    var files = await MosquittoConfig.WriteAsync(dir, p, app.Services.GetRequiredService<MeterCredentials>(),
-                        app.Services.GetRequiredService<MqttOptions>(), numbers, passwd, ct);
+                    var options = app.Services.GetRequiredService<MqttOptions>();
+                    var files = await MosquittoConfig.WriteAsync(dir, listeners, app.Services.GetRequiredService<MeterCredentials>(),
+                        options, numbers, passwd, ct);
                     Console.WriteLine($"""
                         Wrote {files.Config}
                               {files.PasswordFile} (service user and {numbers.Distinct(StringComparer.Ordinal).Count()} meters, hashed)
                               {files.AclFile}
                         Start:  mosquitto -c {files.Config}
+                        Meters: 127.0.0.1:{listeners.MeterPort}{(options.Tls.Enabled ? $", TLS on {options.Tls.BindAddress}:{listeners.TlsPort ?? options.Tls.Port} (client certificates {options.Tls.ClientCertificates})" : " (set Mqtt:Tls to add a TLS listener for meters elsewhere)")}
                         Server: Mqtt:Embedded=false, Mqtt:Host=127.0.0.1, Mqtt:Port={p} (e.g. PREPAY_Mqtt__Embedded=false PREPAY_Mqtt__Port={p})
                         A meter added later needs the file written again (or mosquitto_passwd -b {files.PasswordFile} METER PASSWORD) and a SIGHUP to Mosquitto.
                         """);

@@ -16,7 +16,7 @@ namespace Prepay.Cli.Simulate;
 /// </summary>
 internal static class DemoFleet
 {
-    public static async Task RunAsync(WebApplication app, DemoData.DemoKeys keys, Uri address, SimulationClock clock, int meters, double speed, CancellationToken stop)
+    public static async Task RunAsync(WebApplication app, DemoData.DemoKeys keys, Uri address, SimulationClock clock, int meters, double speed, string? tlsFingerprint, CancellationToken stop)
     {
         try
         {
@@ -25,9 +25,11 @@ internal static class DemoFleet
             using var admin = new PrepayApi(address, keys.Admin);
             var infos = await FleetHost.DemoFleetAsync(admin, meters, stop);
             var sts = app.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions();
-            var fleetMeters = FleetHost.Prepare(infos, sts.LoadVendingKey(), sts.Iin, "127.0.0.1", headEnd.BrokerPort, app.Services.GetRequiredService<MeterCredentials>());
+            // With --fleet-tls the meters use the broker's TLS endpoint, pinning its self-signed certificate.
+            var port = tlsFingerprint is null ? headEnd.BrokerPort : headEnd.BrokerTlsPort ?? throw new InvalidOperationException("the broker has no TLS endpoint");
+            var fleetMeters = FleetHost.Prepare(infos, sts.LoadVendingKey(), sts.Iin, "127.0.0.1", port, app.Services.GetRequiredService<MeterCredentials>(), tlsFingerprint);
             using var vendor = new PrepayApi(address, keys.App);
-            Console.WriteLine($"Simulated fleet: {fleetMeters.Count} meters at {speed}x on MQTT 127.0.0.1:{headEnd.BrokerPort}; the server's clock runs at the same speed.");
+            Console.WriteLine($"Simulated fleet: {fleetMeters.Count} meters at {speed}x on MQTT{(tlsFingerprint is null ? "" : " over TLS")} 127.0.0.1:{port}; the server's clock runs at the same speed.");
             var fleet = new Fleet(new FleetOptions { Days = null, Speed = speed }, clock, vendor);
             var run = fleet.RunAsync(fleetMeters, stop);
             // RunAsync builds its agents before it first waits, so they are all there now: the device pages find them

@@ -49,13 +49,13 @@ internal static class FleetHost
     }
 
     /// <summary>The fleet's meters with their decoders and logins; token meters are left out when there is no vending key.</summary>
-    public static IReadOnlyList<FleetMeter> Prepare(IEnumerable<MeterInfo> meters, VendingKey? vendingKey, string? iin, string brokerHost, int brokerPort, MeterCredentials credentials) =>
+    public static IReadOnlyList<FleetMeter> Prepare(IEnumerable<MeterInfo> meters, VendingKey? vendingKey, string? iin, string brokerHost, int brokerPort, MeterCredentials credentials, string? tlsFingerprint = null) =>
         [.. meters.Where(m => m.IsSmart || (vendingKey is not null && m.Sts is not null)).Select(m => new FleetMeter(
             m.MeterNumber,
             m.IsSmart,
             m.Sts is { } sts && vendingKey is not null ? DecoderKeys.For(vendingKey, iin, m.MeterNumber, sts) : DecoderKeys.None,
             m.Site switch { "UNIDORM" => LoadShape.Dormitory, "TECHPARK" => LoadShape.Industrial, _ => LoadShape.Residential },
-            new AgentEndpoint(brokerHost, brokerPort, credentials.PasswordFor(m.MeterNumber))))];
+            new AgentEndpoint(brokerHost, brokerPort, credentials.PasswordFor(m.MeterNumber), tlsFingerprint)))];
 
     public static string ProgressLine(FleetProgress p, double? days, int meters) =>
         string.Create(CultureInfo.InvariantCulture,

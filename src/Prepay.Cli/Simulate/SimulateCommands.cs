@@ -80,6 +80,9 @@ internal static class SimulateCommands
                 ["Storage:Provider"] = "Sqlite",
                 ["Storage:ConnectionString"] = null,
                 ["Mqtt:Port"] = "0",
+                // Simulated meters live hours in seconds: lift the per-meter limits a real meter would never meet.
+                ["Mqtt:Limits:MessagesPerMinute"] = "10000000",
+                ["Mqtt:Limits:EventsPerMinute"] = "10000000",
                 ["Mqtt:OfflineAfter"] = "02:00:00", // meters send a status heartbeat every simulated hour
                 ["Sts:VendingKeyHex"] = testKey,
                 ["RateLimit:PermitsPerSecond"] = "100000",

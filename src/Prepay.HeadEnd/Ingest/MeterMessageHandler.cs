@@ -21,6 +21,7 @@ public sealed class MeterMessageHandler(
     MeterDirectory meters,
     ReadingIngestor readings,
     RejectionCounter rejections,
+    MeterRateLimits limits,
     MqttOptions options,
     IClock clock)
 {
@@ -110,6 +111,11 @@ public sealed class MeterMessageHandler(
         if (message.Events is null || message.Events.Count > options.MaxItemsPerMessage)
         {
             throw new SchemaException(message.Events is null ? "out-of-schema" : "too-many-items");
+        }
+        if (!limits.AdmitEvents(meterNumber, message.Events.Count))
+        {
+            // Refused whole, before anything is written: no event, so no alert and no SMS, from a flood.
+            return;
         }
         var latest = Latest;
         var kept = new List<EventPayload>(message.Events.Count);

@@ -18,6 +18,7 @@ public sealed class MqttHeadEnd(
     MqttOptions options,
     MeterCredentials credentials,
     MeterMessageHandler handler,
+    MeterRateLimits limits,
     ILogger<MqttHeadEnd> logger,
     EmbeddedBroker? broker = null) : BackgroundService, IMeterTransport
 {
@@ -33,12 +34,26 @@ public sealed class MqttHeadEnd(
 
     public int BrokerPort => broker?.Port ?? options.Port;
 
+    /// <summary>The embedded broker's TLS endpoint for meters, or null.</summary>
+    public int? BrokerTlsPort => broker?.TlsPort;
+
+    // An embedded broker bound to every address is reached on loopback, where plain MQTT is accepted.
+    private string ConnectHost => broker is not null && options.Host is "0.0.0.0" ? "127.0.0.1"
+        : broker is not null && options.Host is "::" ? "::1"
+        : options.Host;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _client.ApplicationMessageReceivedAsync += async e =>
         {
             if (Topics.TryParse(e.ApplicationMessage.Topic, out var meter, out var kind))
             {
+                // Through the embedded broker a message was admitted at publish; from any other broker it is
+                // admitted here, once, before it is parsed or retried.
+                if (broker is null && !limits.AdmitMessage(meter))
+                {
+                    return;
+                }
                 var payload = e.ApplicationMessage.Payload;
                 var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
                 await HandleWithRetriesAsync(meter, kind, bytes, stoppingToken);
@@ -95,13 +110,13 @@ public sealed class MqttHeadEnd(
     private async Task ConnectAsync(CancellationToken ct)
     {
         var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(options.Host, BrokerPort)
+            .WithTcpServer(ConnectHost, BrokerPort)
             .WithClientId(_clientId)
             .WithCredentials(options.ServiceUser, credentials.ServicePassword)
             .WithCleanSession(false)
             .WithSessionExpiryInterval(3600)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
-        if (options.Tls)
+        if (options.ExternalBrokerTls)
         {
             builder = builder.WithTlsOptions(o => o.UseTls());
         }

@@ -1,3 +1,6 @@
+using Prepay.HeadEnd.Ingest;
+using Prepay.HeadEnd.Mqtt.Tls;
+
 namespace Prepay.HeadEnd.Mqtt;
 
 /// <summary>
@@ -20,8 +23,23 @@ public sealed class MqttOptions
     /// <summary>Port; 0 for the embedded broker picks a free one (tests). Default 1883.</summary>
     public int Port { get; set; } = 1883;
 
-    /// <summary>Use TLS to an external broker.</summary>
-    public bool Tls { get; set; }
+    /// <summary>
+    /// The head-end's own connection to an external broker goes over TLS (<c>Mqtt:ExternalBrokerTls</c>; it was
+    /// called <c>Mqtt:Tls</c>, which now names the meters' TLS endpoint of the embedded broker).
+    /// </summary>
+    public bool ExternalBrokerTls { get; set; }
+
+    /// <summary>The embedded broker's TLS endpoint for meters (<c>Mqtt:Tls</c>); off until a certificate is configured.</summary>
+    public MeterTlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// Accept plain (unencrypted) MQTT from addresses other than loopback. Off by default: beyond loopback meters
+    /// connect over TLS. When on, the server logs a warning at start.
+    /// </summary>
+    public bool PlainBeyondLoopback { get; set; }
+
+    /// <summary>Per-meter message and event rates (<c>Mqtt:Limits</c>).</summary>
+    public MeterLimitOptions Limits { get; set; } = new();
 
     /// <summary>The head-end's own user name on the broker.</summary>
     public string ServiceUser { get; set; } = "prepay-headend";
@@ -65,5 +83,21 @@ public sealed class MqttOptions
         : MaxPayloadBytes is < 1024 or > 16 * 1024 * 1024 ? "Mqtt:MaxPayloadBytes must be 1 KiB to 16 MiB"
         : MaxItemsPerMessage is < 1 or > 100_000 ? "Mqtt:MaxItemsPerMessage must be 1 to 100000"
         : MaxPendingMessagesPerClient is < 1_000 or > 10_000_000 ? "Mqtt:MaxPendingMessagesPerClient must be 1000 to 10000000"
-        : null;
+        : Tls.Validate() ?? Limits.Validate();
+
+    /// <summary>
+    /// The <c>Mqtt</c> section bound, refusing the old scalar <c>Mqtt:Tls=true</c>: bound as it is, it would be
+    /// ignored silently and the head-end would talk to its external broker in the clear.
+    /// </summary>
+    public static MqttOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(Section);
+        if (section.GetSection("Tls").Value is { Length: > 0 } old)
+        {
+            throw new InvalidOperationException(
+                $"Mqtt:Tls={old} is no longer a switch: TLS to an external broker is Mqtt:ExternalBrokerTls, and Mqtt:Tls is the section of the embedded broker's TLS endpoint for meters (docs/mqtt.md)");
+        }
+        return Microsoft.Extensions.Configuration.ConfigurationBinder.Get<MqttOptions>(section) ?? new MqttOptions();
+    }
 }

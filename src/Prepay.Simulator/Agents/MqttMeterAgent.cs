@@ -134,7 +134,15 @@ public sealed class MqttMeterAgent : IAsyncDisposable
     public async Task ConnectAsync(CancellationToken ct = default)
     {
         var status = JsonSerializer.SerializeToUtf8Bytes(new StatusMessage(false, null, null, null, null), ProtocolJson.Options);
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder();
+        if (_endpoint.TlsFingerprint is { } pin)
+        {
+            // A self-signed broker (prepay demo --fleet-tls): trusted by its fingerprint, not by a CA.
+            builder = builder.WithTlsOptions(o => o.UseTls().WithTargetHost(_endpoint.Host).WithCertificateValidationHandler(e =>
+                e.Certificate is not null && Prepay.HeadEnd.Mqtt.Tls.MeterTlsCertificates.MatchesFingerprint(
+                    System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(e.Certificate.GetRawCertData()), pin)));
+        }
+        var options = builder
             .WithTcpServer(_endpoint.Host, _endpoint.Port)
             .WithClientId(MeterNumber)
             .WithCredentials(MeterNumber, _endpoint.Password)
