@@ -115,10 +115,9 @@ public static class DemoData
 
         var floats = ActivatorUtilities.CreateInstance<FloatService>(scope.ServiceProvider, DemoHistory.ClockAt(installed),
             ActivatorUtilities.CreateInstance<IdempotentPosting>(scope.ServiceProvider, DemoHistory.ClockAt(installed)));
-        var seeder = new Actor(Guid.Empty, "demo-seed", Role.Admin, null, null);
-        await floats.DepositAsync(shop.Id, "demo-seed-float", "50000.00", "demo opening float", seeder, ct);
-        await floats.DepositAsync(app.Id, "demo-seed-float", "1000000.00", "demo opening float", seeder, ct);
-        await floats.DepositAsync(web.Id, "demo-seed-float", "1000000.00", "demo opening float", seeder, ct);
+        await floats.SystemDepositAsync(shop.Id, "demo-seed-float", "50000.00", "demo opening float", "demo-seed", ct);
+        await floats.SystemDepositAsync(app.Id, "demo-seed-float", "1000000.00", "demo opening float", "demo-seed", ct);
+        await floats.SystemDepositAsync(web.Id, "demo-seed-float", "1000000.00", "demo opening float", "demo-seed", ct);
 
         var home = await (from p in db.Premises
                           join s in db.Sites on p.SiteId equals s.Id

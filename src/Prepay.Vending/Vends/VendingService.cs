@@ -200,7 +200,7 @@ public sealed class VendingService(
         db.Audit.Add(new AuditRecord
         {
             At = now,
-            Actor = actor.AuditName,
+            Actor = actor.AuditName, ActorId = actor.AuditId,
             Action = "vend.create",
             Target = $"vend/{vendId}",
             Details = $"{cmd.Amount} to meter {meter.MeterNumber}",
