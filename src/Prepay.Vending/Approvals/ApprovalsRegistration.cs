@@ -19,6 +19,8 @@ public static class ApprovalsRegistration
         services.AddSingleton<IApprovalExecutor, DebtApprovals.Load>();
         services.AddSingleton<IApprovalExecutor, DebtApprovals.WriteOff>();
         services.AddSingleton<IApprovalExecutor, VendReversalApprovals>();
+        services.AddSingleton<GoodwillCredits>();
+        services.AddSingleton<IApprovalCarrier>(sp => sp.GetRequiredService<GoodwillCredits>());
         return services;
     }
 }

@@ -19,6 +19,18 @@ public interface IApprovalExecutor
     Task<Execution> ExecuteAsync(PrepayDb db, MoneyApproval approval, Actor approver, Instant now, CancellationToken ct);
 }
 
+/// <summary>
+/// A kind whose money moves through a use case that owns its transaction (goodwill credit is a vend): it runs
+/// <c>markApproved</c> inside that transaction, so the request is approved by the very commit that moves the money.
+/// <c>markApproved</c> takes the result to keep and says false when someone decided first (then nothing may be written).
+/// </summary>
+public interface IApprovalCarrier
+{
+    ApprovalKind Kind { get; }
+
+    Task<Execution> ApproveAsync(MoneyApproval approval, Actor approver, Func<PrepayDb, string, CancellationToken, Task<bool>> markApproved, CancellationToken ct);
+}
+
 public abstract record Execution
 {
     /// <summary>Done: what it made (a ledger transaction, a reversal), kept on the request.</summary>

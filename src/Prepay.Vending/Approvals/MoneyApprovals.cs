@@ -24,6 +24,7 @@ public sealed class MoneyApprovals(IServiceScopeFactory scopes, IClock clock, Ap
 
     // Resolved on first use: the executors ask for requests through this service, so it cannot take them in its constructor.
     private readonly Lazy<Dictionary<ApprovalKind, IApprovalExecutor>> _executors = new(() => services.GetServices<IApprovalExecutor>().ToDictionary(e => e.Kind));
+    private readonly Lazy<Dictionary<ApprovalKind, IApprovalCarrier>> _carriers = new(() => services.GetServices<IApprovalCarrier>().ToDictionary(e => e.Kind));
 
     public static string? ReasonProblem(string? reason) =>
         string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > MaxReasonLength ? $"is required, at most {MaxReasonLength} characters" : null;
@@ -131,6 +132,17 @@ public sealed class MoneyApprovals(IServiceScopeFactory scopes, IClock clock, Ap
             decision = ApprovalState.Expired;
             note = $"expired: not decided within {options.RequestLifetime.TotalHours:0} hours";
         }
+        if (decision == ApprovalState.Approved && _carriers.Value.TryGetValue(approval.Kind, out var carrier))
+        {
+            var carried = await carrier.ApproveAsync(approval, decider, (txDb, result, c) => MarkAsync(txDb, approval, decider, deciderId, decision, result, now, c), ct);
+            var after = await db.MoneyApprovals.AsNoTracking().FirstAsync(a => a.Id == id, ct);
+            return carried switch
+            {
+                Execution.Done when after.State == ApprovalState.Approved => new ApprovalOutcome.Approved(ApprovalView.Of(after)),
+                Execution.Refused r when after.State == ApprovalState.Requested => new ApprovalOutcome.Refused(r.Code, r.Detail),
+                _ => new ApprovalOutcome.AlreadyDecided(ApprovalView.Of(after)),
+            };
+        }
         var executor = decision == ApprovalState.Approved ? _executors.Value[approval.Kind] : null;
         if (executor is not null)
         {
@@ -138,15 +150,6 @@ public sealed class MoneyApprovals(IServiceScopeFactory scopes, IClock clock, Ap
         }
 
         await using var tx = await db.BeginWriteAsync(ct);
-        // The decision is a move out of Requested: of two racing deciders the database lets one through.
-        var moved = await db.MoneyApprovals.Where(a => a.Id == id && a.State == ApprovalState.Requested)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, decision).SetProperty(a => a.DecidedBy, deciderId)
-                .SetProperty(a => a.DecidedByName, decider.AuditName).SetProperty(a => a.DecidedAt, now).SetProperty(a => a.Result, note), ct);
-        if (moved == 0)
-        {
-            await tx.RollbackAsync(ct);
-            return new ApprovalOutcome.AlreadyDecided(ApprovalView.Of(await db.MoneyApprovals.AsNoTracking().FirstAsync(a => a.Id == id, ct)));
-        }
         if (executor is not null)
         {
             switch (await executor.ExecuteAsync(db, approval, decider, now, ct))
@@ -156,16 +159,14 @@ public sealed class MoneyApprovals(IServiceScopeFactory scopes, IClock clock, Ap
                     return new ApprovalOutcome.Refused(r.Code, r.Detail);
                 case Execution.Done d:
                     note = d.Result;
-                    await db.MoneyApprovals.Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Result, d.Result), ct);
                     break;
             }
         }
-        var action = decision switch { ApprovalState.Approved => "approval.approve", ApprovalState.Rejected => "approval.reject", _ => "approval.expire" };
-        db.Audit.Add(new AuditRecord
+        if (!await MarkAsync(db, approval, decider, deciderId, decision, note, now, ct))
         {
-            At = now, Actor = decider.AuditName, ActorId = deciderId, Action = action, Target = $"approval/{id}",
-            Details = $"{ApprovalView.Name(approval.Kind)} {new Money(approval.AmountMinor, Currency.FromCode(approval.Currency))} for {approval.Target}, asked by {approval.RequestedByName}" + (note is null ? "" : $": {note}"),
-        });
+            await tx.RollbackAsync(ct);
+            return new ApprovalOutcome.AlreadyDecided(ApprovalView.Of(await db.MoneyApprovals.AsNoTracking().FirstAsync(a => a.Id == id, ct)));
+        }
         try
         {
             await db.SaveChangesAsync(ct);
@@ -186,6 +187,28 @@ public sealed class MoneyApprovals(IServiceScopeFactory scopes, IClock clock, Ap
             ApprovalState.Rejected => new ApprovalOutcome.Rejected(ApprovalView.Of(decided)),
             _ => new ApprovalOutcome.AlreadyDecided(ApprovalView.Of(decided)),
         };
+    }
+
+    /// <summary>
+    /// The decision, inside the caller's write transaction: a move out of Requested (of two racing deciders the
+    /// database lets one through, false for the other) and its audit row, saved with whatever the decision moves.
+    /// </summary>
+    private static async Task<bool> MarkAsync(PrepayDb db, MoneyApproval approval, Actor decider, Guid deciderId, ApprovalState decision, string? note, Instant now, CancellationToken ct)
+    {
+        var moved = await db.MoneyApprovals.Where(a => a.Id == approval.Id && a.State == ApprovalState.Requested)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.State, decision).SetProperty(a => a.DecidedBy, deciderId)
+                .SetProperty(a => a.DecidedByName, decider.AuditName).SetProperty(a => a.DecidedAt, now).SetProperty(a => a.Result, note), ct);
+        if (moved == 0)
+        {
+            return false;
+        }
+        var action = decision switch { ApprovalState.Approved => "approval.approve", ApprovalState.Rejected => "approval.reject", _ => "approval.expire" };
+        db.Audit.Add(new AuditRecord
+        {
+            At = now, Actor = decider.AuditName, ActorId = deciderId, Action = action, Target = $"approval/{approval.Id}",
+            Details = $"{ApprovalView.Name(approval.Kind)} {new Money(approval.AmountMinor, Currency.FromCode(approval.Currency))} for {approval.Target}, asked by {approval.RequestedByName}" + (note is null ? "" : $": {note}"),
+        });
+        return true;
     }
 
     internal static T Payload<T>(MoneyApproval approval) =>
