@@ -153,6 +153,50 @@ public abstract class MoneyApprovalTests(ServerFixture server)
         Assert.All(rows, r => Assert.NotNull(r.ActorId));
         await AssertLedgerBalancedAsync();
     }
+
+    [Fact]
+    public async Task Goodwill_credit_is_a_vend_from_the_goodwill_float_within_the_monthly_budget_once_a_second_admin_approves()
+    {
+        var s = await CreateAsync(server, floatAmount: "100.00");
+        using var admin = server.Client();
+        await EnsureGoodwillVendorAsync(admin);
+        var goodwill = server.Services.GetRequiredService<Prepay.Vending.Approvals.GoodwillCredits>();
+        var requester = new Actor(Guid.NewGuid(), "person/ana", Role.Admin, null, null);
+        var requested = Assert.IsType<Prepay.Vending.Approvals.ApprovalOutcome.Requested>(await goodwill.RequestAsync(s.MeterNumber, "30.00", "outage on 22 November", requester, Ct));
+        Assert.Equal("goodwill-credit", requested.Approval.Kind);
+        // The reseller's float pays nothing, whoever approves.
+        var resellerFloat = (await Ok(await admin.GetAsync($"/api/v1/vendors/{s.VendorCode}", Ct)))["float"]!.GetValue<string>();
+        var approvals = server.Services.GetRequiredService<Prepay.Vending.Approvals.MoneyApprovals>();
+        Assert.IsType<Prepay.Vending.Approvals.ApprovalOutcome.OwnRequest>(await approvals.ApproveAsync(requested.Approval.Id, requester, Ct));
+
+        var goodwillBefore = (await Ok(await admin.GetAsync("/api/v1/vendors/GOODWILL", Ct)))["float"]!.GetValue<string>();
+        using var approver = server.Client(await server.ApproverKeyAsync());
+        var approved = await Ok(await approver.PostAsync($"/api/v1/approvals/{requested.Approval.Id}/approve", null, Ct));
+        Assert.StartsWith("vend ", approved["result"]!.GetValue<string>(), StringComparison.Ordinal);
+        var vendId = Guid.Parse(approved["result"]!.GetValue<string>()["vend ".Length..]);
+        var vend = await InDb(db => db.Vends.AsNoTracking().SingleAsync(v => v.Id == vendId, Ct));
+        Assert.Equal(s.MeterNumber, vend.MeterNumber);
+        Assert.Equal(30_00, vend.AmountMinor);
+        Assert.Equal(await InDb(db => db.Vendors.Where(v => v.Code == "GOODWILL").Select(v => v.Id).SingleAsync(Ct)), vend.VendorId);
+        Assert.Equal(resellerFloat, (await Ok(await admin.GetAsync($"/api/v1/vendors/{s.VendorCode}", Ct)))["float"]!.GetValue<string>());
+        Assert.NotEqual(goodwillBefore, (await Ok(await admin.GetAsync("/api/v1/vendors/GOODWILL", Ct)))["float"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await approver.PostAsync($"/api/v1/approvals/{requested.Approval.Id}/approve", null, Ct)).StatusCode);
+        Assert.Equal(1, await InDb(db => db.Vends.CountAsync(v => v.IdempotencyKey == $"goodwill-{requested.Approval.Id:N}", Ct)));
+
+        // The budget (5 000 a month by default) counts what was given and what waits.
+        var over = await goodwill.RequestAsync(s.MeterNumber, "4970.01", "too generous", requester, Ct);
+        Assert.Equal("over-goodwill-budget", Assert.IsType<Prepay.Vending.Approvals.ApprovalOutcome.OverLimit>(over).Code);
+        await AssertLedgerBalancedAsync();
+    }
+
+    private async Task EnsureGoodwillVendorAsync(HttpClient admin)
+    {
+        if ((await admin.GetAsync("/api/v1/vendors/GOODWILL", Ct)).StatusCode == HttpStatusCode.NotFound)
+        {
+            await Ok(await admin.PostAsJsonAsync("/api/v1/vendors", new { code = "GOODWILL", name = "Goodwill credit", channel = "web", currency = "ZAR", commissionBasisPoints = 0 }, Ct));
+            await DepositAsync(server, "GOODWILL", "1000.00", "goodwill budget");
+        }
+    }
 }
 
 public sealed class MoneyApprovalSqliteTests(SqliteServer server) : MoneyApprovalTests(server), IClassFixture<SqliteServer>;
