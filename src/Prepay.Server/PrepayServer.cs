@@ -13,6 +13,7 @@ using Prepay.Server.Http;
 using Prepay.Server.Web;
 using Prepay.Storage;
 using Prepay.Vending;
+using Prepay.Vending.Approvals;
 using Prepay.Vending.Tokens;
 using Scalar.AspNetCore;
 
@@ -47,6 +48,7 @@ public static class PrepayServer
         builder.Services.AddPrepayVending(builder.Configuration.GetSection(VendingOptions.Section).Get<VendingOptions>() ?? new VendingOptions(),
             builder.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions(),
             builder.Configuration.GetSection(Prepay.Vending.Campaigns.CampaignOptions.Section).Get<Prepay.Vending.Campaigns.CampaignOptions>() ?? new Prepay.Vending.Campaigns.CampaignOptions());
+        builder.Services.AddPrepayApprovals(builder.Configuration.GetSection(ApprovalOptions.Section).Get<ApprovalOptions>() ?? new ApprovalOptions());
         builder.Services.AddPrepayHttp(builder.Configuration);
         builder.Services.AddPrepayAuth();
         builder.Services.AddPrepayWeb(builder.Environment, builder.Configuration.GetSection(Web.SessionOptions.Section).Get<Web.SessionOptions>() ?? new Web.SessionOptions());
@@ -68,6 +70,7 @@ public static class PrepayServer
         api.MapCampaignsApi();
         api.MapAlertsApi();
         api.MapPaymentsApi();
+        api.MapApprovalsApi();
         app.MapPrepayWeb();
         return app;
     }

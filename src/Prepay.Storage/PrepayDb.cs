@@ -58,6 +58,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<OperatorAlert> OperatorAlerts => Set<OperatorAlert>();
     public DbSet<PaymentSession> PaymentSessions => Set<PaymentSession>();
     public DbSet<PaymentCallback> PaymentCallbacks => Set<PaymentCallback>();
+    public DbSet<Records.Approvals.MoneyApproval> MoneyApprovals => Set<Records.Approvals.MoneyApproval>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -229,6 +230,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
         AlertsModel.Configure(b);
         PeopleModel.Configure(b);
         PaymentsModel.Configure(b);
+        ApprovalsModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Prepay.Storage.Auditing;
 using Prepay.Storage.Ledger;
 
 namespace Prepay.Storage;
@@ -15,10 +16,10 @@ public static class StorageRegistration
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextPool<PrepayDb, SqliteDb>(o => o.UseSqlite(connectionString));
+                services.AddDbContextPool<PrepayDb, SqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(new AuditActorStamp(sp.GetService<IAuditActorSource>())));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContextPool<PrepayDb, PostgresDb>(o => o.UseNpgsql(WithPoolSettings(connectionString)));
+                services.AddDbContextPool<PrepayDb, PostgresDb>((sp, o) => o.UseNpgsql(WithPoolSettings(connectionString)).AddInterceptors(new AuditActorStamp(sp.GetService<IAuditActorSource>())));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown storage provider.");

@@ -60,9 +60,7 @@ public sealed class Scenario
         await Ok(await admin.PostAsJsonAsync("/api/v1/vendors", new { code = vendor, name = "Corner Shop " + suffix, channel = "shop", currency = "ZAR", commissionBasisPoints }));
         if (floatAmount != "0")
         {
-            using var deposit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/vendors/{vendor}/float-deposits") { Content = JsonContent.Create(new { amount = floatAmount, reference = "bank-" + suffix }) };
-            deposit.Headers.Add("Idempotency-Key", "deposit-" + suffix);
-            await Ok(await admin.SendAsync(deposit));
+            await DepositAsync(server, vendor, floatAmount, "bank-" + suffix);
         }
         var key = await Ok(await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "till-" + suffix, role = "vendor", vendorCode = vendor }));
         return new Scenario
@@ -76,6 +74,21 @@ public sealed class Scenario
             CustomerId = customerId,
             TariffCode = tariffCode,
         };
+    }
+
+    /// <summary>Money into a vendor's float as staff do it: the fixture's admin asks, a second admin approves.</summary>
+    public static async Task<JsonNode> DepositAsync(ServerFixture server, string vendorCode, string amount, string reference)
+    {
+        using var admin = server.Client();
+        var requested = await Ok(await admin.PostAsJsonAsync($"/api/v1/vendors/{vendorCode}/float-deposits", new { amount, reference }));
+        return await ApproveAsync(server, requested);
+    }
+
+    /// <summary>A second admin approves a request (the body of a 202), and the approved request comes back.</summary>
+    public static async Task<JsonNode> ApproveAsync(ServerFixture server, JsonNode requested)
+    {
+        using var approver = server.Client(await server.ApproverKeyAsync());
+        return await Ok(await approver.PostAsync($"/api/v1/approvals/{requested["id"]}/approve", null));
     }
 
     public static async Task<JsonNode> Ok(HttpResponseMessage response)

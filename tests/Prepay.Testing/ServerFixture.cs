@@ -119,6 +119,32 @@ public abstract class ServerFixture : IAsyncLifetime
         return client;
     }
 
+    private readonly SemaphoreSlim _approverGate = new(1, 1);
+    private string? _approverKey;
+
+    /// <summary>
+    /// A second admin's API key (made once per server): money that moves outside a sale needs a second person, and
+    /// <see cref="AdminKey"/> is the first.
+    /// </summary>
+    public async Task<string> ApproverKeyAsync()
+    {
+        await _approverGate.WaitAsync();
+        try
+        {
+            if (_approverKey is null)
+            {
+                using var admin = Client();
+                var created = await Scenario.Ok(await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "second-admin", role = "admin" }));
+                _approverKey = created["key"]!.GetValue<string>();
+            }
+            return _approverKey;
+        }
+        finally
+        {
+            _approverGate.Release();
+        }
+    }
+
     /// <summary>A fresh database context on the server's database, for checking what was (not) written.</summary>
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
 

@@ -117,24 +117,26 @@ public sealed class ConsolePagesTests(WebFixture web) : IClassFixture<WebFixture
     }
 
     [Fact]
-    public async Task An_admin_adds_credit_to_a_token_meter_as_a_sale_from_a_vendors_float_and_gets_its_token()
+    public async Task An_admin_asks_for_goodwill_credit_which_waits_for_another_admin()
     {
         var page = await SignedInAsync(web.Logins.Admin);
         await page.GotoAsync("/console/meters/10000000005");
         await page.GetByLabel("Amount (ZAR)").FillAsync("20.00");
-        await page.GetByLabel("Paid from the float of").SelectOptionAsync("CORNER-SHOP");
         await page.GetByLabel("Reason", new() { Exact = true }).FillAsync("goodwill after outage");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add credit" }).ClickAsync();
-        await Expect(page.Locator("#meter-message")).ToContainTextAsync("give the customer the token");
-        await Expect(page.Locator("#credit-token")).ToHaveTextAsync(new Regex(@"^\d{4} \d{4} \d{4} \d{4} \d{4}$"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ask for goodwill credit" }).ClickAsync();
+        await Expect(page.Locator("#meter-message")).ToContainTextAsync("Asked for ZAR 20.00 of goodwill credit");
         await WebFixture.ScreenshotAsync(page, "console-meter-credit");
 
         await using var scope = web.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var vend = await db.Vends.SingleAsync(v => v.MeterNumber == "10000000005" && v.Channel == "console", Ct);
-        Assert.Equal(2000, vend.AmountMinor);
-        Assert.Equal("goodwill after outage", vend.PaymentReference);
-        Assert.True(await db.Audit.AnyAsync(a => a.Action == "meter.add-credit" && a.Actor == "admin:person/admin" && a.Details!.Contains("goodwill"), Ct));
+        var request = await db.MoneyApprovals.SingleAsync(a => a.Target == "meter/10000000005", Ct);
+        Assert.Equal(Prepay.Storage.Records.Approvals.ApprovalKind.GoodwillCredit, request.Kind);
+        Assert.Equal(2000, request.AmountMinor);
+        Assert.False(await db.Vends.AnyAsync(v => v.MeterNumber == "10000000005" && v.Channel == "goodwill", Ct));
+        // On the approvals page the admin sees their own request without the buttons.
+        await page.GotoAsync("/console/approvals");
+        await Expect(page.Locator($"#approval-{request.Id}")).ToContainTextAsync("Yours");
+        Assert.Equal(0, await page.Locator($"#approve-{request.Id}").CountAsync());
     }
 
     [Fact]
@@ -183,19 +185,27 @@ public sealed class ConsolePagesTests(WebFixture web) : IClassFixture<WebFixture
         await page.GetByLabel("Vendor", new() { Exact = true }).SelectOptionAsync("PREPAY-APP");
         await page.GetByLabel("Amount paid in").FillAsync("1000.00");
         await page.GetByLabel("Payment reference").FillAsync("bank 2026-11-23 #17");
-        var key = await page.Locator("input[name=IdempotencyKey]").InputValueAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Record deposit" }).ClickAsync();
-        await Expect(page.Locator("#vendors-message")).ToContainTextAsync("Recorded ZAR 1000.00 for PREPAY-APP");
-        Assert.NotEqual(before, await page.Locator("#float-PREPAY-APP").InnerTextAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ask for approval" }).ClickAsync();
+        await Expect(page.Locator("#vendors-message")).ToContainTextAsync("Asked for ZAR 1000.00 into PREPAY-APP's float");
+        Assert.Equal(before, await page.Locator("#float-PREPAY-APP").InnerTextAsync());
         await WebFixture.ScreenshotAsync(page, "console-vendors");
 
-        // The same form sent again records nothing new.
-        await page.Locator("input[name=IdempotencyKey]").EvaluateAsync("(e, k) => e.value = k", key);
-        await page.GetByLabel("Vendor", new() { Exact = true }).SelectOptionAsync("PREPAY-APP");
-        await page.GetByLabel("Amount paid in").FillAsync("1000.00");
-        await page.GetByLabel("Payment reference").FillAsync("bank 2026-11-23 #17");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Record deposit" }).ClickAsync();
-        await Expect(page.Locator("#vendors-message")).ToContainTextAsync("recorded before");
+        // The admin, a second person, approves it on the approvals page; the float grows then, once.
+        Guid requestId;
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            requestId = await scope.ServiceProvider.GetRequiredService<PrepayDb>().MoneyApprovals
+                .Where(a => a.Reason.Contains("bank 2026-11-23 #17")).Select(a => a.Id).SingleAsync(Ct);
+        }
+        var admin = await SignedInAsync(web.Logins.Admin);
+        await admin.GotoAsync("/console/approvals");
+        await Expect(admin.Locator($"#approval-{requestId}")).ToContainTextAsync("person/operator");
+        await WebFixture.ScreenshotAsync(admin, "console-approvals");
+        await admin.Locator($"#approve-{requestId}").ClickAsync();
+        await Expect(admin.Locator("#approvals-message")).ToContainTextAsync("Approved: float-deposit of ZAR 1000.00");
+        await Expect(admin.Locator($"#approval-{requestId}")).ToHaveCountAsync(0);
+        await page.GotoAsync("/console/vendors");
+        Assert.NotEqual(before, await page.Locator("#float-PREPAY-APP").InnerTextAsync());
 
         using (var vendor = new PrepayApi(web.BaseAddress, web.Keys.Vendor))
         {

@@ -110,8 +110,8 @@ public static class ProviderRun
         var seconds = (long)Math.Ceiling((s.Warmup + s.Duration).TotalSeconds);
         var topUp = checked(seconds * MaxVendsPerSecondFunded * 10);
         var floats = scope.ServiceProvider.GetRequiredService<FloatService>();
-        var outcome = await floats.DepositAsync(vendorId, $"bench-{s.RunId}-float", topUp.ToString(CultureInfo.InvariantCulture) + ".00",
-            "benchmark float top-up", new Actor(Guid.Empty, "bench", Role.Admin, null, null), ct);
+        var outcome = await floats.SystemDepositAsync(vendorId, $"bench-{s.RunId}-float", topUp.ToString(CultureInfo.InvariantCulture) + ".00",
+            "benchmark float top-up", "bench", ct);
         if (outcome is not FloatService.Outcome.Done)
         {
             throw new InvalidOperationException($"Topping up the {DemoData.AppVendor} float failed: {outcome}");

@@ -15,6 +15,7 @@ public readonly record struct AccountCode(string Value, AccountKind Kind, string
     public static AccountCode Tax(string taxName, string currency) => new($"tax/{taxName}/{currency}", AccountKind.Tax, currency);
     public static AccountCode CommissionExpense(string currency) => new($"expense/commission/{currency}", AccountKind.CommissionExpense, currency);
     public static AccountCode FreeEnergy(string currency) => new($"subsidy/free-energy/{currency}", AccountKind.FreeEnergy, currency);
+    public static AccountCode DebtWriteOff(string currency) => new($"expense/debt-write-off/{currency}", AccountKind.DebtWriteOff, currency);
     public static AccountCode External(string currency) => new($"external/{currency}", AccountKind.External, currency);
 
     /// <summary>

@@ -30,6 +30,9 @@ public enum AccountKind
     /// <summary>The subsidy that pays for free basic electricity.</summary>
     FreeEnergy,
 
-    /// <summary>Money entering or leaving the system: float deposits, debts loaded, write-offs.</summary>
+    /// <summary>Money entering or leaving the system: float deposits, debts loaded, refunds paid out.</summary>
     External,
+
+    /// <summary>Debt given up on: the loss a write-off records, approved by two people.</summary>
+    DebtWriteOff,
 }

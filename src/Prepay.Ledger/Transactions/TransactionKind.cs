@@ -8,4 +8,6 @@ public enum TransactionKind
     DebtLoaded,
     FreeBasicElectricity,
     Adjustment,
+    DebtWrittenOff,
+    Refund,
 }

@@ -125,7 +125,7 @@ public sealed class PaidNotVended(IServiceScopeFactory scopes, PaymentVends vend
         }
         db.Audit.Add(new AuditRecord
         {
-            At = clock.GetCurrentInstant(), Actor = actor.AuditName, Action = action, Target = $"payment/{id}",
+            At = clock.GetCurrentInstant(), Actor = actor.AuditName, ActorId = actor.AuditId, Action = action, Target = $"payment/{id}",
             Details = details.Length > 1000 ? details[..1000] : details,
         });
         await db.SaveChangesAsync(ct);

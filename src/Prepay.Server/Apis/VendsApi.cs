@@ -31,7 +31,7 @@ public static class VendsApi
         vends.MapPost("/{id:guid}/reversal", Reverse)
             .RequireAuthorization(Policies.Staff)
             .Accepts<ReversalRequest>("application/json")
-            .WithSummary("Reverse a vend within the reversal window with a compensating ledger transaction.");
+            .WithSummary("Reverse a vend within the reversal window with a compensating ledger transaction: a smart meter's at once (201), a token vend's when a second person approves it (202 with the request), a vend paid online only by refunding its payment (409).");
         return api;
     }
 
@@ -144,6 +144,7 @@ public static class VendsApi
         {
             ReversalOutcome.Reversed r => TypedResults.Created($"/api/v1/vends/{id}/reversal", r.Reversal),
             ReversalOutcome.AlreadyReversed a => TypedResults.Ok(a.Reversal),
+            ReversalOutcome.ApprovalRequested p => TypedResults.Accepted($"/api/v1/approvals/{p.Approval.Id}", p.Approval),
             ReversalOutcome.NotFound => Problems.NotFound($"No vend {id}."),
             ReversalOutcome.Invalid i => Problems.Invalid(i.Errors),
             ReversalOutcome.Conflict c => Problems.Conflict(c.Code, c.Detail),

@@ -55,7 +55,7 @@ public sealed class ApiKeyAuthentication(
             // The database is asked only on a cache miss: most requests never take a context from the pool here.
             var db = Context.RequestServices.GetRequiredService<PrepayDb>();
             var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash && (k.RevokedAt == null || k.RevokedAt > now), Context.RequestAborted);
-            if (row is null || !Enum.TryParse<Role>(row.Role, ignoreCase: true, out var role))
+            if (row is null || !Enum.TryParse<Role>(row.Role, ignoreCase: true, out var role) || role == Role.System)
             {
                 return null;
             }

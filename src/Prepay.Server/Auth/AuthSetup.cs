@@ -9,6 +9,8 @@ public static class AuthSetup
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, _ => { });
         services.AddAuthorization(Policies.Add);
+        services.AddHttpContextAccessor();
+        services.AddSingleton<Prepay.Storage.Auditing.IAuditActorSource, RequestAuditActor>();
         return services;
     }
 }

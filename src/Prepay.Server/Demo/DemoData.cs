@@ -36,6 +36,7 @@ public static class DemoData
 
     /// <summary>The vendor online payments (the portal, the recharge page) sell from: <c>Payments:VendorCode</c>'s default.</summary>
     public const string WebVendor = "PREPAY-WEB";
+    public const string GoodwillVendor = "GOODWILL";
 
     public static async Task<DemoKeys> SeedAsync(IServiceProvider services, string dataDirectory, CancellationToken ct)
     {
@@ -100,7 +101,9 @@ public static class DemoData
         var shop = new Vendor { Id = NewId(), Code = ShopVendor, Name = "Corner Shop, Sunrise Gardens", Channel = VendorChannel.Shop, Currency = "ZAR", CommissionBasisPoints = 250, CreatedAt = now };
         var app = new Vendor { Id = NewId(), Code = AppVendor, Name = "Prepay mobile app", Channel = VendorChannel.App, Currency = "ZAR", CommissionBasisPoints = 0, CreatedAt = now };
         var web = new Vendor { Id = NewId(), Code = WebVendor, Name = "Prepay online payments", Channel = VendorChannel.Web, Currency = "ZAR", CommissionBasisPoints = 0, CreatedAt = now };
-        db.Vendors.AddRange(shop, app, web);
+        // The goodwill float pays for credit staff give (two people, a monthly budget), never a reseller's float.
+        var goodwill = new Vendor { Id = NewId(), Code = GoodwillVendor, Name = "Goodwill credit", Channel = VendorChannel.Web, Currency = "ZAR", CommissionBasisPoints = 0, CreatedAt = now };
+        db.Vendors.AddRange(shop, app, web, goodwill);
 
         var keys = new DemoKeys(ApiKeys.NewKey(), ApiKeys.NewKey(), ApiKeys.NewKey(), ApiKeys.NewKey());
         void Key(string key, string name, Role role, Guid? vendor) => db.ApiKeys.Add(new ApiKeyRecord
@@ -115,10 +118,10 @@ public static class DemoData
 
         var floats = ActivatorUtilities.CreateInstance<FloatService>(scope.ServiceProvider, DemoHistory.ClockAt(installed),
             ActivatorUtilities.CreateInstance<IdempotentPosting>(scope.ServiceProvider, DemoHistory.ClockAt(installed)));
-        var seeder = new Actor(Guid.Empty, "demo-seed", Role.Admin, null, null);
-        await floats.DepositAsync(shop.Id, "demo-seed-float", "50000.00", "demo opening float", seeder, ct);
-        await floats.DepositAsync(app.Id, "demo-seed-float", "1000000.00", "demo opening float", seeder, ct);
-        await floats.DepositAsync(web.Id, "demo-seed-float", "1000000.00", "demo opening float", seeder, ct);
+        await floats.SystemDepositAsync(shop.Id, "demo-seed-float", "50000.00", "demo opening float", "demo-seed", ct);
+        await floats.SystemDepositAsync(app.Id, "demo-seed-float", "1000000.00", "demo opening float", "demo-seed", ct);
+        await floats.SystemDepositAsync(web.Id, "demo-seed-float", "1000000.00", "demo opening float", "demo-seed", ct);
+        await floats.SystemDepositAsync(goodwill.Id, "demo-seed-float", "5000.00", "demo goodwill float", "demo-seed", ct);
 
         var home = await (from p in db.Premises
                           join s in db.Sites on p.SiteId equals s.Id

@@ -11,7 +11,11 @@ using Prepay.Vending.Postings;
 
 namespace Prepay.Vending.Floats;
 
-/// <summary>A vendor pays money in and its float grows: the only way a vendor gets something to sell.</summary>
+/// <summary>
+/// The system's own float deposits, for work no person asks for: the demo's opening floats and benchmarks' top-ups.
+/// Staff deposit through <c>Approvals/FloatDeposits</c> (one asks, another approves); this path has no API or page,
+/// and its actor is always <see cref="Actor.System"/>, audited as such with no key or person id.
+/// </summary>
 public sealed class FloatService(IServiceScopeFactory scopes, IClock clock, IdempotentPosting posting)
 {
     public sealed record Deposit(Guid TransactionId, Guid VendorId, string Amount, string Currency, string Balance, bool Replayed);
@@ -24,8 +28,9 @@ public sealed class FloatService(IServiceScopeFactory scopes, IClock clock, Idem
         public sealed record Invalid(string Field, string Message) : Outcome;
     }
 
-    public async Task<Outcome> DepositAsync(Guid vendorId, string? idempotencyKey, string? amountText, string? reference, Actor actor, CancellationToken ct)
+    public async Task<Outcome> SystemDepositAsync(Guid vendorId, string idempotencyKey, string amountText, string reference, string purpose, CancellationToken ct)
     {
+        var actor = Actor.System(purpose);
         if (IdempotencyKeys.Problem(idempotencyKey) is { } keyProblem)
         {
             return new Outcome.Invalid("Idempotency-Key", keyProblem);
@@ -49,7 +54,7 @@ public sealed class FloatService(IServiceScopeFactory scopes, IClock clock, Idem
             id => new LedgerTransaction.Builder(id, TransactionKind.FloatDeposit, $"float deposit {reference}".Trim())
                 .Move(AccountCode.External(vendor.Currency), floatAccount, amount)
                 .Build(),
-            new AuditRecord { At = clock.GetCurrentInstant(), Actor = actor.AuditName, Action = "vendor.float.deposit", Target = $"vendor/{vendorId}", Details = $"{amount} ref {reference}" },
+            new AuditRecord { At = clock.GetCurrentInstant(), Actor = actor.AuditName, ActorId = actor.AuditId, Action = "vendor.float.deposit", Target = $"vendor/{vendorId}", Details = $"{amount} ref {reference}" },
             reference, ct);
         return result switch
         {

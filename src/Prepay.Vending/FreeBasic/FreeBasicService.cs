@@ -133,7 +133,7 @@ public sealed class FreeBasicService(
             At = now,
             Response = JsonSerializer.Serialize(response, VendingService.JsonOptions),
         });
-        db.Audit.Add(new AuditRecord { At = now, Actor = actor.AuditName, Action = "vend.free-basic", Target = $"vend/{vendId}", Details = $"{due.Amount} for {month} to meter {meter.MeterNumber}, worth {value}" });
+        db.Audit.Add(new AuditRecord { At = now, Actor = actor.AuditName, ActorId = actor.AuditId, Action = "vend.free-basic", Target = $"vend/{vendId}", Details = $"{due.Amount} for {month} to meter {meter.MeterNumber}, worth {value}" });
         try
         {
             await db.SaveChangesAsync(ct);

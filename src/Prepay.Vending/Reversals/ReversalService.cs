@@ -6,7 +6,9 @@ using Prepay.Domain.Money;
 using Prepay.Ledger.Transactions;
 using Prepay.Storage;
 using Prepay.Storage.Records;
+using Prepay.Storage.Records.Approvals;
 using Prepay.Storage.Records.Metering;
+using Prepay.Vending.Approvals;
 using Prepay.Vending.Contracts;
 
 namespace Prepay.Vending.Reversals;
@@ -14,9 +16,11 @@ namespace Prepay.Vending.Reversals;
 /// <summary>
 /// Undoes a vend inside the reversal window with a compensating ledger transaction: every posting of the vend
 /// mirrored, in reverse order, so the customer's credit is refilled before it is drawn back. The vend id as primary
-/// key of <c>vend_reversals</c> makes a second reversal impossible; nothing is updated or deleted.
+/// key of <c>vend_reversals</c> makes a second reversal impossible; nothing is updated or deleted. A smart meter's vend
+/// is reversed at once (its credit command withdrawn in the same transaction); a token vend's needs a second person;
+/// a vend paid online is undone only by refunding the payment.
 /// </summary>
-public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, VendingOptions options)
+public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, VendingOptions options, MoneyApprovals approvals)
 {
     public const int MaxReasonLength = 500;
 
@@ -50,43 +54,23 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
         {
             return new ReversalOutcome.AlreadyReversed(earlier);
         }
-        var now = clock.GetCurrentInstant();
-        if (now - vend.At > options.ReversalDuration)
+        if (await PaidOnlineAsync(db, vend, ct) is { } paid)
         {
-            return new ReversalOutcome.Conflict("reversal-window-closed",
-                $"Vend {vendId} was made at {InstantPattern.ExtendedIso.Format(vend.At)}; reversals are allowed for {options.ReversalWindow.TotalMinutes:0} minutes.");
+            return paid;
+        }
+        var now = clock.GetCurrentInstant();
+        if (!await SentCreditByCommandAsync(db, vend, ct))
+        {
+            return await RequestApprovalAsync(db, vend, reason, actor, now, ct);
         }
 
-        var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await using var tx = await db.BeginWriteAsync(ct);
-        if (await WithdrawCreditCommandsAsync(db, vend, ct) is { } sent)
+        var (refused, transactionId) = await AddReversalAsync(db, vend, reason, actor, now, ct);
+        if (refused is not null)
         {
             await tx.RollbackAsync(ct);
-            return sent;
+            return refused;
         }
-        var original = await db.Postings.AsNoTracking().Where(p => p.TransactionId == vend.TransactionId).OrderByDescending(p => p.Id).ToListAsync(ct);
-        db.LedgerTransactions.Add(new StoredTransaction
-        {
-            Id = transactionId,
-            Kind = TransactionKind.Reversal,
-            Description = $"reversal of vend {vendId:N}: {reason}",
-            At = now,
-            Reference = vendId.ToString("N"),
-        });
-        foreach (var p in original)
-        {
-            db.Postings.Add(new StoredPosting
-            {
-                TransactionId = transactionId,
-                DebitAccountId = p.CreditAccountId,
-                CreditAccountId = p.DebitAccountId,
-                Amount = p.Amount,
-                Currency = p.Currency,
-            });
-        }
-        // The vend id is the reversal's primary key: of two racing reversals the database admits one.
-        db.VendReversals.Add(new VendReversal { VendId = vendId, TransactionId = transactionId, Reason = reason, Actor = actor.AuditName, At = now });
-        db.Audit.Add(new AuditRecord { At = now, Actor = actor.AuditName, Action = "vend.reverse", Target = $"vend/{vendId}", Details = reason });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -104,6 +88,91 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
                 "The remainder this vend left on the customer's account has since been spent; reverse the later vend first.");
         }
         return new ReversalOutcome.Reversed(Response(vend, transactionId, reason, actor.AuditName, now));
+    }
+
+    /// <summary>
+    /// A token vend's credit went to a person, who may have typed it in already: its reversal is asked for here and
+    /// made when a second person approves it (<c>Approvals/VendReversalApprovals</c>), the rules checked again then.
+    /// Asking twice for one vend finds the request already waiting.
+    /// </summary>
+    private async Task<ReversalOutcome> RequestApprovalAsync(PrepayDb db, VendRecord vend, string reason, Actor actor, Instant now, CancellationToken ct)
+    {
+        if (WindowClosed(vend, now) is { } closed)
+        {
+            return closed;
+        }
+        var target = $"vend/{vend.Id}";
+        if (await db.MoneyApprovals.AsNoTracking().FirstOrDefaultAsync(a => a.Kind == ApprovalKind.VendReversal && a.Target == target && a.State == ApprovalState.Requested, ct) is { } waiting)
+        {
+            return new ReversalOutcome.ApprovalRequested(ApprovalView.Of(waiting));
+        }
+        var approval = approvals.Request(db, ApprovalKind.VendReversal, target, new VendReversalApprovals.Payload(vend.Id),
+            new Money(vend.AmountMinor, Currency.FromCode(vend.Currency)), reason, actor);
+        await db.QueuedAsync(() => db.SaveChangesAsync(ct), ct);
+        return new ReversalOutcome.ApprovalRequested(ApprovalView.Of(approval));
+    }
+
+    /// <summary>
+    /// Adds the reversal's rows to <paramref name="db"/> inside the caller's write transaction, after checking the
+    /// window and withdrawing a smart meter's queued credit; the caller saves and commits. Refusals come back named.
+    /// </summary>
+    internal async Task<(ReversalOutcome? Refused, Guid TransactionId)> AddReversalAsync(PrepayDb db, VendRecord vend, string reason, Actor actor, Instant now, CancellationToken ct)
+    {
+        var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
+        if (WindowClosed(vend, now) is { } closed)
+        {
+            return (closed, transactionId);
+        }
+        if (await WithdrawCreditCommandsAsync(db, vend, ct) is { } sent)
+        {
+            return (sent, transactionId);
+        }
+        var original = await db.Postings.AsNoTracking().Where(p => p.TransactionId == vend.TransactionId).OrderByDescending(p => p.Id).ToListAsync(ct);
+        db.LedgerTransactions.Add(new StoredTransaction
+        {
+            Id = transactionId,
+            Kind = TransactionKind.Reversal,
+            Description = $"reversal of vend {vend.Id:N}: {reason}",
+            At = now,
+            Reference = vend.Id.ToString("N"),
+        });
+        foreach (var p in original)
+        {
+            db.Postings.Add(new StoredPosting
+            {
+                TransactionId = transactionId,
+                DebitAccountId = p.CreditAccountId,
+                CreditAccountId = p.DebitAccountId,
+                Amount = p.Amount,
+                Currency = p.Currency,
+            });
+        }
+        // The vend id is the reversal's primary key: of two racing reversals the database admits one.
+        db.VendReversals.Add(new VendReversal { VendId = vend.Id, TransactionId = transactionId, Reason = reason, Actor = actor.AuditName, At = now });
+        db.Audit.Add(new AuditRecord { At = now, Actor = actor.AuditName, ActorId = actor.AuditId, Action = "vend.reverse", Target = $"vend/{vend.Id}", Details = reason });
+        return (null, transactionId);
+    }
+
+    private ReversalOutcome.Conflict? WindowClosed(VendRecord vend, Instant now) =>
+        now - vend.At > options.ReversalDuration
+            ? new ReversalOutcome.Conflict("reversal-window-closed",
+                $"Vend {vend.Id} was made at {InstantPattern.ExtendedIso.Format(vend.At)}; reversals are allowed for {options.ReversalWindow.TotalMinutes:0} minutes.")
+            : null;
+
+    /// <summary>
+    /// A vend paid online is undone only by refunding its payment: reversing the sale alone would keep the payer's
+    /// money, and the refund request (two people) reverses the vend itself.
+    /// </summary>
+    internal static async Task<ReversalOutcome.Conflict?> PaidOnlineAsync(PrepayDb db, VendRecord vend, CancellationToken ct) =>
+        await db.PaymentSessions.AsNoTracking().Where(s => s.VendId == vend.Id).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct) is { } paymentId
+            ? new ReversalOutcome.Conflict("paid-online",
+                $"Vend {vend.Id} was paid online (payment {paymentId}); it is reversed only by refunding that payment: POST /api/v1/payments/{paymentId}/refund-requests.")
+            : null;
+
+    private static Task<bool> SentCreditByCommandAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
+    {
+        var reference = $"vend {vend.Id:N}";
+        return db.MeterCommands.AnyAsync(c => c.MeterId == vend.MeterId && c.CreatedAt >= vend.At && c.Reference == reference, ct);
     }
 
     /// <summary>
@@ -127,7 +196,7 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
             $"The credit of vend {vend.Id} has been sent to meter {vend.MeterNumber} and may be on it; it cannot be reversed. Recover it as debt instead.");
     }
 
-    private static async Task<ReversalResponse?> ExistingAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
+    internal static async Task<ReversalResponse?> ExistingAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
     {
         var r = await db.VendReversals.AsNoTracking().FirstOrDefaultAsync(x => x.VendId == vend.Id, ct);
         return r is null ? null : Response(vend, r.TransactionId, r.Reason, r.Actor, r.At);

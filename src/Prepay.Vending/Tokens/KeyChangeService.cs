@@ -72,7 +72,7 @@ public sealed class KeyChangeService(IClock clock, ITokenGenerator tokens)
         db.Audit.Add(new AuditRecord
         {
             At = now,
-            Actor = actor.AuditName,
+            Actor = actor.AuditName, ActorId = actor.AuditId,
             Action = "meter.key-change-ordered",
             Target = $"meter/{meterNumber}",
             Details = $"KRN {meter.KeyRevisionNumber} base {(int)meter.BaseDate} to KRN {krn} base {(int)baseDate}: {input.Reason!.Trim()}",

@@ -129,7 +129,7 @@ public sealed class ManagementTokenService(IServiceScopeFactory scopes, IClock c
         db.Audit.Add(new AuditRecord
         {
             At = now,
-            Actor = actor.AuditName,
+            Actor = actor.AuditName, ActorId = actor.AuditId,
             Action = "meter.token",
             Target = $"meter/{meterNumber}",
             Details = $"{kind.Name()} value={value} tokenId={reserved.TokenId}: {reason}",

@@ -48,7 +48,11 @@ public sealed class VendingService(
 
     public long MaxAmountMinor => options.MaxAmountMinor;
 
-    public async Task<VendOutcome> VendAsync(VendCommand cmd, Actor actor, CancellationToken ct)
+    /// <param name="alongside">
+    /// Work that commits with this vend or not at all, run in its transaction once the key is claimed (an approval
+    /// marked approved by the vend it pays for); returning false withdraws the vend (<c>withdrawn</c>), nothing written.
+    /// </param>
+    public async Task<VendOutcome> VendAsync(VendCommand cmd, Actor actor, CancellationToken ct, Func<PrepayDb, Guid, CancellationToken, Task<bool>>? alongside = null)
     {
         if (actor.VendorId is not { } vendorId)
         {
@@ -60,7 +64,7 @@ public sealed class VendingService(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-                return await VendOnceAsync(db, cmd, vendorId, actor, ct);
+                return await VendOnceAsync(db, cmd, vendorId, actor, alongside, ct);
             }
             catch (Exception e) when (WriteTransactions.IsTransient(e) && attempt < MaxAttempts)
             {
@@ -69,7 +73,7 @@ public sealed class VendingService(
         }
     }
 
-    private async Task<VendOutcome> VendOnceAsync(PrepayDb db, VendCommand cmd, Guid vendorId, Actor actor, CancellationToken ct)
+    private async Task<VendOutcome> VendOnceAsync(PrepayDb db, VendCommand cmd, Guid vendorId, Actor actor, Func<PrepayDb, Guid, CancellationToken, Task<bool>>? alongside, CancellationToken ct)
     {
         // A vend only adds rows and reads untracked ones: nothing tracked changes behind the context's back, so
         // SaveChanges need not scan the tracked entities for changes first.
@@ -136,6 +140,11 @@ public sealed class VendingService(
             return await ReplayIfClaimedAsync(db, vendorId, cmd.IdempotencyKey, hash, ct)
                    ?? throw new InvalidOperationException("Idempotency claim vanished.");
         }
+        if (alongside is not null && !await alongside(db, vendId, ct))
+        {
+            await tx.RollbackAsync(ct);
+            return new VendOutcome.Conflict("withdrawn", "What this vend was for was decided otherwise meanwhile; nothing was sold.");
+        }
 
         // 2. The meter's row lock and its next token id: vends to one meter queue here, so the month's energy and
         //    the token id below are read by one vend at a time, on any number of servers. A key change due now is
@@ -200,7 +209,7 @@ public sealed class VendingService(
         db.Audit.Add(new AuditRecord
         {
             At = now,
-            Actor = actor.AuditName,
+            Actor = actor.AuditName, ActorId = actor.AuditId,
             Action = "vend.create",
             Target = $"vend/{vendId}",
             Details = $"{cmd.Amount} to meter {meter.MeterNumber}",

@@ -324,6 +324,30 @@ public abstract class PaymentCallbackTests(PaymentsServer server)
         return session.Id;
     }
 
+    [Fact]
+    public async Task A_vend_paid_online_is_not_reversed_directly_and_the_refusal_points_to_a_refund_of_the_payment()
+    {
+        var (s, session) = await SessionAsync();
+        var body = Body(session, "cb_rev_" + s.Suffix, "pay_rev_" + s.Suffix, approved: true);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Sign(body))).Status);
+        Guid vendId;
+        await using (var scope = server.Scope())
+        {
+            vendId = (await scope.ServiceProvider.GetRequiredService<PrepayDb>().PaymentSessions.SingleAsync(x => x.Id == session, Ct)).VendId!.Value;
+        }
+        using var admin = server.Client();
+        using var response = await admin.PostAsync($"/api/v1/vends/{vendId}/reversal", JsonContent(new { reason = "payer asked for the money back" }), Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Conflict, text);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("urn:prepay:problem:paid-online", text, StringComparison.Ordinal);
+        Assert.Contains($"/api/v1/payments/{session}/refund-requests", text, StringComparison.Ordinal);
+        await using var check = server.Scope();
+        var db = check.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.False(await db.VendReversals.AnyAsync(r => r.VendId == vendId, Ct));
+        Assert.False(await db.MoneyApprovals.AnyAsync(a => a.Target == $"vend/{vendId}", Ct));
+    }
+
     private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
     private async Task<(Scenario Scenario, Guid SessionId)> SessionAsync(string amount = "100.00")

@@ -36,9 +36,7 @@ public abstract class PaymentsServer : ServerFixture
             }
             using var admin = Client();
             await Scenario.Ok(await admin.PostAsJsonAsync("/api/v1/vendors", new { code = VendorCode, name = "Online payments", channel = "web", currency = "ZAR", commissionBasisPoints = 0 }));
-            using var deposit = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/vendors/{VendorCode}/float-deposits") { Content = JsonContent.Create(new { amount = "100000.00", reference = "settlement-1" }) };
-            deposit.Headers.Add("Idempotency-Key", "online-float-1");
-            await Scenario.Ok(await SendAsync(admin, deposit));
+            await Scenario.DepositAsync(this, VendorCode, "100000.00", "settlement-1");
             _vendorMade = true;
         }
         finally
@@ -46,8 +44,6 @@ public abstract class PaymentsServer : ServerFixture
             _vendorGate.Release();
         }
     }
-
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request) => client.SendAsync(request);
 }
 
 public sealed class PaymentsSqliteServer : PaymentsServer

@@ -95,7 +95,10 @@ public abstract class SmartVendReversalTests(ServerFixture server)
         var s = await CreateAsync(server);
         using var vendor = server.Client(s.VendorKey);
         var vend = await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
-        Assert.Equal(HttpStatusCode.Created, (await ReverseAsync(vend["id"]!.GetValue<string>())).StatusCode);
+        // A token vend's reversal waits for a second admin, who approves it.
+        var requested = await ReverseAsync(vend["id"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
+        await ApproveAsync(server, await Json(requested));
         using var admin = server.Client();
         using var token = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/meters/{s.MeterNumber}/tokens") { Content = JsonContent.Create(new { kind = "clearTamper", reason = "test" }) };
         token.Headers.Add("Idempotency-Key", "tamper-" + s.Suffix);

@@ -150,14 +150,22 @@ public abstract class VendingApiTests(ServerFixture server)
         var vend = await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "100.00", currency = "ZAR" }), Ct));
         Assert.Equal("400.00", (await Ok(await vendor.GetAsync($"/api/v1/vendors/{s.VendorCode}", Ct)))["float"]!.GetValue<string>());
 
+        // A token vend: its token may be on the meter already, so the reversal waits for a second admin.
         var response = await admin.PostAsJsonAsync($"/api/v1/vends/{vend["id"]}/reversal", new { reason = "customer paid twice" }, Ct);
-        var reversal = await Json(response);
-        Status(HttpStatusCode.Created, response, reversal.ToJsonString());
+        var requested = await Json(response);
+        Status(HttpStatusCode.Accepted, response, requested.ToJsonString());
+        Assert.Equal("vend-reversal", requested["kind"]!.GetValue<string>());
+        Assert.Equal("400.00", (await Ok(await vendor.GetAsync($"/api/v1/vendors/{s.VendorCode}", Ct)))["float"]!.GetValue<string>());
+        var asked = await admin.PostAsJsonAsync($"/api/v1/vends/{vend["id"]}/reversal", new { reason = "customer paid twice" }, Ct);
+        Assert.Equal(requested["id"]!.GetValue<Guid>(), (await Json(asked))["id"]!.GetValue<Guid>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsync($"/api/v1/approvals/{requested["id"]}/approve", null, Ct)).StatusCode);
+        Assert.Equal("400.00", (await Ok(await vendor.GetAsync($"/api/v1/vendors/{s.VendorCode}", Ct)))["float"]!.GetValue<string>());
+        await ApproveAsync(server, requested);
         Assert.Equal("500.00", (await Ok(await vendor.GetAsync($"/api/v1/vendors/{s.VendorCode}", Ct)))["float"]!.GetValue<string>());
 
         var again = await admin.PostAsJsonAsync($"/api/v1/vends/{vend["id"]}/reversal", new { reason = "customer paid twice" }, Ct);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(reversal["transactionId"]!.GetValue<string>(), (await Json(again))["transactionId"]!.GetValue<string>());
+        Assert.Equal(vend["id"]!.GetValue<Guid>(), (await Json(again))["vendId"]!.GetValue<Guid>());
 
         var listed = (await Ok(await admin.GetAsync($"/api/v1/vends?meterNumber={s.MeterNumber}", Ct))).AsArray();
         Assert.True(listed.Single()!["reversed"]!.GetValue<bool>());
@@ -320,7 +328,9 @@ public abstract class VendingApiTests(ServerFixture server)
         var audit = (await Ok(await admin.GetAsync("/api/v1/audit?limit=1000", Ct))).AsArray();
         Assert.Contains(audit, a => a!["action"]!.GetValue<string>() == "vend.create" && a["target"]!.GetValue<string>() == $"vend/{vend["id"]}" && a["actor"]!.GetValue<string>() == $"vendor:till-{s.Suffix}");
         Assert.Contains(audit, a => a!["action"]!.GetValue<string>() == "meter.create" && a["target"]!.GetValue<string>() == $"meter/{s.MeterNumber}");
-        Assert.Contains(audit, a => a!["action"]!.GetValue<string>() == "vendor.float.deposit" && a["target"]!.GetValue<string>().StartsWith("vendor/", StringComparison.Ordinal));
+        // The float deposit: asked for by one admin, approved by another.
+        Assert.Contains(audit, a => a!["action"]!.GetValue<string>() == "approval.request" && a["details"]!.GetValue<string>().Contains($"float deposit to {s.VendorCode}", StringComparison.Ordinal));
+        Assert.Contains(audit, a => a!["action"]!.GetValue<string>() == "approval.approve" && a["details"]!.GetValue<string>().StartsWith("float-deposit", StringComparison.Ordinal));
     }
 
     [Fact]

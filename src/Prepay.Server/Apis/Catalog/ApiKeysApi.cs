@@ -38,7 +38,7 @@ public static class ApiKeysApi
         {
             return Problems.Invalid("name", "is required, at most 100 characters");
         }
-        if (input.Role is not { } role)
+        if (input.Role is not { } role || role == Role.System)
         {
             return Problems.Invalid("role", "is required: admin, operator, vendor or app");
         }

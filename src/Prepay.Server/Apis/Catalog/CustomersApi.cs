@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.Domain.Parties;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
+using Prepay.Server.Apis;
+using Prepay.Vending.Approvals;
 using Prepay.Vending.Debts;
 
 namespace Prepay.Server.Apis.Catalog;
@@ -32,7 +33,9 @@ public static class CustomersApi
         g.MapPut("/{id:guid}", Update).Accepts<CustomerInput>("application/json");
         g.MapGet("/{id:guid}/account", Account).WithSummary("The customer's credit (carried remainder) and debt outstanding in a currency.");
         g.MapPost("/{id:guid}/debts", LoadDebt).Accepts<DebtInput>("application/json")
-            .WithSummary("Load arrears onto the customer's account, recovered from purchases by the tariff's debt rule. Requires an Idempotency-Key header.");
+            .WithSummary("Ask for arrears to be loaded onto the customer's account (202 with the request; capped per load and per customer), recovered from purchases by the tariff's debt rule once another admin approves.");
+        g.MapPost("/{id:guid}/debt-write-offs", WriteOffDebt).Accepts<DebtInput>("application/json")
+            .WithSummary("Ask for debt that will not be repaid to be written off (202 with the request; at most what is owed), posted to the write-off account once another admin approves.");
     }
 
     private static async Task<IResult> Account(Guid id, string? currency, PrepayDb db, CancellationToken ct)
@@ -48,22 +51,24 @@ public static class CustomersApi
         return TypedResults.Ok(await DebtService.AccountAsync(db, id, cur, ct));
     }
 
-    private static async Task<IResult> LoadDebt(Guid id, HttpContext http, [FromHeader(Name = "Idempotency-Key")] string? key, DebtService debts, CancellationToken ct)
+    private static async Task<IResult> LoadDebt(Guid id, HttpContext http, DebtApprovals debts, CancellationToken ct)
     {
         var (input, error) = await JsonBody.ReadAsync<DebtInput>(http.Request, ct);
         if (error is not null)
         {
             return error;
         }
-        return await debts.LoadAsync(id, key, input!.Amount, input.Currency, input.Reason, ApiKeyAuthentication.ActorOf(http.User), ct) switch
+        return ApprovalsApi.Result(await debts.RequestLoadAsync(id, input!.Amount, input.Currency, input.Reason, ApiKeyAuthentication.ActorOf(http.User), ct));
+    }
+
+    private static async Task<IResult> WriteOffDebt(Guid id, HttpContext http, DebtApprovals debts, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<DebtInput>(http.Request, ct);
+        if (error is not null)
         {
-            DebtService.Outcome.Done { Debt.Replayed: false } d => TypedResults.Created($"/api/v1/customers/{id}/account", d.Debt),
-            DebtService.Outcome.Done d => TypedResults.Ok(d.Debt),
-            DebtService.Outcome.NotFound => Problems.NotFound($"No customer {id}."),
-            DebtService.Outcome.KeyReused => Problems.Unprocessable("idempotency-key-reused", "This Idempotency-Key was used for a different debt."),
-            DebtService.Outcome.Invalid i => Problems.Invalid(i.Field, i.Message),
-            var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
-        };
+            return error;
+        }
+        return ApprovalsApi.Result(await debts.RequestWriteOffAsync(id, input!.Amount, input.Currency, input.Reason, ApiKeyAuthentication.ActorOf(http.User), ct));
     }
 
     private static async Task<Ok<List<CustomerDto>>> List(PrepayDb db, string? search, int? limit, CancellationToken ct)

@@ -8,7 +8,7 @@ using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
-using Prepay.Vending.Floats;
+using Prepay.Vending.Approvals;
 using Prepay.Vending.Vends;
 
 namespace Prepay.Server.Apis.Catalog;
@@ -28,7 +28,7 @@ public static class VendorsApi
         g.MapGet("/{code}", Get).RequireAuthorization(Policies.Anyone);
         g.MapPost("/", Create).RequireAuthorization(Policies.Staff).Accepts<VendorInput>("application/json");
         g.MapPost("/{code}/float-deposits", Deposit).RequireAuthorization(Policies.Staff).Accepts<FloatDepositInput>("application/json")
-            .WithSummary("Record money a vendor paid in; its float grows. Requires an Idempotency-Key header.");
+            .WithSummary("Ask for money a vendor paid in to be added to its float (202 with the request, at most Vending:Approvals:DepositCap); another admin approves it at /approvals/{id}/approve.");
     }
 
     private static async Task<VendorDto> Dto(PrepayDb db, Vendor v, CancellationToken ct)
@@ -111,27 +111,13 @@ public static class VendorsApi
         return TypedResults.Created($"/api/v1/vendors/{vendor.Code}", await Dto(db, vendor, ct));
     }
 
-    private static async Task<IResult> Deposit(string code, HttpContext http, [FromHeader(Name = "Idempotency-Key")] string? key, PrepayDb db, FloatService floats, CancellationToken ct)
+    private static async Task<IResult> Deposit(string code, HttpContext http, FloatDeposits deposits, CancellationToken ct)
     {
         var (input, error) = await JsonBody.ReadAsync<FloatDepositInput>(http.Request, ct);
         if (error is not null)
         {
             return error;
         }
-        var vendorId = await db.Vendors.Where(v => v.Code == code).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
-        if (vendorId is null)
-        {
-            return Problems.NotFound($"No vendor '{code}'.");
-        }
-        var outcome = await floats.DepositAsync(vendorId.Value, key, input!.Amount, input.Reference, ApiKeyAuthentication.ActorOf(http.User), ct);
-        return outcome switch
-        {
-            FloatService.Outcome.Done { Deposit.Replayed: false } d => TypedResults.Created($"/api/v1/vendors/{code}", d.Deposit),
-            FloatService.Outcome.Done d => TypedResults.Ok(d.Deposit),
-            FloatService.Outcome.NotFound => Problems.NotFound($"No vendor '{code}'."),
-            FloatService.Outcome.KeyReused => Problems.Unprocessable("idempotency-key-reused", "This Idempotency-Key was used for a different deposit."),
-            FloatService.Outcome.Invalid i => Problems.Invalid(i.Field, i.Message),
-            _ => throw new InvalidOperationException($"Unhandled outcome {outcome}"),
-        };
+        return ApprovalsApi.Result(await deposits.RequestAsync(code, input!.Amount, input.Reference, ApiKeyAuthentication.ActorOf(http.User), ct));
     }
 }

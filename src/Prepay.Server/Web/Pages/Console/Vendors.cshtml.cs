@@ -9,16 +9,16 @@ using Prepay.Ledger.Accounts;
 using Prepay.Server.Web.Operations;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
-using Prepay.Vending.Floats;
+using Prepay.Vending.Approvals;
 
 namespace Prepay.Server.Web.Pages.Operations;
 
 /// <summary>
-/// Vendors with their float (what they may still sell) and commission earned, from the ledger; a deposit records
-/// money a vendor paid in, through the float service the API uses, idempotent by the key the form carries.
+/// Vendors with their float (what they may still sell) and commission earned, from the ledger; a deposit asks for
+/// money a vendor paid in to be added, as the API does: another administrator approves it on the approvals page.
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class VendorsModel(PrepayDb db, FloatService floats, IClock clock) : PageModel
+public sealed class VendorsModel(PrepayDb db, FloatDeposits deposits, IClock clock) : PageModel
 {
     public sealed record Row(string Code, string Name, string Channel, string Commission, string Float, string Earned, string Currency);
 
@@ -44,34 +44,27 @@ public sealed class VendorsModel(PrepayDb db, FloatService floats, IClock clock)
 
     public async Task<IActionResult> OnPostDepositAsync(CancellationToken ct)
     {
-        var vendor = await db.Vendors.AsNoTracking().FirstOrDefaultAsync(v => v.Code == VendorCode, ct);
-        if (vendor is null)
+        if (string.IsNullOrWhiteSpace(VendorCode))
         {
             Error = "Choose the vendor who paid in.";
         }
-        else if (string.IsNullOrWhiteSpace(Reference))
-        {
-            Error = "Give the payment's reference (bank statement line, receipt number): it is kept with the deposit.";
-        }
         else
         {
-            switch (await floats.DepositAsync(vendor.Id, IdempotencyKey, Amount?.Trim(), Reference.Trim(), StaffActor.Of(User), ct))
+            switch (await deposits.RequestAsync(VendorCode, Amount?.Trim(), Reference, StaffActor.Of(User), ct))
             {
-                case FloatService.Outcome.Done d:
-                    Message = d.Deposit.Replayed
-                        ? $"This deposit was recorded before; {vendor.Code}'s float is {d.Deposit.Currency} {d.Deposit.Balance}."
-                        : $"Recorded {d.Deposit.Currency} {d.Deposit.Amount} for {vendor.Code}; its float is now {d.Deposit.Currency} {d.Deposit.Balance}.";
+                case ApprovalOutcome.Requested r:
+                    Message = $"Asked for {r.Approval.Currency} {r.Approval.Amount} into {VendorCode}'s float; another administrator approves it under Approvals, and the float grows then.";
                     IdempotencyKey = null;
                     Amount = null;
                     Reference = null;
                     break;
-                case FloatService.Outcome.Invalid i:
+                case ApprovalOutcome.Invalid i:
                     Error = $"{i.Field}: {i.Message}.";
                     break;
-                case FloatService.Outcome.KeyReused:
-                    Error = "This form was used for a different deposit. Reload the page to record a new one.";
+                case ApprovalOutcome.OverLimit o:
+                    Error = o.Detail;
                     break;
-                case FloatService.Outcome.NotFound:
+                case ApprovalOutcome.NotFound:
                     Error = "No such vendor.";
                     break;
                 default:

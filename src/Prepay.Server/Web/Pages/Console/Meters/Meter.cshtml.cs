@@ -11,8 +11,7 @@ using Prepay.Server.Web.Operations;
 using Prepay.Storage;
 using Prepay.Storage.Queries;
 using Prepay.Storage.Records;
-using Prepay.Vending.Contracts;
-using Prepay.Vending.Vends;
+using Prepay.Vending.Approvals;
 using virtualmeters::Prepay.Meter.Devices;
 
 namespace Prepay.Server.Web.Pages.Operations.Meters;
@@ -21,11 +20,11 @@ namespace Prepay.Server.Web.Pages.Operations.Meters;
 /// One meter: where it is and whose, its status, a chart of the last day's readings, its events and the commands sent
 /// to it with their states, all refreshed by the page's script (<c>?handler=Live</c>). Operators send connect,
 /// disconnect and read-now commands through the head-end's queue with a reason, audited as the API does. Credit is
-/// only ever sold: "add credit" is a vend from a vendor's float (administrators, as for the vend API), whose credit
-/// then reaches a smart meter by the vend's own command, or as a token for a keypad meter.
+/// only ever sold: an administrator's "add credit" asks for goodwill credit, a vend from the goodwill float within its
+/// monthly budget, made when a second administrator approves it (<c>Approvals/GoodwillCredits</c>).
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher dispatcher, VendingService vending, VirtualMeterRegistry devices, OperatorZone zones) : PageModel
+public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher dispatcher, GoodwillCredits goodwill, VirtualMeterRegistry devices, OperatorZone zones) : PageModel
 {
     /// <summary>The commands an operator may send from this page, with what the button says.</summary>
     public static readonly IReadOnlyList<(string Type, string Label)> Commands =
@@ -45,13 +44,9 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
 
     public bool IsSimulated { get; private set; }
 
-    public IReadOnlyList<(string Code, string Name)> Vendors { get; private set; } = [];
-
     public string? Message { get; private set; }
 
     public string? Error { get; private set; }
-
-    public VendResponse? CreditVend { get; private set; }
 
     [BindProperty]
     public string? CommandType { get; set; }
@@ -61,9 +56,6 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
 
     [BindProperty]
     public string? Amount { get; set; }
-
-    [BindProperty]
-    public string? VendorCode { get; set; }
 
     [BindProperty]
     public string? IdempotencyKey { get; set; }
@@ -111,61 +103,22 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
         {
             return NotFound();
         }
-        if (string.IsNullOrWhiteSpace(Reason) || Reason.Trim().Length > 100)
+        switch (await goodwill.RequestAsync(meterNumber, Amount?.Trim(), Reason, StaffActor.Of(User), ct))
         {
-            Error = "Give a reason for the credit (at most 100 characters): it is the sale's payment reference and goes to the audit log.";
-            return Page();
-        }
-        var vendor = await db.Vendors.AsNoTracking().Where(v => v.Code == VendorCode).Select(v => new { v.Id, v.Code }).FirstOrDefaultAsync(ct);
-        if (vendor is null)
-        {
-            Error = "Choose the vendor whose float pays for the credit.";
-            return Page();
-        }
-        var request = new VendRequest(meterNumber, null, null, Amount?.Trim(), Placement.Meter.Currency, "console", Reason.Trim());
-        var (command, errors) = VendCommand.From(IdempotencyKey, request, vending.MaxAmountMinor);
-        if (command is null)
-        {
-            Error = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join("; ", e.Value)}."));
-            return Page();
-        }
-        var outcome = await vending.VendAsync(command, StaffActor.Of(User, vendor.Id), ct);
-        switch (outcome)
-        {
-            case VendOutcome.Created c:
-                CreditVend = c.Vend;
-                db.Audit.Add(new AuditRecord { At = clock.GetCurrentInstant(), Actor = StaffActor.AuditName(User), Action = "meter.add-credit", Target = $"meter/{meterNumber}", Details = $"{c.Vend.Currency} {c.Vend.Amount} from {vendor.Code}: {Reason.Trim()}" });
-                await db.SaveChangesAsync(ct);
+            case ApprovalOutcome.Requested r:
+                Message = $"Asked for {r.Approval.Currency} {r.Approval.Amount} of goodwill credit; another administrator approves it under Approvals, and the meter gets it then.";
                 break;
-            case VendOutcome.Replayed r:
-                CreditVend = r.Vend;
+            case ApprovalOutcome.Invalid i:
+                Error = $"{i.Field}: {i.Message}.";
                 break;
-            case VendOutcome.Invalid i:
-                Error = string.Join(" ", i.Errors.Select(e => $"{e.Key}: {string.Join("; ", e.Value)}."));
+            case ApprovalOutcome.OverLimit o:
+                Error = o.Detail;
                 break;
-            case VendOutcome.NotFound n:
+            case ApprovalOutcome.NotFound n:
                 Error = n.Detail;
                 break;
-            case VendOutcome.Unprocessable u:
-                Error = u.Detail;
-                break;
-            case VendOutcome.Conflict x:
-                Error = x.Detail;
-                break;
-            case VendOutcome.KeyReused:
-                Error = "This form was already used for a different sale. Open the meter again to add more credit.";
-                break;
             default:
-                throw new InvalidOperationException($"Unhandled outcome {outcome}");
-        }
-        if (CreditVend is not null)
-        {
-            // The next sale from this page is a new one; sending this form again would replay this one.
-            IdempotencyKey = NewKey();
-            Message = CreditVend.Token is null
-                ? $"Sold {CreditVend.EnergyKwh} kWh for {CreditVend.Currency} {CreditVend.Amount}; the credit goes to the meter by command."
-                : $"Sold {CreditVend.EnergyKwh} kWh for {CreditVend.Currency} {CreditVend.Amount}; give the customer the token.";
-            Activity = (await MeterActivity.ReadAsync(db, clock, await zones.ZoneAsync(db, ct), meterNumber, ct))!;
+                throw new InvalidOperationException("Unhandled goodwill outcome.");
         }
         return Page();
     }
@@ -185,8 +138,6 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
             .OrderByDescending(a => a.EffectiveFrom).Select(a => a.TariffCode).FirstOrDefaultAsync(ct);
         Activity = (await MeterActivity.ReadAsync(db, clock, await zones.ZoneAsync(db, ct), meterNumber, ct))!;
         IsSimulated = devices.Find(meterNumber) is not null;
-        Vendors = [.. (await db.Vendors.AsNoTracking().Where(v => v.Currency == placement.Meter.Currency).OrderBy(v => v.Code).Select(v => new { v.Code, v.Name }).ToListAsync(ct))
-            .Select(v => (v.Code, v.Name))];
         IdempotencyKey ??= NewKey();
         if (Request.Query["sent"] is { Count: 1 } sent && Commands.FirstOrDefault(c => c.Type == sent[0]).Label is { } label)
         {
