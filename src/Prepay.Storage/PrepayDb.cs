@@ -99,7 +99,11 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
             {
                 t.HasCheckConstraint("ck_meters_resolution", "resolution_wh > 0");
                 t.HasCheckConstraint("ck_meters_last_token_id", "last_token_id >= 0");
+                t.HasCheckConstraint("ck_meters_last_command_seq", "last_command_seq >= 0");
             });
+            // The last command sequence number given to the meter; written only by the meter_commands trigger, so it
+            // is no part of the domain's Meter.
+            e.Property<long>("LastCommandSeq").HasDefaultValue(0L);
             e.HasIndex(x => x.MeterNumber).IsUnique();
             e.Property(x => x.MeterNumber).HasMaxLength(32);
             e.Property(x => x.Currency).HasMaxLength(3);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Meter;
 using Prepay.Simulator.Agents;
@@ -33,6 +34,7 @@ public sealed class LoopHarness(ServerFixture server, Scenario scenario)
         {
             MeterId = scenario.MeterNumber, Seed = 42, Start = server.Clock.GetCurrentInstant(), Sts = sts,
             InitialCreditWh = initialCreditWh, LoadScalePercent = loadScalePercent,
+            CommandKey = server.Services.GetRequiredService<CommandKeys>().KeyFor(scenario.MeterNumber),
         });
         var agent = new MqttMeterAgent(meter, await EndpointAsync()) { ReadingsPerMessage = 4 };
         if (connect)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Meter.Devices;
 using Prepay.Server.Demo;
@@ -25,7 +26,8 @@ internal static class DemoFleet
             using var admin = new PrepayApi(address, keys.Admin);
             var infos = await FleetHost.DemoFleetAsync(admin, meters, stop);
             var sts = app.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions();
-            var fleetMeters = FleetHost.Prepare(infos, sts.LoadVendingKey(), sts.Iin, "127.0.0.1", headEnd.BrokerPort, app.Services.GetRequiredService<MeterCredentials>());
+            var fleetMeters = FleetHost.Prepare(infos, sts.LoadVendingKey(), sts.Iin, "127.0.0.1", headEnd.BrokerPort,
+                app.Services.GetRequiredService<MeterCredentials>(), app.Services.GetRequiredService<CommandKeys>());
             using var vendor = new PrepayApi(address, keys.App);
             Console.WriteLine($"Simulated fleet: {fleetMeters.Count} meters at {speed}x on MQTT 127.0.0.1:{headEnd.BrokerPort}; the server's clock runs at the same speed.");
             var fleet = new Fleet(new FleetOptions { Days = null, Speed = speed }, clock, vendor);

@@ -270,6 +270,12 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("key_type");
 
+                    b.Property<long>("LastCommandSeq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("last_command_seq");
+
                     b.Property<long>("LastTokenId")
                         .HasColumnType("bigint")
                         .HasColumnName("last_token_id");
@@ -307,6 +313,8 @@ namespace Prepay.Storage.Migrations.Postgres
 
                     b.ToTable("meters", null, t =>
                         {
+                            t.HasCheckConstraint("ck_meters_last_command_seq", "last_command_seq >= 0");
+
                             t.HasCheckConstraint("ck_meters_last_token_id", "last_token_id >= 0");
 
                             t.HasCheckConstraint("ck_meters_resolution", "resolution_wh > 0");
@@ -1422,6 +1430,12 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("sent_at");
 
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("seq");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1440,10 +1454,17 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.HasIndex("MeterId", "CreatedAt")
                         .HasDatabaseName("ix_meter_commands_meter_id_created_at");
 
+                    b.HasIndex("MeterId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_meter_commands_meter_id_seq");
+
                     b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_meter_commands_state_next_attempt_at");
 
-                    b.ToTable("meter_commands", (string)null);
+                    b.ToTable("meter_commands", null, t =>
+                        {
+                            t.HasTrigger("meter_commands_seq");
+                        });
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterEventRecord", b =>
