@@ -99,7 +99,6 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
             {
                 t.HasCheckConstraint("ck_meters_resolution", "resolution_wh > 0");
                 t.HasCheckConstraint("ck_meters_last_token_id", "last_token_id >= 0");
-                t.HasCheckConstraint("ck_meters_last_command_seq", "last_command_seq >= 0");
             });
             // The last command sequence number given to the meter; written only by the meter_commands trigger, so it
             // is no part of the domain's Meter.
@@ -230,6 +229,12 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
             e.HasIndex(x => x.At);
         });
         MeteringModel.Configure(b);
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            // SQLite's RETURNING does not see what an AFTER trigger wrote: the command's sequence number is read back
+            // with a SELECT after the insert instead.
+            b.Entity<MeterCommandRecord>().ToTable(t => t.UseSqlReturningClause(false));
+        }
         AlertsModel.Configure(b);
         PeopleModel.Configure(b);
         PaymentsModel.Configure(b);

@@ -26,8 +26,7 @@ internal static class MeteringModel
         });
         b.Entity<MeterCommandRecord>(e =>
         {
-            // The trigger numbers each command in its meter's sequence (Seq); declaring it keeps EF from reading the
-            // number back with SQLite's RETURNING, which does not see what an AFTER trigger wrote.
+            // The trigger numbers each command in its meter's sequence (Seq) as it is inserted.
             e.ToTable("meter_commands", t => t.HasTrigger(CommandSequenceTrigger));
             e.Property(x => x.Seq).HasDefaultValue(0L);
             e.HasIndex(x => new { x.MeterId, x.Seq }).IsUnique();

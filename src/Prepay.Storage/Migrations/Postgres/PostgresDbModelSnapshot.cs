@@ -313,8 +313,6 @@ namespace Prepay.Storage.Migrations.Postgres
 
                     b.ToTable("meters", null, t =>
                         {
-                            t.HasCheckConstraint("ck_meters_last_command_seq", "last_command_seq >= 0");
-
                             t.HasCheckConstraint("ck_meters_last_token_id", "last_token_id >= 0");
 
                             t.HasCheckConstraint("ck_meters_resolution", "resolution_wh > 0");

@@ -24,11 +24,6 @@ namespace Prepay.Storage.Migrations.Postgres
                 nullable: false,
                 defaultValue: 0L);
 
-            migrationBuilder.AddCheckConstraint(
-                name: "ck_meters_last_command_seq",
-                table: "meters",
-                sql: "last_command_seq >= 0");
-
             // Commands queued before sequence numbers: numbered per meter in the order they were queued.
             migrationBuilder.Sql("UPDATE meter_commands SET seq = (SELECT count(*) FROM meter_commands o WHERE o.meter_id = meter_commands.meter_id AND (o.created_at < meter_commands.created_at OR (o.created_at = meter_commands.created_at AND o.id <= meter_commands.id)));");
             migrationBuilder.Sql("UPDATE meters SET last_command_seq = COALESCE((SELECT max(c.seq) FROM meter_commands c WHERE c.meter_id = meters.id), 0);");
@@ -58,10 +53,6 @@ namespace Prepay.Storage.Migrations.Postgres
         {
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS meter_commands_seq ON meter_commands;");
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS meter_commands_seq();");
-            migrationBuilder.DropCheckConstraint(
-                name: "ck_meters_last_command_seq",
-                table: "meters");
-
             migrationBuilder.DropIndex(
                 name: "ix_meter_commands_meter_id_seq",
                 table: "meter_commands");
