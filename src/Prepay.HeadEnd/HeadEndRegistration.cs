@@ -21,6 +21,7 @@ public static class HeadEndRegistration
         }
         services.AddSingleton(options);
         services.AddSingleton(_ => MeterCredentials.Load(options, dataDirectory));
+        services.AddSingleton(_ => CommandKeys.Load(options, dataDirectory));
         services.AddSingleton<RejectionCounter>();
         services.AddSingleton(sp => new MeterRateLimits(options.Limits, sp.GetRequiredService<RejectionCounter>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MeterRateLimits>>()));

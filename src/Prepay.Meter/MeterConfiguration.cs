@@ -17,6 +17,12 @@ public sealed record MeterConfiguration
     /// <summary>The meter's clock at construction.</summary>
     public required Instant Start { get; init; }
 
+    /// <summary>
+    /// The key the head-end signs this meter's remote commands with (32 bytes, provisioned as its broker password
+    /// is; docs/mqtt.md, Signed commands). Empty: no key, so every remote command is refused as forged.
+    /// </summary>
+    public ReadOnlyMemory<byte> CommandKey { get; init; }
+
     /// <summary>The STS decoder's initial state: decoder key, algorithm, base date, SGC, TI.</summary>
     public required MeterState Sts { get; init; }
 

@@ -83,6 +83,7 @@ public sealed partial class PrepaidMeter
         _lastRelayCommandId = s.LastRelayCommandId;
         _lastThresholdsCommandId = s.LastThresholdsCommandId;
         _lastFriendlyHoursCommandId = s.LastFriendlyHoursCommandId;
+        _lastCommandSeq = s.LastCommandSeq;
     }
 
     /// <summary>The meter's clock.</summary>
@@ -143,7 +144,7 @@ public sealed partial class PrepaidMeter
         _config, _now, _energy.Wh, _energy.RemainderWattNanoseconds, _lastIntervalEnergyWh, _credit.CreditWh,
         _credit.EmergencyOwedWh, _lowArmed, _exhaustedArmed, _policy, _powerLimitWatts, _relay.Reasons, _overloadRetryAt,
         _alarms, _voltageOverride, _extraLoadWatts, _lastKeypadResult, _keypad.State, _commands.Floor, _commands.Records,
-        _lastRelayCommandId, _lastThresholdsCommandId, _lastFriendlyHoursCommandId);
+        _lastRelayCommandId, _lastThresholdsCommandId, _lastFriendlyHoursCommandId, _lastCommandSeq);
 
     /// <summary>Moves the clock forward by <paramref name="by"/> (≥ 0).</summary>
     public IReadOnlyList<MeterOutput> Tick(Duration by) => Advance(_now + by);

@@ -101,6 +101,9 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
                 t.HasCheckConstraint("ck_meters_resolution", "resolution_wh > 0");
                 t.HasCheckConstraint("ck_meters_last_token_id", "last_token_id >= 0");
             });
+            // The last command sequence number given to the meter; written only by the meter_commands trigger, so it
+            // is no part of the domain's Meter.
+            e.Property<long>("LastCommandSeq").HasDefaultValue(0L);
             e.HasIndex(x => x.MeterNumber).IsUnique();
             e.Property(x => x.MeterNumber).HasMaxLength(32);
             e.Property(x => x.Currency).HasMaxLength(3);
@@ -227,6 +230,12 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
             e.HasIndex(x => x.At);
         });
         MeteringModel.Configure(b);
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            // SQLite's RETURNING does not see what an AFTER trigger wrote: the command's sequence number is read back
+            // with a SELECT after the insert instead.
+            b.Entity<MeterCommandRecord>().ToTable(t => t.UseSqlReturningClause(false));
+        }
         AlertsModel.Configure(b);
         PeopleModel.Configure(b);
         PaymentsModel.Configure(b);

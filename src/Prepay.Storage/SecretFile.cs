@@ -30,4 +30,17 @@ public static class SecretFile
 
     /// <summary>Synchronous <see cref="WriteAsync"/>, for startup code that has no async path.</summary>
     public static void Write(string path, string text) => WriteAsync(path, text).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The secret kept in <paramref name="path"/> (trimmed); on first use a new one from <paramref name="create"/>
+    /// is written there, owner-only, and returned. For the head-end's generated secrets (broker passwords, command keys).
+    /// </summary>
+    public static string ReadOrCreate(string path, Func<string> create)
+    {
+        if (!File.Exists(path))
+        {
+            Write(path, create());
+        }
+        return File.ReadAllText(path).Trim();
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Meter;
 using Prepay.Simulator.Agents;
@@ -22,7 +23,8 @@ public sealed class LoopHarness(ServerFixture server, Scenario scenario)
 
     public Scenario Scenario => scenario;
 
-    public async Task<MqttMeterAgent> AgentAsync(long initialCreditWh = 0, int loadScalePercent = 100, bool connect = true)
+    /// <summary>A virtual meter provisioned as the server would (its command key unless <paramref name="commandKey"/> says otherwise).</summary>
+    public async Task<MqttMeterAgent> AgentAsync(long initialCreditWh = 0, int loadScalePercent = 100, bool connect = true, byte[]? commandKey = null)
     {
         using var admin = new PrepayApi(server.BaseAddress, ServerFixture.AdminKey);
         var info = await admin.MeterAsync(scenario.MeterNumber, Ct) ?? throw new InvalidOperationException("meter not found");
@@ -33,6 +35,7 @@ public sealed class LoopHarness(ServerFixture server, Scenario scenario)
         {
             MeterId = scenario.MeterNumber, Seed = 42, Start = server.Clock.GetCurrentInstant(), Sts = sts,
             InitialCreditWh = initialCreditWh, LoadScalePercent = loadScalePercent,
+            CommandKey = commandKey ?? server.Services.GetRequiredService<CommandKeys>().KeyFor(scenario.MeterNumber),
         });
         var agent = new MqttMeterAgent(meter, await EndpointAsync()) { ReadingsPerMessage = 4 };
         if (connect)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Meter;
 using Prepay.Meter.Devices;
@@ -41,6 +42,7 @@ internal sealed class SimulatedMeter : IAsyncDisposable
         {
             MeterId = meterNumber, Seed = 7, Start = web.Clock.GetCurrentInstant(), Sts = sts,
             InitialCreditWh = initialCreditWh, LoadScalePercent = loadScalePercent,
+            CommandKey = web.Services.GetRequiredService<CommandKeys>().KeyFor(meterNumber),
         });
         var agent = new MqttMeterAgent(meter, endpoint);
         await agent.ConnectAsync(ct);

@@ -11,6 +11,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Prepay.Cli.Hosting;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Server;
 using Prepay.Server.Demo;
@@ -149,7 +150,8 @@ public static class TopUpBench
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
         var topUps = new TopUpLoad(s.RunId);
-        await using var fleet = new TopUpFleet(numbers, s.Targets, n => new AgentEndpoint("127.0.0.1", port, credentials.PasswordFor(n)), clock);
+        await using var fleet = new TopUpFleet(numbers, s.Targets, n => new AgentEndpoint("127.0.0.1", port, credentials.PasswordFor(n)),
+            app.Services.GetRequiredService<CommandKeys>().KeyFor, clock);
         foreach (var target in fleet.Targets)
         {
             target.SupplyReconnected += topUps.RelayClosed;

@@ -27,7 +27,7 @@ internal sealed class TopUpFleet : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;
 
-    public TopUpFleet(IReadOnlyList<string> numbers, int targets, Func<string, AgentEndpoint> endpoint, IClock serverClock)
+    public TopUpFleet(IReadOnlyList<string> numbers, int targets, Func<string, AgentEndpoint> endpoint, Func<string, byte[]> commandKey, IClock serverClock)
     {
         _serverClock = serverClock;
         _start = serverClock.GetCurrentInstant() - Duration.FromDays(2);
@@ -39,7 +39,7 @@ internal sealed class TopUpFleet : IAsyncDisposable
                 MeterId = number, Seed = 7919L * (i + 1), Start = _start, Sts = DecoderKeys.None,
                 Shape = target ? LoadShape.Residential : Shapes[i % Shapes.Length],
                 LoadScalePercent = target ? 300 : 100,
-                InitialCreditWh = target ? TargetCreditWh : OtherCreditWh,
+                InitialCreditWh = target ? TargetCreditWh : OtherCreditWh, CommandKey = commandKey(number),
             });
             return new MqttMeterAgent(meter, endpoint(number)) { ReadingsPerMessage = 4 };
         }).ToList();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Prepay.Cli.Hosting;
 using Prepay.Domain.Metering;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Server;
 using Prepay.Storage;
@@ -28,7 +29,7 @@ internal static class MqttCommands
         var meter = new Option<string?>("--meter") { Description = "Meter number (the MQTT user name and client id)" };
         var data = Data();
         var config = Config();
-        var command = new Command("credentials", "Print a meter's MQTT user name and password (derived from the head-end's secret).") { meter, data, config };
+        var command = new Command("credentials", "Print a meter's MQTT user name and password, and the key its commands are signed with (each derived from the head-end's secrets).") { meter, data, config };
         command.SetAction(async (r, ct) =>
         {
             if (r.GetValue(meter) is not { } number || !MosquittoConfig.IsValidUser(number))
@@ -45,6 +46,8 @@ internal static class MqttCommands
                 Console.WriteLine($"user      {number}");
                 Console.WriteLine($"client id {number}");
                 Console.WriteLine($"password  {credentials.PasswordFor(number)}");
+                // Installed in the meter at commissioning beside its password; it signs every command the meter will believe.
+                Console.WriteLine($"command key {Convert.ToHexStringLower(app.Services.GetRequiredService<CommandKeys>().KeyFor(number))}");
             }
             return 0;
         });

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Meter.Devices;
 using Prepay.Server.Demo;
@@ -27,7 +28,8 @@ internal static class DemoFleet
             var sts = app.Configuration.GetSection(StsOptions.Section).Get<StsOptions>() ?? new StsOptions();
             // With --fleet-tls the meters use the broker's TLS endpoint, pinning its self-signed certificate.
             var port = tlsFingerprint is null ? headEnd.BrokerPort : headEnd.BrokerTlsPort ?? throw new InvalidOperationException("the broker has no TLS endpoint");
-            var fleetMeters = FleetHost.Prepare(infos, sts.LoadVendingKey(), sts.Iin, "127.0.0.1", port, app.Services.GetRequiredService<MeterCredentials>(), tlsFingerprint);
+            var fleetMeters = FleetHost.Prepare(infos, sts.LoadVendingKey(), sts.Iin, "127.0.0.1", port,
+                app.Services.GetRequiredService<MeterCredentials>(), app.Services.GetRequiredService<CommandKeys>(), tlsFingerprint);
             using var vendor = new PrepayApi(address, keys.App);
             Console.WriteLine($"Simulated fleet: {fleetMeters.Count} meters at {speed}x on MQTT{(tlsFingerprint is null ? "" : " over TLS")} 127.0.0.1:{port}; the server's clock runs at the same speed.");
             var fleet = new Fleet(new FleetOptions { Days = null, Speed = speed }, clock, vendor);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Meter.Load;
 using Prepay.Simulator.Agents;
@@ -48,14 +49,16 @@ internal static class FleetHost
         return meters;
     }
 
-    /// <summary>The fleet's meters with their decoders and logins; token meters are left out when there is no vending key.</summary>
-    public static IReadOnlyList<FleetMeter> Prepare(IEnumerable<MeterInfo> meters, VendingKey? vendingKey, string? iin, string brokerHost, int brokerPort, MeterCredentials credentials, string? tlsFingerprint = null) =>
+    /// <summary>The fleet's meters with their decoders, logins and command keys; token meters are left out when there is no vending key.</summary>
+    public static IReadOnlyList<FleetMeter> Prepare(IEnumerable<MeterInfo> meters, VendingKey? vendingKey, string? iin, string brokerHost, int brokerPort,
+        MeterCredentials credentials, CommandKeys commandKeys, string? tlsFingerprint = null) =>
         [.. meters.Where(m => m.IsSmart || (vendingKey is not null && m.Sts is not null)).Select(m => new FleetMeter(
             m.MeterNumber,
             m.IsSmart,
             m.Sts is { } sts && vendingKey is not null ? DecoderKeys.For(vendingKey, iin, m.MeterNumber, sts) : DecoderKeys.None,
             m.Site switch { "UNIDORM" => LoadShape.Dormitory, "TECHPARK" => LoadShape.Industrial, _ => LoadShape.Residential },
-            new AgentEndpoint(brokerHost, brokerPort, credentials.PasswordFor(m.MeterNumber), tlsFingerprint)))];
+            new AgentEndpoint(brokerHost, brokerPort, credentials.PasswordFor(m.MeterNumber), tlsFingerprint),
+            commandKeys.KeyFor(m.MeterNumber)))];
 
     public static string ProgressLine(FleetProgress p, double? days, int meters) =>
         string.Create(CultureInfo.InvariantCulture,

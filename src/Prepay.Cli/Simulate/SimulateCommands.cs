@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Prepay.Cli.Hosting;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Server;
 using Prepay.Server.Demo;
@@ -18,7 +19,7 @@ using Prepay.Sts.Keys;
 namespace Prepay.Cli.Simulate;
 
 /// <summary>
-/// <c>prepay simulate --meters N --days D --speed X --seed S [--server URL] [--broker URL] [--api-key KEY] [--json]</c>:
+/// <c>prepay simulate --meters N --days D --speed X --seed S [--server URL] [--broker URL] [--api-key KEY] [--mqtt-secret S] [--command-secret S] [--json]</c>:
 /// a fleet of virtual meters on MQTT with customers buying over HTTP, for D simulated days at X simulated seconds
 /// per real second. Without --server it runs its own server in-process (SQLite in a temporary directory, embedded
 /// broker on a free loopback port, demo data, a TEST vending key) whose clock is the simulation's. Loopback only.
@@ -35,11 +36,12 @@ internal static class SimulateCommands
         var broker = new Option<string?>("--broker") { Description = "Its MQTT broker, mqtt://127.0.0.1:1883 (with --server)" };
         var apiKey = new Option<string?>("--api-key") { Description = "An app or vendor key to vend with (with --server)" };
         var mqttSecret = new Option<string?>("--mqtt-secret") { Description = "The server's Mqtt:CredentialSecret, to log meters in (with --server)" };
+        var commandSecret = new Option<string?>("--command-secret") { Description = "The server's Mqtt:CommandSecret, the meters' command keys (with --server)" };
         var vendingKey = new Option<string?>("--vending-key") { Description = "The server's TEST vending key (hex), so token meters accept its tokens (with --server)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object" };
         var command = new Command("simulate", "Run a fleet of virtual meters against a Prepay server over MQTT and HTTP, faster than real time.")
         {
-            meters, days, speed, seed, server, broker, apiKey, mqttSecret, vendingKey, json,
+            meters, days, speed, seed, server, broker, apiKey, mqttSecret, commandSecret, vendingKey, json,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -52,7 +54,7 @@ internal static class SimulateCommands
                 return CommandLine.BadInput;
             }
             var summary = r.GetValue(server) is { } url
-                ? await AgainstServerAsync(options, count, url, r.GetValue(broker), r.GetValue(apiKey), r.GetValue(mqttSecret), r.GetValue(vendingKey), ct)
+                ? await AgainstServerAsync(options, count, url, r.GetValue(broker), r.GetValue(apiKey), r.GetValue(mqttSecret), r.GetValue(commandSecret), r.GetValue(vendingKey), ct)
                 : await InProcessAsync(options, count, ct);
             if (summary is null)
             {
@@ -105,7 +107,7 @@ internal static class SimulateCommands
             using var admin = new PrepayApi(address, keys.Admin);
             var infos = await FleetHost.DemoFleetAsync(admin, count, ct);
             var fleetMeters = FleetHost.Prepare(infos, VendingKey.ParseHex(testKey), null, "127.0.0.1", headEnd.BrokerPort,
-                app.Services.GetRequiredService<MeterCredentials>());
+                app.Services.GetRequiredService<MeterCredentials>(), app.Services.GetRequiredService<CommandKeys>());
             using var vendor = new PrepayApi(address, keys.App);
             return await RunAsync(options, clock, vendor, fleetMeters, ct);
         }
@@ -123,7 +125,7 @@ internal static class SimulateCommands
         }
     }
 
-    private static async Task<FleetSummary?> AgainstServerAsync(FleetOptions options, int count, string url, string? broker, string? apiKey, string? mqttSecret, string? vendingKeyHex, CancellationToken ct)
+    private static async Task<FleetSummary?> AgainstServerAsync(FleetOptions options, int count, string url, string? broker, string? apiKey, string? mqttSecret, string? commandSecret, string? vendingKeyHex, CancellationToken ct)
     {
         var brokerUri = new Uri(broker ?? "mqtt://127.0.0.1:1883");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var server) || !IsLoopback(server.Host) || !IsLoopback(brokerUri.Host))
@@ -131,9 +133,9 @@ internal static class SimulateCommands
             await Console.Error.WriteLineAsync("prepay: --server and --broker must be loopback addresses (the simulator only talks to this machine)");
             return null;
         }
-        if (apiKey is null || mqttSecret is null)
+        if (apiKey is null || mqttSecret is null || commandSecret is null)
         {
-            await Console.Error.WriteLineAsync("prepay: with --server, give --api-key (app or vendor) and --mqtt-secret (the server's Mqtt:CredentialSecret)");
+            await Console.Error.WriteLineAsync("prepay: with --server, give --api-key (app or vendor), --mqtt-secret (the server's Mqtt:CredentialSecret) and --command-secret (its Mqtt:CommandSecret)");
             return null;
         }
         VendingKey? vendingKey = null;
@@ -156,7 +158,8 @@ internal static class SimulateCommands
         {
             await Console.Error.WriteLineAsync("No --vending-key: token meters are left out (they could not read the server's tokens).");
         }
-        var fleetMeters = FleetHost.Prepare(infos, vendingKey, null, brokerUri.Host, brokerUri.Port > 0 ? brokerUri.Port : 1883, new MeterCredentials(mqttSecret));
+        var fleetMeters = FleetHost.Prepare(infos, vendingKey, null, brokerUri.Host, brokerUri.Port > 0 ? brokerUri.Port : 1883,
+            new MeterCredentials(mqttSecret), new CommandKeys(commandSecret));
         // The server keeps its own (real) clock; the meters start at the real now, and a fast run gets ahead of it.
 #pragma warning disable RS0030 // composition root of a simulation against a real server
         var clock = new SimulationClock(SystemClock.Instance.GetCurrentInstant());

@@ -16,14 +16,35 @@ namespace Prepay.HeadEnd.Commands;
 /// Claiming is the database's job (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, the write lock on SQLite), so
 /// several servers can dispatch from one queue without sending a command twice at once; and since a meter applies
 /// a command id at most once, a resend after a lost acknowledgement is harmless.
+/// A meter is sent only its lowest open command (queued or sent, by <see cref="MeterCommandRecord.Seq"/>): it refuses
+/// any sequence number below the last it accepted, so it must never see n + 1 before n; the next one goes once the
+/// earlier is acknowledged, failed or expired. Each is signed with the meter's command key as it is sent
+/// (<see cref="CommandSignature"/>).
 /// </summary>
-public sealed class CommandDispatcher(
-    IServiceScopeFactory scopes,
-    IMeterTransport transport,
-    IClock clock,
-    MqttOptions options,
-    ILogger<CommandDispatcher> logger) : BackgroundService
+public sealed class CommandDispatcher : BackgroundService
 {
+    private readonly IServiceScopeFactory scopes;
+    private readonly IMeterTransport transport;
+    private readonly CommandKeys keys;
+    private readonly IClock clock;
+    private readonly MqttOptions options;
+    private readonly ILogger<CommandDispatcher> logger;
+
+    public CommandDispatcher(IServiceScopeFactory scopes, IMeterTransport transport, CommandKeys keys, IClock clock, MqttOptions options,
+        ILogger<CommandDispatcher> logger, Ingest.MeterMessageHandler? acknowledgements = null)
+    {
+        this.scopes = scopes;
+        this.transport = transport;
+        this.keys = keys;
+        this.clock = clock;
+        this.options = options;
+        this.logger = logger;
+        if (acknowledgements is not null)
+        {
+            acknowledgements.CommandClosed += Wake;
+        }
+    }
+
     /// <summary>Commands claimed per round (the LIMIT in the claim queries).</summary>
     public const int BatchSize = 200;
     private readonly SemaphoreSlim _wake = new(0);
@@ -62,6 +83,7 @@ public sealed class CommandDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant();
         List<MeterCommandRecord> due;
+        var messages = new List<(string Meter, CommandMessage Message)>();
         await using (var tx = await db.BeginWriteAsync(ct))
         {
             // Inside the claim's transaction: on SQLite a write outside the writers' queue finds the file locked by
@@ -70,32 +92,46 @@ public sealed class CommandDispatcher(
                 .Where(c => (c.State == CommandState.Queued || c.State == CommandState.Sent) && c.ExpiresAt <= now)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CommandState.Expired), ct);
             var ticks = now.ToUnixTimeTicks();
+            // Due, and the lowest open one of its meter (an earlier open command, due or waiting for its retry, holds it back).
             due = await (db.Provider == DatabaseProvider.Postgres
-                    ? db.MeterCommands.FromSql($"SELECT * FROM meter_commands WHERE state IN ('Queued', 'Sent') AND next_attempt_at <= {ticks} AND expires_at > {ticks} ORDER BY next_attempt_at LIMIT 200 FOR UPDATE SKIP LOCKED")
-                    : db.MeterCommands.FromSql($"SELECT * FROM meter_commands WHERE state IN ('Queued', 'Sent') AND next_attempt_at <= {ticks} AND expires_at > {ticks} ORDER BY next_attempt_at LIMIT 200"))
+                    ? db.MeterCommands.FromSql($"SELECT * FROM meter_commands c WHERE c.state IN ('Queued', 'Sent') AND c.next_attempt_at <= {ticks} AND c.expires_at > {ticks} AND NOT EXISTS (SELECT 1 FROM meter_commands e WHERE e.meter_id = c.meter_id AND e.state IN ('Queued', 'Sent') AND e.seq < c.seq) ORDER BY c.next_attempt_at LIMIT 200 FOR UPDATE OF c SKIP LOCKED")
+                    : db.MeterCommands.FromSql($"SELECT * FROM meter_commands c WHERE c.state IN ('Queued', 'Sent') AND c.next_attempt_at <= {ticks} AND c.expires_at > {ticks} AND NOT EXISTS (SELECT 1 FROM meter_commands e WHERE e.meter_id = c.meter_id AND e.state IN ('Queued', 'Sent') AND e.seq < c.seq) ORDER BY c.next_attempt_at LIMIT 200"))
                 .ToListAsync(ct);
             foreach (var c in due)
             {
-                c.Attempts++;
-                c.State = CommandState.Sent;
-                c.SentAt = now;
-                c.NextAttemptAt = now + RetryDelay(c.Attempts);
+                if (Sealed(c) is { } message)
+                {
+                    c.Attempts++;
+                    c.State = CommandState.Sent;
+                    c.SentAt = now;
+                    c.NextAttemptAt = now + RetryDelay(c.Attempts);
+                    messages.Add((c.MeterNumber, message));
+                }
+                else
+                {
+                    // Only arguments with no canonical form get here (the API refuses them); sent unsigned, every meter would refuse it.
+                    c.State = CommandState.Failed;
+                    c.Outcome = "unsigned: its arguments have no canonical form";
+                    logger.LogError("Command {Command} for meter {Meter} cannot be signed; failed", c.Id, c.MeterNumber);
+                }
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
 
-        foreach (var c in due)
+        foreach (var (meter, message) in messages)
         {
-            var message = new CommandMessage(c.Id, c.Type, JsonDocument.Parse(c.Arguments).RootElement.Clone(),
-                c.CreatedAt.ToDateTimeOffset(), c.ExpiresAt.ToDateTimeOffset());
-            if (!await transport.SendAsync(c.MeterNumber, message, ct))
+            if (!await transport.SendAsync(meter, message, ct))
             {
-                logger.LogWarning("Command {Command} for meter {Meter} not handed to the broker; it will be retried", c.Id, c.MeterNumber);
+                logger.LogWarning("Command {Command} for meter {Meter} not handed to the broker; it will be retried", message.CommandId, meter);
             }
         }
         return due.Count;
     }
+
+    private CommandMessage? Sealed(MeterCommandRecord c) =>
+        CommandSignature.Seal(keys.KeyFor(c.MeterNumber), c.MeterNumber, new CommandMessage(c.Id, c.Type,
+            JsonDocument.Parse(c.Arguments).RootElement.Clone(), c.CreatedAt.ToDateTimeOffset(), c.ExpiresAt.ToDateTimeOffset(), c.Seq));
 
     /// <summary>2, 4, 8 … seconds, at most <see cref="MqttOptions.MaxRetryDelay"/>.</summary>
     public Duration RetryDelay(int attempts) =>

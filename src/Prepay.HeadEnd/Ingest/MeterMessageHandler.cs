@@ -35,6 +35,12 @@ public sealed class MeterMessageHandler(
     /// <summary>Raised after the transaction that stored a meter's new events has committed (to wake senders).</summary>
     public event Action<Guid, string, IReadOnlyList<EventPayload>>? EventsStored;
 
+    /// <summary>
+    /// Raised after an acknowledgement closed a command: the meter's next command, which waited for this one
+    /// (<see cref="CommandDispatcher"/> sends a meter its lowest open command only), is due now.
+    /// </summary>
+    public event Action? CommandClosed;
+
     public async Task HandleAsync(string meterNumber, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         if (payload.Length > options.MaxPayloadBytes)
@@ -164,7 +170,10 @@ public sealed class MeterMessageHandler(
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        await db.QueuedAsync(() => CommandQueue.AcknowledgeAsync(db, meterNumber, ack.CommandId, ack.Result, ack.Reason, clock.GetCurrentInstant(), ct), ct);
+        if (await db.QueuedAsync(() => CommandQueue.AcknowledgeAsync(db, meterNumber, ack.CommandId, ack.Result, ack.Reason, clock.GetCurrentInstant(), ct), ct) > 0)
+        {
+            CommandClosed?.Invoke();
+        }
     }
 
     private async Task StatusAsync(Guid meterId, StatusMessage status, CancellationToken ct)

@@ -31,11 +31,7 @@ public sealed class MeterCredentials(string secret)
         {
             return new MeterCredentials(options.CredentialSecret);
         }
-        var file = Path.Combine(dataDirectory, "mqtt-secret");
-        if (!File.Exists(file))
-        {
-            Prepay.Storage.SecretFile.Write(file, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
-        }
-        return new MeterCredentials(File.ReadAllText(file).Trim());
+        return new MeterCredentials(Prepay.Storage.SecretFile.ReadOrCreate(Path.Combine(dataDirectory, "mqtt-secret"),
+            () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))));
     }
 }

@@ -51,6 +51,14 @@ public sealed class MqttOptions
     /// </summary>
     public string? CredentialSecret { get; set; }
 
+    /// <summary>
+    /// The master secret each meter's command key is derived from (<see cref="Commands.CommandKeys"/>); kept apart
+    /// from <see cref="CredentialSecret"/> so that the broker's secrets sign nothing. From configuration or the
+    /// environment (<c>PREPAY_Mqtt__CommandSecret</c>); when empty, a random one is kept in the data directory
+    /// (<c>command-secret</c>, mode 600). Never logged.
+    /// </summary>
+    public string? CommandSecret { get; set; }
+
     /// <summary>Largest payload accepted from a meter. Default 64 KiB.</summary>
     public int MaxPayloadBytes { get; set; } = 64 * 1024;
 

@@ -25,8 +25,12 @@ public sealed record StatusMessage(bool Online, string? Relay, long? CreditWh, l
 /// A command to a meter. <see cref="CommandId"/> makes it idempotent on the meter; <see cref="Args"/> depends on
 /// <see cref="Type"/>: <c>addCredit</c> {energyWh}, <c>deliverToken</c> {tokens} (or {token}), <c>connect</c>, <c>disconnect</c>,
 /// <c>setThresholds</c> {lowCreditWh, emergencyCreditWh}, <c>setTariff</c> {tariffCode, version}, <c>readNow</c>.
+/// <see cref="Seq"/> is the command's place in its meter's sequence and <see cref="Mac"/> the HMAC over
+/// <see cref="CommandSignature.Bytes"/> under the meter's command key (protocol 1.1); a meter refuses a command
+/// without them.
 /// </summary>
-public sealed record CommandMessage(Guid CommandId, string Type, JsonElement? Args, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+public sealed record CommandMessage(Guid CommandId, string Type, JsonElement? Args, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt,
+    long Seq = 0, string? Mac = null);
 
 public static class CommandTypes
 {
@@ -50,6 +54,12 @@ public static class AckReasons
     /// the keypad first. Credit was applied once, by the keypad; the command is done (acknowledged), not failed.
     /// </summary>
     public const string TokenUsed = "token-used";
+
+    /// <summary>A genuine command whose sequence number is below the last the meter accepted: a replay or a late copy, never applied.</summary>
+    public const string Replayed = "replayed";
+
+    /// <summary>A command past its <c>expiresAt</c> by the meter's clock, never applied.</summary>
+    public const string Expired = "expired";
 }
 
 /// <summary>JSON as the protocol writes it: camelCase, strict (unknown members refused, numbers as numbers).</summary>

@@ -31,4 +31,5 @@ public sealed record MeterSnapshot(
     IReadOnlyList<CommandRecord> Commands,
     long LastRelayCommandId,
     long LastThresholdsCommandId,
-    long LastFriendlyHoursCommandId);
+    long LastFriendlyHoursCommandId,
+    long LastCommandSeq = 0);

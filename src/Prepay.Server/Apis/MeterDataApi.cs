@@ -143,6 +143,10 @@ public static class MeterDataApi
         {
             return Problems.Invalid("type", $"must be one of {string.Join(", ", OperatorCommands)}; credit is sent by vending");
         }
+        if (!CommandSignature.CanSign(input.Args))
+        {
+            return Problems.Invalid("args", "must be an object of integers, strings and lists of strings (what a command's signature covers)");
+        }
         if (string.IsNullOrWhiteSpace(input.Reason) || input.Reason.Length > 500)
         {
             return Problems.Invalid("reason", "is required, at most 500 characters");

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -22,6 +23,8 @@ namespace Prepay.Simulator.Agents;
 /// and publishes readings (15-minute intervals, batched), events and its status (on change and as a heartbeat).
 /// What it cannot publish while offline waits in an outbox, as a real meter's memory would keep it.
 /// All access to the meter goes through one gate: the fleet's clock, commands and the keypad never overlap.
+/// A command is believed only when the meter authenticates it (<see cref="PrepaidMeter.Authenticate"/>): signed with
+/// its command key over <see cref="CommandSignature.Bytes"/>, newer than the last accepted, not expired.
 /// </summary>
 public sealed class MqttMeterAgent : IAsyncDisposable
 {
@@ -30,7 +33,6 @@ public sealed class MqttMeterAgent : IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<CommandMessage> _inbox = Channel.CreateUnbounded<CommandMessage>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CommandIds _ids = new();
     private readonly HashSet<Guid> _tokenCommands = [];
     private readonly List<ReadingPayload> _readings = [];
     private readonly List<EventPayload> _events = [];
@@ -81,6 +83,8 @@ public sealed class MqttMeterAgent : IAsyncDisposable
 
     private long _commandsReceived;
     private long _malformedCommands;
+    private long _unsignedCommands;
+    private long _forgedCommands;
     private long _readingsSent;
     private long _eventsSent;
     private long _tokensTyped;
@@ -91,6 +95,12 @@ public sealed class MqttMeterAgent : IAsyncDisposable
     private long _linkDrops;
 
     public long CommandsReceived => Interlocked.Read(ref _commandsReceived);
+
+    /// <summary>Commands refused without an answer because they carried no MAC.</summary>
+    public long UnsignedCommands => Interlocked.Read(ref _unsignedCommands);
+
+    /// <summary>Commands refused without an answer because their MAC was not made with this meter's key.</summary>
+    public long ForgedCommands => Interlocked.Read(ref _forgedCommands);
     public long ReadingsSent => Interlocked.Read(ref _readingsSent);
     public long EventsSent => Interlocked.Read(ref _eventsSent);
     public long TokensTyped => Interlocked.Read(ref _tokensTyped);
@@ -260,13 +270,31 @@ public sealed class MqttMeterAgent : IAsyncDisposable
     private void Apply(CommandMessage command)
     {
         var at = _meter.Now.ToDateTimeOffset();
+        switch (_meter.Authenticate(Sealed(command)))
+        {
+            case CommandVerdict.Unheard:
+                return; // a power outage: no acknowledgement, the head-end sends it again
+            case CommandVerdict.Unsigned:
+                Interlocked.Increment(ref _unsignedCommands);
+                return;
+            case CommandVerdict.Forged:
+                // No answer at all: whoever forged it learns nothing, not even that the meter heard it.
+                Interlocked.Increment(ref _forgedCommands);
+                return;
+            case CommandVerdict.Replayed:
+                _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "rejected", AckReasons.Replayed, at)));
+                return;
+            case CommandVerdict.Expired:
+                _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "rejected", AckReasons.Expired, at)));
+                return;
+        }
         if (command.Type == CommandTypes.DeliverToken)
         {
             DeliverTokens(command, at);
             return;
         }
-        var id = _ids.For(command.CommandId);
-        if (CommandTranslation.ToMeterCommand(command, id, _meter.Policy) is not { } meterCommand)
+        // The sequence number is the meter's command id: unique per meter and increasing in issue order, as it expects.
+        if (CommandTranslation.ToMeterCommand(command, command.Seq, _meter.Policy) is not { } meterCommand)
         {
             _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "rejected", $"unsupported command type '{command.Type}'", at)));
             return;
@@ -291,6 +319,17 @@ public sealed class MqttMeterAgent : IAsyncDisposable
         {
             _outbox.Enqueue((Topics.Acks, reply));
         }
+    }
+
+    // The bytes the head-end signed, rebuilt from what was parsed; arguments with no canonical form cannot have been
+    // signed, so they are given no bytes (and the MAC check fails).
+    private SealedCommand Sealed(CommandMessage command)
+    {
+        var bytes = CommandSignature.Bytes(MeterNumber, command) ?? [];
+        ReadOnlyMemory<byte> mac = command.Mac is not { Length: > 0 } text ? ReadOnlyMemory<byte>.Empty
+            : Base64Url.IsValid(text) ? Base64Url.DecodeFromChars(text)
+            : new byte[1]; // there, but not base64url: it matches nothing
+        return new SealedCommand(bytes, mac, command.Seq, Instant.FromDateTimeOffset(command.ExpiresAt));
     }
 
     // Under the gate. The tokens go through the keypad's own decoder, in order (docs/mqtt.md, deliverToken), so its

@@ -50,7 +50,7 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
             var random = new Random(seed);
             var meter = new PrepaidMeter(new MeterConfiguration
             {
-                MeterId = m.MeterNumber, Seed = seed, Start = start, Sts = m.Sts, Shape = m.Shape,
+                MeterId = m.MeterNumber, Seed = seed, Start = start, Sts = m.Sts, Shape = m.Shape, CommandKey = m.CommandKey,
                 InitialCreditWh = random.Next(0, 150) * 100L,
             });
             return new Member(m, new MqttMeterAgent(meter, m.Endpoint), new Customer(seed, m.Shape));

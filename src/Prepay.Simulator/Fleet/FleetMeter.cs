@@ -4,5 +4,8 @@ using Prepay.Sts.Meter;
 
 namespace Prepay.Simulator.Fleet;
 
-/// <summary>One meter of the fleet: its number, how it gets credit, its decoder (token meters), its load and its broker login.</summary>
-public sealed record FleetMeter(string MeterNumber, bool IsSmart, MeterState Sts, LoadShape Shape, AgentEndpoint Endpoint);
+/// <summary>
+/// One meter of the fleet: its number, how it gets credit, its decoder (token meters), its load, its broker login and
+/// the key its commands are signed with.
+/// </summary>
+public sealed record FleetMeter(string MeterNumber, bool IsSmart, MeterState Sts, LoadShape Shape, AgentEndpoint Endpoint, ReadOnlyMemory<byte> CommandKey);

@@ -7,6 +7,9 @@ namespace Prepay.Storage.Model;
 /// <summary>The head-end's tables (the command queue, readings, events, meter status, refused payloads) and the management tokens issued.</summary>
 internal static class MeteringModel
 {
+    /// <summary>Numbers each inserted command in its meter's sequence (migration <c>CommandSequence</c>).</summary>
+    public const string CommandSequenceTrigger = "meter_commands_seq";
+
     public static void Configure(ModelBuilder b)
     {
         b.Entity<ManagementTokenRecord>(e =>
@@ -23,7 +26,10 @@ internal static class MeteringModel
         });
         b.Entity<MeterCommandRecord>(e =>
         {
-            e.ToTable("meter_commands");
+            // The trigger numbers each command in its meter's sequence (Seq) as it is inserted.
+            e.ToTable("meter_commands", t => t.HasTrigger(CommandSequenceTrigger));
+            e.Property(x => x.Seq).HasDefaultValue(0L);
+            e.HasIndex(x => new { x.MeterId, x.Seq }).IsUnique();
             e.Property(x => x.Type).HasMaxLength(30);
             e.Property(x => x.MeterNumber).HasMaxLength(32);
             e.Property(x => x.Arguments).HasMaxLength(4000);

@@ -270,6 +270,12 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("key_type");
 
+                    b.Property<long>("LastCommandSeq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("last_command_seq");
+
                     b.Property<long>("LastTokenId")
                         .HasColumnType("bigint")
                         .HasColumnName("last_token_id");
@@ -1522,6 +1528,12 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("sent_at");
 
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("seq");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1540,10 +1552,17 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.HasIndex("MeterId", "CreatedAt")
                         .HasDatabaseName("ix_meter_commands_meter_id_created_at");
 
+                    b.HasIndex("MeterId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_meter_commands_meter_id_seq");
+
                     b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_meter_commands_state_next_attempt_at");
 
-                    b.ToTable("meter_commands", (string)null);
+                    b.ToTable("meter_commands", null, t =>
+                        {
+                            t.HasTrigger("meter_commands_seq");
+                        });
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterEventRecord", b =>

@@ -261,6 +261,12 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("key_type");
 
+                    b.Property<long>("LastCommandSeq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("last_command_seq");
+
                     b.Property<long>("LastTokenId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_token_id");
@@ -1503,6 +1509,12 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("sent_at");
 
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("seq");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1521,10 +1533,17 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.HasIndex("MeterId", "CreatedAt")
                         .HasDatabaseName("ix_meter_commands_meter_id_created_at");
 
+                    b.HasIndex("MeterId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_meter_commands_meter_id_seq");
+
                     b.HasIndex("State", "NextAttemptAt")
                         .HasDatabaseName("ix_meter_commands_state_next_attempt_at");
 
-                    b.ToTable("meter_commands", (string)null);
+                    b.ToTable("meter_commands", null, t =>
+                        {
+                            t.HasTrigger("meter_commands_seq");
+                        });
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.MeterEventRecord", b =>

@@ -12,6 +12,15 @@ public sealed class MeterCommandRecord
     public Guid Id { get; init; }
     public Guid MeterId { get; init; }
     public required string MeterNumber { get; init; }
+
+    /// <summary>
+    /// The command's place in its meter's sequence: 1, 2, 3 … in the order they were inserted, assigned by the database
+    /// as the row is inserted (a trigger takes <c>meters.last_command_seq + 1</c> under the meter row's lock), so two
+    /// servers queueing at once never share a number, nor commit a later one before an earlier one. Signed with the command; the meter refuses any
+    /// number not above the last it accepted (docs/mqtt.md, Signed commands).
+    /// </summary>
+    public long Seq { get; init; }
+
     public required string Type { get; init; }
 
     /// <summary>The command's arguments as JSON, e.g. <c>{"energyWh": 50000}</c>.</summary>

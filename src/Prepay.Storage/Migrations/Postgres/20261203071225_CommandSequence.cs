@@ -1,0 +1,69 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Prepay.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class CommandSequence : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "last_command_seq",
+                table: "meters",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "seq",
+                table: "meter_commands",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            // Commands queued before sequence numbers: numbered per meter in the order they were queued.
+            migrationBuilder.Sql("UPDATE meter_commands SET seq = (SELECT count(*) FROM meter_commands o WHERE o.meter_id = meter_commands.meter_id AND (o.created_at < meter_commands.created_at OR (o.created_at = meter_commands.created_at AND o.id <= meter_commands.id)));");
+            migrationBuilder.Sql("UPDATE meters SET last_command_seq = COALESCE((SELECT max(c.seq) FROM meter_commands c WHERE c.meter_id = meters.id), 0);");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_meter_commands_meter_id_seq",
+                table: "meter_commands",
+                columns: new[] { "meter_id", "seq" },
+                unique: true);
+
+            // Each command takes its meter's next sequence number as it is inserted. The UPDATE locks the meter's row
+            // until the inserting transaction ends, so a second insert for the meter waits and takes the number after:
+            // no two commands share a number, and a later number is never committed before an earlier one.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION meter_commands_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE meters SET last_command_seq = last_command_seq + 1 WHERE id = NEW.meter_id
+                        RETURNING last_command_seq INTO NEW.seq;
+                    RETURN NEW;
+                END $$;
+                """);
+            migrationBuilder.Sql("CREATE TRIGGER meter_commands_seq BEFORE INSERT ON meter_commands FOR EACH ROW EXECUTE FUNCTION meter_commands_seq();");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS meter_commands_seq ON meter_commands;");
+            migrationBuilder.Sql("DROP FUNCTION IF EXISTS meter_commands_seq();");
+            migrationBuilder.DropIndex(
+                name: "ix_meter_commands_meter_id_seq",
+                table: "meter_commands");
+
+            migrationBuilder.DropColumn(
+                name: "last_command_seq",
+                table: "meters");
+
+            migrationBuilder.DropColumn(
+                name: "seq",
+                table: "meter_commands");
+        }
+    }
+}
