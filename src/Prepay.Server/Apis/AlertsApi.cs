@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.Alerts.Operators;
@@ -25,6 +24,9 @@ public sealed record WebhookInput(string? Url, IReadOnlyList<string>? Events, st
 
 /// <summary>The <see cref="Secret"/> signs every delivery; it is shown here, once, and never again.</summary>
 public sealed record WebhookCreated(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Active, Instant CreatedAt, string Secret);
+
+/// <summary>A rotation's answer: the new <see cref="Secret"/>, shown once; the old one still signs until <see cref="PreviousSecretUntil"/> (null: not at all).</summary>
+public sealed record WebhookSecretRotated(Guid Id, string Secret, Instant? PreviousSecretUntil);
 
 public sealed record WebhookDto(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Active, Instant CreatedAt)
 {
@@ -59,6 +61,8 @@ public static class AlertsApi
             TypedResults.Ok((await db.WebhookSubscriptions.AsNoTracking().OrderBy(w => w.CreatedAt).ToListAsync(ct)).Select(WebhookDto.From).ToList()));
         hooks.MapPost("/", CreateWebhook).Accepts<WebhookInput>("application/json")
             .WithSummary("Subscribe a URL to events; the signing secret is in this response only.");
+        hooks.MapPost("/{id:guid}/secret", RotateSecret)
+            .WithSummary("Issue a new signing secret (shown in this response only); the old one keeps signing beside it for Alerts:Webhooks:SecretOverlap.");
         hooks.MapDelete("/{id:guid}", DeleteWebhook).WithSummary("Deactivate a subscription; its delivery log is kept.");
         hooks.MapGet("/{id:guid}/deliveries", Deliveries).WithSummary("Every delivery attempt, newest first.");
 
@@ -183,7 +187,7 @@ public static class AlertsApi
         {
             Id = Guid.CreateVersion7(now.ToDateTimeOffset()),
             Url = input.Url!,
-            Secret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            Secret = Prepay.Alerts.Channels.WebhookSignature.NewSecret(),
             EventKinds = string.Join(',', events),
             Description = input.Description?.Trim(),
             Active = true,
@@ -195,6 +199,21 @@ public static class AlertsApi
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/webhooks/{hook.Id}",
             new WebhookCreated(hook.Id, hook.Url, events, hook.Description, hook.Active, hook.CreatedAt, hook.Secret));
+    }
+
+    private static async Task<IResult> RotateSecret(Guid id, HttpContext http, PrepayDb db, IClock clock, Prepay.Alerts.AlertsOptions alerts, CancellationToken ct)
+    {
+        var hook = await db.WebhookSubscriptions.FirstOrDefaultAsync(w => w.Id == id && w.Active, ct);
+        if (hook is null)
+        {
+            return Problems.NotFound($"No webhook {id}.");
+        }
+        var now = clock.GetCurrentInstant();
+        var secret = Prepay.Alerts.Channels.WebhookSecrets.Rotate(hook, now, Duration.FromTimeSpan(alerts.Webhooks.SecretOverlap));
+        // When the old secret stops signing is audited; neither secret is.
+        Audit.Record(db, http, clock, "webhook.secret.rotate", $"webhook/{id}", hook.PreviousSecretUntil is { } until ? $"old secret signs until {until}" : "old secret retired at once");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new WebhookSecretRotated(id, secret, hook.PreviousSecretUntil));
     }
 
     private static async Task<IResult> DeleteWebhook(Guid id, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)

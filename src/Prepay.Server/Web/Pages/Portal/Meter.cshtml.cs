@@ -111,7 +111,7 @@ public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog ta
         Meter = meter;
         var tariff = await tariffs.ForMeterAsync(db, meter.MeterId, Now, ct);
         Tariff = tariff is null ? null : TariffExplainer.Explain(tariff, Now);
-        Usage = await UsageSeries.ForMeterAsync(db, meter.MeterId, meter.InstalledAt, tariff, Now, ct);
+        Usage = await UsageSeries.ForMeterAsync(db, meter.MeterId, meter.Since, tariff, Now, ct);
         UsageJson = JsonSerializer.Serialize(new
         {
             zone = Usage.Zone,
@@ -121,14 +121,16 @@ public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog ta
         }, Json);
 
         var customerId = CustomerId;
-        // Only this customer's purchases: a meter's earlier tenant bought their own tokens.
-        var vends = await db.Vends.AsNoTracking().Where(v => v.MeterId == meter.MeterId && v.CustomerId == customerId)
+        // Only this customer's purchases in this tenancy: a meter's earlier tenant bought their own tokens (and a
+        // customer who lived here before, left and came back sees the new tenancy only).
+        var since = meter.Since ?? Instant.MinValue;
+        var vends = await db.Vends.AsNoTracking().Where(v => v.MeterId == meter.MeterId && v.CustomerId == customerId && v.At >= since)
             .OrderByDescending(v => v.At).Take(20)
             .Select(v => new { v.Id, v.At, v.AmountMinor, v.Currency, v.EnergyWh, v.Token, v.Channel, Reversed = db.VendReversals.Any(r => r.VendId == v.Id) })
             .ToListAsync(ct);
         Tokens = vends.Select(v => new TokenLine(v.Id, v.At, new Money(v.AmountMinor, Currency.FromCode(v.Currency)).ToDecimalString(), v.Currency,
             new Energy(v.EnergyWh).ToKilowattHoursString(), v.Token, v.Channel, v.Reversed)).ToList();
-        var sessions = await db.PaymentSessions.AsNoTracking().Where(s => s.MeterId == meter.MeterId && s.PayerCustomerId == customerId)
+        var sessions = await db.PaymentSessions.AsNoTracking().Where(s => s.MeterId == meter.MeterId && s.PayerCustomerId == customerId && s.CreatedAt >= since)
             .OrderByDescending(s => s.CreatedAt).Take(10).ToListAsync(ct);
         Payments = sessions.Select(s => new PaymentLine(s.Id, s.CreatedAt, new Money(s.AmountMinor, Currency.FromCode(s.Currency)).ToDecimalString(), s.Currency,
             s.Status, PaymentResults.Address(s))).ToList();
