@@ -7,6 +7,7 @@ using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
+using Prepay.Storage.Records;
 using Prepay.Storage.Records.Alerts;
 
 namespace Prepay.Server.Apis;
@@ -144,16 +145,30 @@ public static class AlertsApi
         return TypedResults.Ok(parsed.OrderBy(p => p.Channel).Select(p => new PreferenceDto(p.Channel, p.Enabled, p.Address, p.LowCreditThresholdMinor, p.LowCreditDays)).ToList());
     }
 
-    private static async Task<IResult> Notifications(Guid id, int? limit, PrepayDb db, CancellationToken ct)
+    private static async Task<IResult> Notifications(Guid id, int? limit, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
     {
         if (!await db.Customers.AnyAsync(c => c.Id == id, ct))
         {
             return Problems.NotFound($"No customer {id}.");
         }
-        var rows = await db.Notifications.AsNoTracking().Where(n => n.CustomerId == id).OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
+        var found = await db.Notifications.AsNoTracking().Where(n => n.CustomerId == id).OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
             .Take(Math.Clamp(limit ?? 100, 1, MaxRows))
-            .Select(n => new NotificationDto(n.Id, n.Channel, n.Kind, n.Recipient, n.Subject, n.Body, n.State, n.Attempts, n.CreatedAt, n.NextAttemptAt, n.SentAt, n.LastError))
+            .Select(n => new
+            {
+                Dto = new NotificationDto(n.Id, n.Channel, n.Kind, n.Recipient, n.Subject, n.Body, n.State, n.Attempts, n.CreatedAt, n.NextAttemptAt, n.SentAt, n.LastError),
+                n.DedupKey,
+            })
             .ToListAsync(ct);
+        var rows = found.Select(n => n.Dto).ToList();
+        // A top-up receipt's text carries the token: showing it to staff is a token read (webhooks carry none). Its
+        // cause, "vend:{id}", names the vend.
+        var receipts = found.Where(n => n.Dto.Kind == AlertKinds.TopUp && n.Dto.Channel != NotificationChannel.Webhook)
+            .Select(n => n.DedupKey.Split(':')).Where(k => k.Length > 1 && k[0] == "vend").Select(k => k[1]).Distinct(StringComparer.Ordinal).ToList();
+        if (receipts.Count > 0)
+        {
+            Audit.Record(db, http, clock, AuditActions.TokenRead, $"customer/{id}", $"top-up receipts: vends {string.Join(", ", receipts)}");
+            await db.SaveChangesAsync(ct);
+        }
         return TypedResults.Ok(rows);
     }
 

@@ -11,6 +11,7 @@ using Prepay.Payments.Providers;
 using Prepay.Server.Web.People;
 using Prepay.Server.Web.Portal;
 using Prepay.Storage;
+using Prepay.Storage.Records;
 using Prepay.Storage.Records.Payments;
 using Prepay.Vending.Pricing;
 
@@ -130,6 +131,12 @@ public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog ta
             .ToListAsync(ct);
         Tokens = vends.Select(v => new TokenLine(v.Id, v.At, new Money(v.AmountMinor, Currency.FromCode(v.Currency)).ToDecimalString(), v.Currency,
             new Energy(v.EnergyWh).ToKilowattHoursString(), v.Token, v.Channel, v.Reversed)).ToList();
+        if (Tokens.Any(t => t.Token is not null))
+        {
+            // The history shows tokens: who looked, and at which of this meter's vends, is audited like a reprint.
+            await PeopleAudit.RecordAsync(db, clock, "customer:" + (User.Identity?.Name ?? "?"), AuditActions.TokenRead, $"meter/{meter.MeterNumber}",
+                "portal history: vends " + string.Join(", ", Tokens.Where(t => t.Token is not null).Select(t => t.VendId)), ct);
+        }
         var sessions = await db.PaymentSessions.AsNoTracking().Where(s => s.MeterId == meter.MeterId && s.PayerCustomerId == customerId && s.CreatedAt >= since)
             .OrderByDescending(s => s.CreatedAt).Take(10).ToListAsync(ct);
         Payments = sessions.Select(s => new PaymentLine(s.Id, s.CreatedAt, new Money(s.AmountMinor, Currency.FromCode(s.Currency)).ToDecimalString(), s.Currency,
