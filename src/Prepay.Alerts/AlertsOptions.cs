@@ -56,7 +56,7 @@ public sealed class AlertsOptions
         : SendTimeout < TimeSpan.FromSeconds(1) || SendTimeout > TimeSpan.FromMinutes(5) ? "Alerts:SendTimeout must be 1 s to 5 minutes"
         : ClaimLease <= SendTimeout || ClaimLease > TimeSpan.FromHours(1) ? "Alerts:ClaimLease must be longer than SendTimeout, at most 1 hour"
         : LowCreditCheckInterval < TimeSpan.FromSeconds(1) || LowCreditCheckInterval > TimeSpan.FromDays(1) ? "Alerts:LowCreditCheckInterval must be 1 s to 1 day"
-        : Smtp.Validate() ?? Sms.Validate("Sms") ?? Push.Validate("Push");
+        : Smtp.Validate() ?? Sms.Validate("Sms") ?? Push.Validate("Push") ?? Webhooks.Validate();
 }
 
 /// <summary>The mail server email is handed to (<c>Alerts:Smtp:*</c>).</summary>

@@ -194,6 +194,7 @@ public sealed partial class AccessibilityTests(WebFixture web) : IClassFixture<W
         await page.GotoAsync("/recharge");
         await page.GetByLabel("Site code").FillAsync("UNIDORM");
         await page.GetByLabel("Room or unit").FillAsync("R-104");
+        await page.GetByLabel("Last 4 digits of the meter number").FillAsync("0014");
         await page.GetByLabel("Amount").FillAsync("30.00");
         await page.GetByRole(AriaRole.Button, new() { Name = "Get a quote" }).ClickAsync();
         await Expect(page.Locator("#quote")).ToBeVisibleAsync();

@@ -148,6 +148,13 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
         Assert.Equal(2500, smsRow.LowCreditThresholdMinor);
         Assert.Equal(3, smsRow.LowCreditDays);
         Assert.Equal("thandi@example.org", stored.Single(p => p.Channel == NotificationChannel.Email).Address);
+        // Audited with the settings before and after, addresses included.
+        var audit = await db.Audit.Where(a => a.Action == "portal.alerts.update" && a.Target == $"customer/{customerId}").OrderByDescending(a => a.Id).FirstAsync(Ct);
+        Assert.StartsWith("customer:", audit.Actor, StringComparison.Ordinal);
+        var (before, after) = (audit.Details!.Split(" -> ")[0], audit.Details.Split(" -> ")[1]);
+        Assert.DoesNotContain("sms=on", before, StringComparison.Ordinal);
+        Assert.Contains("email=on thandi@example.org", after, StringComparison.Ordinal);
+        Assert.Contains("sms=on low<2500 3d", after, StringComparison.Ordinal);
     }
 
     [Fact]

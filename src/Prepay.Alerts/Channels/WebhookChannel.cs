@@ -8,9 +8,10 @@ using Prepay.Storage.Records.Alerts;
 namespace Prepay.Alerts.Channels;
 
 /// <summary>
-/// POSTs a notification's JSON to its subscription's URL, signed with the subscription's secret
-/// (<see cref="WebhookSignature"/>), with <c>Prepay-Delivery-Id</c> for the receiver to drop a resend. 2xx is
-/// delivered; 410 Gone or a deleted subscription is final; anything else is retried.
+/// POSTs a notification's JSON to its subscription's URL the Standard Webhooks way (<see cref="WebhookSignature"/>):
+/// <c>webhook-id</c> is the notification's id, the same on every retry, for the receiver to drop a resend;
+/// <c>webhook-signature</c> holds a signature per secret in force (<see cref="WebhookSecrets"/>). 2xx is delivered;
+/// 410 Gone or a deleted subscription is final; anything else is retried.
 /// </summary>
 public sealed class WebhookChannel(IHttpClientFactory http, IClock clock) : INotificationChannel
 {
@@ -33,9 +34,12 @@ public sealed class WebhookChannel(IHttpClientFactory http, IClock clock) : INot
         {
             Content = new StringContent(n.Body, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(hook.Secret, clock.GetCurrentInstant().ToUnixTimeSeconds(), n.Body));
-        request.Headers.Add(WebhookSignature.DeliveryHeader, n.Id.ToString());
-        request.Headers.Add(WebhookSignature.EventHeader, n.Kind);
+        var now = clock.GetCurrentInstant();
+        var id = n.Id.ToString();
+        var timestamp = now.ToUnixTimeSeconds();
+        request.Headers.Add(WebhookSignature.IdHeader, id);
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.SignAll(WebhookSecrets.InForce(hook, now), id, timestamp, n.Body));
         try
         {
             using var response = await http.CreateClient(HttpClientName).SendAsync(request, ct);

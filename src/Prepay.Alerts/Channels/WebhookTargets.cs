@@ -100,4 +100,13 @@ public sealed class WebhookOptions
 
     /// <summary>Allow loopback, private and link-local addresses. Default false.</summary>
     public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>
+    /// How long a rotated-out secret keeps signing beside the new one, so that a receiver can switch secrets without
+    /// refusing a delivery (<c>Alerts:Webhooks:SecretOverlap</c>). Zero to 30 days; default 24 hours.
+    /// </summary>
+    public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
+
+    public string? Validate() =>
+        SecretOverlap < TimeSpan.Zero || SecretOverlap > TimeSpan.FromDays(30) ? "Alerts:Webhooks:SecretOverlap must be 0 to 30 days" : null;
 }

@@ -44,15 +44,27 @@ public static class NotificationPreferenceRules
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rows);
         await using var tx = await db.BeginWriteAsync(ct);
-        db.NotificationPreferences.RemoveRange(await db.NotificationPreferences.Where(p => p.CustomerId == customerId).ToListAsync(ct));
+        var before = await db.NotificationPreferences.Where(p => p.CustomerId == customerId).ToListAsync(ct);
+        // Old and new values, addresses included: where a customer's alerts (and receipts with tokens) went, and
+        // who changed that, is what a dispute asks.
+        var details = $"{Describe(before)} -> {Describe(rows)}";
+        db.NotificationPreferences.RemoveRange(before);
         await db.SaveChangesAsync(ct);
         db.NotificationPreferences.AddRange(rows);
-        db.Audit.Add(new AuditRecord
-        {
-            At = now, Actor = actor, Action = action, Target = $"customer/{customerId}",
-            Details = string.Join(", ", rows.Select(p => $"{p.Channel.ToString().ToLowerInvariant()}={(p.Enabled ? "on" : "off")}")),
-        });
+        db.Audit.Add(new AuditRecord { At = now, Actor = actor, Action = action, Target = $"customer/{customerId}", Details = details });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>"email=on a@b.example low&lt;2000 3d; sms=off", or "(none)": every setting, channel by channel.</summary>
+    public static string Describe(IEnumerable<NotificationPreference> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var text = string.Join("; ", rows.OrderBy(p => p.Channel).Select(p =>
+            $"{p.Channel.ToString().ToLowerInvariant()}={(p.Enabled ? "on" : "off")}"
+            + (p.Address is null ? "" : " " + p.Address)
+            + (p.LowCreditThresholdMinor is { } t ? $" low<{t}" : "")
+            + (p.LowCreditDays is { } d ? $" {d}d" : "")));
+        return text.Length == 0 ? "(none)" : text;
     }
 }

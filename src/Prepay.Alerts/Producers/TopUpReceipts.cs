@@ -1,6 +1,8 @@
 using NodaTime;
 using Prepay.Alerts.Outbox;
 using Prepay.Storage;
+using Prepay.Storage.Records;
+using Prepay.Storage.Records.Alerts;
 
 namespace Prepay.Alerts.Producers;
 
@@ -45,7 +47,20 @@ public static class TopUpReceipts
                 ["vendId"] = r.VendId, ["meterNumber"] = r.MeterNumber, ["amount"] = r.Amount, ["currency"] = r.Currency,
                 ["energyWh"] = r.EnergyWh, ["receiptNumber"] = r.ReceiptNumber,
             });
-        db.Notifications.AddRange(Outbox.Outbox.Address(to, message, r.At));
+        var rows = Outbox.Outbox.Address(to, message, r.At);
+        db.Notifications.AddRange(rows);
+        if (token.Length > 0)
+        {
+            // A receipt that carries the token is a token read (ASVS V16): which vend, by which channel, to where.
+            foreach (var row in rows.Where(n => n.Channel != NotificationChannel.Webhook))
+            {
+                db.Audit.Add(new AuditRecord
+                {
+                    At = r.At, Actor = "system:alerts", Action = AuditActions.TokenRead, Target = $"vend/{r.VendId}",
+                    Details = $"top-up receipt by {row.Channel.ToString().ToLowerInvariant()} to {row.Recipient}: meter {r.MeterNumber}",
+                });
+            }
+        }
     }
 
     /// <summary>A 20-digit token in groups of four, as meters' keypads and receipts show it.</summary>

@@ -48,7 +48,8 @@ public static class BenchMeters
             {
                 Id = Guid.CreateVersion7(), Name = $"Benchmark customer {i + 1}", Phone = "+27 82 555 0000", Email = $"bench{i + 1}@example.org", CreatedAt = now,
             };
-            var premises = new Premises { Id = Guid.CreateVersion7(), SiteId = site.Id, Label = $"B-{i + 1:00000}", CustomerId = customer.Id, CreatedAt = now };
+            var premises = new Premises { Id = Guid.CreateVersion7(), SiteId = site.Id, Label = $"B-{i + 1:00000}", CreatedAt = now };
+            premises.AssignCustomer(customer.Id, now);
             db.Customers.Add(customer);
             db.Premises.Add(premises);
             db.Meters.Add(meter);

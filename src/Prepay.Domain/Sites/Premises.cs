@@ -12,7 +12,30 @@ public sealed class Premises
     public required string Label { get; set; }
 
     /// <summary>Who lives or trades here now, and so whose account a vend to this unit credits.</summary>
-    public Guid? CustomerId { get; set; }
+    public Guid? CustomerId { get; private set; }
+
+    /// <summary>
+    /// When the current tenancy began: set by <see cref="AssignCustomer"/> whenever the customer changes, null when
+    /// nobody lives here. What a customer sees of the meter (usage, purchases, tokens) starts here, so a new tenant of
+    /// a dormitory room does not see the last term's tenant's history.
+    /// </summary>
+    public Instant? CustomerSince { get; private set; }
 
     public Instant CreatedAt { get; init; }
+
+    /// <summary>
+    /// Moves <paramref name="customerId"/> in at <paramref name="at"/> (null: the premises are empty). Naming the
+    /// customer who already lives here changes nothing, so a repeated assignment does not restart the tenancy.
+    /// </summary>
+    /// <returns>True when the tenancy changed.</returns>
+    public bool AssignCustomer(Guid? customerId, Instant at)
+    {
+        if (customerId == CustomerId)
+        {
+            return false;
+        }
+        CustomerId = customerId;
+        CustomerSince = customerId is null ? null : at;
+        return true;
+    }
 }

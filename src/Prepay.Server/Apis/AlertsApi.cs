@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.Alerts.Operators;
@@ -8,6 +7,7 @@ using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
+using Prepay.Storage.Records;
 using Prepay.Storage.Records.Alerts;
 
 namespace Prepay.Server.Apis;
@@ -25,6 +25,9 @@ public sealed record WebhookInput(string? Url, IReadOnlyList<string>? Events, st
 
 /// <summary>The <see cref="Secret"/> signs every delivery; it is shown here, once, and never again.</summary>
 public sealed record WebhookCreated(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Active, Instant CreatedAt, string Secret);
+
+/// <summary>A rotation's answer: the new <see cref="Secret"/>, shown once; the old one still signs until <see cref="PreviousSecretUntil"/> (null: not at all).</summary>
+public sealed record WebhookSecretRotated(Guid Id, string Secret, Instant? PreviousSecretUntil);
 
 public sealed record WebhookDto(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Active, Instant CreatedAt)
 {
@@ -59,6 +62,8 @@ public static class AlertsApi
             TypedResults.Ok((await db.WebhookSubscriptions.AsNoTracking().OrderBy(w => w.CreatedAt).ToListAsync(ct)).Select(WebhookDto.From).ToList()));
         hooks.MapPost("/", CreateWebhook).Accepts<WebhookInput>("application/json")
             .WithSummary("Subscribe a URL to events; the signing secret is in this response only.");
+        hooks.MapPost("/{id:guid}/secret", RotateSecret)
+            .WithSummary("Issue a new signing secret (shown in this response only); the old one keeps signing beside it for Alerts:Webhooks:SecretOverlap.");
         hooks.MapDelete("/{id:guid}", DeleteWebhook).WithSummary("Deactivate a subscription; its delivery log is kept.");
         hooks.MapGet("/{id:guid}/deliveries", Deliveries).WithSummary("Every delivery attempt, newest first.");
 
@@ -140,16 +145,30 @@ public static class AlertsApi
         return TypedResults.Ok(parsed.OrderBy(p => p.Channel).Select(p => new PreferenceDto(p.Channel, p.Enabled, p.Address, p.LowCreditThresholdMinor, p.LowCreditDays)).ToList());
     }
 
-    private static async Task<IResult> Notifications(Guid id, int? limit, PrepayDb db, CancellationToken ct)
+    private static async Task<IResult> Notifications(Guid id, int? limit, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
     {
         if (!await db.Customers.AnyAsync(c => c.Id == id, ct))
         {
             return Problems.NotFound($"No customer {id}.");
         }
-        var rows = await db.Notifications.AsNoTracking().Where(n => n.CustomerId == id).OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
+        var found = await db.Notifications.AsNoTracking().Where(n => n.CustomerId == id).OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
             .Take(Math.Clamp(limit ?? 100, 1, MaxRows))
-            .Select(n => new NotificationDto(n.Id, n.Channel, n.Kind, n.Recipient, n.Subject, n.Body, n.State, n.Attempts, n.CreatedAt, n.NextAttemptAt, n.SentAt, n.LastError))
+            .Select(n => new
+            {
+                Dto = new NotificationDto(n.Id, n.Channel, n.Kind, n.Recipient, n.Subject, n.Body, n.State, n.Attempts, n.CreatedAt, n.NextAttemptAt, n.SentAt, n.LastError),
+                n.DedupKey,
+            })
             .ToListAsync(ct);
+        var rows = found.Select(n => n.Dto).ToList();
+        // A top-up receipt's text carries the token: showing it to staff is a token read (webhooks carry none). Its
+        // cause, "vend:{id}", names the vend.
+        var receipts = found.Where(n => n.Dto.Kind == AlertKinds.TopUp && n.Dto.Channel != NotificationChannel.Webhook)
+            .Select(n => n.DedupKey.Split(':')).Where(k => k.Length > 1 && k[0] == "vend").Select(k => k[1]).Distinct(StringComparer.Ordinal).ToList();
+        if (receipts.Count > 0)
+        {
+            Audit.Record(db, http, clock, AuditActions.TokenRead, $"customer/{id}", $"top-up receipts: vends {string.Join(", ", receipts)}");
+            await db.SaveChangesAsync(ct);
+        }
         return TypedResults.Ok(rows);
     }
 
@@ -183,7 +202,7 @@ public static class AlertsApi
         {
             Id = Guid.CreateVersion7(now.ToDateTimeOffset()),
             Url = input.Url!,
-            Secret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            Secret = Prepay.Alerts.Channels.WebhookSignature.NewSecret(),
             EventKinds = string.Join(',', events),
             Description = input.Description?.Trim(),
             Active = true,
@@ -195,6 +214,21 @@ public static class AlertsApi
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/webhooks/{hook.Id}",
             new WebhookCreated(hook.Id, hook.Url, events, hook.Description, hook.Active, hook.CreatedAt, hook.Secret));
+    }
+
+    private static async Task<IResult> RotateSecret(Guid id, HttpContext http, PrepayDb db, IClock clock, Prepay.Alerts.AlertsOptions alerts, CancellationToken ct)
+    {
+        var hook = await db.WebhookSubscriptions.FirstOrDefaultAsync(w => w.Id == id && w.Active, ct);
+        if (hook is null)
+        {
+            return Problems.NotFound($"No webhook {id}.");
+        }
+        var now = clock.GetCurrentInstant();
+        var secret = Prepay.Alerts.Channels.WebhookSecrets.Rotate(hook, now, Duration.FromTimeSpan(alerts.Webhooks.SecretOverlap));
+        // When the old secret stops signing is audited; neither secret is.
+        Audit.Record(db, http, clock, "webhook.secret.rotate", $"webhook/{id}", hook.PreviousSecretUntil is { } until ? $"old secret signs until {until}" : "old secret retired at once");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new WebhookSecretRotated(id, secret, hook.PreviousSecretUntil));
     }
 
     private static async Task<IResult> DeleteWebhook(Guid id, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)

@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
+using Prepay.Storage.Records;
 using Prepay.Vending.Tokens;
 
 namespace Prepay.Server.Apis;
@@ -44,13 +47,19 @@ public static class TokensApi
         return Result(await service.IssueAsync(meterNumber, body!, key, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct));
     }
 
-    private static async Task<IResult> List(string meterNumber, int? limit, PrepayDb db, CancellationToken ct)
+    private static async Task<IResult> List(string meterNumber, int? limit, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
     {
         if (!await db.Meters.AnyAsync(m => m.MeterNumber == meterNumber, ct))
         {
             return Problems.NotFound($"No meter '{meterNumber}'.");
         }
-        return TypedResults.Ok(await ManagementTokenService.ListAsync(db, meterNumber, Math.Clamp(limit ?? 100, 1, MaxRows), ct));
+        var tokens = await ManagementTokenService.ListAsync(db, meterNumber, Math.Clamp(limit ?? 100, 1, MaxRows), ct);
+        if (tokens.Count > 0)
+        {
+            Audit.Record(db, http, clock, AuditActions.TokenRead, $"meter/{meterNumber}", $"management tokens: {tokens.Count}");
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Ok(tokens);
     }
 
     private static async Task<IResult> OrderKeyChange(string meterNumber, HttpRequest request, PrepayDb db, KeyChangeService service, CancellationToken ct)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using NodaTime.Text;
+using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
@@ -94,13 +95,23 @@ public static class VendsApi
         return TypedResults.Created($"/api/v1/vends/{vend.Id}", vend);
     }
 
-    private static async Task<Results<Ok<VendResponse>, ProblemHttpResult>> Reprint(Guid id, HttpContext context, PrepayDb db, CancellationToken ct) =>
-        await VendQueries.ReprintAsync(db, id, ApiKeyAuthentication.ActorOf(context.User), ct) is { } vend
-            ? TypedResults.Ok(vend)
-            : Problems.NotFound($"No vend {id}.");
+    private static async Task<Results<Ok<VendResponse>, ProblemHttpResult>> Reprint(Guid id, HttpContext context, PrepayDb db, IClock clock, CancellationToken ct)
+    {
+        var vend = await VendQueries.ReprintAsync(db, id, ApiKeyAuthentication.ActorOf(context.User), ct);
+        if (vend is null)
+        {
+            return Problems.NotFound($"No vend {id}.");
+        }
+        if (vend.Token is not null || vend.KeyChangeTokens is { Count: > 0 })
+        {
+            Audit.TokenRead(db, context, clock, "reprint", [(vend.Id, vend.MeterNumber)]);
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Ok(vend);
+    }
 
     private static async Task<Results<Ok<IReadOnlyList<VendSummary>>, ValidationProblem>> List(
-        HttpContext context, PrepayDb db, string? meterNumber, string? from, string? to, int? limit, CancellationToken ct)
+        HttpContext context, PrepayDb db, IClock clock, string? meterNumber, string? from, string? to, int? limit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var f = ParseInstant(from, "from", errors);
@@ -109,7 +120,13 @@ public static class VendsApi
         {
             return Problems.Invalid(errors);
         }
-        return TypedResults.Ok(await VendQueries.ListAsync(db, meterNumber, f, t, limit ?? 100, ApiKeyAuthentication.ActorOf(context.User), ct));
+        var vends = await VendQueries.ListAsync(db, meterNumber, f, t, limit ?? 100, ApiKeyAuthentication.ActorOf(context.User), ct);
+        if (vends.Any(v => v.Token is not null))
+        {
+            Audit.TokenRead(db, context, clock, "list", vends.Where(v => v.Token is not null).Select(v => (v.Id, v.MeterNumber)));
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Ok(vends);
     }
 
     internal static Instant? ParseInstant(string? text, string field, Dictionary<string, string[]> errors)

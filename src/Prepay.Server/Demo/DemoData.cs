@@ -84,7 +84,8 @@ public static class DemoData
                     Indigent = site.Code == "SUNRISE" && i <= 3, Protected = i == 4, CreatedAt = now,
                 };
                 db.Customers.Add(customer);
-                var premises = new Premises { Id = NewId(), SiteId = siteId, Label = $"{site.Prefix}{100 + i}", CustomerId = customer.Id, CreatedAt = now };
+                var premises = new Premises { Id = NewId(), SiteId = siteId, Label = $"{site.Prefix}{100 + i}", CreatedAt = now };
+                premises.AssignCustomer(customer.Id, installed);
                 db.Premises.Add(premises);
                 var meter = new Meter
                 {

@@ -45,6 +45,7 @@ internal static class AlertsModel
             e.ToTable("webhook_subscriptions");
             e.Property(x => x.Url).HasMaxLength(2000);
             e.Property(x => x.Secret).HasMaxLength(100);
+            e.Property(x => x.PreviousSecret).HasMaxLength(100);
             e.Property(x => x.EventKinds).HasMaxLength(400);
             e.Property(x => x.Description).HasMaxLength(200);
         });

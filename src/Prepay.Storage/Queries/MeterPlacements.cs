@@ -11,6 +11,9 @@ public sealed class MeterPlacement
     public string? UnitLabel { get; init; }
     public Guid? CustomerId { get; init; }
     public string? CustomerName { get; init; }
+
+    /// <summary>When the customer's tenancy of these premises began: what they see of the meter starts here.</summary>
+    public NodaTime.Instant? CustomerSince { get; init; }
 }
 
 public static class MeterPlacements
@@ -29,5 +32,5 @@ public static class MeterPlacements
         from s in sites.DefaultIfEmpty()
         join c in db.Customers on p.CustomerId equals c.Id into customers
         from c in customers.DefaultIfEmpty()
-        select new MeterPlacement { Meter = m, SiteCode = s.Code, UnitLabel = p.Label, CustomerId = (Guid?)c.Id, CustomerName = c.Name };
+        select new MeterPlacement { Meter = m, SiteCode = s.Code, UnitLabel = p.Label, CustomerId = (Guid?)c.Id, CustomerName = c.Name, CustomerSince = p.CustomerSince };
 }

@@ -26,6 +26,8 @@ public abstract class AlertsServer : ServerFixture, IAsyncLifetime, IAsyncDispos
         // The test receiver listens on http on loopback, which production webhooks may not use.
         ["Alerts:Webhooks:AllowHttp"] = "true",
         ["Alerts:Webhooks:AllowPrivateTargets"] = "true",
+        // Short, so that a test can move the clock past it without moving it a day.
+        ["Alerts:Webhooks:SecretOverlap"] = "00:10:00",
     };
 
     public new async ValueTask InitializeAsync()

@@ -77,13 +77,18 @@ public abstract class AlertsTests(AlertsServer server)
         return (created["id"]!.GetValue<Guid>(), created["secret"]!.GetValue<string>());
     }
 
-    /// <summary>Checks the signature as a receiver would, independently of the server's code.</summary>
-    private static void AssertSigned(string secret, ReceivedHook hook)
+    /// <summary>
+    /// Checks the Standard Webhooks signatures as a receiver would, independently of the server's code: one
+    /// <c>v1,</c> signature per secret, in order, of "{webhook-id}.{webhook-timestamp}.{body}" under the key the
+    /// <c>whsec_</c> secret's base64 stands for; and none of the headers the server sent before the standard.
+    /// </summary>
+    private static void AssertSigned(ReceivedHook hook, params string[] secrets)
     {
-        var parts = hook.Signature.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(parts["t"] + "." + hook.Body)));
-        Assert.Equal(expected, parts["v1"]);
-        Assert.True(long.Parse(parts["t"], CultureInfo.InvariantCulture) > 1_700_000_000);
+        var signed = Encoding.UTF8.GetBytes($"{hook.DeliveryId}.{hook.Timestamp}.{hook.Body}");
+        var expected = secrets.Select(secret => "v1," + Convert.ToBase64String(HMACSHA256.HashData(Convert.FromBase64String(secret["whsec_".Length..]), signed)));
+        Assert.Equal(string.Join(' ', expected), hook.Signature);
+        Assert.True(long.Parse(hook.Timestamp, CultureInfo.InvariantCulture) > 1_700_000_000);
+        Assert.DoesNotContain(hook.HeaderNames, h => h.StartsWith("Prepay-", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
@@ -144,7 +149,7 @@ public abstract class AlertsTests(AlertsServer server)
         // The smart-home integration heard of the disconnection and the reconnection, once each.
         var hooks = await EventuallyAsync(() => Task.FromResult(server.Hooks.For(hookName)), h => h.Count >= 2);
         Assert.Equal(["disconnected", "reconnected"], hooks.Select(h => h.Event).Order(StringComparer.Ordinal));
-        Assert.All(hooks, h => AssertSigned(secret, h));
+        Assert.All(hooks, h => AssertSigned(h, secret));
         Assert.Equal(s.MeterNumber, JsonNode.Parse(hooks[0].Body)!["data"]!["meterNumber"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/webhooks/{hookId}", Ct)).StatusCode);
 
@@ -188,7 +193,7 @@ public abstract class AlertsTests(AlertsServer server)
 
         var hooks = await EventuallyAsync(() => Task.FromResult(server.Hooks.For(hookName)), h => h.Count >= 1);
         var hook = Assert.Single(hooks);
-        AssertSigned(secret, hook);
+        AssertSigned(hook, secret);
         Assert.Equal("topUp", hook.Event);
         var body = JsonNode.Parse(hook.Body)!;
         Assert.Equal(hook.DeliveryId, body["id"]!.GetValue<string>());
@@ -216,6 +221,50 @@ public abstract class AlertsTests(AlertsServer server)
     }
 
     [Fact]
+    public async Task A_rotated_webhook_secret_signs_beside_the_new_one_until_its_overlap_ends()
+    {
+        var s = await CreateAsync(server);
+        using var admin = server.Client();
+        var hookName = "rotate-" + s.Suffix;
+        var (hookId, old) = await SubscribeAsync(admin, hookName, "topUp");
+        Assert.StartsWith("whsec_", old, StringComparison.Ordinal);
+        Assert.Equal(32, Convert.FromBase64String(old["whsec_".Length..]).Length);
+
+        var rotated = await Ok(await admin.PostAsync($"/api/v1/webhooks/{hookId}/secret", null, Ct));
+        var fresh = rotated["secret"]!.GetValue<string>();
+        Assert.NotEqual(old, fresh);
+        Assert.Equal(server.Clock.GetCurrentInstant() + Duration.FromMinutes(10), NodaTime.Text.InstantPattern.ExtendedIso.Parse(rotated["previousSecretUntil"]!.GetValue<string>()).Value);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/webhooks/{Guid.NewGuid()}/secret", null, Ct)).StatusCode);
+
+        // During the overlap: the new secret's signature first, then the old one's; either verifies, a wrong one does not.
+        using var vendor = server.Client(s.VendorKey);
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "20.00", currency = "ZAR" }), Ct));
+        var during = Assert.Single(await EventuallyAsync(() => Task.FromResult(server.Hooks.For(hookName)), h => h.Count >= 1));
+        AssertSigned(during, fresh, old);
+        Assert.Equal(2, during.Signature.Split(' ').Length);
+        foreach (var secret in new[] { fresh, old })
+        {
+            Assert.True(Prepay.Alerts.Channels.WebhookSignature.Verify(secret, during.DeliveryId, during.Timestamp, during.Body, during.Signature));
+        }
+        Assert.False(Prepay.Alerts.Channels.WebhookSignature.Verify(Prepay.Alerts.Channels.WebhookSignature.NewSecret(), during.DeliveryId, during.Timestamp, during.Body, during.Signature));
+        Assert.False(Prepay.Alerts.Channels.WebhookSignature.Verify(fresh, during.DeliveryId, during.Timestamp, during.Body + " ", during.Signature));
+
+        // After it: the new secret alone.
+        server.Clock.Advance(Duration.FromMinutes(11));
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "30.00", currency = "ZAR" }), Ct));
+        var hooks = await EventuallyAsync(() => Task.FromResult(server.Hooks.For(hookName)), h => h.Count >= 2);
+        AssertSigned(hooks[1], fresh);
+        Assert.False(Prepay.Alerts.Channels.WebhookSignature.Verify(old, hooks[1].DeliveryId, hooks[1].Timestamp, hooks[1].Body, hooks[1].Signature));
+
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var audit = await db.Audit.AsNoTracking().SingleAsync(a => a.Action == "webhook.secret.rotate" && a.Target == $"webhook/{hookId}", Ct);
+        Assert.DoesNotContain(fresh, audit.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain(old, audit.Details, StringComparison.Ordinal);
+        await Ok(await admin.DeleteAsync($"/api/v1/webhooks/{hookId}", Ct));
+    }
+
+    [Fact]
     public async Task A_webhook_that_fails_once_gets_the_delivery_on_the_retry_and_the_log_shows_both_attempts()
     {
         var s = await CreateAsync(server);
@@ -240,7 +289,7 @@ public abstract class AlertsTests(AlertsServer server)
         var received = server.Hooks.For(hookName);
         Assert.Equal(2, received.Count);
         Assert.Single(received.Select(r => r.DeliveryId).Distinct());
-        Assert.All(received, r => AssertSigned(secret, r));
+        Assert.All(received, r => AssertSigned(r, secret));
         await Ok(await admin.DeleteAsync($"/api/v1/webhooks/{hookId}", Ct));
     }
 

@@ -41,8 +41,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 fail = left > 0;
                 return Math.Max(0, left - 1);
             });
-            receiver.Received.Enqueue(new ReceivedHook(name, request.Headers["Prepay-Signature"].ToString(),
-                request.Headers["Prepay-Delivery-Id"].ToString(), request.Headers["Prepay-Event"].ToString(), body, fail ? 500 : 204));
+            receiver.Received.Enqueue(new ReceivedHook(name, request.Headers["webhook-signature"].ToString(), request.Headers["webhook-id"].ToString(),
+                request.Headers["webhook-timestamp"].ToString(), body, fail ? 500 : 204, [.. request.Headers.Keys]));
             return fail ? Results.StatusCode(500) : Results.NoContent();
         });
         // Somewhere a receiver might send a webhook on to; the server must not follow it.
@@ -69,4 +69,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedHook(string Name, string Signature, string DeliveryId, string Event, string Body, int Answered);
+/// <summary>A delivery as received: the Standard Webhooks headers (<c>webhook-signature</c>, <c>-id</c>, <c>-timestamp</c>), the body, every header's name.</summary>
+public sealed record ReceivedHook(string Name, string Signature, string DeliveryId, string Timestamp, string Body, int Answered, IReadOnlyList<string> HeaderNames)
+{
+    /// <summary>The event's kind, from the body (Standard Webhooks has no header for it).</summary>
+    public string Event => System.Text.Json.Nodes.JsonNode.Parse(Body)!["kind"]!.GetValue<string>();
+}

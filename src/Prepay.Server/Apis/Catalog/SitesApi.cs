@@ -15,7 +15,8 @@ public sealed record SiteDto(Guid Id, string Code, string Name, SiteKind Kind);
 
 public sealed record PremisesInput(string? Label, Guid? CustomerId);
 
-public sealed record PremisesDto(Guid Id, Guid SiteId, string Label, Guid? CustomerId, string? MeterNumber);
+/// <param name="CustomerSince">When the current tenant moved in (set when a customer is assigned): what the tenant sees of the meter starts here.</param>
+public sealed record PremisesDto(Guid Id, Guid SiteId, string Label, Guid? CustomerId, string? MeterNumber, Instant? CustomerSince = null);
 
 public static class SitesApi
 {
@@ -81,7 +82,7 @@ public static class SitesApi
             join m in db.Meters on i.MeterId equals m.Id into meters
             from m in meters.DefaultIfEmpty()
             orderby p.Label
-            select new PremisesDto(p.Id, p.SiteId, p.Label, p.CustomerId, m.MeterNumber)).ToListAsync(ct);
+            select new PremisesDto(p.Id, p.SiteId, p.Label, p.CustomerId, m.MeterNumber, p.CustomerSince)).ToListAsync(ct);
         return TypedResults.Ok(rows);
     }
 
@@ -110,11 +111,13 @@ public static class SitesApi
         {
             return Problems.Conflict("duplicate", $"Site '{code}' already has unit '{label}'.");
         }
-        var premises = new Premises { Id = Guid.CreateVersion7(clock.GetCurrentInstant().ToDateTimeOffset()), SiteId = site.Id, Label = label, CustomerId = input.CustomerId, CreatedAt = clock.GetCurrentInstant() };
+        var now = clock.GetCurrentInstant();
+        var premises = new Premises { Id = Guid.CreateVersion7(now.ToDateTimeOffset()), SiteId = site.Id, Label = label, CreatedAt = now };
+        premises.AssignCustomer(input.CustomerId, now);
         db.Premises.Add(premises);
         Audit.Record(db, http, clock, "premises.create", $"site/{code}/premises/{label}", input.CustomerId?.ToString());
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/sites/{code}/premises/{label}", new PremisesDto(premises.Id, site.Id, label, premises.CustomerId, null));
+        return TypedResults.Created($"/api/v1/sites/{code}/premises/{label}", new PremisesDto(premises.Id, site.Id, label, premises.CustomerId, null, premises.CustomerSince));
     }
 
     private static async Task<IResult> UpdatePremises(string code, string label, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
@@ -133,10 +136,14 @@ public static class SitesApi
         {
             return Problems.Invalid("customerId", "no such customer");
         }
-        premises.CustomerId = input.CustomerId;
-        Audit.Record(db, http, clock, "premises.update", $"site/{code}/premises/{label}", $"customer={input.CustomerId}");
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new PremisesDto(premises.Id, premises.SiteId, premises.Label, premises.CustomerId, null));
+        // A new customer starts a new tenancy: from now on the portal shows them this meter's history from here on only.
+        var before = premises.CustomerId;
+        if (premises.AssignCustomer(input.CustomerId, clock.GetCurrentInstant()))
+        {
+            Audit.Record(db, http, clock, "premises.update", $"site/{code}/premises/{label}", $"customer={before} -> customer={input.CustomerId}");
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Ok(new PremisesDto(premises.Id, premises.SiteId, premises.Label, premises.CustomerId, null, premises.CustomerSince));
     }
 }
 

@@ -10,7 +10,8 @@ using Prepay.Storage;
 namespace Prepay.Server.Web.Pages;
 
 /// <summary>
-/// The public recharge page: by site and room or by meter number, a masked name and a quote; then, when a payment
+/// The public recharge page: by site, room and the meter number's last digits, or by the whole meter number; a
+/// masked name and a quote (no debt: it is not shown to someone who has not signed in); then, when a payment
 /// provider is enabled, payment at the provider's checkout, ending on the result page with the token.
 /// </summary>
 [AllowAnonymous]
@@ -24,6 +25,10 @@ public sealed class RechargeModel(PrepayDb db, RechargeQuotes quotes, PaymentPro
 
     [BindProperty]
     public string? MeterNumber { get; set; }
+
+    /// <summary>With a site and room: the meter number's last digits (<see cref="RechargeLookup"/>).</summary>
+    [BindProperty]
+    public string? MeterEnding { get; set; }
 
     [BindProperty]
     public string? Amount { get; set; }
@@ -48,10 +53,10 @@ public sealed class RechargeModel(PrepayDb db, RechargeQuotes quotes, PaymentPro
     {
         if (string.IsNullOrWhiteSpace(MeterNumber) && (string.IsNullOrWhiteSpace(Site) || string.IsNullOrWhiteSpace(Unit)))
         {
-            Error = "Enter your site code and room, or your meter number.";
+            Error = $"Enter your site code, room and the last {RechargeLookup.EndingDigits} digits of your meter number, or your whole meter number.";
             return Page();
         }
-        (Quote, Error) = await quotes.QuoteAsync(db, MeterNumber, Site, Unit, Amount, ct);
+        (Quote, Error) = await quotes.QuoteAsync(db, MeterNumber, Site, Unit, MeterEnding, Amount, ct);
         IdempotencyKey = "recharge-" + Guid.CreateVersion7(clock.GetCurrentInstant().ToDateTimeOffset()).ToString("N");
         return Page();
     }
@@ -59,7 +64,7 @@ public sealed class RechargeModel(PrepayDb db, RechargeQuotes quotes, PaymentPro
     /// <summary>Pays the quoted amount for the quoted meter: the payer confirmed the masked name, the form's key opens one checkout.</summary>
     public async Task<IActionResult> OnPostPayAsync(CancellationToken ct)
     {
-        (Quote, Error) = await quotes.QuoteAsync(db, MeterNumber, null, null, Amount, ct);
+        (Quote, Error) = await quotes.QuoteAsync(db, MeterNumber, null, null, null, Amount, ct);
         if (Quote is null)
         {
             return Page();

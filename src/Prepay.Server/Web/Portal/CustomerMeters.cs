@@ -17,11 +17,24 @@ public sealed record CustomerMeter(
     string? Site,
     string? Unit,
     Instant? InstalledAt,
+    Instant? CustomerSince,
     bool? Online,
     Instant? LastSeenAt,
     string? Relay,
     long? CreditWh,
-    long? DaysLeft);
+    long? DaysLeft)
+{
+    /// <summary>
+    /// Where this customer's view of the meter begins: the later of the meter's installation here and the start of
+    /// their tenancy. Usage, purchases, tokens and payments before it belong to someone else (an earlier tenant, or
+    /// the meter's life elsewhere).
+    /// </summary>
+    public Instant? Since => (InstalledAt, CustomerSince) switch
+    {
+        ({ } installed, { } tenant) => installed > tenant ? installed : tenant,
+        (var installed, var tenant) => installed ?? tenant,
+    };
+}
 
 /// <summary>
 /// The customer's own meters, and nothing else: every query here is filtered by the customer of the meter's
@@ -50,7 +63,7 @@ public static class CustomerMeters
         }
         var number = meterNumber.Trim();
         var row = await MeterPlacements.Current(db).Where(x => x.Meter.MeterNumber == number && x.CustomerId == customerId)
-            .Select(x => new { x.Meter, x.SiteCode, x.UnitLabel }).FirstOrDefaultAsync(ct);
+            .Select(x => new { x.Meter, x.SiteCode, x.UnitLabel, x.CustomerSince }).FirstOrDefaultAsync(ct);
         if (row is null)
         {
             return null;
@@ -65,6 +78,6 @@ public static class CustomerMeters
         // The alerts' own estimate (whole days, integers only), so the portal and the low-credit warning agree.
         var daysLeft = await CreditEstimate.DaysLeftAsync(db, row.Meter.Id, now, ct);
         return new CustomerMeter(row.Meter.Id, row.Meter.MeterNumber, row.Meter.Mode, row.Meter.Currency, row.Meter.ResolutionWh, row.SiteCode, row.UnitLabel,
-            installedAt, status?.Online, lastSeen, status?.Relay, credit, daysLeft);
+            installedAt, row.CustomerSince, status?.Online, lastSeen, status?.Relay, credit, daysLeft);
     }
 }

@@ -1,8 +1,9 @@
 namespace Prepay.Server.Web.Recharge;
 
 /// <summary>
-/// A name shown to someone who has not signed in: enough for a payer to recognise the account ("Th*** N****"),
-/// not enough to learn who lives in a room.
+/// A name shown to someone who has not signed in: one initial per name ("T. N."), enough for a payer who knows
+/// whose room it is to recognise the account, not enough for anyone else to learn who lives there. No lengths
+/// either: "Th*** N****" told a stranger how long each name was.
 /// </summary>
 public static class NameMask
 {
@@ -12,8 +13,10 @@ public static class NameMask
         {
             return "(no customer)";
         }
-        return string.Join(' ', name.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Where(w => !w.StartsWith('('))
-            .Select(w => w.Length <= 2 ? w[..1] + "*" : w[..2] + new string('*', w.Length - 2)));
+        var initials = name.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => !w.StartsWith('(') && char.IsLetterOrDigit(w[0]))
+            .Select(w => char.ToUpperInvariant(w[0]) + ".");
+        var masked = string.Join(' ', initials);
+        return masked.Length == 0 ? "(no customer)" : masked;
     }
 }

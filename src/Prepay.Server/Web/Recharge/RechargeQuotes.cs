@@ -20,12 +20,14 @@ public sealed record RechargeQuote(string MeterNumber, string MaskedName, string
 /// </summary>
 public sealed class RechargeQuotes(TariffCatalog tariffs, IClock clock)
 {
-    public async Task<(RechargeQuote? Quote, string? Problem)> QuoteAsync(PrepayDb db, string? meterNumber, string? site, string? unit, string? amount, CancellationToken ct)
+    /// <param name="meterEnding">With a site and room (no meter number): the meter number's last digits (<see cref="RechargeLookup"/>).</param>
+    public async Task<(RechargeQuote? Quote, string? Problem)> QuoteAsync(PrepayDb db, string? meterNumber, string? site, string? unit, string? meterEnding, string? amount, CancellationToken ct)
     {
+        var byRoom = string.IsNullOrWhiteSpace(meterNumber);
         var meter = await MeterLookup.FindAsync(db, meterNumber, site, unit, ct);
-        if (meter is null || meter.CustomerName is null)
+        if (meter is null || meter.CustomerName is null || (byRoom && !RechargeLookup.EndingMatches(meter.MeterNumber, meterEnding)))
         {
-            return (null, "No meter found for that number, or for that site and room. Check the spelling on your lease or meter.");
+            return (null, RechargeLookup.NotFound);
         }
         var now = clock.GetCurrentInstant();
         var tariff = await tariffs.ForMeterAsync(db, meter.MeterId, now, ct);

@@ -448,6 +448,10 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("customer_id");
 
+                    b.Property<long?>("CustomerSince")
+                        .HasColumnType("bigint")
+                        .HasColumnName("customer_since");
+
                     b.Property<string>("Label")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -975,6 +979,15 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("event_kinds");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("previous_secret");
+
+                    b.Property<long?>("PreviousSecretUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous_secret_until");
 
                     b.Property<string>("Secret")
                         .IsRequired()

@@ -439,6 +439,10 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("customer_id");
 
+                    b.Property<long?>("CustomerSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("customer_since");
+
                     b.Property<string>("Label")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -958,6 +962,15 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT")
                         .HasColumnName("event_kinds");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_secret");
+
+                    b.Property<long?>("PreviousSecretUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_secret_until");
 
                     b.Property<string>("Secret")
                         .IsRequired()

@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NodaTime;
 using Prepay.Payments.Checkout;
+using Prepay.Server.Web.People;
+using Prepay.Storage;
+using Prepay.Storage.Records;
 using Prepay.Storage.Records.Payments;
 
 namespace Prepay.Server.Web.Pages.Payments;
@@ -12,7 +16,7 @@ namespace Prepay.Server.Web.Pages.Payments;
 /// its access key in the address are what open it; without both it does not exist.
 /// </summary>
 [AllowAnonymous]
-public sealed class PaymentResultModel(PaymentResults results) : PageModel
+public sealed class PaymentResultModel(PaymentResults results, PrepayDb db, IClock clock) : PageModel
 {
     /// <summary>Seconds between reloads while the payment is undecided.</summary>
     public const int RefreshSeconds = 2;
@@ -29,6 +33,12 @@ public sealed class PaymentResultModel(PaymentResults results) : PageModel
             return NotFound();
         }
         Result = result;
+        if (result.Vend is { Token: not null } vend)
+        {
+            // The token is shown: to the payer, who holds the session's key, but audited as every token shown is.
+            var payer = User.Identity is { IsAuthenticated: true, Name: { } name } ? "customer:" + name : "public:payer";
+            await PeopleAudit.RecordAsync(db, clock, payer, AuditActions.TokenRead, $"vend/{vend.Id}", $"payment result {sessionId}: meter {vend.MeterNumber}", ct);
+        }
         // The token is for the payer only: keep it out of shared caches and of the browser's disk cache.
         Response.Headers.CacheControl = "no-store";
         if (Waiting)

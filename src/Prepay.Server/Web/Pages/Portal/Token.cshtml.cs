@@ -24,8 +24,10 @@ public sealed class PortalTokenModel(PrepayDb db, IClock clock) : PageModel
     {
         var customerId = PersonActor.CustomerIdOf(User)!.Value;
         var meter = await CustomerMeters.FindAsync(db, customerId, meterNumber, clock.GetCurrentInstant(), ct);
+        var since = meter?.Since ?? Instant.MinValue;
+        // A purchase from before this tenancy is not found, as on the meter's page.
         var json = meter is null ? null
-            : await db.Vends.AsNoTracking().Where(v => v.Id == vendId && v.MeterId == meter.MeterId && v.CustomerId == customerId)
+            : await db.Vends.AsNoTracking().Where(v => v.Id == vendId && v.MeterId == meter.MeterId && v.CustomerId == customerId && v.At >= since)
                 .Select(v => v.Response).FirstOrDefaultAsync(ct);
         if (json is null)
         {

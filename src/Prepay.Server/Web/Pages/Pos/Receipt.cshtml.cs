@@ -9,7 +9,7 @@ using Prepay.Vending.Vends;
 
 namespace Prepay.Server.Web.Pages.Pos;
 
-/// <summary>A vend's receipt, printable. A clerk sees only the vends of their own vendor; a reprint is audited and marked.</summary>
+/// <summary>A vend's receipt, printable. A clerk sees only the vends of their own vendor; every showing is audited, a reprint marked.</summary>
 [Authorize(Policy = PagePolicies.Clerk)]
 public sealed class ReceiptModel(PrepayDb db, IClock clock) : PageModel
 {
@@ -27,10 +27,8 @@ public sealed class ReceiptModel(PrepayDb db, IClock clock) : PageModel
         }
         Vend = vend;
         IsReprint = reprint;
-        if (reprint)
-        {
-            await PeopleAudit.RecordAsync(db, clock, actor.AuditName, "pos.receipt.reprint", $"vend/{vendId}", vend.Receipt.ReceiptNumber, ct);
-        }
+        // Audited whether or not it is marked a reprint: the address without ?reprint=true shows the same token.
+        await PeopleAudit.RecordAsync(db, clock, actor.AuditName, reprint ? "pos.receipt.reprint" : "pos.receipt.view", $"vend/{vendId}", vend.Receipt.ReceiptNumber, ct);
         return Page();
     }
 }
