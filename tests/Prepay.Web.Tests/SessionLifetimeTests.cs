@@ -44,7 +44,10 @@ public sealed class SessionLifetimeTests(ShortSessionWebFixture web) : IClassFix
         var atMostSinceSignIn = Stopwatch.StartNew();
         await WebFixture.SignInAsync(active, web.Logins.Clerk);
         var atLeastSinceSignIn = Stopwatch.StartNew();
-        await polled.Context.AddCookiesAsync(await active.Context.CookiesAsync());
+        await polled.Context.AddCookiesAsync((await active.Context.CookiesAsync()).Select(c => new Cookie
+        {
+            Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, Expires = c.Expires, HttpOnly = c.HttpOnly, Secure = c.Secure, SameSite = c.SameSite,
+        }));
         Assert.Equal(200, await StatusAsync(polled, background: true));
         Assert.Equal(200, await StatusAsync(active, background: false));
 
