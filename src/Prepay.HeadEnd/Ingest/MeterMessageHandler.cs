@@ -78,7 +78,10 @@ public sealed class MeterMessageHandler(
     }
 
     private static T Parse<T>(ReadOnlyMemory<byte> payload) =>
-        JsonSerializer.Deserialize<T>(payload.Span, ProtocolJson.Options) ?? throw new SchemaException("empty");
+        JsonSerializer.Deserialize<T>(payload.Span, ProtocolJson.Incoming) ?? throw new SchemaException("empty");
+
+    /// <summary>Text a database can keep: PostgreSQL's text refuses NUL, which JSON can carry (<c>\u0000</c>).</summary>
+    private static bool Storable(string? text) => text is null || !text.Contains('\0', StringComparison.Ordinal);
 
     private Instant Latest => clock.GetCurrentInstant() + Duration.FromDays(1);
 
@@ -87,6 +90,10 @@ public sealed class MeterMessageHandler(
         if (message.Readings is null || message.Readings.Count > options.MaxItemsPerMessage)
         {
             throw new SchemaException(message.Readings is null ? "out-of-schema" : "too-many-items");
+        }
+        if (message.Readings.Any(r => r is null))
+        {
+            throw new SchemaException("out-of-schema");
         }
         var latest = Latest;
         foreach (var r in message.Readings)
@@ -111,6 +118,10 @@ public sealed class MeterMessageHandler(
         {
             throw new SchemaException(message.Events is null ? "out-of-schema" : "too-many-items");
         }
+        if (message.Events.Any(e => e is null))
+        {
+            throw new SchemaException("out-of-schema");
+        }
         var latest = Latest;
         var kept = new List<EventPayload>(message.Events.Count);
         await using var scope = scopes.CreateAsyncScope();
@@ -121,7 +132,7 @@ public sealed class MeterMessageHandler(
             foreach (var e in message.Events)
             {
                 var at = Instant.FromDateTimeOffset(e.At);
-                if (string.IsNullOrWhiteSpace(e.Type) || e.Type.Length > 40 || e.Details is { Length: > 2000 } || at > latest)
+                if (string.IsNullOrWhiteSpace(e.Type) || e.Type.Length > 40 || e.Details is { Length: > 2000 } || !Storable(e.Type) || !Storable(e.Details) || at > latest)
                 {
                     rejections.Count(meterNumber, "invalid-event");
                     continue;
@@ -152,7 +163,7 @@ public sealed class MeterMessageHandler(
 
     private async Task AckAsync(string meterNumber, AckMessage ack, CancellationToken ct)
     {
-        if (ack.Result is not ("applied" or "duplicate" or "rejected"))
+        if (ack.Result is not ("applied" or "duplicate" or "rejected") || !Storable(ack.Reason))
         {
             throw new SchemaException("out-of-schema");
         }
@@ -163,7 +174,7 @@ public sealed class MeterMessageHandler(
 
     private async Task StatusAsync(Guid meterId, StatusMessage status, CancellationToken ct)
     {
-        if (status.Relay is { Length: > 20 } || status.KeyRevision is < 0 or > 15)
+        if (status.Relay is { Length: > 20 } || !Storable(status.Relay) || status.KeyRevision is < 0 or > 15)
         {
             throw new SchemaException("out-of-schema");
         }
