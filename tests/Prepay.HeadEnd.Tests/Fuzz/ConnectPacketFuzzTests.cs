@@ -26,7 +26,7 @@ public abstract class ConnectPacketFuzzTests(ServerFixture server)
     [Fact]
     public async Task Mutated_connect_packets_are_answered_or_dropped_without_an_error_and_a_meter_still_connects_after()
     {
-        var run = FuzzRun.FromEnvironment(defaultCount: 150);
+        var run = FuzzRun.FromEnvironment(defaultCount: 120);
         var meter = await CreateAsync(server, mode: "smart");
         var other = await CreateAsync(server, mode: "smart");
         var headEnd = server.Services.GetRequiredService<MqttHeadEnd>();

@@ -53,7 +53,7 @@ public abstract class MeterMessageFuzzTests(ServerFixture server)
     [Fact]
     public async Task Mutated_meter_messages_write_nothing_they_should_not_log_no_error_and_leave_the_head_end_serving()
     {
-        var run = FuzzRun.FromEnvironment(defaultCount: 120);
+        var run = FuzzRun.FromEnvironment(defaultCount: 100);
         var refused = await CreateAsync(server, mode: "smart");
         var accepted = await CreateAsync(server, mode: "smart");
         var handler = server.Services.GetRequiredService<MeterMessageHandler>();

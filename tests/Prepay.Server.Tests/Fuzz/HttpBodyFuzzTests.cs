@@ -32,7 +32,7 @@ public abstract class HttpBodyFuzzTests(FuzzServer server)
     {
         server.SkipUnlessAvailable();
         var seeded = await server.SeededAsync();
-        var run = FuzzRun.FromEnvironment(defaultCount: 6);
+        var run = FuzzRun.FromEnvironment(defaultCount: 4);
         var endpoints = Endpoints().Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Any(m => m is "POST" or "PUT" or "PATCH") == true)
             .OrderBy(e => e.RoutePattern.RawText, StringComparer.Ordinal).ToList();
         Assert.True(endpoints.Count >= 30, $"only {endpoints.Count} API write endpoints found");
@@ -81,7 +81,7 @@ public abstract class HttpBodyFuzzTests(FuzzServer server)
     {
         server.SkipUnlessAvailable();
         var seeded = await server.SeededAsync();
-        var run = FuzzRun.FromEnvironment(defaultCount: 6);
+        var run = FuzzRun.FromEnvironment(defaultCount: 4);
         var loader = server.Services.GetRequiredService<PageLoader>();
         var handlers = new List<(RouteEndpoint Endpoint, string? Handler, List<(string Field, Type Type)> Fields)>();
         foreach (var endpoint in Endpoints().Where(e => e.Metadata.GetMetadata<PageActionDescriptor>() is not null))
