@@ -182,6 +182,25 @@ public abstract class HeadEndTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_payload_that_is_not_valid_utf8_is_refused_as_malformed()
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        await using var meter = await ConnectedMeterAsync(s.MeterNumber);
+        // An overlong encoding of '/' inside a string: not UTF-8, whatever a lenient reader makes of it.
+        byte[] payload = [.. Encoding.UTF8.GetBytes("""{"events":[{"at":"2026-11-23T00:15:00Z","type":"low"""), 0xC0, 0xAF, .. Encoding.UTF8.GetBytes("""credit"}]}""")];
+        await meter.PublishRawAsync(Topics.Events, payload);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await RejectionsAsync(s.MeterNumber, "malformed") == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Ct);
+        }
+        Assert.Equal(1, await RejectionsAsync(s.MeterNumber, "malformed"));
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.False(await db.MeterEvents.AnyAsync(e => e.MeterId == db.Meters.Single(m => m.MeterNumber == s.MeterNumber).Id, Ct));
+    }
+
+    [Fact]
     public async Task A_huge_payload_is_refused_by_the_broker_and_counted()
     {
         var s = await CreateAsync(server, mode: "smart");

@@ -46,6 +46,13 @@ public sealed class MeterMessageHandler(
             rejections.Count(meterNumber, "unknown-meter");
             return;
         }
+        if (!System.Text.Unicode.Utf8.IsValid(payload.Span))
+        {
+            // RFC 8259 §8.1: JSON between systems is UTF-8. The parser would read a broken sequence inside a string
+            // as U+FFFD and store it; the meter sent something else.
+            rejections.Count(meterNumber, "malformed");
+            return;
+        }
         try
         {
             switch (kind)
