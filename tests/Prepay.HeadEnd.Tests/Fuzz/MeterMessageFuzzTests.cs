@@ -75,7 +75,14 @@ public abstract class MeterMessageFuzzTests(ServerFixture server)
                 var (meter, peer, command) = mayWrite ? (accepted, accepting, acceptedCommand) : (refused, refusing, refusedCommand);
                 if (kind == Topics.Acks)
                 {
-                    mutant = new Mutant(mutant.Description, Encoding.UTF8.GetBytes(mutant.Text.Replace(Guid.Empty.ToString(), command.ToString(), StringComparison.Ordinal)));
+                    // In the bytes, not through text: a broken UTF-8 sequence must reach the head-end as it was judged.
+                    var bytes = mutant.Bytes.ToArray();
+                    var (from, to) = (Encoding.UTF8.GetBytes(Guid.Empty.ToString()), Encoding.UTF8.GetBytes(command.ToString()));
+                    for (var at = bytes.AsSpan().IndexOf(from); at >= 0; at = bytes.AsSpan().IndexOf(from))
+                    {
+                        to.CopyTo(bytes, at);
+                    }
+                    mutant = new Mutant(mutant.Description, bytes);
                 }
                 var why = $"case {i} ({kind}, {mutant.Description}): {mutant.Preview()}{Environment.NewLine}replay it alone: {run.ReplayCommand(i, Project, GetType().Name)}";
                 if (!mayWrite && kind == Topics.Readings)
