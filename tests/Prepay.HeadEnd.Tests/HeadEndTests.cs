@@ -136,6 +136,16 @@ public abstract class HeadEndTests(ServerFixture server)
         { Topics.Readings, """{"readings":[{"at":"2026-11-23T00:15:00Z","energyWh":-5,"deltaWh":1,"creditWh":1,"voltageDv":1,"currentMa":1,"powerW":1}]}""", "invalid-reading" },
         { Topics.Acks, """{"commandId":"00000000-0000-0000-0000-000000000001","result":"maybe","at":"2026-11-23T00:15:00Z"}""", "out-of-schema" },
         { Topics.Events, """{"events":null}""", "out-of-schema" },
+        // A required member left out would be read as 0 or year 1 and stored; a member twice is a parser's guess.
+        { Topics.Readings, """{"readings":[{"energyWh":1000,"deltaWh":1,"creditWh":1,"voltageDv":1,"currentMa":1,"powerW":1}]}""", "malformed" },
+        { Topics.Readings, """{"readings":[{"at":"2026-11-23T00:15:00Z","energyWh":1000,"energyWh":5,"deltaWh":1,"creditWh":1,"voltageDv":1,"currentMa":1,"powerW":1}]}""", "malformed" },
+        { Topics.Status, """{"relay":"connected"}""", "malformed" },
+        { Topics.Readings, """{"readings":[null]}""", "out-of-schema" },
+        { Topics.Events, """{"events":[null]}""", "out-of-schema" },
+        // PostgreSQL's text cannot hold NUL, which JSON can carry.
+        { Topics.Events, """{"events":[{"at":"2026-11-23T00:15:00Z","type":"low\u0000credit"}]}""", "invalid-event" },
+        { Topics.Status, """{"online":true,"relay":"on\u0000"}""", "out-of-schema" },
+        { Topics.Acks, """{"commandId":"00000000-0000-0000-0000-000000000001","result":"rejected","reason":"x\u0000","at":"2026-11-23T00:15:00Z"}""", "out-of-schema" },
     };
 
     [Theory]
@@ -155,6 +165,39 @@ public abstract class HeadEndTests(ServerFixture server)
         await meter.PublishAsync(Topics.Readings, new ReadingsMessage([Reading(15, 1000)]));
         var count = await EventuallyAsync(db => db.Readings.CountAsync(r => r.MeterId == db.Meters.Single(m => m.MeterNumber == s.MeterNumber).Id, Ct), n => n == 1);
         Assert.Equal(1, count);
+    }
+
+    [Fact]
+    public async Task Refusals_under_a_name_the_database_cannot_hold_are_still_counted()
+    {
+        // A refused connection's user name is counted as it came, and MQTT lets it carry NUL and broken text.
+        var counter = server.Services.GetRequiredService<RejectionCounter>();
+        var name = "nul\0" + Guid.NewGuid().ToString("N")[..8] + new string('x', 51) + "\ud83d\ude00";
+        counter.Count(name, "bad-credentials");
+        await counter.FlushAsync(Ct);
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var stored = name.Replace('\0', '\uFFFD')[..63] + "\uFFFD";
+        Assert.Equal(1, await db.PayloadRejections.Where(r => r.MeterNumber == stored && r.Reason == "bad-credentials").Select(r => r.Count).SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_payload_that_is_not_valid_utf8_is_refused_as_malformed()
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        await using var meter = await ConnectedMeterAsync(s.MeterNumber);
+        // An overlong encoding of '/' inside a string: not UTF-8, whatever a lenient reader makes of it.
+        byte[] payload = [.. Encoding.UTF8.GetBytes("""{"events":[{"at":"2026-11-23T00:15:00Z","type":"low"""), 0xC0, 0xAF, .. Encoding.UTF8.GetBytes("""credit"}]}""")];
+        await meter.PublishRawAsync(Topics.Events, payload);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await RejectionsAsync(s.MeterNumber, "malformed") == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Ct);
+        }
+        Assert.Equal(1, await RejectionsAsync(s.MeterNumber, "malformed"));
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.False(await db.MeterEvents.AnyAsync(e => e.MeterId == db.Meters.Single(m => m.MeterNumber == s.MeterNumber).Id, Ct));
     }
 
     [Fact]

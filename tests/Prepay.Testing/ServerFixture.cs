@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Testing;
 using Prepay.Server;
@@ -30,6 +31,9 @@ public abstract class ServerFixture : IAsyncLifetime
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "prepay-tests", Guid.NewGuid().ToString("N"));
 
     public FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 23, 8, 0));
+
+    /// <summary>What the server logged at error level or above, across restarts.</summary>
+    public LogCapture Logs { get; } = new();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -104,6 +108,7 @@ public abstract class ServerFixture : IAsyncLifetime
     {
         _app = PrepayServer.Build(_settings!);
         await _app.PrepareAsync();
+        _app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Logs);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

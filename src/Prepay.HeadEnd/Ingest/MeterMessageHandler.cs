@@ -53,6 +53,13 @@ public sealed class MeterMessageHandler(
             rejections.Count(meterNumber, "unknown-meter");
             return;
         }
+        if (!System.Text.Unicode.Utf8.IsValid(payload.Span))
+        {
+            // RFC 8259 §8.1: JSON between systems is UTF-8. The parser would read a broken sequence inside a string
+            // as U+FFFD and store it; the meter sent something else.
+            rejections.Count(meterNumber, "malformed");
+            return;
+        }
         try
         {
             switch (kind)
@@ -85,7 +92,10 @@ public sealed class MeterMessageHandler(
     }
 
     private static T Parse<T>(ReadOnlyMemory<byte> payload) =>
-        JsonSerializer.Deserialize<T>(payload.Span, ProtocolJson.Options) ?? throw new SchemaException("empty");
+        JsonSerializer.Deserialize<T>(payload.Span, ProtocolJson.Incoming) ?? throw new SchemaException("empty");
+
+    /// <summary>Text a database can keep: PostgreSQL's text refuses NUL, which JSON can carry (<c>\u0000</c>).</summary>
+    private static bool Storable(string? text) => text is null || !text.Contains('\0', StringComparison.Ordinal);
 
     private Instant Latest => clock.GetCurrentInstant() + Duration.FromDays(1);
 
@@ -94,6 +104,10 @@ public sealed class MeterMessageHandler(
         if (message.Readings is null || message.Readings.Count > options.MaxItemsPerMessage)
         {
             throw new SchemaException(message.Readings is null ? "out-of-schema" : "too-many-items");
+        }
+        if (message.Readings.Any(r => r is null))
+        {
+            throw new SchemaException("out-of-schema");
         }
         var latest = Latest;
         foreach (var r in message.Readings)
@@ -118,6 +132,10 @@ public sealed class MeterMessageHandler(
         {
             throw new SchemaException(message.Events is null ? "out-of-schema" : "too-many-items");
         }
+        if (message.Events.Any(e => e is null))
+        {
+            throw new SchemaException("out-of-schema");
+        }
         if (!limits.AdmitEvents(meterNumber, message.Events.Count))
         {
             // Refused whole, before anything is written: no event, so no alert and no SMS, from a flood.
@@ -133,7 +151,7 @@ public sealed class MeterMessageHandler(
             foreach (var e in message.Events)
             {
                 var at = Instant.FromDateTimeOffset(e.At);
-                if (string.IsNullOrWhiteSpace(e.Type) || e.Type.Length > 40 || e.Details is { Length: > 2000 } || at > latest)
+                if (string.IsNullOrWhiteSpace(e.Type) || e.Type.Length > 40 || e.Details is { Length: > 2000 } || !Storable(e.Type) || !Storable(e.Details) || at > latest)
                 {
                     rejections.Count(meterNumber, "invalid-event");
                     continue;
@@ -164,7 +182,7 @@ public sealed class MeterMessageHandler(
 
     private async Task AckAsync(string meterNumber, AckMessage ack, CancellationToken ct)
     {
-        if (ack.Result is not ("applied" or "duplicate" or "rejected"))
+        if (ack.Result is not ("applied" or "duplicate" or "rejected") || !Storable(ack.Reason))
         {
             throw new SchemaException("out-of-schema");
         }
@@ -178,7 +196,7 @@ public sealed class MeterMessageHandler(
 
     private async Task StatusAsync(Guid meterId, StatusMessage status, CancellationToken ct)
     {
-        if (status.Relay is { Length: > 20 } || status.KeyRevision is < 0 or > 15)
+        if (status.Relay is { Length: > 20 } || !Storable(status.Relay) || status.KeyRevision is < 0 or > 15)
         {
             throw new SchemaException("out-of-schema");
         }

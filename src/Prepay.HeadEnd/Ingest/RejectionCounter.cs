@@ -15,7 +15,7 @@ public sealed class RejectionCounter(IServiceScopeFactory scopes, IClock clock)
     private readonly ConcurrentDictionary<(string Meter, string Reason), long> _pending = new();
 
     public void Count(string meter, string reason) =>
-        _pending.AddOrUpdate((Truncate(meter, 64), reason), 1, (_, n) => n + 1);
+        _pending.AddOrUpdate((Storable(meter, 64), reason), 1, (_, n) => n + 1);
 
     public async Task FlushAsync(CancellationToken ct)
     {
@@ -37,5 +37,25 @@ public sealed class RejectionCounter(IServiceScopeFactory scopes, IClock clock)
         }
     }
 
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+    /// <summary>
+    /// The name a refusal is counted under came from the connection (a user name or client id, which MQTT lets
+    /// carry U+0000): cut to <paramref name="max"/> characters, with NUL and any unpaired surrogate (one the cut may
+    /// have made) replaced by U+FFFD, since PostgreSQL's text holds neither and one such name would stop every count
+    /// from being stored.
+    /// </summary>
+    private static string Storable(string s, int max)
+    {
+        var cut = s.Length <= max ? s : s[..max];
+        return string.Create(cut.Length, cut, (chars, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                var paired = char.IsHighSurrogate(c) ? i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+                    : char.IsLowSurrogate(c) ? i > 0 && char.IsHighSurrogate(text[i - 1])
+                    : true;
+                chars[i] = c == '\0' || !paired ? '\uFFFD' : c;
+            }
+        });
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Prepay.HeadEnd.Protocol;
 
@@ -71,4 +72,26 @@ public static class ProtocolJson
         NumberHandling = JsonNumberHandling.Strict,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>
+    /// What meters send, read stricter still (docs/mqtt.md, Payloads): a member whose type cannot be null is required,
+    /// as the document says of every member not shown optional (left out, it would be read as 0 or year 1 and
+    /// stored), and a member given twice is refused (which of the two counts is a parser's guess).
+    /// </summary>
+    public static readonly JsonSerializerOptions Incoming = new(Options)
+    {
+        AllowDuplicateProperties = false,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RequireWhatCannotBeNull } },
+    };
+
+    private static void RequireWhatCannotBeNull(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (property.AssociatedParameter is { IsNullable: false, HasDefaultValue: false })
+            {
+                property.IsRequired = true;
+            }
+        }
+    }
 }

@@ -97,6 +97,12 @@ public static class AlertsApi
         {
             var p = list[i];
             var at = $"preferences[{i}]";
+            if (p is null)
+            {
+                // JSON lets a list hold null where a preference belongs.
+                errors[at] = ["must be an object"];
+                continue;
+            }
             if (!Enum.TryParse<NotificationChannel>(p.Channel, ignoreCase: true, out var channel) || channel == NotificationChannel.Webhook || int.TryParse(p.Channel, out _))
             {
                 errors[at + ".channel"] = ["must be email, sms or push"];

@@ -70,7 +70,11 @@ public static class WebSetup
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
-        services.AddRazorPages(o => o.RootDirectory = "/Web/Pages")
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/Web/Pages";
+                o.Conventions.ConfigureFilter(new PostWithoutHandler());
+            })
             .AddApplicationPart(typeof(WebSetup).Assembly);
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<PasswordChange>();

@@ -433,6 +433,18 @@ public abstract class AlertsTests(AlertsServer server)
     }
 
     [Fact]
+    public async Task A_preference_list_holding_null_is_refused_and_changes_nothing()
+    {
+        var s = await CreateAsync(server);
+        using var admin = server.Client();
+        using var body = new StringContent("""{"preferences":[null,{"channel":"sms","enabled":true}]}""", System.Text.Encoding.UTF8, "application/json");
+        var bad = await admin.PutAsync($"/api/v1/customers/{s.CustomerId}/notification-preferences", body, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(["preferences[0]"], (await Json(bad))["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Empty((await Ok(await admin.GetAsync($"/api/v1/customers/{s.CustomerId}/notification-preferences", Ct))).AsArray());
+    }
+
+    [Fact]
     public async Task Preferences_are_validated_and_replace_the_customers_channels()
     {
         var s = await CreateAsync(server);
