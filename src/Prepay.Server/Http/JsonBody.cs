@@ -29,7 +29,7 @@ public static class JsonBody
         {
             var where = e.Path is { Length: > 1 } path ? $" at {path}" : "";
             return (null, Problems.Invalid(e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body",
-                $"malformed JSON{where} (line {e.LineNumber + 1}, byte {e.BytePositionInLine})"));
+                $"{(e.Message.StartsWith(TextWithoutNul.Refusal, StringComparison.Ordinal) ? TextWithoutNul.Refusal : "malformed JSON")}{where} (line {e.LineNumber + 1}, byte {e.BytePositionInLine})"));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -132,6 +134,22 @@ public abstract class HttpBasicsTests(ServerFixture server)
         var body = await ProblemOf(HttpStatusCode.BadRequest, await client.PostAsync("/api/v1/customers",
             new StringContent("{\"name\": \"x\",\n \"indigent\": maybe}", Encoding.UTF8, "application/json"), Ct));
         Assert.Contains("line 2", body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Text_holding_NUL_is_a_400_problem_naming_the_member_and_nothing_is_written()
+    {
+        // PostgreSQL cannot store NUL in text (SQLSTATE 22021): it used to surface as a 500 after a half-done request.
+        server.SkipUnlessAvailable();
+        using var client = server.Client();
+        var marker = "nul-" + Guid.NewGuid().ToString("N");
+        var body = await ProblemOf(HttpStatusCode.BadRequest, await client.PostAsync("/api/v1/customers",
+            new StringContent($$"""{"name": "{{marker}}\u0000x"}""", Encoding.UTF8, "application/json"), Ct));
+        Assert.Contains("name", body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("NUL", body.ToJsonString(), StringComparison.Ordinal);
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<Prepay.Storage.PrepayDb>();
+        Assert.False(await db.Customers.AnyAsync(c => c.Name.StartsWith(marker), Ct));
     }
 
     [Fact]
