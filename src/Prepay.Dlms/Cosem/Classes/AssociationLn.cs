@@ -53,6 +53,9 @@ public sealed class AssociationLn : CosemObject
 
     public AccessRights Rights { get; set; }
 
+    /// <summary>The rights the association gets once HLS pass 4 succeeds; before, <see cref="Rights"/> holds.</summary>
+    public AccessRights? RightsWhenAuthenticated { get; init; }
+
     public AssociationStatus Status { get; set; } = AssociationStatus.AssociationPending;
 
     public Conformance Conformance { get; set; }
@@ -109,6 +112,7 @@ public sealed class AssociationLn : CosemObject
             return MethodOutcome.Of(ActionResult.OtherReason);
         }
         Status = AssociationStatus.Associated;
+        Rights = RightsWhenAuthenticated ?? Rights;
         return new MethodOutcome(ActionResult.Success, new OctetString(reply));
     }
 
