@@ -15,5 +15,7 @@ var root = new RootCommand("Prepay: prepaid electricity vending, tokens and mete
     BenchCommands.Create(),
     SimulateCommands.Create(),
     Prepay.Cli.Mqtt.MqttCommands.Create(),
+    Prepay.Cli.Dlms.DlmsCommands.Meter(),
+    Prepay.Cli.Dlms.DlmsCommands.Dlms(),
 };
 return await CommandLine.RunAsync(root, args);

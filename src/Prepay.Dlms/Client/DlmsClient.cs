@@ -1,0 +1,300 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Prepay.Dlms.Acse;
+using Prepay.Dlms.Apdus;
+using Prepay.Dlms.Axdr;
+using Prepay.Dlms.Cosem;
+using Prepay.Dlms.Cosem.Classes;
+using Prepay.Dlms.Security;
+using Prepay.Dlms.Wrapper;
+
+namespace Prepay.Dlms.Client;
+
+/// <summary>
+/// A DLMS/COSEM client over the TCP wrapper (IEC 62056-47): associate (lowest, low or HLS-GMAC with the
+/// reply_to_HLS_authentication pass), GET/SET/ACTION with block transfer both ways, release. With HLS-GMAC every
+/// xDLMS APDU is glo-ciphered with a counter reserved (and persisted) before the APDU is sent, and the server's
+/// counters must rise. One request at a time.
+/// </summary>
+public sealed class DlmsClient : IAsyncDisposable
+{
+    private static readonly ObisCode CurrentAssociation = new(0, 0, 40, 0, 0, 255);
+
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+    private readonly WrapperFrameReader _reader;
+    private readonly DlmsClientOptions _options;
+    private Octets? _serverTitle;
+    private uint _lastServerCounter;
+    private ushort _serverMaxPdu = 0xFFFF;
+
+    private DlmsClient(TcpClient tcp, DlmsClientOptions options)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+        _reader = new WrapperFrameReader(_stream);
+        _options = options;
+    }
+
+    public bool Ciphered => _serverTitle is not null;
+
+    public static async Task<DlmsClient> ConnectAsync(string host, int port, DlmsClientOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+            return new DlmsClient(tcp, options);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>AARQ → AARE and, for HLS-GMAC, the third and fourth pass; throws when refused.</summary>
+    public async Task AssociateAsync(CancellationToken cancellationToken = default)
+    {
+        var initiate = new InitiateRequest(
+            Conformance.Get | Conformance.Set | Conformance.Action | Conformance.SelectiveAccess | Conformance.BlockTransferWithGetOrRead
+            | Conformance.BlockTransferWithSetOrWrite | Conformance.BlockTransferWithAction | Conformance.MultipleReferences,
+            _options.MaxReceivePduSize).Encode();
+        Aarq aarq;
+        Octets? clientChallenge = null;
+        switch (_options.Mechanism)
+        {
+            case AuthenticationMechanism.HighGmac:
+                var suite = _options.Suite ?? throw new InvalidOperationException("HLS-GMAC needs the suite 0 keys.");
+                clientChallenge = new Octets(RandomNumberGenerator.GetBytes(16));
+                var ciphered = suite.Protect(GloTags.For(initiate[0]), SecurityControl.AuthenticatedEncryption, _options.SystemTitle.Span,
+                    _options.OutgoingCounter.Reserve(), initiate);
+                aarq = new Aarq(ApplicationContext.LogicalNameCiphered, new Octets(ciphered.Encode()), _options.SystemTitle,
+                    AuthenticationMechanism.HighGmac, clientChallenge);
+                break;
+            case AuthenticationMechanism.Low:
+                aarq = new Aarq(ApplicationContext.LogicalName, new Octets(initiate), null, AuthenticationMechanism.Low,
+                    new Octets(_options.Password ?? throw new InvalidOperationException("Low-level authentication needs a password.")));
+                break;
+            default:
+                aarq = new Aarq(ApplicationContext.LogicalName, new Octets(initiate));
+                break;
+        }
+        var answer = await ExchangeRawAsync(aarq.Encode(), cancellationToken).ConfigureAwait(false);
+        if (answer is not Aare aare)
+        {
+            throw new DlmsFormatException($"An AARE was expected, not {answer.GetType().Name}.");
+        }
+        if (aare.Result != AssociationResult.Accepted)
+        {
+            throw new DlmsAssociationRefusedException(aare.Diagnostic);
+        }
+        if (_options.Mechanism != AuthenticationMechanism.HighGmac)
+        {
+            ReadInitiateResponse(aare.UserInformation?.ToArray());
+            return;
+        }
+        await CompleteHlsAsync(aare, clientChallenge!.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CompleteHlsAsync(Aare aare, Octets clientChallenge, CancellationToken cancellationToken)
+    {
+        var suite = _options.Suite!;
+        if (aare.RespondingApTitle is not { Length: SecuritySuite0.SystemTitleSize } serverTitle || aare.RespondingAuthenticationValue is not { } serverChallenge
+            || aare.UserInformation is not { } information)
+        {
+            throw new DlmsFormatException("An HLS AARE carries the server's system title, challenge and ciphered InitiateResponse.");
+        }
+        _serverTitle = serverTitle;
+        ReadInitiateResponse(Unprotect(Apdu.Decode(information.Span)));
+        var answer = suite.ChallengeResponse(_options.SystemTitle.Span, _options.OutgoingCounter.Reserve(), serverChallenge.Span);
+        var reply = await ActionAsync(new CosemMethodDescriptor(AssociationLn.Class, CurrentAssociation, 1), new OctetString(Octets.Own(answer)), cancellationToken)
+            .ConfigureAwait(false);
+        if (reply.Result != ActionResult.Success || reply.ReturnValue is not OctetString { Value.Length: 5 + SecuritySuite0.TagSize } serverAnswer)
+        {
+            throw new DlmsAssociationRefusedException(AssociateDiagnostic.AuthenticationFailure);
+        }
+        uint counter = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(serverAnswer.Value.Span[1..5]);
+        var expected = suite.ChallengeResponse(serverTitle.Span, counter, clientChallenge.Span);
+        if (!CryptographicOperations.FixedTimeEquals(expected, serverAnswer.Value.Span))
+        {
+            throw new DlmsAuthenticationException("The server's answer to our challenge does not match: it does not hold our keys.");
+        }
+    }
+
+    private void ReadInitiateResponse(byte[]? information)
+    {
+        if (information is not null && Apdu.Decode(information) is InitiateResponse response)
+        {
+            _serverMaxPdu = response.ServerMaxReceivePduSize == 0 ? (ushort)0xFFFF : response.ServerMaxReceivePduSize;
+        }
+    }
+
+    public async Task<AttributeRead> GetAsync(CosemAttributeDescriptor attribute, SelectiveAccess? access = null, CancellationToken cancellationToken = default)
+    {
+        var invoke = InvokeIdAndPriority.Create(1);
+        var response = await ExchangeAsync(new GetRequestNormal(invoke, attribute, access), cancellationToken).ConfigureAwait(false);
+        var blocks = new List<byte>();
+        while (true)
+        {
+            switch (response)
+            {
+                case GetResponseNormal { Result: GetDataValue value }:
+                    return AttributeRead.Of(value.Value);
+                case GetResponseNormal { Result: GetDataFailure failure }:
+                    return AttributeRead.Failed(failure.Result);
+                case GetResponseWithDataBlock { Failure: { } failure }:
+                    return AttributeRead.Failed(failure);
+                case GetResponseWithDataBlock block:
+                    blocks.AddRange(block.RawData.Span);
+                    if (block.LastBlock)
+                    {
+                        return AttributeRead.Of(DlmsValue.Decode(blocks.ToArray()));
+                    }
+                    response = await ExchangeAsync(new GetRequestNext(invoke, block.BlockNumber), cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new DlmsFormatException($"A GET-Response was expected, not {response.GetType().Name}.");
+            }
+        }
+    }
+
+    public async Task<DataAccessResult> SetAsync(CosemAttributeDescriptor attribute, DlmsValue value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var invoke = InvokeIdAndPriority.Create(2);
+        var encoded = value.Encode();
+        if (encoded.Length <= BlockSize)
+        {
+            var single = await ExchangeAsync(new SetRequestNormal(invoke, attribute, null, value), cancellationToken).ConfigureAwait(false);
+            return single is SetResponseNormal normal ? normal.Result : throw Unexpected(single);
+        }
+        uint number = 1;
+        foreach (var (block, last) in Blocks(encoded))
+        {
+            SetRequest request = number == 1
+                ? new SetRequestWithFirstDataBlock(invoke, attribute, null, new DataBlock(last, number, block))
+                : new SetRequestWithDataBlock(invoke, new DataBlock(last, number, block));
+            var response = await ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
+            switch (response)
+            {
+                case SetResponseLastDataBlock done:
+                    return done.Result;
+                case SetResponseDataBlock ack when !last && ack.BlockNumber == number:
+                    number++;
+                    break;
+                default:
+                    throw Unexpected(response);
+            }
+        }
+        throw new DlmsFormatException("The server did not answer the last SET block.");
+    }
+
+    public async Task<MethodOutcome> ActionAsync(CosemMethodDescriptor method, DlmsValue? parameters = null, CancellationToken cancellationToken = default)
+    {
+        var invoke = InvokeIdAndPriority.Create(3);
+        var encoded = parameters?.Encode() ?? [];
+        if (encoded.Length <= BlockSize)
+        {
+            return Outcome(await ExchangeAsync(new ActionRequestNormal(invoke, method, parameters), cancellationToken).ConfigureAwait(false));
+        }
+        uint number = 1;
+        foreach (var (block, last) in Blocks(encoded))
+        {
+            ActionRequest request = number == 1
+                ? new ActionRequestWithFirstPBlock(invoke, method, new DataBlock(last, number, block))
+                : new ActionRequestWithPBlock(invoke, new DataBlock(last, number, block));
+            var response = await ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response is ActionResponseNextPBlock ack && !last && ack.BlockNumber == number)
+            {
+                number++;
+                continue;
+            }
+            return Outcome(response);
+        }
+        throw new DlmsFormatException("The server did not answer the last ACTION block.");
+    }
+
+    /// <summary>RLRQ → RLRE; the connection stays open for another association.</summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken = default)
+    {
+        var answer = await ExchangeRawAsync(new Rlrq().Encode(), cancellationToken).ConfigureAwait(false);
+        if (answer is not Rlre)
+        {
+            throw Unexpected(answer);
+        }
+        _serverTitle = null;
+        _lastServerCounter = 0;
+    }
+
+    private static MethodOutcome Outcome(Apdu response) => response switch
+    {
+        ActionResponseNormal normal => new MethodOutcome(normal.Outcome.Result, (normal.Outcome.ReturnParameters as GetDataValue)?.Value),
+        _ => throw Unexpected(response),
+    };
+
+    private int BlockSize => Math.Max(16, _serverMaxPdu - (Ciphered ? 40 : 20));
+
+    private IEnumerable<(Octets Block, bool Last)> Blocks(byte[] encoded)
+    {
+        for (int offset = 0; offset < encoded.Length; offset += BlockSize)
+        {
+            int length = Math.Min(BlockSize, encoded.Length - offset);
+            yield return (new Octets(encoded.AsSpan(offset, length)), offset + length >= encoded.Length);
+        }
+    }
+
+    private async Task<Apdu> ExchangeAsync(Apdu request, CancellationToken cancellationToken)
+    {
+        var plain = request.Encode();
+        if (_serverTitle is null)
+        {
+            return await ExchangeRawAsync(plain, cancellationToken).ConfigureAwait(false);
+        }
+        // The counter is reserved (made durable by the store) before the APDU leaves.
+        var ciphered = _options.Suite!.Protect(GloTags.For(plain[0]), SecurityControl.AuthenticatedEncryption, _options.SystemTitle.Span,
+            _options.OutgoingCounter.Reserve(), plain);
+        var answer = await ExchangeRawAsync(ciphered.Encode(), cancellationToken).ConfigureAwait(false);
+        return Apdu.Decode(Unprotect(answer));
+    }
+
+    private byte[] Unprotect(Apdu answer)
+    {
+        if (answer is ExceptionResponse refused)
+        {
+            throw new DlmsServiceRefusedException(refused);
+        }
+        if (answer is not CipheredApdu ciphered)
+        {
+            throw new DlmsFormatException($"A ciphered answer was expected, not {answer.GetType().Name}.");
+        }
+        var plain = _options.Suite!.Unprotect(ciphered, _serverTitle!.Value.Span);
+        if (ciphered.InvocationCounter <= _lastServerCounter)
+        {
+            throw new DlmsAuthenticationException("The server's invocation counter went backwards: a replayed answer.");
+        }
+        _lastServerCounter = ciphered.InvocationCounter;
+        return plain;
+    }
+
+    private async Task<Apdu> ExchangeRawAsync(byte[] apdu, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Timeout);
+        var frame = new WrapperFrame(_options.ClientAddress, _options.ServerAddress, Octets.Own(apdu));
+        await _stream.WriteAsync(frame.Encode(), timeout.Token).ConfigureAwait(false);
+        var answer = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false)
+            ?? throw new IOException("The server closed the connection.");
+        var decoded = Apdu.Decode(answer.Apdu.Span);
+        return decoded is ExceptionResponse refused ? throw new DlmsServiceRefusedException(refused) : decoded;
+    }
+
+    private static DlmsFormatException Unexpected(Apdu response) => new($"Unexpected answer {response.GetType().Name}.");
+
+    public ValueTask DisposeAsync()
+    {
+        _tcp.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
