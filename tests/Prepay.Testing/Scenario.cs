@@ -58,9 +58,13 @@ public sealed class Scenario
         await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{meter}/installation", new { site, unit = "B-204" }));
         var vendor = "V" + suffix;
         await Ok(await admin.PostAsJsonAsync("/api/v1/vendors", new { code = vendor, name = "Corner Shop " + suffix, channel = "shop", currency = "ZAR", commissionBasisPoints }));
-        if (floatAmount != "0")
+        // A float above the default deposit cap (Vending:Approvals:DepositCap, 1,000,000.00) arrives as several deposits.
+        var remaining = decimal.Parse(floatAmount, System.Globalization.CultureInfo.InvariantCulture);
+        for (var part = 1; remaining > 0; part++)
         {
-            await DepositAsync(server, vendor, floatAmount, "bank-" + suffix);
+            var amount = Math.Min(remaining, 1_000_000m);
+            await DepositAsync(server, vendor, amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), $"bank-{suffix}-{part}");
+            remaining -= amount;
         }
         var key = await Ok(await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "till-" + suffix, role = "vendor", vendorCode = vendor }));
         return new Scenario

@@ -64,10 +64,13 @@ public sealed partial class CashUpPagesTests(WebFixture web) : IClassFixture<Web
 
         var second = await SellAsync(page, "UNIDORM", "R-107", "50.00", "cashup-receipt-2");
         var third = await SellAsync(page, "SUNRISE", "A-106", "20.00", "cashup-receipt-3");
-        // An operator reverses the third sale (a wrong meter), as they would from the console.
-        var reversal = await web.Services.GetRequiredService<ReversalService>()
-            .ReverseAsync(third.VendId, "sold to the wrong meter", new Actor(Guid.Empty, "operator-test", Role.Operator, null, null), Ct);
-        Assert.IsType<ReversalOutcome.Reversed>(reversal);
+        // An operator asks to reverse the third sale (a wrong meter), a token vend, and a second person approves it.
+        var requested = await web.Services.GetRequiredService<ReversalService>()
+            .ReverseAsync(third.VendId, "sold to the wrong meter", new Actor(Guid.NewGuid(), "operator-test", Role.Operator, null, null), Ct);
+        var approval = Assert.IsType<ReversalOutcome.ApprovalRequested>(requested).Approval;
+        var approved = await web.Services.GetRequiredService<Prepay.Vending.Approvals.MoneyApprovals>()
+            .ApproveAsync(approval.Id, new Actor(Guid.NewGuid(), "admin-test", Role.Admin, null, null), Ct);
+        Assert.IsType<Prepay.Vending.Approvals.ApprovalOutcome.Approved>(approved);
 
         await page.GotoAsync("/pos");
         await CustomerPages.ScreenshotAsync(page, "cashup-pos-end-of-day");

@@ -18,6 +18,7 @@ public class AccountCodeTests
         AccountCode.CommissionExpense(currency),
         AccountCode.FreeEnergy(currency),
         AccountCode.External(currency),
+        AccountCode.DebtWriteOff(currency),
     ];
 
     [Fact]

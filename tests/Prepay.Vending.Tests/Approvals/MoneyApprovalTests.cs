@@ -143,7 +143,8 @@ public abstract class MoneyApprovalTests(ServerFixture server)
 
         var vendTarget = $"vend/{vend["id"]}";
         var approvalTarget = $"approval/{requested["id"]}";
-        var rows = await InDb(db => db.Audit.AsNoTracking().Where(a => a.Target == vendTarget || a.Target == approvalTarget).OrderBy(a => a.Id).ToListAsync(Ct));
+        // The money's trail: reads of the vend's token are audited too, but are not steps of the reversal.
+        var rows = await InDb(db => db.Audit.AsNoTracking().Where(a => (a.Target == vendTarget || a.Target == approvalTarget) && a.Action != "token.read").OrderBy(a => a.Id).ToListAsync(Ct));
         Assert.Equal(["vend.create", "approval.request", "vend.reverse", "approval.approve"], rows.Select(r => r.Action));
         var vendorKeyId = await InDb(db => db.ApiKeys.Where(k => k.Name == "till-" + s.Suffix).Select(k => k.Id).SingleAsync(Ct));
         Assert.Equal(vendorKeyId, rows[0].ActorId);
