@@ -153,6 +153,11 @@ public class WebFixture : IAsyncLifetime
         {
             await page.GetByLabel("6-digit code").FillAsync(AuthenticatorCode(key));
             var answer = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync(), r => r.Request.Method == "POST");
+            if (answer.Status == 302 && answer.Headers.TryGetValue("location", out var to) && to.Contains("/login", StringComparison.OrdinalIgnoreCase))
+            {
+                // Sent back to the sign-in: the step lost who was signing in (its short-lived cookie), not a wrong code.
+                Assert.Fail($"The authenticator step sent {userName} back to {to} instead of signing them in.");
+            }
             if (answer.Status != 302)
             {
                 await page.WaitForLoadStateAsync();
