@@ -11,6 +11,7 @@ using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Server.Web;
+using Prepay.Server.Web.KeyRing;
 using Prepay.Storage;
 using Prepay.Vending;
 using Prepay.Vending.Approvals;
@@ -52,6 +53,7 @@ public static class PrepayServer
         builder.Services.AddPrepayHttp(builder.Configuration);
         builder.Services.AddPrepayAuth();
         builder.Services.AddPrepayWeb(builder.Environment, builder.Configuration.GetSection(Web.SessionOptions.Section).Get<Web.SessionOptions>() ?? new Web.SessionOptions());
+        builder.Services.AddPrepayKeyRing(builder.Configuration, builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
         builder.Services.AddPrepayHeadEnd(MqttOptions.From(builder.Configuration),
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());

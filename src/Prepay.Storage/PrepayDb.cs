@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -25,9 +26,15 @@ namespace Prepay.Storage;
 /// idempotency key can be claimed once. People who sign in to the web pages are ASP.NET Core Identity accounts in
 /// the same database (<see cref="PersonAccount"/>).
 /// </summary>
-public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<PersonAccount, IdentityRole<Guid>, Guid>(options)
+public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<PersonAccount, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<Customer> Customers => Set<Customer>();
+
+    /// <summary>
+    /// The web's data-protection key ring (sign-in cookies, forms' antiforgery tokens, the authenticator step), shared
+    /// by every node on this database; each key's XML is encrypted before it is stored (see the server's KeyRing).
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Site> Sites => Set<Site>();
     public DbSet<Premises> Premises => Set<Premises>();
     public DbSet<Meter> Meters => Set<Meter>();

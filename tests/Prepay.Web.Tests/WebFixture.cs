@@ -135,11 +135,37 @@ public class WebFixture : IAsyncLifetime
         await page.GotoAsync("/login");
         await page.GetByLabel("User name").FillAsync(login.UserName);
         await page.GetByLabel("Password").FillAsync(login.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        // Committed, not loaded: what follows waits for the content it needs, and a page that keeps a live stream
-        // open or reloads itself (the console's) need not reach its load event for the sign-in to be done.
-        await page.WaitForURLAsync(url => !url.Contains("/login?", StringComparison.Ordinal) && !url.EndsWith("/login", StringComparison.Ordinal),
-            new() { WaitUntil = WaitUntilState.Commit });
+        // Every answer on the way is kept, so that a sign-in that never leaves /login fails saying why (the post's
+        // status, where each redirect led, what the page says) instead of only that it waited.
+        var answers = new List<string>();
+        void Keep(object? sender, IResponse r)
+        {
+            lock (answers)
+            {
+                answers.Add($"{r.Request.Method} {r.Url} → {r.Status}{(r.Headers.TryGetValue("location", out var to) ? " to " + to : "")}");
+            }
+        }
+        page.Response += Keep;
+        try
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            // Committed, not loaded: what follows waits for the content it needs, and a page that keeps a live stream
+            // open or reloads itself (the console's) need not reach its load event for the sign-in to be done.
+            await page.WaitForURLAsync(url => !url.Contains("/login?", StringComparison.Ordinal) && !url.EndsWith("/login", StringComparison.Ordinal),
+                new() { WaitUntil = WaitUntilState.Commit, Timeout = 20_000 });
+        }
+        catch (TimeoutException)
+        {
+            var says = await page.Locator("main").AllInnerTextsAsync();
+            lock (answers)
+            {
+                Assert.Fail($"Signing {login.UserName} in stayed on {page.Url}. Answers: {string.Join("; ", answers)}. The page says: {string.Join(" ", says)}");
+            }
+        }
+        finally
+        {
+            page.Response -= Keep;
+        }
         await AnswerTwoFactorAsync(page, login.UserName, login.AuthenticatorKey);
     }
 

@@ -16,5 +16,10 @@ internal static class PeopleModel
         b.Entity<IdentityRoleClaim<Guid>>().ToTable("people_role_claims");
         b.Entity<IdentityUserLogin<Guid>>().ToTable("people_logins");
         b.Entity<IdentityUserToken<Guid>>().ToTable("people_tokens");
+        b.Entity<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>(e =>
+        {
+            e.ToTable("data_protection_keys");
+            e.Property(x => x.Xml).HasMaxLength(16384); // an encrypted key is about 1.5 KB
+        });
     }
 }
