@@ -10,6 +10,7 @@ using Prepay.Server.Apis;
 using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
+using Prepay.Server.Observability;
 using Prepay.Server.Web;
 using Prepay.Server.Web.KeyRing;
 using Prepay.Storage;
@@ -53,6 +54,7 @@ public static class PrepayServer
         builder.Services.AddPrepayHttp(builder.Configuration);
         builder.Services.AddPrepayAuth();
         builder.Services.AddPrepayWeb(builder.Environment, builder.Configuration.GetSection(Web.SessionOptions.Section).Get<Web.SessionOptions>() ?? new Web.SessionOptions());
+        builder.Services.AddPrepayObservability(builder.Configuration.GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>() ?? new ObservabilityOptions());
         builder.Services.AddPrepayKeyRing(builder.Configuration, builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
         builder.Services.AddPrepayHeadEnd(MqttOptions.From(builder.Configuration),
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
@@ -64,6 +66,7 @@ public static class PrepayServer
         app.UseSecurityHeaders();
         app.UsePrepayHttp();
         app.MapPrepayHealth();
+        app.MapPrepayMetrics();
         var api = app.MapGroup("/api/v1");
         api.MapVendsApi();
         api.MapCatalogApis();

@@ -27,6 +27,9 @@ public enum Role
     Vendor,
     App,
 
+    /// <summary>Reads a node's metrics (<c>/metrics</c>) and nothing else: the key a Prometheus server holds.</summary>
+    Monitor,
+
     /// <summary>The server acting on its own (<see cref="Actor.System"/>); no key or person has it.</summary>
     System,
 }

@@ -36,7 +36,8 @@ public sealed class VendingService(
     TokenReservations tokenIds,
     CreditTokens creditTokens,
     CommandDispatcher dispatcher,
-    VendingOptions options)
+    VendingOptions options,
+    VendingMetrics metrics)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -58,13 +59,16 @@ public sealed class VendingService(
         {
             return new VendOutcome.Unprocessable("no-vendor", "This API key is not bound to a vendor, so it has no float to sell from.");
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-                return await VendOnceAsync(db, cmd, vendorId, actor, alongside, ct);
+                var outcome = await VendOnceAsync(db, cmd, vendorId, actor, alongside, ct);
+                metrics.Record(outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                return outcome;
             }
             catch (Exception e) when (WriteTransactions.IsTransient(e) && attempt < MaxAttempts)
             {

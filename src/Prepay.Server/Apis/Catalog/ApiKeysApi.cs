@@ -40,7 +40,7 @@ public static class ApiKeysApi
         }
         if (input.Role is not { } role || role == Role.System)
         {
-            return Problems.Invalid("role", "is required: admin, operator, vendor or app");
+            return Problems.Invalid("role", "is required: admin, operator, vendor, app or monitor");
         }
         Guid? vendorId = null;
         if (role is Role.Vendor or Role.App || input.VendorCode is not null)
