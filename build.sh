@@ -78,6 +78,8 @@ run_tests() {
   export PREPAY_TEST_REQUIRE_POSTGRES=1
   need_mosquitto
   export PREPAY_TEST_REQUIRE_MOSQUITTO=1
+  need_packages prometheus # the tests start their own on a free loopback port
+  export PREPAY_TEST_REQUIRE_PROMETHEUS=1
   echo "==> building"
   dotnet build Prepay.sln -c Debug --nologo -v q
   echo "==> testing (SQLite and PostgreSQL)"

@@ -23,9 +23,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public MosquittoBroker(MqttOptions? options = null)
     {
         _options = options ?? new MqttOptions();
-        Port = FreePort();
-        ServicePort = FreePort();
-        TlsPort = _options.Tls.Enabled ? FreePort() : null;
+        Port = LoopbackPorts.Free();
+        ServicePort = LoopbackPorts.Free();
+        TlsPort = _options.Tls.Enabled ? LoopbackPorts.Free() : null;
         Directory = Path.Combine(Path.GetTempPath(), "prepay-mosquitto", Guid.NewGuid().ToString("N")[..12]);
     }
 
@@ -144,14 +144,5 @@ public sealed class MosquittoBroker : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Alerts;
 
@@ -40,7 +41,7 @@ public sealed class SmtpSink : IDisposable
         Directory.CreateDirectory(Folder);
         var script = Path.Combine(_root, "sink.py");
         File.WriteAllText(script, Handler);
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; // Debian's python has the package
         _process = Process.Start(new ProcessStartInfo(python, [script, Folder, Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
@@ -66,12 +67,6 @@ public sealed class SmtpSink : IDisposable
     public IReadOnlyList<ReceivedMail> Messages() =>
         Directory.GetFiles(Folder, "*.eml").Select(f => ReceivedMail.Parse(File.ReadAllText(f))).ToList();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {
