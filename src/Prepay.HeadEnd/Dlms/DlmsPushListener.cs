@@ -14,7 +14,8 @@ namespace Prepay.HeadEnd.Dlms;
 /// the sender's system title, by which its keys are found). Each accepted notification is decoded and handed to the
 /// callback in the order the connection carried it; a frame that is malformed, from an unknown sender, fails its
 /// tag or replays a counter is dropped and counted, and the connection goes on. Notifications are unconfirmed:
-/// nothing is sent back.
+/// nothing is sent back. The callback handles its own failures: an exception from it ends that connection and is
+/// rethrown by <see cref="DisposeAsync"/>.
 /// </summary>
 public sealed class DlmsPushListener : IAsyncDisposable
 {

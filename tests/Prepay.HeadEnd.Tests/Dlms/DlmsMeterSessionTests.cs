@@ -145,4 +145,27 @@ public sealed class DlmsMeterSessionTests : IDisposable
         Assert.True((await second.ReadClockAsync(Ct)).IsSuccess);
         Assert.True(uint.Parse(File.ReadAllText(file), System.Globalization.CultureInfo.InvariantCulture) > next);
     }
+
+    [Fact]
+    public async Task Two_days_of_load_profile_arrive_whole_over_block_transfer()
+    {
+        await using var meter = VirtualDlmsMeter.Serve("04000000107", creditWh: 1_000_000, hours: 48);
+        await using var session = await OpenAsync(meter);
+
+        var profile = (await session.ReadLoadProfileAsync(VirtualDlmsMeter.Started, VirtualDlmsMeter.Started + Duration.FromDays(2), Ct)).ValueOrThrow;
+
+        Assert.Equal(192, profile.Intervals.Count);
+        Assert.Equal(Enumerable.Range(1, 192).Select(i => VirtualDlmsMeter.Started + Duration.FromMinutes(15 * i)), profile.Intervals.Select(i => i.End));
+        Assert.Equal(new Energy(meter.Firmware.EnergyWh), profile.Intervals[^1].ActiveImport);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_is_not_an_outcome_it_throws()
+    {
+        await using var meter = VirtualDlmsMeter.Serve("04000000108");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DlmsMeterSession.OpenAsync(meter.Endpoint(), FixedKeys.Right, Counters, cancelled.Token));
+    }
 }

@@ -57,8 +57,8 @@ internal sealed class VirtualDlmsMeter : IAsyncDisposable
 
     public MeterNumber Number => MeterNumber.Parse(Firmware.MeterId);
 
-    /// <summary>A meter with a constant load, advanced two hours (eight load-profile rows), serving on a loopback port.</summary>
-    public static VirtualDlmsMeter Serve(string meterId, long creditWh = 100_000, int watts = 1000)
+    /// <summary>A meter with a constant load, advanced <paramref name="hours"/> (four load-profile rows an hour), serving on a loopback port.</summary>
+    public static VirtualDlmsMeter Serve(string meterId, long creditWh = 100_000, int watts = 1000, int hours = 2)
     {
         var firmware = new PrepaidMeter(new MeterConfiguration
         {
@@ -72,7 +72,7 @@ internal sealed class VirtualDlmsMeter : IAsyncDisposable
         });
         firmware.SetExtraLoad(watts);
         var dlms = new DlmsMeter(firmware);
-        dlms.Advance(Duration.FromHours(2));
+        dlms.Advance(Duration.FromHours(hours));
         var relay = new CountingObject(dlms.Objects.Single(o => o.LogicalName == DisconnectControl.StandardName));
         var profile = new CountingObject(dlms.Profile);
         var objects = dlms.Objects.Select(o => o == relay.Inner ? relay : o == profile.Inner ? (ICosemObject)profile : o).ToList();
