@@ -73,4 +73,27 @@ public sealed class DlmsFaultTests : IDisposable
 
         Assert.Equal(DlmsProblem.ConnectionFailed, Assert.IsType<DlmsOutcome<DlmsMeterSession>.TransientFailure>(outcome).Problem);
     }
+
+    [Theory]
+    [InlineData(false, DlmsProblem.MalformedAnswer)]
+    [InlineData(true, DlmsProblem.Timeout)]
+    public async Task A_fault_mid_session_is_named_and_the_broken_session_refuses_further_requests(bool silent, DlmsProblem expected)
+    {
+        await using var meter = VirtualDlmsMeter.Serve("04000000901");
+        // Answers 1 and 2 are the AARE and the HLS reply; the third is the first GET's.
+        await using var link = new FaultyLink(meter.Server.Port, faultyAnswer: 3, swallow: silent);
+        var endpoint = meter.Endpoint() with { Port = link.Port, ResponseTimeout = TimeSpan.FromMilliseconds(500) };
+        await using var session = (await DlmsMeterSession.OpenAsync(endpoint, FixedKeys.Right, new DlmsCounterDirectory(_counters), Ct)).ValueOrThrow;
+
+        var first = await session.ReadClockAsync(Ct);
+
+        Assert.Equal(expected, first switch
+        {
+            DlmsOutcome<NodaTime.Instant>.Rejected r => r.Problem,
+            DlmsOutcome<NodaTime.Instant>.TransientFailure t => t.Problem,
+            _ => throw new InvalidOperationException($"Expected a failure, got {first}."),
+        });
+        Assert.True(session.Broken);
+        Assert.Equal(DlmsProblem.SessionBroken, Assert.IsType<DlmsOutcome<NodaTime.Instant>.TransientFailure>(await session.ReadClockAsync(Ct)).Problem);
+    }
 }
