@@ -33,6 +33,11 @@ internal static class ServerCommands
                 return bad;
             }
             var app = PrepayServer.Build(new ServerSettings { Urls = r.GetValue(urls), DataDirectory = r.GetValue(data), ConfigFile = r.GetValue(config) });
+            if (Prepay.Server.Cluster.ClusterChecks.Problem(app.Configuration) is { } unsafeForNodes)
+            {
+                await Console.Error.WriteLineAsync($"prepay: {unsafeForNodes}");
+                return CommandLine.BadInput;
+            }
             await app.PrepareAsync(ct);
             try
             {

@@ -73,6 +73,29 @@ public class ExecutableTests
     }
 
     [Fact]
+    public async Task Serve_on_postgres_with_an_embedded_broker_per_node_is_refused_in_one_line_before_touching_the_database()
+    {
+        var data = Directory.CreateTempSubdirectory("prepay-serve-");
+        try
+        {
+            // Port 1: nothing listens there, so an attempt to reach the database would fail differently.
+            var (exit, stdout, stderr) = await RunAsync(new Dictionary<string, string>
+            {
+                ["PREPAY_Storage__Provider"] = "Postgres",
+                ["PREPAY_Storage__ConnectionString"] = "Host=127.0.0.1;Port=1;Username=prepay",
+                ["PREPAY_Logging__LogLevel__Default"] = "None",
+            }, "serve", "--urls", "http://127.0.0.1:0", "--data", data.FullName);
+            OneLineError.Check(exit, stdout, stderr);
+            Assert.Contains("Mqtt:Embedded=false", stderr, StringComparison.Ordinal);
+            Assert.Contains("Cluster:SingleNode=true", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_option_exits_2_with_one_line_on_stderr()
     {
         var (exit, stdout, stderr) = await RunAsync("--bogus");
