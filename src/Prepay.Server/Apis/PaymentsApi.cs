@@ -84,14 +84,19 @@ public static class PaymentsApi
         {
             return error;
         }
-        return await refunds.RequestAsync(id, body!.Reason, idempotencyKey, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct) switch
+        var outcome = await refunds.RequestAsync(id, body!.Reason, idempotencyKey, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct);
+        if (outcome is RefundRequestOutcome.Requested { Replayed: true })
+        {
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        return outcome switch
         {
             RefundRequestOutcome.Requested r => TypedResults.Accepted($"/api/v1/approvals/{r.Approval.Id}", r.Approval),
             RefundRequestOutcome.NotFound n => Problems.NotFound(n.Detail),
             RefundRequestOutcome.Invalid i => Problems.Invalid(i.Errors),
             RefundRequestOutcome.KeyReused => Problems.Unprocessable("idempotency-key-reused", "This Idempotency-Key was used before for a different refund request. Use a new key for a new request."),
             RefundRequestOutcome.Conflict c => Problems.Conflict(c.Code, c.Detail),
-            var outcome => throw new InvalidOperationException($"Unhandled outcome {outcome}"),
+            _ => throw new InvalidOperationException($"Unhandled outcome {outcome}"),
         };
     }
 

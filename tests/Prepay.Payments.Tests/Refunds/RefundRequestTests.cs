@@ -91,6 +91,8 @@ public abstract class RefundRequestTests(PaymentsServer server)
         var first = await AskAsync(admin, p.PaymentId, key);
         var again = await AskAsync(admin, p.PaymentId, key);
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, again.StatusCode));
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("true", Assert.Single(again.Headers.GetValues("Idempotent-Replayed")));
         Assert.Equal((await Testing.Scenario.Json(first))["id"]!.GetValue<Guid>(), (await Testing.Scenario.Json(again))["id"]!.GetValue<Guid>());
 
         await ProblemAsync(HttpStatusCode.UnprocessableEntity, await AskAsync(admin, p.PaymentId, key, reason: "another reason"), "idempotency-key-reused");
