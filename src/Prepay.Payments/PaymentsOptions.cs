@@ -13,10 +13,12 @@ public sealed class PaymentsOptions
 
     public SandboxOptions Sandbox { get; set; } = new();
 
+    public Refunds.RefundOptions Refunds { get; set; } = new();
+
     public string? Validate() =>
         string.IsNullOrWhiteSpace(VendorCode) ? "Payments:VendorCode is required."
         : SessionLifetime <= TimeSpan.Zero || SessionLifetime > TimeSpan.FromDays(1) ? "Payments:SessionLifetime must be more than zero and at most a day."
-        : Sandbox.Validate();
+        : Sandbox.Validate() ?? Refunds.Validate();
 }
 
 /// <summary>

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Prepay.Payments.Callbacks;
 using Prepay.Payments.Checkout;
 using Prepay.Payments.Providers;
+using Prepay.Payments.Refunds;
 using Prepay.Payments.Sandbox;
+using Prepay.Vending.Approvals;
 
 namespace Prepay.Payments;
 
@@ -26,8 +28,10 @@ public static class PaymentsRegistration
             services.AddSingleton(options.Sandbox.Secret is { } configured
                 ? new SandboxSecret(configured)
                 : new SandboxSecret(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))) { IsGenerated = true });
+            services.AddSingleton<SandboxRefunds>();
             services.AddSingleton<SandboxProvider>();
             services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
+            services.AddSingleton<IRefundingProvider>(sp => sp.GetRequiredService<SandboxProvider>());
             services.AddSingleton<SandboxGateway>();
             services.AddHttpClient(SandboxGateway.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         }
@@ -37,6 +41,15 @@ public static class PaymentsRegistration
         services.AddSingleton<PaymentResults>();
         services.AddSingleton<PaidNotVended>();
         services.AddSingleton<CallbackService>();
+        // Refunds: asked by one, approved by another (the approval moves the money and writes the refund), then sent.
+        services.AddSingleton(options.Refunds);
+        services.AddSingleton<RefundRequests>();
+        services.AddSingleton<IApprovalExecutor, PaymentRefundApprovals>();
+        services.AddSingleton<RefundDispatcher>();
+        if (options.Refunds.Dispatch)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<RefundDispatcher>());
+        }
         return services;
     }
 }

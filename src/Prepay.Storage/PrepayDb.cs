@@ -65,6 +65,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<OperatorAlert> OperatorAlerts => Set<OperatorAlert>();
     public DbSet<PaymentSession> PaymentSessions => Set<PaymentSession>();
     public DbSet<PaymentCallback> PaymentCallbacks => Set<PaymentCallback>();
+    public DbSet<PaymentRefund> PaymentRefunds => Set<PaymentRefund>();
     public DbSet<Records.Approvals.MoneyApproval> MoneyApprovals => Set<Records.Approvals.MoneyApproval>();
 
     public abstract DatabaseProvider Provider { get; }

@@ -16,6 +16,7 @@ public readonly record struct AccountCode(string Value, AccountKind Kind, string
     public static AccountCode CommissionExpense(string currency) => new($"expense/commission/{currency}", AccountKind.CommissionExpense, currency);
     public static AccountCode FreeEnergy(string currency) => new($"subsidy/free-energy/{currency}", AccountKind.FreeEnergy, currency);
     public static AccountCode DebtWriteOff(string currency) => new($"expense/debt-write-off/{currency}", AccountKind.DebtWriteOff, currency);
+    public static AccountCode RefundsOwed(string provider, string currency) => new($"payments/{provider}/refunds-owed/{currency}", AccountKind.RefundsOwed, currency);
     public static AccountCode External(string currency) => new($"external/{currency}", AccountKind.External, currency);
 
     /// <summary>

@@ -35,4 +35,11 @@ public enum AccountKind
 
     /// <summary>Debt given up on: the loss a write-off records, approved by two people.</summary>
     DebtWriteOff,
+
+    /// <summary>
+    /// Money owed back to payers whose online payments were refunded, per provider: credited when a refund is
+    /// approved, emptied towards <see cref="External"/> when the provider says it paid. A balance here is refunds
+    /// approved and not (yet, or ever) paid out.
+    /// </summary>
+    RefundsOwed,
 }

@@ -23,7 +23,8 @@ public sealed record PaymentView(
     string CreatedAt,
     string? DecidedAt,
     string? Failure,
-    Guid? VendId);
+    Guid? VendId,
+    Refunds.RefundView? Refund = null);
 
 public abstract record FollowUpOutcome
 {
@@ -54,14 +55,18 @@ public sealed class PaidNotVended(IServiceScopeFactory scopes, PaymentVends vend
             query = query.Where(x => x.Status == s);
         }
         var sessions = await query.OrderByDescending(x => x.CreatedAt).Take(limit).ToListAsync(ct);
-        return sessions.Select(View).ToList();
+        var ids = sessions.Select(s => s.Id).ToList();
+        var refunds = await db.PaymentRefunds.AsNoTracking().Where(r => ids.Contains(r.PaymentId)).ToDictionaryAsync(r => r.PaymentId, ct);
+        return sessions.Select(s => View(s, refunds.GetValueOrDefault(s.Id))).ToList();
     }
 
     public async Task<PaymentView?> FindAsync(Guid id, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        return await db.PaymentSessions.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) is { } s ? View(s) : null;
+        return await db.PaymentSessions.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) is { } s
+            ? View(s, await db.PaymentRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.PaymentId == id, ct))
+            : null;
     }
 
     /// <summary>Moves the session back to approved and makes its vend; it ends vended, or failed again with the new cause.</summary>
@@ -133,10 +138,11 @@ public sealed class PaidNotVended(IServiceScopeFactory scopes, PaymentVends vend
         return null;
     }
 
-    private static PaymentView View(PaymentSession s) => new(
+    private static PaymentView View(PaymentSession s, PaymentRefund? refund) => new(
         s.Id, Name(s.Status), s.Provider, s.ProviderPaymentId, s.MeterNumber,
         new Money(s.AmountMinor, Currency.FromCode(s.Currency)).ToDecimalString(), s.Currency, s.Origin,
-        InstantPattern.ExtendedIso.Format(s.CreatedAt), s.DecidedAt is { } d ? InstantPattern.ExtendedIso.Format(d) : null, s.Failure, s.VendId);
+        InstantPattern.ExtendedIso.Format(s.CreatedAt), s.DecidedAt is { } d ? InstantPattern.ExtendedIso.Format(d) : null, s.Failure, s.VendId,
+        refund is null ? null : Refunds.RefundView.Of(refund));
 
     /// <summary>The status as the API writes it: camel case (<c>vendFailed</c>).</summary>
     public static string Name(PaymentStatus status) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString());

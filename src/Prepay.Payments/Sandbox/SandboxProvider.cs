@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NodaTime;
 using Prepay.Payments.Providers;
+using Prepay.Payments.Refunds;
 using Prepay.Storage.Records.Payments;
 
 namespace Prepay.Payments.Sandbox;
@@ -8,8 +9,9 @@ namespace Prepay.Payments.Sandbox;
 /// <summary>
 /// Prepay's side of the sandbox provider: its checkout page is <c>/sandbox/checkout/{session}</c>, and its
 /// callbacks are trusted only when their HMAC signature is good and their signed time is within the tolerance.
+/// Refunds go to the sandbox's refund desk (<see cref="SandboxRefunds"/>) with the refund id as idempotency key.
 /// </summary>
-public sealed class SandboxProvider(SandboxSecret secret, SandboxOptions options) : IPaymentProvider
+public sealed class SandboxProvider(SandboxSecret secret, SandboxOptions options, SandboxRefunds refunds) : IPaymentProvider, IRefundingProvider
 {
     public const string ProviderName = "sandbox";
     public const string SignatureHeader = "Sandbox-Signature";
@@ -24,6 +26,9 @@ public sealed class SandboxProvider(SandboxSecret secret, SandboxOptions options
     public string DisplayName => "Sandbox checkout (test card or mobile money, no real money)";
 
     public string CheckoutAddress(PaymentSession session) => $"/sandbox/checkout/{session.Id:D}";
+
+    public Task<RefundAnswer> RefundAsync(RefundOrder order, CancellationToken ct) =>
+        refunds.RefundAsync(order.RefundId.ToString("N"), order.ProviderPaymentId, order.Amount, ct);
 
     public CallbackCheck Check(Func<string, string?> header, string body, Instant now)
     {

@@ -2,7 +2,8 @@ namespace Prepay.Payments.Sandbox;
 
 /// <summary>
 /// The sandbox's test instruments, as card providers publish theirs: one card that pays, cards that are declined,
-/// and mobile-money numbers (any, but those ending in 0002 are declined). Anything else is refused as not a test card.
+/// and mobile-money numbers (any, but those ending in 0002 are declined); a card and numbers ending in 0003 that pay
+/// but whose refunds fail. Anything else is refused as not a test card.
 /// </summary>
 public static class TestCards
 {
@@ -10,6 +11,12 @@ public static class TestCards
     public const string Declines = "4000000000000002";
     public const string InsufficientFunds = "4000000000009995";
     public const string DeclinedMobileSuffix = "0002";
+
+    /// <summary>Pays, but every refund of its payments fails at the processor (retried, then failed): the refund's unhappy path.</summary>
+    public const string RefundFails = "4000000000005126";
+
+    /// <summary>Mobile-money numbers ending so pay, but their refunds fail like <see cref="RefundFails"/>.</summary>
+    public const string RefundFailsMobileSuffix = "0003";
 
     /// <summary>The decision for a card number (spaces allowed), or an error for a number that is no test card.</summary>
     public static (bool Approved, string? DeclineReason, string? Error) Decide(string? cardNumber)
@@ -24,6 +31,7 @@ public static class TestCards
             Approves => (true, null, null),
             Declines => (false, "card_declined", null),
             InsufficientFunds => (false, "insufficient_funds", null),
+            RefundFails => (true, null, null),
             _ => (false, null, $"This sandbox takes only its test cards, such as {Grouped(Approves)} (paid) or {Grouped(Declines)} (declined)."),
         };
     }
@@ -38,6 +46,10 @@ public static class TestCards
         }
         return digits.EndsWith(DeclinedMobileSuffix, StringComparison.Ordinal) ? (false, "payer_declined", null) : (true, null, null);
     }
+
+    /// <summary>True for a payment made with an instrument whose refunds fail, as its masked method shows it.</summary>
+    public static bool RefundsFail(string? maskedMethod) =>
+        maskedMethod == Masked("card", RefundFails) || maskedMethod == Masked("mobile", RefundFailsMobileSuffix);
 
     /// <summary>"card •••• 4242" or "mobile •••• 4567": enough to recognise, never the whole number.</summary>
     public static string Masked(string kind, string? number)

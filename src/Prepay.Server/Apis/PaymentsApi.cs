@@ -1,5 +1,7 @@
 using Prepay.Payments.Callbacks;
+using Microsoft.AspNetCore.Mvc;
 using Prepay.Payments.Checkout;
+using Prepay.Payments.Refunds;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage.Records.Payments;
@@ -12,11 +14,14 @@ public sealed record RetryInput(string? Reason);
 
 public sealed record RefundInput(string? Reason, string? RefundReference);
 
+public sealed record RefundRequestInput(string? Reason);
+
 /// <summary>
 /// Payment providers' server-to-server callbacks. No API key: a provider proves itself by its HMAC signature over
 /// the signed time and the exact body, checked by the provider's <c>IPaymentProvider</c> before anything is read.
 /// A callback accepted before answers 200 again (providers retry until they get a 2xx) and changes nothing.
-/// Staff (operator, admin) list payment sessions and follow up those paid but not vended: retry or mark refunded.
+/// Staff (operator, admin) list payment sessions and follow up those paid but not vended: retry or mark refunded; and
+/// ask for a vended payment to be refunded to its payer, which a second admin approves (money needs two people).
 /// </summary>
 public static class PaymentsApi
 {
@@ -35,6 +40,8 @@ public static class PaymentsApi
             .WithSummary("Try the vend of a paid-but-not-vended payment again (after the cause is fixed), with a reason; it ends vended or failed again.");
         staff.MapPost("/{id:guid}/refund", Refund).Accepts<RefundInput>("application/json").Produces<PaymentView>()
             .WithSummary("Record that a paid-but-not-vended payment was refunded at the provider, with its refund reference and a reason.");
+        staff.MapPost("/{id:guid}/refund-requests", RequestRefund).Accepts<RefundRequestInput>("application/json").Produces<Prepay.Vending.Approvals.ApprovalView>(StatusCodes.Status202Accepted)
+            .WithSummary("Ask for a vended online payment to be refunded to its payer (202 with the request; requires an Idempotency-Key header). Another admin approves it at /approvals/{id}/approve: the vend is reversed, and the provider refunds the payment after that commits.");
         return api;
     }
 
@@ -67,6 +74,30 @@ public static class PaymentsApi
     {
         var (body, error) = await JsonBody.ReadAsync<RefundInput>(request, ct);
         return error ?? FollowUp(id, await payments.MarkRefundedAsync(id, body!.Reason, body.RefundReference, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct));
+    }
+
+    private static async Task<IResult> RequestRefund(Guid id, HttpRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        RefundRequests refunds, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync<RefundRequestInput>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var outcome = await refunds.RequestAsync(id, body!.Reason, idempotencyKey, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct);
+        if (outcome is RefundRequestOutcome.Requested { Replayed: true })
+        {
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        return outcome switch
+        {
+            RefundRequestOutcome.Requested r => TypedResults.Accepted($"/api/v1/approvals/{r.Approval.Id}", r.Approval),
+            RefundRequestOutcome.NotFound n => Problems.NotFound(n.Detail),
+            RefundRequestOutcome.Invalid i => Problems.Invalid(i.Errors),
+            RefundRequestOutcome.KeyReused => Problems.Unprocessable("idempotency-key-reused", "This Idempotency-Key was used before for a different refund request. Use a new key for a new request."),
+            RefundRequestOutcome.Conflict c => Problems.Conflict(c.Code, c.Detail),
+            _ => throw new InvalidOperationException($"Unhandled outcome {outcome}"),
+        };
     }
 
     private static IResult FollowUp(Guid id, FollowUpOutcome outcome) => outcome switch

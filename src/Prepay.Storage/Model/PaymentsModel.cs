@@ -5,7 +5,7 @@ using Prepay.Storage.Records.Payments;
 
 namespace Prepay.Storage.Model;
 
-/// <summary>Online payments: checkout sessions and the providers' verified callbacks.</summary>
+/// <summary>Online payments: checkout sessions, the providers' verified callbacks and refunds.</summary>
 internal static class PaymentsModel
 {
     public static void Configure(ModelBuilder b)
@@ -44,6 +44,21 @@ internal static class PaymentsModel
             e.Property(x => x.Effect).HasMaxLength(12);
             e.HasOne<PaymentSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => x.SessionId);
+        });
+        b.Entity<PaymentRefund>(e =>
+        {
+            e.ToTable("payment_refunds", t => t.HasCheckConstraint("ck_payment_refunds_amount", "amount_minor > 0"));
+            e.Property(x => x.Provider).HasMaxLength(20);
+            e.Property(x => x.ProviderPaymentId).HasMaxLength(100);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.ProviderReference).HasMaxLength(100);
+            e.Property(x => x.LastError).HasMaxLength(500);
+            // One refund per payment, whatever path asks for it: a second approval finds the key taken.
+            e.HasIndex(x => x.PaymentId).IsUnique();
+            e.HasIndex(x => new { x.State, x.NextAttemptAt });
+            e.HasOne<PaymentSession>().WithMany().HasForeignKey(x => x.PaymentId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Records.Approvals.MoneyApproval>().WithMany().HasForeignKey(x => x.ApprovalId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }

@@ -211,6 +211,6 @@ public sealed class MoneyApprovals(IServiceScopeFactory scopes, IClock clock, Ap
         return true;
     }
 
-    internal static T Payload<T>(MoneyApproval approval) =>
+    public static T Payload<T>(MoneyApproval approval) =>
         JsonSerializer.Deserialize<T>(approval.Payload, Json) ?? throw new InvalidOperationException($"Approval {approval.Id} has no payload.");
 }

@@ -123,6 +123,20 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
         {
             return (closed, transactionId);
         }
+        return await AddCompensationAsync(db, vend, transactionId, reason, actor, now, ct);
+    }
+
+    /// <summary>
+    /// The reversal a refund of an online payment makes, inside the refund approval's write transaction: the same
+    /// compensating postings, <c>vend_reversals</c> row and withdrawal of a smart meter's queued credit as any
+    /// reversal, without the reversal window (a payer may ask for their money back later; two people decide instead).
+    /// The caller saves and commits; refusals come back named.
+    /// </summary>
+    public Task<(ReversalOutcome? Refused, Guid TransactionId)> AddRefundReversalAsync(PrepayDb db, VendRecord vend, string reason, Actor actor, Instant now, CancellationToken ct) =>
+        AddCompensationAsync(db, vend, Guid.CreateVersion7(now.ToDateTimeOffset()), reason, actor, now, ct);
+
+    private async Task<(ReversalOutcome? Refused, Guid TransactionId)> AddCompensationAsync(PrepayDb db, VendRecord vend, Guid transactionId, string reason, Actor actor, Instant now, CancellationToken ct)
+    {
         if (await WithdrawCreditCommandsAsync(db, vend, ct) is { } sent)
         {
             return (sent, transactionId);
@@ -132,7 +146,8 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
         {
             Id = transactionId,
             Kind = TransactionKind.Reversal,
-            Description = $"reversal of vend {vend.Id:N}: {reason}",
+            // The column holds 200 characters; the whole reason is on the vend_reversals row.
+            Description = Shorten($"reversal of vend {vend.Id:N}: {reason}", 200),
             At = now,
             Reference = vend.Id.ToString("N"),
         });
@@ -152,6 +167,8 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
         db.Audit.Add(new AuditRecord { At = now, Actor = actor.AuditName, ActorId = actor.AuditId, Action = "vend.reverse", Target = $"vend/{vend.Id}", Details = reason });
         return (null, transactionId);
     }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private ReversalOutcome.Conflict? WindowClosed(VendRecord vend, Instant now) =>
         now - vend.At > options.ReversalDuration
@@ -196,7 +213,21 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
             $"The credit of vend {vend.Id} has been sent to meter {vend.MeterNumber} and may be on it; it cannot be reversed. Recover it as debt instead.");
     }
 
-    internal static async Task<ReversalResponse?> ExistingAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
+    /// <summary>
+    /// Read-only, for a request made now and decided later: null while every credit command of the vend is still
+    /// queued (the decision can withdraw it), the same refusal as a reversal once one has gone to the meter.
+    /// </summary>
+    public static async Task<ReversalOutcome.Conflict?> CreditSentToMeterAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
+    {
+        var reference = $"vend {vend.Id:N}";
+        return await db.MeterCommands.AnyAsync(c => c.MeterId == vend.MeterId && c.CreatedAt >= vend.At && c.Reference == reference && c.State != CommandState.Queued, ct)
+            ? new ReversalOutcome.Conflict("credit-sent-to-meter",
+                $"The credit of vend {vend.Id} has been sent to meter {vend.MeterNumber} and may be on it; it cannot be reversed. Recover it as debt instead.")
+            : null;
+    }
+
+    /// <summary>The reversal of <paramref name="vend"/>, if it was reversed.</summary>
+    public static async Task<ReversalResponse?> ExistingAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
     {
         var r = await db.VendReversals.AsNoTracking().FirstOrDefaultAsync(x => x.VendId == vend.Id, ct);
         return r is null ? null : Response(vend, r.TransactionId, r.Reason, r.Actor, r.At);

@@ -19,6 +19,7 @@ public class AccountCodeTests
         AccountCode.FreeEnergy(currency),
         AccountCode.External(currency),
         AccountCode.DebtWriteOff(currency),
+        AccountCode.RefundsOwed("sandbox", currency),
     ];
 
     [Fact]

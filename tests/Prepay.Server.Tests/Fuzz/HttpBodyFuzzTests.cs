@@ -277,7 +277,7 @@ public abstract class HttpBodyFuzzTests(FuzzServer server)
 
     /// <summary>Where money moves or is promised: postings, sales, reversals, tokens issued, payments, commands to meters.</summary>
     private static readonly string[] MoneyTables =
-        ["ledger_postings", "ledger_transactions", "accounts", "vends", "vend_reversals", "idempotency_claims", "management_tokens", "payment_sessions", "payment_callbacks", "meter_commands"];
+        ["ledger_postings", "ledger_transactions", "accounts", "vends", "vend_reversals", "idempotency_claims", "management_tokens", "payment_sessions", "payment_callbacks", "payment_refunds", "meter_commands"];
 
     private static Random CaseRandom(FuzzRun run, int c, string endpoint)
     {

@@ -12,7 +12,7 @@ using Prepay.Storage.Ledger;
 using Prepay.Storage.Records.Payments;
 using Prepay.Testing;
 
-namespace Prepay.Server.Tests.Payments;
+namespace Prepay.Payments.Tests.Callbacks;
 
 /// <summary>
 /// The payment provider's callback endpoint over HTTP, as a provider calls it: only a callback signed with the

@@ -2,11 +2,12 @@ using System.Net.Http.Json;
 using Prepay.Storage;
 using Prepay.Testing;
 
-namespace Prepay.Server.Tests.Payments;
+namespace Prepay.Payments.Tests;
 
 /// <summary>
 /// A test server with the sandbox payment provider on (a TEST secret, here only) and an online-payments vendor
-/// with a float, made through the API once per server.
+/// with a float, made through the API once per server. Its refund dispatcher does not run by itself: tests run its
+/// rounds, so what a round sends is what the test asked for.
 /// </summary>
 public abstract class PaymentsServer : ServerFixture
 {
@@ -23,6 +24,10 @@ public abstract class PaymentsServer : ServerFixture
         ["Payments:Sandbox:Enabled"] = "true",
         ["Payments:Sandbox:Secret"] = TestSecret,
         ["Payments:VendorCode"] = VendorCode,
+        // The tests run refund rounds themselves (RefundDispatcher.DispatchOnceAsync), on the fake clock.
+        ["Payments:Refunds:Dispatch"] = "false",
+        ["Payments:Refunds:MaxAttempts"] = "3",
+        ["Payments:Refunds:FirstRetryDelay"] = "00:00:30",
     };
 
     public async Task EnsureVendorAsync()

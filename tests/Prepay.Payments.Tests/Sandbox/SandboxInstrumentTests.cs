@@ -1,7 +1,7 @@
 using Prepay.Payments.Providers;
 using Prepay.Payments.Sandbox;
 
-namespace Prepay.Server.Tests.Payments;
+namespace Prepay.Payments.Tests.Sandbox;
 
 /// <summary>The sandbox's test instruments and the callback signature scheme, without a server.</summary>
 public sealed class SandboxInstrumentTests
@@ -10,6 +10,7 @@ public sealed class SandboxInstrumentTests
     [InlineData("4242 4242 4242 4242", true, null)]
     [InlineData("4000000000000002", false, "card_declined")]
     [InlineData("4000-0000-0000-9995", false, "insufficient_funds")]
+    [InlineData("4000 0000 0000 5126", true, null)]
     public void Test_cards_decide_as_published(string card, bool approved, string? reason)
     {
         var (ok, why, error) = TestCards.Decide(card);
