@@ -25,6 +25,10 @@ internal sealed class ServerSession(DlmsServerOptions options)
             case Aarq aarq:
                 var (answer, accepted) = _acceptor.Accept(clientSap, aarq);
                 _association = accepted;
+                if (accepted?.ClientSystemTitle is { } clientTitle)
+                {
+                    options.Security.Setup.ClientSystemTitle = clientTitle;
+                }
                 _services = accepted is null ? null : new XdlmsServices(options, accepted.Object, ciphered: accepted.ClientSystemTitle is not null);
                 return answer.Encode();
             case Rlrq:
