@@ -71,7 +71,7 @@ internal sealed class ServerSession(DlmsServerOptions options)
             return new ExceptionResponse(StateError.ServiceNotAllowed, ServiceError.OperationNotPossible).Encode();
         }
         var response = _services!.Handle(request).Encode();
-        return suite.Protect(GloTags.For(response[0]), SecurityControl.AuthenticatedEncryption, options.SystemTitle.Span,
-            options.OutgoingCounter.Reserve(), response).Encode();
+        return suite.ProtectEncoded(GloTags.For(response[0]), SecurityControl.AuthenticatedEncryption, options.SystemTitle.Span,
+            options.OutgoingCounter.Reserve(), response);
     }
 }
