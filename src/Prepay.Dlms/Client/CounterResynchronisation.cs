@@ -48,11 +48,14 @@ public static class CounterResynchronisation
         catch (DlmsAssociationRefusedException refused) when (options.Mechanism == AuthenticationMechanism.HighGmac && refused.Diagnostic == AssociateDiagnostic.AuthenticationFailure)
         {
             await client.DisposeAsync().ConfigureAwait(false);
+            // Behind: the refused glo-initiate-request's counter was below what the server accepts next. The store
+            // may already stand at or above that (the refused attempt used a value too), so it need not move.
             if (await ReadServerCounterAsync(host, port, options.ServerAddress, 0, cancellationToken).ConfigureAwait(false) is not { } expected
-                || !options.OutgoingCounter.AdvanceTo(expected))
+                || client.InitiateCounter is not { } used || used >= expected)
             {
                 throw;
             }
+            options.OutgoingCounter.AdvanceTo(expected);
         }
         catch
         {

@@ -80,6 +80,15 @@ public sealed class SecurityObjectsTests
             }
             Assert.True(counter.Reserve() > 17);
 
+            // One short: the refused attempt itself brings the counter to what the meter expects; it must still retry.
+            var reserved = new FileReceivedCounters(Path.Combine(directory, "rc2"), reserveAhead: 16);
+            Assert.True(reserved.TryAccept(ClientTitle, 1));
+            await using (var restarted = new LoopbackMeter(keys: true, received: new FileReceivedCounters(Path.Combine(directory, "rc2"), reserveAhead: 16)))
+            await using (var client = await CounterResynchronisation.ConnectAndAssociateAsync("127.0.0.1", restarted.Port, Hls(suite, new MemoryInvocationCounter(16)), Ct))
+            {
+                Assert.Equal(DataAccessResult.Success, (await client.GetAsync(Energy, cancellationToken: Ct)).Result);
+            }
+
             using var wrong = new SecuritySuite0(LoopbackMeter.BlockCipherKey, new byte[16]);
             var refused = await Assert.ThrowsAsync<DlmsAssociationRefusedException>(
                 () => CounterResynchronisation.ConnectAndAssociateAsync("127.0.0.1", meter.Port, Hls(wrong, new MemoryInvocationCounter(1000)), Ct));
