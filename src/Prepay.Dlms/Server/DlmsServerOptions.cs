@@ -39,7 +39,8 @@ public sealed class DlmsServerOptions
 
     public IReceivedCounterStore ReceivedCounters { get; init; } = new MemoryReceivedCounters();
 
-    internal ServerSecurityObjects Security => _security ??= new ServerSecurityObjects(this);
+    // Built once on first use; should two threads race, one instance is published and both use it.
+    internal ServerSecurityObjects Security => LazyInitializer.EnsureInitialized(ref _security, () => new ServerSecurityObjects(this));
 
     /// <summary><see cref="Objects"/> with the security objects the server keeps itself.</summary>
     internal IReadOnlyList<ICosemObject> ServedObjects => Security.Served;
