@@ -126,11 +126,12 @@ internal sealed class WireRelay : IAsyncDisposable
                     Held.TrySetResult();
                     continue;
                 }
-                await to.WriteAsync(bytes, ended.Token);
+                // Decided before the request goes on, so the meter's answer cannot overtake the decision.
                 if (direction == WireDirection.ClientToMeter && HoldAfterClientCiphered is { } n && connection.ClientCiphered >= n)
                 {
                     connection.Holding = true;
                 }
+                await to.WriteAsync(bytes, ended.Token);
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
@@ -207,6 +208,12 @@ internal sealed class WireRelay : IAsyncDisposable
 
         public int ClientCiphered { get; set; }
 
-        public bool Holding { get; set; }
+        private volatile bool _holding;
+
+        public bool Holding
+        {
+            get => _holding;
+            set => _holding = value;
+        }
     }
 }
