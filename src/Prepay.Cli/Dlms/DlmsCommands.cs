@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using NodaTime;
 using Prepay.Cli.Hosting;
@@ -10,10 +8,6 @@ using Prepay.Dlms.Axdr;
 using Prepay.Dlms.Client;
 using Prepay.Dlms.Cosem;
 using Prepay.Dlms.Security;
-using Prepay.Dlms.Server;
-using Prepay.Meter;
-using Prepay.Meter.Dlms;
-using Prepay.Simulator.Tokens;
 
 namespace Prepay.Cli.Dlms;
 
@@ -24,76 +18,17 @@ namespace Prepay.Cli.Dlms;
 /// </summary>
 internal static class DlmsCommands
 {
-    private static Option<string?> SystemTitle() => new("--system-title") { Description = "Own system title, 8 bytes in hex (HLS-GMAC)" };
-    private static Option<string?> CipherKey() => new("--block-cipher-key") { Description = "Global unicast encryption key, 16 bytes in hex" };
-    private static Option<string?> AuthKey() => new("--auth-key") { Description = "Authentication key, 16 bytes in hex" };
-    private static Option<string?> Password() => new("--password") { Description = "Low-level security password" };
+    internal static Option<string?> SystemTitle() => new("--system-title") { Description = "Own system title, 8 bytes in hex (HLS-GMAC)" };
+    internal static Option<string?> CipherKey() => new("--block-cipher-key") { Description = "Global unicast encryption key, 16 bytes in hex" };
+    internal static Option<string?> AuthKey() => new("--auth-key") { Description = "Authentication key, 16 bytes in hex" };
+    internal static Option<string?> Password() => new("--password") { Description = "Low-level security password" };
 
     public static Command Meter() =>
 #pragma warning disable RS0030 // The CLI is a composition root: the only place the real clock is chosen.
-        new("meter", "Virtual meters.") { MeterDlms(SystemClock.Instance) };
+        new("meter", "Virtual meters.") { MeterDlmsCommand.Create(SystemClock.Instance) };
 #pragma warning restore RS0030
 
     public static Command Dlms() => new("dlms", "DLMS/COSEM (IEC 62056) over the TCP wrapper.") { Read() };
-
-    private static Command MeterDlms(IClock clock)
-    {
-        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (4059 is DLMS's)", DefaultValueFactory = _ => 4059 };
-        var seed = new Option<long>("--seed") { Description = "Seeds the load", DefaultValueFactory = _ => 1 };
-        var password = Password();
-        var title = SystemTitle();
-        var cipherKey = CipherKey();
-        var authKey = AuthKey();
-        var command = new Command("dlms", "Run one virtual meter as a DLMS server: public client 16 reads clock and energy, management client 1 uses HLS-GMAC when keys are given.")
-        {
-            port, seed, password, title, cipherKey, authKey,
-        };
-        command.SetAction(async (r, ct) =>
-        {
-            if (!TryKeys(r.GetValue(title), r.GetValue(cipherKey), r.GetValue(authKey), out var systemTitle, out var suite))
-            {
-                return CommandLine.BadInput;
-            }
-            using (suite)
-            {
-                var dlms = new DlmsMeter(new PrepaidMeter(new MeterConfiguration
-                {
-                    MeterId = "DLMS-" + r.GetValue(seed).ToString(CultureInfo.InvariantCulture),
-                    Seed = r.GetValue(seed),
-                    Start = clock.GetCurrentInstant(),
-                    Sts = DecoderKeys.None,
-                    InitialCreditWh = 10_000,
-                }));
-                await using var server = new DlmsServer(new DlmsServerOptions
-                {
-                    Objects = dlms.Objects,
-                    PublicObjects = DlmsMeter.PublicObjects,
-                    Password = r.GetValue(password) is { } pw ? System.Text.Encoding.UTF8.GetBytes(pw) : null,
-                    Suite = suite,
-                    SystemTitle = systemTitle ?? Octets.FromHex("5052455041590001"),
-                }, new IPEndPoint(IPAddress.Loopback, r.GetValue(port)));
-                server.Start();
-                Console.WriteLine($"DLMS meter on 127.0.0.1:{server.Port} ({(suite is null ? r.GetValue(password) is null ? "no security" : "low-level password" : "HLS-GMAC")}); Ctrl+C stops it.");
-                var last = clock.GetCurrentInstant();
-                try
-                {
-                    while (!ct.IsCancellationRequested)
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds(1), ct);
-                        var now = clock.GetCurrentInstant();
-                        dlms.Advance(now - last);
-                        last = now;
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    // Ctrl+C
-                }
-            }
-            return 0;
-        });
-        return command;
-    }
 
     private static Command Read()
     {
@@ -160,8 +95,9 @@ internal static class DlmsCommands
                 };
                 try
                 {
-                    await using var dlms = await DlmsClient.ConnectAsync(r.GetValue(host)!, r.GetValue(port), options, ct);
-                    await dlms.AssociateAsync(ct);
+                    // A counter behind the server's (new counter file, a meter that restarted past a reserved block)
+                    // is moved up to the meter's 0.0.43.1.0.255 and the association tried once more.
+                    await using var dlms = await CounterResynchronisation.ConnectAndAssociateAsync(r.GetValue(host)!, r.GetValue(port), options, ct);
                     var read = await dlms.GetAsync(new CosemAttributeDescriptor(r.GetValue(classId), name, r.GetValue(attribute)), cancellationToken: ct);
                     await dlms.ReleaseAsync(ct);
                     Print(name, read.Result.ToString(), read.Value, r.GetValue(json));
@@ -187,7 +123,7 @@ internal static class DlmsCommands
         Console.WriteLine(value is null ? $"{name} {result}" : $"{name} {value}");
     }
 
-    private static bool TryKeys(string? title, string? cipherKey, string? authKey, out Octets? systemTitle, out SecuritySuite0? suite)
+    internal static bool TryKeys(string? title, string? cipherKey, string? authKey, out Octets? systemTitle, out SecuritySuite0? suite)
     {
         systemTitle = null;
         suite = null;
@@ -224,7 +160,7 @@ internal static class DlmsCommands
         }
     }
 
-    private static int Fail(string message)
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine($"prepay: {message}");
         return CommandLine.BadInput;

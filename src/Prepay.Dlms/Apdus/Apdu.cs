@@ -17,10 +17,10 @@ public abstract record Apdu
 
     public byte[] Encode()
     {
-        var writer = new DlmsWriter();
+        var writer = DlmsWriter.Rent();
         writer.WriteByte((byte)Tag);
         WriteBody(writer);
-        return writer.ToArray();
+        return DlmsWriter.ReturnArray(writer);
     }
 
     /// <summary>Decodes exactly one APDU filling <paramref name="bytes"/>; throws <see cref="DlmsFormatException"/> otherwise.</summary>

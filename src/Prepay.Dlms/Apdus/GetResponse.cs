@@ -90,7 +90,7 @@ public sealed record GetResponseWithList(InvokeIdAndPriority Invoke, ValueList<G
         writer.WriteByte(3);
         writer.WriteByte(Invoke.Value);
         writer.WriteLength(Results.Count);
-        foreach (var result in Results)
+        foreach (var result in Results.AsSpan())
         {
             result.Write(writer);
         }

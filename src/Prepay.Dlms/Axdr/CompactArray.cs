@@ -12,7 +12,7 @@ public sealed record CompactArray(TypeDescription Description, ValueList<DlmsVal
     {
         Description.Write(writer);
         var contents = new DlmsWriter();
-        foreach (var element in Elements)
+        foreach (var element in Elements.AsSpan())
         {
             WriteElement(contents, Description, element);
         }
@@ -27,7 +27,7 @@ public sealed record CompactArray(TypeDescription Description, ValueList<DlmsVal
                 value.WriteContent(writer);
                 break;
             case (ArrayType array, DlmsArray items) when items.Items.Count == array.Count:
-                foreach (var item in items.Items)
+                foreach (var item in items.Items.AsSpan())
                 {
                     WriteElement(writer, array.Element, item);
                 }

@@ -55,11 +55,13 @@ public ref struct DlmsReader
 
     public ReadOnlySpan<byte> ReadBytes(int count)
     {
-        if (count < 0)
+        // Fast path inline; the message is built only when the read fails (it used to be formatted on every read).
+        if ((uint)count > (uint)Remaining)
         {
-            throw new DlmsFormatException($"Negative length {count} at offset {_position}.");
+            throw count < 0
+                ? new DlmsFormatException($"Negative length {count} at offset {_position}.")
+                : Short($"{count} bytes");
         }
-        Need(count, $"{count} bytes");
         var slice = _buffer.Slice(_position, count);
         _position += count;
         return slice;
@@ -97,7 +99,10 @@ public ref struct DlmsReader
     public int ReadBoundedLength()
     {
         int length = ReadLength();
-        Need(length, $"{length} bytes announced by a length");
+        if (length > Remaining)
+        {
+            throw Short($"{length} bytes announced by a length");
+        }
         return length;
     }
 
@@ -144,7 +149,9 @@ public ref struct DlmsReader
     {
         if (count > Remaining)
         {
-            throw new DlmsFormatException($"Expected {what} at offset {_position}, only {Remaining} left.");
+            throw Short(what);
         }
     }
+
+    private readonly DlmsFormatException Short(string what) => new($"Expected {what} at offset {_position}, only {Remaining} left.");
 }

@@ -22,9 +22,9 @@ public abstract record DlmsValue
 
     public byte[] Encode()
     {
-        var writer = new DlmsWriter();
+        var writer = DlmsWriter.Rent();
         Write(writer);
-        return writer.ToArray();
+        return DlmsWriter.ReturnArray(writer);
     }
 
     /// <summary>Decodes exactly one value that fills <paramref name="bytes"/>.</summary>
@@ -67,7 +67,7 @@ public sealed record DlmsArray(ValueList<DlmsValue> Items) : DlmsValue
     internal override void WriteContent(DlmsWriter writer)
     {
         writer.WriteLength(Items.Count);
-        foreach (var item in Items)
+        foreach (var item in Items.AsSpan())
         {
             item.Write(writer);
         }
@@ -82,7 +82,7 @@ public sealed record DlmsStructure(ValueList<DlmsValue> Fields) : DlmsValue
     internal override void WriteContent(DlmsWriter writer)
     {
         writer.WriteLength(Fields.Count);
-        foreach (var field in Fields)
+        foreach (var field in Fields.AsSpan())
         {
             field.Write(writer);
         }

@@ -16,7 +16,42 @@ public sealed class DlmsWriter
 
     public byte[] ToArray() => WrittenSpan.ToArray();
 
-    public void WriteByte(byte value) => Reserve(1)[0] = value;
+    // One writer per thread for Encode(): its buffer, grown once to the largest APDU seen, is reused instead of
+    // doubling from 64 bytes for every message; only the exact result is allocated. A nested Encode finds the slot
+    // empty and takes a writer of its own.
+    [ThreadStatic]
+    private static DlmsWriter? t_cached;
+
+    internal static DlmsWriter Rent()
+    {
+        var writer = t_cached ?? new DlmsWriter(1024);
+        t_cached = null;
+        writer._length = 0;
+        return writer;
+    }
+
+    internal static byte[] ReturnArray(DlmsWriter writer)
+    {
+        var bytes = writer.ToArray();
+        if (writer._buffer.Length <= MaxCachedSize)
+        {
+            t_cached = writer;
+        }
+        return bytes;
+    }
+
+    private const int MaxCachedSize = 1 << 20;
+
+    public void WriteByte(byte value)
+    {
+        // Fast path: tags and short lengths are most of what is written.
+        if (_length < _buffer.Length)
+        {
+            _buffer[_length++] = value;
+            return;
+        }
+        Reserve(1)[0] = value;
+    }
 
     // A-XDR BOOLEAN: one byte, FALSE 0x00 and TRUE any other value; meters and the Green Book examples send 0x01.
     public void WriteBoolean(bool value) => WriteByte(value ? (byte)0x01 : (byte)0x00);

@@ -43,7 +43,7 @@ public sealed record StructureType(ValueList<TypeDescription> Fields) : TypeDesc
     {
         writer.WriteByte((byte)DataTag.Structure);
         writer.WriteLength(Fields.Count);
-        foreach (var field in Fields)
+        foreach (var field in Fields.AsSpan())
         {
             field.Write(writer);
         }

@@ -38,6 +38,9 @@ public sealed class DlmsClient : IAsyncDisposable
 
     public bool Ciphered => _serverTitle is not null;
 
+    /// <summary>The counter of the last glo-initiate-request sent: whether a refused association was a counter behind.</summary>
+    internal uint? InitiateCounter { get; private set; }
+
     public static async Task<DlmsClient> ConnectAsync(string host, int port, DlmsClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -68,8 +71,9 @@ public sealed class DlmsClient : IAsyncDisposable
             case AuthenticationMechanism.HighGmac:
                 var suite = _options.Suite ?? throw new InvalidOperationException("HLS-GMAC needs the suite 0 keys.");
                 clientChallenge = new Octets(RandomNumberGenerator.GetBytes(16));
+                InitiateCounter = _options.OutgoingCounter.Reserve();
                 var ciphered = suite.Protect(GloTags.For(initiate[0]), SecurityControl.AuthenticatedEncryption, _options.SystemTitle.Span,
-                    _options.OutgoingCounter.Reserve(), initiate);
+                    InitiateCounter.Value, initiate);
                 aarq = new Aarq(ApplicationContext.LogicalNameCiphered, new Octets(ciphered.Encode()), _options.SystemTitle,
                     AuthenticationMechanism.HighGmac, clientChallenge);
                 break;

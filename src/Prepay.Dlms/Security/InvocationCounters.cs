@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Prepay.Dlms.Security;
 
 /// <summary>
@@ -10,6 +8,13 @@ namespace Prepay.Dlms.Security;
 public interface IInvocationCounterStore
 {
     uint Reserve();
+
+    /// <summary>
+    /// Moves the counter forward so that the next value reserved is at least <paramref name="next"/> (a client that
+    /// learns the server expects more, from 0.0.43.1.x.255, resynchronises so); never backwards. True when it moved.
+    /// A store that cannot move answers false.
+    /// </summary>
+    bool AdvanceTo(uint next) => false;
 }
 
 /// <summary>The receiver's side: the last counter accepted from each peer system title; replays are refused.</summary>
@@ -19,6 +24,12 @@ public interface IReceivedCounterStore
     bool TryAccept(Octets peer, uint counter);
 
     uint? LastAccepted(Octets peer);
+
+    /// <summary>
+    /// The highest counter this store holds as used, over every peer (after a crash, the persisted ceiling): a
+    /// sender whose counter is not above it would be refused. Null when nothing was accepted yet.
+    /// </summary>
+    uint? HighestAccepted() => null;
 }
 
 /// <summary>An outgoing counter held in memory: for tests and for peers whose keys live no longer than the process.</summary>
@@ -38,38 +49,17 @@ public sealed class MemoryInvocationCounter(uint next = 1) : IInvocationCounterS
             return _next++;
         }
     }
-}
 
-/// <summary>
-/// An outgoing counter in a file holding the next free value as text. Each reservation writes value + 1 to a
-/// temporary file, flushes it to disk and renames it over the old one before handing the value out, so that after
-/// a crash (even kill -9 between send and reply) the file names a value never used.
-/// </summary>
-public sealed class FileInvocationCounter : IInvocationCounterStore
-{
-    private readonly Lock _lock = new();
-    private readonly string _path;
-
-    public FileInvocationCounter(string path) => _path = path ?? throw new ArgumentNullException(nameof(path));
-
-    public uint Reserve()
+    public bool AdvanceTo(uint next)
     {
         lock (_lock)
         {
-            uint next = File.Exists(_path) ? uint.Parse(File.ReadAllText(_path).Trim(), NumberStyles.None, CultureInfo.InvariantCulture) : 1;
-            if (next == uint.MaxValue)
+            if (next <= _next)
             {
-                throw new InvalidOperationException("The invocation counter is exhausted; the key must be renewed.");
+                return false;
             }
-            string temporary = _path + ".tmp";
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                var bytes = System.Text.Encoding.ASCII.GetBytes((next + 1).ToString(CultureInfo.InvariantCulture));
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, _path, overwrite: true);
-            return next;
+            _next = next;
+            return true;
         }
     }
 }
@@ -98,6 +88,14 @@ public sealed class MemoryReceivedCounters : IReceivedCounterStore
         lock (_lock)
         {
             return _last.TryGetValue(peer, out uint last) ? last : null;
+        }
+    }
+
+    public uint? HighestAccepted()
+    {
+        lock (_lock)
+        {
+            return _last.Count == 0 ? null : _last.Values.Max();
         }
     }
 }

@@ -58,6 +58,45 @@ public sealed class SecuritySuite0 : IDisposable
     }
 
     /// <summary>
+    /// The same as <see cref="Protect"/> followed by <see cref="Apdus.Apdu.Encode"/>, written straight into the one
+    /// array that goes on the wire (tag, A-XDR length, security header, ciphertext, tag): the hot path of every
+    /// ciphered answer, without the intermediate payload array and its copy.
+    /// </summary>
+    public byte[] ProtectEncoded(byte cipheredTag, SecurityControl control, ReadOnlySpan<byte> systemTitle, uint invocationCounter, ReadOnlySpan<byte> apdu)
+    {
+        CheckSuite(control);
+        int content = 5 + apdu.Length + (control.Authenticated ? TagSize : 0);
+        int lengthSize = content < 0x80 ? 1 : content <= 0xFF ? 2 : content <= 0xFFFF ? 3 : 5;
+        var wire = new byte[1 + lengthSize + content];
+        wire[0] = cipheredTag;
+        var header = wire.AsSpan(1);
+        switch (lengthSize)
+        {
+            case 1: header[0] = (byte)content; break;
+            case 2: header[0] = 0x81; header[1] = (byte)content; break;
+            case 3: header[0] = 0x82; BinaryPrimitives.WriteUInt16BigEndian(header[1..], (ushort)content); break;
+            default: header[0] = 0x84; BinaryPrimitives.WriteUInt32BigEndian(header[1..], (uint)content); break;
+        }
+        int at = 1 + lengthSize;
+        wire[at] = control.Value;
+        BinaryPrimitives.WriteUInt32BigEndian(wire.AsSpan(at + 1), invocationCounter);
+        var body = wire.AsSpan(at + 5, apdu.Length);
+        var tag = control.Authenticated ? wire.AsSpan(at + 5 + apdu.Length, TagSize) : stackalloc byte[TagSize];
+        Span<byte> nonce = stackalloc byte[12];
+        Nonce(systemTitle, invocationCounter, nonce);
+        if (control.Encrypted)
+        {
+            Encrypt(nonce, apdu, body, tag, AdditionalData(control, ReadOnlySpan<byte>.Empty));
+        }
+        else
+        {
+            apdu.CopyTo(body);
+            Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, tag, AdditionalData(control, apdu));
+        }
+        return wire;
+    }
+
+    /// <summary>
     /// The plain APDU inside <paramref name="ciphered"/>, sent by <paramref name="systemTitle"/>. A tag that does not
     /// match throws <see cref="DlmsAuthenticationException"/>. Checking the invocation counter against replays is
     /// the caller's: it knows the last one accepted.

@@ -56,7 +56,7 @@ internal sealed class AssociationAcceptor(DlmsServerOptions options)
 
     private AccessRights ReadOnlyPublic() => options.PublicObjects is not { } visible
         ? AccessRights.ReadOnly
-        : new AccessRights((o, _) => visible.Contains(o.LogicalName) || o.ClassId == AssociationLn.Class ? AttributeAccess.ReadOnly : AttributeAccess.NoAccess, (_, _) => false);
+        : new AccessRights((o, _) => visible.Contains(o.LogicalName) || o.ClassId == AssociationLn.Class || o.LogicalName == ServerSecurityObjects.CounterName ? AttributeAccess.ReadOnly : AttributeAccess.NoAccess, (_, _) => false);
 
     private (Aare, AcceptedAssociation?) Plain(ushort clientSap, Aarq aarq, AuthenticationMechanism mechanism, AccessRights rights)
     {
@@ -148,7 +148,7 @@ internal sealed class AssociationAcceptor(DlmsServerOptions options)
         InitiateRequest initiate, Func<Octets, Octets?> replyToHls, AccessRights? rightsWhenAuthenticated = null)
     {
         AssociationLn? association = null;
-        association = new AssociationLn(() => [.. options.Objects, association!], rights, (sbyte)clientSap, options.LogicalDevice, context, mechanism, replyToHls)
+        association = new AssociationLn(() => [.. options.ServedObjects, association!], rights, (sbyte)clientSap, options.LogicalDevice, context, mechanism, replyToHls)
         {
             Conformance = initiate.ProposedConformance & Offered,
             RightsWhenAuthenticated = rightsWhenAuthenticated,

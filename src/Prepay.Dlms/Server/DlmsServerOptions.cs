@@ -15,9 +15,15 @@ public sealed class DlmsServerOptions
     public const ushort PublicClient = 16;
     public const ushort ManagementClient = 1;
 
+    private ServerSecurityObjects? _security;
+
+    /// <summary>
+    /// The logical device's objects. The server adds the management association's Security setup
+    /// (0.0.43.0.0.255) and, with <see cref="Suite"/>, its invocation counter (0.0.43.1.0.255) unless present.
+    /// </summary>
     public required IReadOnlyList<ICosemObject> Objects { get; init; }
 
-    /// <summary>What the public client may read; null: every object.</summary>
+    /// <summary>What the public client may read; null: every object. The invocation counter is always readable.</summary>
     public IReadOnlySet<ObisCode>? PublicObjects { get; init; }
 
     /// <summary>The logical device's wPort (1: the management logical device).</summary>
@@ -32,6 +38,12 @@ public sealed class DlmsServerOptions
     public IInvocationCounterStore OutgoingCounter { get; init; } = new MemoryInvocationCounter();
 
     public IReceivedCounterStore ReceivedCounters { get; init; } = new MemoryReceivedCounters();
+
+    // Built once on first use; should two threads race, one instance is published and both use it.
+    internal ServerSecurityObjects Security => LazyInitializer.EnsureInitialized(ref _security, () => new ServerSecurityObjects(this));
+
+    /// <summary><see cref="Objects"/> with the security objects the server keeps itself.</summary>
+    internal IReadOnlyList<ICosemObject> ServedObjects => Security.Served;
 
     public ushort MaxReceivePduSize { get; init; } = 1024;
 

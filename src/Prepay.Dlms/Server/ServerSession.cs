@@ -25,6 +25,10 @@ internal sealed class ServerSession(DlmsServerOptions options)
             case Aarq aarq:
                 var (answer, accepted) = _acceptor.Accept(clientSap, aarq);
                 _association = accepted;
+                if (accepted?.ClientSystemTitle is { } clientTitle)
+                {
+                    options.Security.Setup.ClientSystemTitle = clientTitle;
+                }
                 _services = accepted is null ? null : new XdlmsServices(options, accepted.Object, ciphered: accepted.ClientSystemTitle is not null);
                 return answer.Encode();
             case Rlrq:
@@ -67,7 +71,7 @@ internal sealed class ServerSession(DlmsServerOptions options)
             return new ExceptionResponse(StateError.ServiceNotAllowed, ServiceError.OperationNotPossible).Encode();
         }
         var response = _services!.Handle(request).Encode();
-        return suite.Protect(GloTags.For(response[0]), SecurityControl.AuthenticatedEncryption, options.SystemTitle.Span,
-            options.OutgoingCounter.Reserve(), response).Encode();
+        return suite.ProtectEncoded(GloTags.For(response[0]), SecurityControl.AuthenticatedEncryption, options.SystemTitle.Span,
+            options.OutgoingCounter.Reserve(), response);
     }
 }

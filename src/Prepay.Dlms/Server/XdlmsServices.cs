@@ -44,7 +44,7 @@ internal sealed class XdlmsServices(DlmsServerOptions options, AssociationLn ass
     private ICosemObject? Find(ushort classId, ObisCode name) =>
         name == association.LogicalName && classId == AssociationLn.Class
             ? association
-            : options.Objects.FirstOrDefault(o => o.LogicalName == name && o.ClassId == classId);
+            : options.ServedObjects.FirstOrDefault(o => o.LogicalName == name && o.ClassId == classId);
 
     private GetDataResult Read(CosemAttributeDescriptor attribute, SelectiveAccess? access)
     {

@@ -77,6 +77,18 @@ public sealed class SecuritySuite0Tests
     }
 
     [Fact]
+    public void Protecting_straight_into_the_wire_bytes_gives_the_same_bytes_as_protect_then_encode()
+    {
+        using var suite = new SecuritySuite0(BlockCipherKey, AuthenticationKey);
+        // Lengths across the one-, two- and three-byte A-XDR length forms.
+        Gen.Select(Gen.Int[0, 3], Gen.UInt, Gen.Byte.Array[8], Gen.Byte.Array[0, 70_000]).Sample(t =>
+        {
+            var control = new SecurityControl((byte)(t.Item1 << 4));
+            Assert.Equal(suite.Protect(0xCC, control, t.Item3, t.Item2, t.Item4).Encode(), suite.ProtectEncoded(0xCC, control, t.Item3, t.Item2, t.Item4));
+        }, iter: 300);
+    }
+
+    [Fact]
     public void Keys_are_not_printed()
     {
         using var suite = new SecuritySuite0(BlockCipherKey, AuthenticationKey);

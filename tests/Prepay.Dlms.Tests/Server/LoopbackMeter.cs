@@ -21,8 +21,9 @@ internal sealed class LoopbackMeter : IAsyncDisposable
 
     private readonly DlmsServer _server;
 
-    public LoopbackMeter(byte[]? password = null, bool keys = false, ushort maxPdu = 1024)
+    public LoopbackMeter(byte[]? password = null, bool keys = false, ushort maxPdu = 1024, IReceivedCounterStore? received = null, IInvocationCounterStore? outgoing = null)
     {
+        Received = received ?? new MemoryReceivedCounters();
         Clock = new FakeClock(Instant.FromUtc(2026, 3, 1, 10, 0));
         var clock = new Clock(Prepay.Dlms.Cosem.Classes.Clock.StandardName, Clock);
         var energy = new Register(EnergyName, new ScalerUnit(0, ScalerUnit.WattHour), () => new DoubleLongUnsigned(EnergyWh));
@@ -38,6 +39,7 @@ internal sealed class LoopbackMeter : IAsyncDisposable
             Suite = Suite,
             SystemTitle = ServerTitle,
             ReceivedCounters = Received,
+            OutgoingCounter = outgoing ?? new MemoryInvocationCounter(),
             MaxReceivePduSize = maxPdu,
             InactivityTimeout = TimeSpan.FromSeconds(20),
         }, new IPEndPoint(IPAddress.Loopback, 0));
@@ -60,7 +62,7 @@ internal sealed class LoopbackMeter : IAsyncDisposable
 
     public SecuritySuite0? Suite { get; }
 
-    public MemoryReceivedCounters Received { get; } = new();
+    public IReceivedCounterStore Received { get; }
 
     public int Port => _server.Port;
 

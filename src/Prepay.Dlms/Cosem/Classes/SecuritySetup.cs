@@ -27,6 +27,15 @@ public sealed class SecuritySetup : CosemObject
         ClientSystemTitle = clientSystemTitle;
     }
 
+    /// <summary>0.0.43.0.x.255: security setup instance x (Blue Book, OBIS for security setup objects).</summary>
+    public static ObisCode NameOf(byte instance) => new(0, 0, 43, 0, instance, 255);
+
+    /// <summary>
+    /// 0.0.43.1.x.255: the Data object holding the invocation counter of security setup x (Blue Book, "Invocation
+    /// counter"), which a client reads without security to resynchronise its own counter.
+    /// </summary>
+    public static ObisCode InvocationCounterOf(byte instance) => new(0, 0, 43, 1, instance, 255);
+
     public SecurityPolicy Policy { get; }
 
     public Octets ServerSystemTitle { get; }
