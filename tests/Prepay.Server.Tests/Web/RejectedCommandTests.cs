@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using Prepay.Domain.Metering;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Server.Tests.Fuzz;
 using Prepay.Storage;
 using Prepay.Testing;
@@ -70,6 +70,7 @@ public abstract class RejectedCommandTests(FuzzServer server)
             var html = await browser.GetStringAsync($"/console/meters/{meterNumber}", Ct);
             var commands = html[html.IndexOf("id=\"commands\"", StringComparison.Ordinal)..];
             Assert.Contains("<td>disconnect</td><td>Failed</td><td>1</td><td>rejected: relay-fault: contacts welded</td>", commands, StringComparison.Ordinal);
+            Assert.Contains("<dd id=\"meter-transport\">MQTT</dd>", html, StringComparison.Ordinal);
         }
     }
 }
