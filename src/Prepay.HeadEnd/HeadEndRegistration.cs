@@ -40,7 +40,7 @@ public static class HeadEndRegistration
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
         services.AddSingleton(sp => new MqttHeadEnd(
-            options, sp.GetRequiredService<MeterCredentials>(), sp.GetRequiredService<MeterMessageHandler>(), sp.GetRequiredService<MeterRateLimits>(),
+            options, sp.GetRequiredService<MeterCredentials>(), sp.GetRequiredService<CommandKeys>(), sp.GetRequiredService<MeterMessageHandler>(), sp.GetRequiredService<MeterRateLimits>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MqttHeadEnd>>(), sp.GetService<EmbeddedBroker>()));
         services.AddSingleton<IMeterTransport>(sp => sp.GetRequiredService<MqttHeadEnd>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttHeadEnd>());
@@ -53,6 +53,10 @@ public static class HeadEndRegistration
     /// <summary>With MQTT disabled commands stay queued; nothing is sent.</summary>
     private sealed class NoTransport : IMeterTransport
     {
-        public Task<bool> SendAsync(string meterNumber, Protocol.CommandMessage command, CancellationToken ct) => Task.FromResult(false);
+        public Domain.Metering.MeterTransport Transport => Domain.Metering.MeterTransport.Mqtt;
+
+        public bool CanCarry(MeterLink.Commands.MeterCommand command) => true;
+
+        public Task<bool> SendAsync(Domain.Metering.MeterNumber meter, MeterLink.Commands.CommandEnvelope envelope, CancellationToken ct) => Task.FromResult(false);
     }
 }

@@ -108,6 +108,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
             {
                 t.HasCheckConstraint("ck_meters_resolution", "resolution_wh > 0");
                 t.HasCheckConstraint("ck_meters_last_token_id", "last_token_id >= 0");
+                t.HasCheckConstraint("ck_meters_transport", "transport IN ('mqtt', 'dlms')");
             });
             // The last command sequence number given to the meter; written only by the meter_commands trigger, so it
             // is no part of the domain's Meter.
@@ -116,6 +117,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
             e.Property(x => x.MeterNumber).HasMaxLength(32);
             e.Property(x => x.Currency).HasMaxLength(3);
             e.Property(x => x.Mode).HasConversion<string>().HasMaxLength(10);
+            e.Property(x => x.Transport).HasConversion(t => MeterTransports.Name(t), s => MeterTransports.Parse(s)).HasMaxLength(10);
             e.Property(x => x.EncryptionAlgorithm).HasConversion<string>().HasMaxLength(10);
             e.Property(x => x.BaseDate).HasConversion<string>().HasMaxLength(10);
             e.Property(x => x.KeyChangeToBaseDate).HasConversion<string>().HasMaxLength(10);

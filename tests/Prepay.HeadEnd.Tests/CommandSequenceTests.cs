@@ -4,7 +4,7 @@ using MQTTnet;
 using NodaTime;
 using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 using Prepay.Testing;
@@ -38,7 +38,7 @@ public abstract class CommandSequenceTests(ServerFixture server)
         await using var scope = server.Scope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var tx = ownTransaction ? await db.BeginWriteAsync(Ct) : null;
-        var command = CommandQueue.Enqueue(db, meterId, number, CommandTypes.ReadNow, null, server.Clock.GetCurrentInstant(), reference);
+        var command = CommandQueue.Enqueue(db, meterId, number, new Prepay.MeterLink.Commands.ReadNow(), server.Clock.GetCurrentInstant(), reference);
         await db.SaveChangesAsync(Ct);
         if (tx is not null)
         {
@@ -77,9 +77,9 @@ public abstract class CommandSequenceTests(ServerFixture server)
             var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
             await using var tx = await db.BeginWriteAsync(Ct);
             var now = server.Clock.GetCurrentInstant();
-            var second = CommandQueue.Enqueue(db, idA, a.MeterNumber, CommandTypes.ReadNow, null, now, "second");
-            var third = CommandQueue.Enqueue(db, idA, a.MeterNumber, CommandTypes.Disconnect, null, now, "third");
-            var other = CommandQueue.Enqueue(db, idB, b.MeterNumber, CommandTypes.ReadNow, null, now, "other");
+            var second = CommandQueue.Enqueue(db, idA, a.MeterNumber, new Prepay.MeterLink.Commands.ReadNow(), now, "second");
+            var third = CommandQueue.Enqueue(db, idA, a.MeterNumber, new Prepay.MeterLink.Commands.Disconnect(), now, "third");
+            var other = CommandQueue.Enqueue(db, idB, b.MeterNumber, new Prepay.MeterLink.Commands.ReadNow(), now, "other");
             await db.SaveChangesAsync(Ct);
             await tx.CommitAsync(Ct);
             // Saved together, they take the next numbers in the order the insert writes them.

@@ -9,7 +9,7 @@ using NodaTime;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Presence;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 using Prepay.Testing;

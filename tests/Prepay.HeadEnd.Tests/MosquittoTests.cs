@@ -7,7 +7,7 @@ using NodaTime;
 using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Meter.Registers;
 using Prepay.Storage;
 using Prepay.Testing;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 
 namespace Prepay.Testing;
 

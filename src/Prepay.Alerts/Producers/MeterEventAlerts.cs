@@ -4,7 +4,7 @@ using NodaTime;
 using Prepay.Alerts.Dispatch;
 using Prepay.Alerts.Outbox;
 using Prepay.HeadEnd.Ingest;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Uplinks;
 using Prepay.Storage;
 
 namespace Prepay.Alerts.Producers;
@@ -41,18 +41,18 @@ public sealed class MeterEventAlerts(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void WakeDispatcher(Guid meterId, string meterNumber, IReadOnlyList<EventPayload> events) => dispatcher.Wake();
+    private void WakeDispatcher(Guid meterId, string meterNumber, IReadOnlyList<MeterEvent> events) => dispatcher.Wake();
 
     /// <summary>
     /// Queues the alerts for a meter's newly stored events on the head-end's context, inside the transaction that
     /// stores them: if queuing fails, the events are not stored either, and the meter's next delivery is new again.
     /// </summary>
-    public async Task QueueAsync(PrepayDb db, Guid meterId, string meterNumber, IReadOnlyList<EventPayload> events, CancellationToken ct)
+    public async Task QueueAsync(PrepayDb db, Guid meterId, string meterNumber, IReadOnlyList<MeterEvent> events, CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
         foreach (var e in events)
         {
-            var at = Instant.FromDateTimeOffset(e.At);
+            var at = e.At;
             if (AlertKinds.Operator.Contains(e.Type))
             {
                 await db.Database.ExecuteSqlAsync(
@@ -65,7 +65,7 @@ public sealed class MeterEventAlerts(
         }
     }
 
-    private static async Task<AlertMessage?> MessageAsync(PrepayDb db, Guid meterId, string meterNumber, string kind, EventPayload e, Instant at, CancellationToken ct)
+    private static async Task<AlertMessage?> MessageAsync(PrepayDb db, Guid meterId, string meterNumber, string kind, MeterEvent e, Instant at, CancellationToken ct)
     {
         var place = await (
             from i in db.MeterInstallations

@@ -9,7 +9,7 @@ using NodaTime;
 using Prepay.Cli.Hosting;
 using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Server;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
@@ -287,7 +287,7 @@ public static class ConnectionsBench
             var now = clock.GetCurrentInstant();
             foreach (var (number, id) in sample)
             {
-                CommandQueue.Enqueue(db, id, number, CommandTypes.ReadNow, null, now, CommandReference, Duration.FromMinutes(30));
+                CommandQueue.Enqueue(db, id, number, new Prepay.MeterLink.Commands.ReadNow(), now, CommandReference, Duration.FromMinutes(30));
             }
             await db.SaveChangesAsync(ct);
         }

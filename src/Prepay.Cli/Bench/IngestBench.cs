@@ -14,7 +14,7 @@ using Prepay.Cli.Hosting;
 using Prepay.Domain.Metering;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Server;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;

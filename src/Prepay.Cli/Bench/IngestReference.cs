@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Storage;
 
 namespace Prepay.Cli.Bench;

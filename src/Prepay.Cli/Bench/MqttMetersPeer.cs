@@ -5,7 +5,7 @@ using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 
 namespace Prepay.Cli.Bench;
 

@@ -6,7 +6,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using NodaTime;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 
 namespace Prepay.Cli.Bench;
 

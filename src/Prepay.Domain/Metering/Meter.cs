@@ -20,6 +20,9 @@ public sealed class Meter
     /// </summary>
     public bool HasStsDecoder { get; set; }
 
+    /// <summary>How the head-end reaches it: MQTT unless it was registered, or changed, as a DLMS meter.</summary>
+    public MeterTransport Transport { get; set; }
+
     /// <summary>Whether its credit is sold as STS tokens: a token meter, or a smart meter with a keypad decoder.</summary>
     public bool IssuesStsTokens => Mode == MeterMode.Token || HasStsDecoder;
 

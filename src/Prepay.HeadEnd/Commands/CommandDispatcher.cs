@@ -1,11 +1,12 @@
-using System.Text.Json;
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using Prepay.Domain.Metering;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Commands;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 
@@ -18,24 +19,26 @@ namespace Prepay.HeadEnd.Commands;
 /// a command id at most once, a resend after a lost acknowledgement is harmless.
 /// A meter is sent only its lowest open command (queued or sent, by <see cref="MeterCommandRecord.Seq"/>): it refuses
 /// any sequence number below the last it accepted, so it must never see n + 1 before n; the next one goes once the
-/// earlier is acknowledged, failed or expired. Each is signed with the meter's command key as it is sent
-/// (<see cref="CommandSignature"/>).
+/// earlier is acknowledged, failed or expired. Each goes through the transport of its meter
+/// (<see cref="Meter.Transport"/>), which maps the typed command to its own message and proof (MQTT v1: signed with
+/// the meter's command key). A meter whose transport is not running here keeps its commands queued, not failed: they
+/// are tried again at the longest back-off, and that is logged once per meter.
 /// </summary>
 public sealed class CommandDispatcher : BackgroundService
 {
     private readonly IServiceScopeFactory scopes;
-    private readonly IMeterTransport transport;
-    private readonly CommandKeys keys;
+    private readonly IReadOnlyDictionary<MeterTransport, IMeterTransport> transports;
     private readonly IClock clock;
     private readonly MqttOptions options;
     private readonly ILogger<CommandDispatcher> logger;
 
-    public CommandDispatcher(IServiceScopeFactory scopes, IMeterTransport transport, CommandKeys keys, IClock clock, MqttOptions options,
+    private readonly ConcurrentDictionary<string, byte> _withoutTransport = new(StringComparer.Ordinal);
+
+    public CommandDispatcher(IServiceScopeFactory scopes, IEnumerable<IMeterTransport> transports, IClock clock, MqttOptions options,
         ILogger<CommandDispatcher> logger, Ingest.MeterMessageHandler? acknowledgements = null)
     {
         this.scopes = scopes;
-        this.transport = transport;
-        this.keys = keys;
+        this.transports = transports.ToDictionary(t => t.Transport);
         this.clock = clock;
         this.options = options;
         this.logger = logger;
@@ -83,7 +86,7 @@ public sealed class CommandDispatcher : BackgroundService
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant();
         List<MeterCommandRecord> due;
-        var messages = new List<(string Meter, CommandMessage Message)>();
+        var sends = new List<(IMeterTransport Transport, MeterNumber Meter, CommandEnvelope Envelope)>();
         await using (var tx = await db.BeginWriteAsync(ct))
         {
             // Inside the claim's transaction: on SQLite a write outside the writers' queue finds the file locked by
@@ -97,41 +100,59 @@ public sealed class CommandDispatcher : BackgroundService
                     ? db.MeterCommands.FromSql($"SELECT * FROM meter_commands c WHERE c.state IN ('Queued', 'Sent') AND c.next_attempt_at <= {ticks} AND c.expires_at > {ticks} AND NOT EXISTS (SELECT 1 FROM meter_commands e WHERE e.meter_id = c.meter_id AND e.state IN ('Queued', 'Sent') AND e.seq < c.seq) ORDER BY c.next_attempt_at LIMIT 200 FOR UPDATE OF c SKIP LOCKED")
                     : db.MeterCommands.FromSql($"SELECT * FROM meter_commands c WHERE c.state IN ('Queued', 'Sent') AND c.next_attempt_at <= {ticks} AND c.expires_at > {ticks} AND NOT EXISTS (SELECT 1 FROM meter_commands e WHERE e.meter_id = c.meter_id AND e.state IN ('Queued', 'Sent') AND e.seq < c.seq) ORDER BY c.next_attempt_at LIMIT 200"))
                 .ToListAsync(ct);
+            var meterIds = due.Select(c => c.MeterId).Distinct().ToList();
+            var meterTransports = await db.Meters.AsNoTracking().Where(m => meterIds.Contains(m.Id)).Select(m => new { m.Id, m.Transport })
+                .ToDictionaryAsync(m => m.Id, m => m.Transport, ct);
             foreach (var c in due)
             {
-                if (Sealed(c) is { } message)
+                var kind = meterTransports.GetValueOrDefault(c.MeterId);
+                if (StoredCommands.Read(c.Type, c.Arguments, out var unreadable) is not { } command)
+                {
+                    // Only a row written by hand gets here: every queued command is written from a typed one.
+                    c.State = CommandState.Failed;
+                    c.Outcome = Truncate($"unreadable: {unreadable}");
+                    logger.LogError("Command {Command} for meter {Meter} cannot be read ({Error}); failed", c.Id, c.MeterNumber, unreadable);
+                }
+                else if (!transports.TryGetValue(kind, out var transport))
+                {
+                    // Left queued, not failed: it goes once this server runs the meter's transport (or the meter is moved to one it runs).
+                    c.NextAttemptAt = now + Duration.FromTimeSpan(options.MaxRetryDelay);
+                    if (_withoutTransport.TryAdd(c.MeterNumber, 0))
+                    {
+                        logger.LogWarning("Meter {Meter} is a {Transport} meter and no {Transport} transport runs here; its commands stay queued",
+                            c.MeterNumber, MeterTransports.Name(kind), MeterTransports.Name(kind));
+                    }
+                }
+                else if (!transport.CanCarry(command))
+                {
+                    c.State = CommandState.Failed;
+                    c.Outcome = $"unsupported: the {MeterTransports.Name(kind)} transport cannot carry {c.Type}";
+                    logger.LogWarning("Command {Command} for meter {Meter}: {Type} cannot go over {Transport}; failed", c.Id, c.MeterNumber, c.Type, MeterTransports.Name(kind));
+                }
+                else
                 {
                     c.Attempts++;
                     c.State = CommandState.Sent;
                     c.SentAt = now;
                     c.NextAttemptAt = now + RetryDelay(c.Attempts);
-                    messages.Add((c.MeterNumber, message));
-                }
-                else
-                {
-                    // Only arguments with no canonical form get here (the API refuses them); sent unsigned, every meter would refuse it.
-                    c.State = CommandState.Failed;
-                    c.Outcome = "unsigned: its arguments have no canonical form";
-                    logger.LogError("Command {Command} for meter {Meter} cannot be signed; failed", c.Id, c.MeterNumber);
+                    sends.Add((transport, MeterNumber.Parse(c.MeterNumber), new CommandEnvelope(c.Id, c.Seq, c.CreatedAt, c.ExpiresAt, command)));
                 }
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
 
-        foreach (var (meter, message) in messages)
+        foreach (var (transport, meter, envelope) in sends)
         {
-            if (!await transport.SendAsync(meter, message, ct))
+            if (!await transport.SendAsync(meter, envelope, ct))
             {
-                logger.LogWarning("Command {Command} for meter {Meter} not handed to the broker; it will be retried", message.CommandId, meter);
+                logger.LogWarning("Command {Command} for meter {Meter} not handed to its transport; it will be retried", envelope.CommandId, meter.Value);
             }
         }
         return due.Count;
     }
 
-    private CommandMessage? Sealed(MeterCommandRecord c) =>
-        CommandSignature.Seal(keys.KeyFor(c.MeterNumber), c.MeterNumber, new CommandMessage(c.Id, c.Type,
-            JsonDocument.Parse(c.Arguments).RootElement.Clone(), c.CreatedAt.ToDateTimeOffset(), c.ExpiresAt.ToDateTimeOffset(), c.Seq));
+    private static string Truncate(string outcome) => outcome.Length > 500 ? outcome[..500] : outcome;
 
     /// <summary>2, 4, 8 … seconds, at most <see cref="MqttOptions.MaxRetryDelay"/>.</summary>
     public Duration RetryDelay(int attempts) =>

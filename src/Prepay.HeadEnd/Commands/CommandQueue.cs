@@ -1,6 +1,7 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using Prepay.MeterLink.Commands;
+using Prepay.MeterLink.Uplinks;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 
@@ -15,37 +16,45 @@ public static class CommandQueue
 {
     public static readonly Duration DefaultLifetime = Duration.FromDays(7);
 
-    public static MeterCommandRecord Enqueue(PrepayDb db, Guid meterId, string meterNumber, string type, object? args, Instant now, string? reference, Duration? lifetime = null)
+    public static MeterCommandRecord Enqueue(PrepayDb db, Guid meterId, string meterNumber, MeterCommand command, Instant now, string? reference, Duration? lifetime = null)
     {
-        var command = new MeterCommandRecord
+        var (type, arguments) = StoredCommands.Write(command);
+        var record = new MeterCommandRecord
         {
             Id = Guid.CreateVersion7(now.ToDateTimeOffset()),
             MeterId = meterId,
             MeterNumber = meterNumber,
             Type = type,
-            Arguments = args is null ? "{}" : JsonSerializer.Serialize(args, Protocol.ProtocolJson.Options),
+            Arguments = arguments,
             State = CommandState.Queued,
             CreatedAt = now,
             NextAttemptAt = now,
             ExpiresAt = now + (lifetime ?? DefaultLifetime),
             Reference = reference,
         };
-        db.MeterCommands.Add(command);
-        return command;
+        db.MeterCommands.Add(record);
+        return record;
     }
 
     /// <summary>
     /// Records a meter's acknowledgement; only a command of that meter still waiting for one changes. A rejection
-    /// fails the command, except a token delivery the keypad got to first (<see cref="Protocol.AckReasons.TokenUsed"/>):
-    /// its credit is on the meter, so it is done, with the outcome saying which way it arrived.
+    /// fails the command, with or without a reason, except a token delivery the keypad got to first
+    /// (<see cref="CommandAcknowledgement.Succeeded"/>): its credit is on the meter, so it is done, with the outcome
+    /// saying which way it arrived. The outcome reads <c>applied</c>, <c>duplicate</c> or <c>rejected: reason</c>.
     /// </summary>
-    public static Task<int> AcknowledgeAsync(PrepayDb db, string meterNumber, Guid commandId, string result, string? reason, Instant now, CancellationToken ct)
+    public static Task<int> AcknowledgeAsync(PrepayDb db, string meterNumber, CommandAcknowledgement ack, Instant now, CancellationToken ct)
     {
-        var state = result == "rejected" && reason != Protocol.AckReasons.TokenUsed ? CommandState.Failed : CommandState.Acknowledged;
-        var outcome = reason is null ? result : $"{result}: {reason}";
+        var state = ack.Succeeded ? CommandState.Acknowledged : CommandState.Failed;
+        var result = ack.Result switch
+        {
+            AcknowledgementResult.Applied => "applied",
+            AcknowledgementResult.Duplicate => "duplicate",
+            _ => "rejected",
+        };
+        var outcome = ack.Reason is null ? result : $"{result}: {ack.Reason}";
         outcome = outcome.Length > 500 ? outcome[..500] : outcome;
         return db.MeterCommands
-            .Where(c => c.Id == commandId && c.MeterNumber == meterNumber && (c.State == CommandState.Queued || c.State == CommandState.Sent))
+            .Where(c => c.Id == ack.CommandId && c.MeterNumber == meterNumber && (c.State == CommandState.Queued || c.State == CommandState.Sent))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, state).SetProperty(c => c.AcknowledgedAt, now).SetProperty(c => c.Outcome, outcome), ct);
     }
 }

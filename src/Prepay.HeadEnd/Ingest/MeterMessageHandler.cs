@@ -4,17 +4,19 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
+using Prepay.MeterLink.Uplinks;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 
 namespace Prepay.HeadEnd.Ingest;
 
 /// <summary>
-/// Everything a meter sends, whatever the transport: parsed strictly, checked item by item, and routed. A payload
-/// that is malformed, too large or out of schema is refused whole and counted; an item that is wrong (a negative
-/// register, an instant far in the future, a register running backwards) is refused and counted while the rest of
-/// its batch is kept.
+/// Everything a meter sends, whatever the transport: typed uplinks (<see cref="MeterUplink"/>) checked item by item
+/// and stored (<see cref="IngestAsync"/>); an MQTT v1 message is parsed strictly into one first (<see cref="HandleAsync"/>,
+/// <see cref="V1Uplinks"/>). A payload that is malformed, too large or out of schema is refused whole and counted; an
+/// item that is wrong (a negative register, an instant far in the future, a register running backwards) is refused
+/// and counted while the rest of its batch is kept.
 /// </summary>
 public sealed class MeterMessageHandler(
     IServiceScopeFactory scopes,
@@ -30,10 +32,10 @@ public sealed class MeterMessageHandler(
     /// (the alerts' outbox rows) commits with the events or not at all, so no stored event is left without its alert.
     /// Listeners run one after another, each awaited, never side by side on the one context.
     /// </summary>
-    public event Func<PrepayDb, Guid, string, IReadOnlyList<EventPayload>, CancellationToken, Task>? EventsStoring;
+    public event Func<PrepayDb, Guid, string, IReadOnlyList<MeterEvent>, CancellationToken, Task>? EventsStoring;
 
     /// <summary>Raised after the transaction that stored a meter's new events has committed (to wake senders).</summary>
-    public event Action<Guid, string, IReadOnlyList<EventPayload>>? EventsStored;
+    public event Action<Guid, string, IReadOnlyList<MeterEvent>>? EventsStored;
 
     /// <summary>
     /// Raised after an acknowledgement closed a command: the meter's next command, which waited for this one
@@ -41,6 +43,7 @@ public sealed class MeterMessageHandler(
     /// </summary>
     public event Action? CommandClosed;
 
+    /// <summary>An MQTT v1 message from <paramref name="meterNumber"/> under its topic kind <paramref name="kind"/> (docs/mqtt.md).</summary>
     public async Task HandleAsync(string meterNumber, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         if (payload.Length > options.MaxPayloadBytes)
@@ -60,30 +63,62 @@ public sealed class MeterMessageHandler(
             rejections.Count(meterNumber, "malformed");
             return;
         }
+        MeterUplink uplink;
         try
         {
-            switch (kind)
-            {
-                case Topics.Readings:
-                    await ReadingsAsync(meterNumber, meterId, Parse<ReadingsMessage>(payload), ct);
-                    break;
-                case Topics.Events:
-                    await EventsAsync(meterNumber, meterId, Parse<EventsMessage>(payload), ct);
-                    break;
-                case Topics.Acks:
-                    await AckAsync(meterNumber, Parse<AckMessage>(payload), ct);
-                    break;
-                case Topics.Status:
-                    await StatusAsync(meterId, Parse<StatusMessage>(payload), ct);
-                    break;
-                default:
-                    rejections.Count(meterNumber, "unknown-topic");
-                    break;
-            }
+            uplink = V1Uplinks.Read(kind, payload.Span);
         }
         catch (JsonException)
         {
             rejections.Count(meterNumber, "malformed");
+            return;
+        }
+        catch (V1PayloadException e)
+        {
+            rejections.Count(meterNumber, e.Message);
+            return;
+        }
+        await IngestAsync(meterNumber, meterId, uplink, ct);
+    }
+
+    /// <summary>
+    /// What <paramref name="meterNumber"/> sent, as any transport parsed it: refused and counted when it is not
+    /// acceptable, stored when it is. The same checks and the same writes for every transport.
+    /// </summary>
+    public async Task IngestAsync(string meterNumber, MeterUplink uplink, CancellationToken ct)
+    {
+        if (await meters.IdAsync(meterNumber, ct) is not { } meterId)
+        {
+            rejections.Count(meterNumber, "unknown-meter");
+            return;
+        }
+        await IngestAsync(meterNumber, meterId, uplink, ct);
+    }
+
+    private async Task IngestAsync(string meterNumber, Guid meterId, MeterUplink uplink, CancellationToken ct)
+    {
+        try
+        {
+            switch (uplink)
+            {
+                case IntervalReadings r:
+                    await ReadingsAsync(meterNumber, meterId, r, ct);
+                    break;
+                case MeterEvents e:
+                    await EventsAsync(meterNumber, meterId, e, ct);
+                    break;
+                case CommandAcknowledgement a:
+                    await AckAsync(meterNumber, a, ct);
+                    break;
+                case MeterStatus s:
+                    await StatusAsync(meterId, s, ct);
+                    break;
+                default:
+                    // InstantaneousValues: no transport sends them on their own yet (MQTT v1 carries them in readings)
+                    // and nothing stores them apart; refused and counted rather than dropped unseen.
+                    rejections.Count(meterNumber, "unsupported-uplink");
+                    break;
+            }
         }
         catch (SchemaException e)
         {
@@ -91,50 +126,38 @@ public sealed class MeterMessageHandler(
         }
     }
 
-    private static T Parse<T>(ReadOnlyMemory<byte> payload) =>
-        JsonSerializer.Deserialize<T>(payload.Span, ProtocolJson.Incoming) ?? throw new SchemaException("empty");
-
     /// <summary>Text a database can keep: PostgreSQL's text refuses NUL, which JSON can carry (<c>\u0000</c>).</summary>
     private static bool Storable(string? text) => text is null || !text.Contains('\0', StringComparison.Ordinal);
 
     private Instant Latest => clock.GetCurrentInstant() + Duration.FromDays(1);
 
-    private async Task ReadingsAsync(string meterNumber, Guid meterId, ReadingsMessage message, CancellationToken ct)
+    private async Task ReadingsAsync(string meterNumber, Guid meterId, IntervalReadings message, CancellationToken ct)
     {
-        if (message.Readings is null || message.Readings.Count > options.MaxItemsPerMessage)
+        if (message.Readings.Count > options.MaxItemsPerMessage)
         {
-            throw new SchemaException(message.Readings is null ? "out-of-schema" : "too-many-items");
-        }
-        if (message.Readings.Any(r => r is null))
-        {
-            throw new SchemaException("out-of-schema");
+            throw new SchemaException("too-many-items");
         }
         var latest = Latest;
         foreach (var r in message.Readings)
         {
-            var at = Instant.FromDateTimeOffset(r.At);
-            if (r.EnergyWh < 0 || r.DeltaWh < 0 || r.VoltageDv < 0 || r.CurrentMa < 0 || r.PowerW < 0 || at > latest)
+            if (r.Register.WattHours < 0 || r.Used.WattHours < 0 || r.VoltageDv < 0 || r.CurrentMa < 0 || r.PowerW < 0 || r.At > latest)
             {
                 rejections.Count(meterNumber, "invalid-reading");
                 continue;
             }
             await readings.AcceptAsync(meterNumber, new IntervalReading
             {
-                MeterId = meterId, At = at, EnergyWh = r.EnergyWh, DeltaWh = r.DeltaWh, CreditWh = r.CreditWh,
+                MeterId = meterId, At = r.At, EnergyWh = r.Register.WattHours, DeltaWh = r.Used.WattHours, CreditWh = r.Credit.WattHours,
                 VoltageDv = r.VoltageDv, CurrentMa = r.CurrentMa, PowerW = r.PowerW,
             }, ct);
         }
     }
 
-    private async Task EventsAsync(string meterNumber, Guid meterId, EventsMessage message, CancellationToken ct)
+    private async Task EventsAsync(string meterNumber, Guid meterId, MeterEvents message, CancellationToken ct)
     {
-        if (message.Events is null || message.Events.Count > options.MaxItemsPerMessage)
+        if (message.Events.Count > options.MaxItemsPerMessage)
         {
-            throw new SchemaException(message.Events is null ? "out-of-schema" : "too-many-items");
-        }
-        if (message.Events.Any(e => e is null))
-        {
-            throw new SchemaException("out-of-schema");
+            throw new SchemaException("too-many-items");
         }
         if (!limits.AdmitEvents(meterNumber, message.Events.Count))
         {
@@ -142,7 +165,7 @@ public sealed class MeterMessageHandler(
             return;
         }
         var latest = Latest;
-        var kept = new List<EventPayload>(message.Events.Count);
+        var kept = new List<MeterEvent>(message.Events.Count);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant().ToUnixTimeTicks();
@@ -150,7 +173,7 @@ public sealed class MeterMessageHandler(
         {
             foreach (var e in message.Events)
             {
-                var at = Instant.FromDateTimeOffset(e.At);
+                var at = e.At;
                 if (string.IsNullOrWhiteSpace(e.Type) || e.Type.Length > 40 || e.Details is { Length: > 2000 } || !Storable(e.Type) || !Storable(e.Details) || at > latest)
                 {
                     rejections.Count(meterNumber, "invalid-event");
@@ -167,7 +190,7 @@ public sealed class MeterMessageHandler(
             {
                 // A multicast Func<…, Task> invoked at once would start every listener and return only the last one's
                 // task; the others would run on unawaited, on this context, past the commit.
-                foreach (var listener in storing.GetInvocationList().Cast<Func<PrepayDb, Guid, string, IReadOnlyList<EventPayload>, CancellationToken, Task>>())
+                foreach (var listener in storing.GetInvocationList().Cast<Func<PrepayDb, Guid, string, IReadOnlyList<MeterEvent>, CancellationToken, Task>>())
                 {
                     await listener(db, meterId, meterNumber, kept, ct);
                 }
@@ -180,21 +203,21 @@ public sealed class MeterMessageHandler(
         }
     }
 
-    private async Task AckAsync(string meterNumber, AckMessage ack, CancellationToken ct)
+    private async Task AckAsync(string meterNumber, CommandAcknowledgement ack, CancellationToken ct)
     {
-        if (ack.Result is not ("applied" or "duplicate" or "rejected") || !Storable(ack.Reason))
+        if (!Enum.IsDefined(ack.Result) || !Storable(ack.Reason))
         {
             throw new SchemaException("out-of-schema");
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        if (await db.QueuedAsync(() => CommandQueue.AcknowledgeAsync(db, meterNumber, ack.CommandId, ack.Result, ack.Reason, clock.GetCurrentInstant(), ct), ct) > 0)
+        if (await db.QueuedAsync(() => CommandQueue.AcknowledgeAsync(db, meterNumber, ack, clock.GetCurrentInstant(), ct), ct) > 0)
         {
             CommandClosed?.Invoke();
         }
     }
 
-    private async Task StatusAsync(Guid meterId, StatusMessage status, CancellationToken ct)
+    private async Task StatusAsync(Guid meterId, MeterStatus status, CancellationToken ct)
     {
         if (status.Relay is { Length: > 20 } || !Storable(status.Relay) || status.KeyRevision is < 0 or > 15)
         {
@@ -205,7 +228,7 @@ public sealed class MeterMessageHandler(
         var now = clock.GetCurrentInstant().ToUnixTimeTicks();
         await db.QueuedAsync(() => db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh, key_revision) VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.CreditWh}, {status.EnergyWh}, {status.KeyRevision})
+            INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh, key_revision) VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.Credit?.WattHours}, {status.Register?.WattHours}, {status.KeyRevision})
             ON CONFLICT (meter_id) DO UPDATE SET online = excluded.online, last_seen_at = excluded.last_seen_at,
                 relay = COALESCE(excluded.relay, meter_status.relay), credit_wh = COALESCE(excluded.credit_wh, meter_status.credit_wh),
                 energy_wh = COALESCE(excluded.energy_wh, meter_status.energy_wh), key_revision = COALESCE(excluded.key_revision, meter_status.key_revision)

@@ -8,7 +8,7 @@ using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt.Tls;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 
 namespace Prepay.HeadEnd.Mqtt;
 

@@ -4,19 +4,24 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Prepay.Domain.Metering;
+using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Ingest;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Commands;
+using Prepay.MeterLink.Mqtt;
 
 namespace Prepay.HeadEnd.Mqtt;
 
 /// <summary>
 /// The head-end's own MQTT client: subscribes to everything meters send and hands it to
-/// <see cref="MeterMessageHandler"/>, and publishes commands (QoS 1, to the meter's command topic). The same code
+/// <see cref="MeterMessageHandler"/>, and publishes commands as MQTT v1 (<see cref="V1Commands"/>), each signed with the
+/// meter's command key (<see cref="CommandSignature"/>), QoS 1, to the meter's command topic. The same code
 /// talks to the embedded broker and to an external one; it reconnects by itself when the broker goes away.
 /// </summary>
 public sealed class MqttHeadEnd(
     MqttOptions options,
     MeterCredentials credentials,
+    CommandKeys keys,
     MeterMessageHandler handler,
     MeterRateLimits limits,
     ILogger<MqttHeadEnd> logger,
@@ -131,11 +136,22 @@ public sealed class MqttHeadEnd(
         logger.LogInformation("Head-end connected to MQTT broker {Host}:{Port}", options.Host, BrokerPort);
     }
 
-    public async Task<bool> SendAsync(string meterNumber, CommandMessage command, CancellationToken ct)
+    public MeterTransport Transport => MeterTransport.Mqtt;
+
+    public bool CanCarry(MeterCommand command) => V1Commands.TryWrite(command, out _, out _);
+
+    public async Task<bool> SendAsync(MeterNumber meter, CommandEnvelope envelope, CancellationToken ct)
     {
         if (!_client.IsConnected)
         {
             return false;
+        }
+        var meterNumber = meter.Value;
+        // Every command v1 carries has arguments with a canonical form, so it can always be signed.
+        var command = V1Commands.ToMessage(envelope) is { } unsigned ? CommandSignature.Seal(keys.KeyFor(meterNumber), meterNumber, unsigned) : null;
+        if (command is null)
+        {
+            throw new InvalidOperationException($"Command {envelope.CommandId} has no signed MQTT v1 form; the dispatcher asks CanCarry first.");
         }
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(Topics.For(meterNumber, Topics.Commands))

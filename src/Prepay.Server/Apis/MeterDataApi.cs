@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.HeadEnd.Commands;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 using Prepay.Storage;
@@ -143,9 +143,9 @@ public static class MeterDataApi
         {
             return Problems.Invalid("type", $"must be one of {string.Join(", ", OperatorCommands)}; credit is sent by vending");
         }
-        if (!CommandSignature.CanSign(input.Args))
+        if (!V1Commands.TryRead(input.Type, input.Args, out var command, out var argsError))
         {
-            return Problems.Invalid("args", "must be an object of integers, strings and lists of strings (what a command's signature covers)");
+            return Problems.Invalid("args", argsError!);
         }
         if (string.IsNullOrWhiteSpace(input.Reason) || input.Reason.Length > 500)
         {
@@ -157,10 +157,10 @@ public static class MeterDataApi
             return Problems.NotFound($"No meter '{meterNumber}'.");
         }
         var now = clock.GetCurrentInstant();
-        var command = CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, input.Type, input.Args, now, "operator: " + input.Reason);
+        var queued = CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, command!, now, "operator: " + input.Reason);
         Catalog.Audit.Record(db, http, clock, "meter.command", $"meter/{meterNumber}", $"{input.Type}: {input.Reason}");
         await db.SaveChangesAsync(ct);
         dispatcher.Wake();
-        return TypedResults.Created($"/api/v1/meters/{meterNumber}/commands", CommandDto.From(command));
+        return TypedResults.Created($"/api/v1/meters/{meterNumber}/commands", CommandDto.From(queued));
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Meter.Commands;
 using Prepay.Meter.Credit;
 

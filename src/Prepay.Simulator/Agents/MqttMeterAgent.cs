@@ -6,7 +6,7 @@ using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Protocol;
 using NodaTime;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Meter;
 using Prepay.Meter.Commands;
 using Prepay.Meter.Events;
@@ -149,7 +149,7 @@ public sealed class MqttMeterAgent : IAsyncDisposable
         {
             // A self-signed broker (prepay demo --fleet-tls): trusted by its fingerprint, not by a CA.
             builder = builder.WithTlsOptions(o => o.UseTls().WithTargetHost(_endpoint.Host).WithCertificateValidationHandler(e =>
-                e.Certificate is not null && Prepay.HeadEnd.Mqtt.Tls.MeterTlsCertificates.MatchesFingerprint(
+                e.Certificate is not null && CertificateFingerprint.Matches(
                     System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(e.Certificate.GetRawCertData()), pin)));
         }
         var options = builder

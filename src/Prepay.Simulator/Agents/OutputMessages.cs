@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Meter.Events;
 using Prepay.Meter.Json;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Prepay.HeadEnd.Commands;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Commands;
 using Prepay.Storage;
 using Prepay.Storage.Records.Campaigns;
 using Prepay.Vending.Tokens;
@@ -45,7 +45,7 @@ public sealed class CampaignDeliveries(IServiceScopeFactory scopes, IClock clock
                 await tx.RollbackAsync(ct);
                 continue;
             }
-            var command = CommandQueue.Enqueue(db, m.MeterId, m.MeterNumber, CommandTypes.DeliverToken, new { tokens = keyChange }, now, $"campaign {m.CampaignId:N}");
+            var command = CommandQueue.Enqueue(db, m.MeterId, m.MeterNumber, new DeliverToken(keyChange), now, $"campaign {m.CampaignId:N}");
             await db.KeyChangeCampaignMeters.Where(r => r.CampaignId == m.CampaignId && r.MeterId == m.MeterId)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.CommandId, command.Id).SetProperty(r => r.Deliveries, r => r.Deliveries + 1), ct);
             await db.SaveChangesAsync(ct);

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Uplinks;
 using Prepay.Storage;
 using Prepay.Storage.Records.Campaigns;
 using Prepay.Storage.Records.Metering;
@@ -53,7 +53,7 @@ public static class CampaignProgress
 
         return command switch
         {
-            CommandState.Acknowledged when outcome is "applied" or "duplicate" or $"rejected: {AckReasons.TokenUsed}" => CampaignMeterState.Delivered,
+            CommandState.Acknowledged when outcome is "applied" or "duplicate" or $"rejected: {AcknowledgementReasons.TokenUsed}" => CampaignMeterState.Delivered,
             CommandState.Acknowledged or CommandState.Failed or CommandState.Expired => CampaignMeterState.Failed,
             _ => CampaignMeterState.Issued,
         };

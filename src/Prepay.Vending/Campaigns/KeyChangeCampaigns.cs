@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.Domain.Metering;
 using Prepay.HeadEnd.Commands;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Commands;
 using Prepay.Storage;
 using Prepay.Storage.Queries;
 using Prepay.Storage.Records;
@@ -165,7 +165,7 @@ public sealed class KeyChangeCampaigns(IClock clock, ITokenGenerator tokens, Com
         await using var tx = await db.BeginWriteAsync(ct);
         if (row.IsSmart)
         {
-            var command = CommandQueue.Enqueue(db, row.MeterId, row.MeterNumber, CommandTypes.DeliverToken, new { tokens = list }, now, $"campaign {campaignId:N}");
+            var command = CommandQueue.Enqueue(db, row.MeterId, row.MeterNumber, new DeliverToken(list), now, $"campaign {campaignId:N}");
             await db.KeyChangeCampaignMeters.Where(m => m.CampaignId == campaignId && m.MeterId == row.MeterId)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.CommandId, command.Id).SetProperty(m => m.Deliveries, m => m.Deliveries + 1), ct);
         }

@@ -7,7 +7,6 @@ using Prepay.Domain.Energy;
 using Prepay.Domain.Metering;
 using Prepay.Domain.Money;
 using Prepay.HeadEnd.Commands;
-using Prepay.HeadEnd.Protocol;
 using Prepay.Ledger.Accounts;
 using Prepay.Ledger.Transactions;
 using Prepay.Storage;

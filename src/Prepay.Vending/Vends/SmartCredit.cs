@@ -2,7 +2,7 @@ using NodaTime;
 using Prepay.Domain.Energy;
 using Prepay.Domain.Metering;
 using Prepay.HeadEnd.Commands;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Commands;
 using Prepay.Storage;
 using Prepay.Vending.Tokens;
 
@@ -34,13 +34,13 @@ internal static class SmartCredit
                 return false;
             }
 
-            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, CommandTypes.DeliverToken, new { tokens }, now, $"vend {vendId:N}");
+            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, new DeliverToken(tokens), now, $"vend {vendId:N}");
             return true;
         }
 
         if (energy > Energy.Zero)
         {
-            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, CommandTypes.AddCredit, new { energyWh = energy.WattHours }, now, $"vend {vendId:N}");
+            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, new AddCredit(energy), now, $"vend {vendId:N}");
             return true;
         }
 

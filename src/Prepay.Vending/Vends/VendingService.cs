@@ -8,7 +8,6 @@ using Prepay.Alerts.Producers;
 using Prepay.Domain.Energy;
 using Prepay.Domain.Metering;
 using Prepay.HeadEnd.Commands;
-using Prepay.HeadEnd.Protocol;
 using Prepay.Domain.Money;
 using Prepay.Ledger.Accounts;
 using Prepay.Storage;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Storage;
 using Prepay.Testing;
 using Prepay.Testing.Fuzz;

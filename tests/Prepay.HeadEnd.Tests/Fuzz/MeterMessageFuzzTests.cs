@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 using Prepay.Testing;
@@ -117,7 +117,7 @@ public abstract class MeterMessageFuzzTests(ServerFixture server)
         }
     }
 
-    private void OnEventsStored(Guid meterId, string meterNumber, IReadOnlyList<EventPayload> events)
+    private void OnEventsStored(Guid meterId, string meterNumber, IReadOnlyList<Prepay.MeterLink.Uplinks.MeterEvent> events)
     {
         foreach (var e in events)
         {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using NodaTime;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 
 namespace Prepay.HeadEnd.Tests.Fuzz;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Prepay.HeadEnd.Mqtt.Tls;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 
 namespace Prepay.HeadEnd.Tests.Link;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using MQTTnet;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Mqtt.Tls;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Testing;
 
 namespace Prepay.HeadEnd.Tests.Link;

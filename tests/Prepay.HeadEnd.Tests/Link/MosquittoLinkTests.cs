@@ -3,7 +3,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Mqtt.Tls;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Testing;
 
 namespace Prepay.HeadEnd.Tests.Link;

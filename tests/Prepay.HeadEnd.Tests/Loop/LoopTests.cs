@@ -4,7 +4,7 @@ using MQTTnet;
 using NodaTime;
 using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Meter.Events;
 using Prepay.Meter.Registers;
 using Prepay.Storage;

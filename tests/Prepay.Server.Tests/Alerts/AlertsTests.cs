@@ -13,7 +13,7 @@ using Prepay.Alerts.Dispatch;
 using Prepay.Alerts.Producers;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Storage;
 using Prepay.Storage.Records.Alerts;
 using Prepay.Testing;
@@ -311,7 +311,7 @@ public abstract class AlertsTests(AlertsServer server)
 
         // The outbox fails after the event's row is written: the event goes with it, so the meter's next delivery of
         // the same event is new again rather than a duplicate whose alert never existed.
-        static Task FailingOutbox(PrepayDb db, Guid meterId, string meterNumber, IReadOnlyList<EventPayload> events, CancellationToken ct) =>
+        static Task FailingOutbox(PrepayDb db, Guid meterId, string meterNumber, IReadOnlyList<Prepay.MeterLink.Uplinks.MeterEvent> events, CancellationToken ct) =>
             throw new InvalidOperationException("outbox unavailable");
         handler.EventsStoring += FailingOutbox;
         try

@@ -4,7 +4,8 @@ namespace Prepay.Server.Tests.Architecture;
 
 /// <summary>
 /// The modules' dependency rules (ARCHITECTURE.md), read off the compiled assemblies: the protocol libraries stand
-/// alone, the domain knows no infrastructure, the virtual meter's firmware knows no storage.
+/// alone, the domain knows no infrastructure, the virtual meter's firmware knows no storage, and the simulator speaks
+/// to the head-end only through the shared protocol library (Prepay.MeterLink), never through the head-end itself.
 /// </summary>
 public sealed class DependencyRulesTests
 {
@@ -53,5 +54,24 @@ public sealed class DependencyRulesTests
         var closure = Closure(Assembly.Load("Prepay.Meter"));
         Assert.Contains("Prepay.Sts", closure);
         Assert.DoesNotContain(closure, a => Infrastructure.Any(i => a.StartsWith(i, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_meter_link_references_only_the_domain_of_Prepay_and_no_infrastructure()
+    {
+        var assembly = Assembly.Load("Prepay.MeterLink");
+        var prepay = assembly.GetReferencedAssemblies().Select(r => r.Name!).Where(r => r.StartsWith("Prepay.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Prepay.Domain"], prepay);
+        Assert.DoesNotContain(Closure(assembly), a => Infrastructure.Any(i => a.StartsWith(i, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void The_simulator_needs_neither_the_head_end_nor_storage_nor_EF_Core_nor_ASP_NET_Core()
+    {
+        var closure = Closure(Assembly.Load("Prepay.Simulator"));
+        Assert.Contains("Prepay.MeterLink", closure);
+        Assert.DoesNotContain("Prepay.HeadEnd", closure);
+        Assert.DoesNotContain(closure, a => a.StartsWith("Prepay.Storage", StringComparison.Ordinal)
+            || a.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) || a.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
 }

@@ -96,15 +96,8 @@ public static class MeterTlsCertificates
         certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) is { Length: > 0 } cn ? cn : null;
 
     /// <summary>SHA-256 of the DER certificate as colon-separated hex pairs, as <c>openssl x509 -fingerprint -sha256</c> prints it.</summary>
-    public static string Sha256Fingerprint(X509Certificate2 certificate) =>
-        string.Join(':', Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256)).Chunk(2).Select(p => new string(p)));
+    public static string Sha256Fingerprint(X509Certificate2 certificate) => MeterLink.Mqtt.CertificateFingerprint.Sha256(certificate);
 
     /// <summary>Whether <paramref name="certificate"/> is the one <paramref name="fingerprint"/> names (colons and case ignored).</summary>
-    public static bool MatchesFingerprint(X509Certificate2 certificate, string fingerprint)
-    {
-        var expected = fingerprint.Replace(":", "", StringComparison.Ordinal).Trim();
-        var actual = Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));
-        return expected.Length == actual.Length && CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.ASCII.GetBytes(actual), System.Text.Encoding.ASCII.GetBytes(expected.ToUpperInvariant()));
-    }
+    public static bool MatchesFingerprint(X509Certificate2 certificate, string fingerprint) => MeterLink.Mqtt.CertificateFingerprint.Matches(certificate, fingerprint);
 }

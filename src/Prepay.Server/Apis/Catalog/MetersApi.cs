@@ -14,18 +14,22 @@ namespace Prepay.Server.Apis.Catalog;
 
 public sealed record StsInput(int? SupplyGroupCode, int? KeyRevisionNumber, int? TariffIndex, int? KeyType, StsEncryptionAlgorithm? EncryptionAlgorithm, StsBaseDate? BaseDate);
 
-public sealed record MeterInput(string? MeterNumber, MeterMode? Mode, string? Currency, long? ResolutionWh, StsInput? Sts, string? TariffCode);
+/// <param name="Transport">How the head-end reaches the meter: <c>mqtt</c> (the default) or <c>dlms</c>.</param>
+public sealed record MeterInput(string? MeterNumber, MeterMode? Mode, string? Currency, long? ResolutionWh, StsInput? Sts, string? TariffCode, string? Transport = null);
+
+public sealed record TransportInput(string? Transport);
 
 /// <param name="DrnCheckDigitValid">
 /// For a meter that takes STS tokens: whether its number's last digit is the decoder reference number's check digit
 /// (IEC 62055-41 §6.1.2, Luhn). A meter that fails it is still served (some test and conformance meters do), but a
 /// typing error when it was registered fails it too: <c>GET /meters?drnCheck=failed</c> lists them.
 /// </param>
+/// <param name="Transport">How the head-end reaches it: <c>mqtt</c> or <c>dlms</c>.</param>
 public sealed record MeterDto(Guid Id, string MeterNumber, MeterMode Mode, string Currency, long ResolutionWh, StsParameters? Sts, string? Site, string? Unit, string? TariffCode,
-    bool? DrnCheckDigitValid = null)
+    string Transport, bool? DrnCheckDigitValid = null)
 {
     public static MeterDto From(Meter m, string? site, string? unit, string? tariff) =>
-        new MeterDto(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh, m.IssuesStsTokens ? m.Sts : null, site, unit, tariff).WithDrnCheck();
+        new MeterDto(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh, m.IssuesStsTokens ? m.Sts : null, site, unit, tariff, MeterTransports.Name(m.Transport)).WithDrnCheck();
 
     public MeterDto WithDrnCheck() => Sts is null ? this : this with { DrnCheckDigitValid = Prepay.Sts.Keys.PrimaryAccountNumber.DecoderReferenceCheckDigitIsValid(MeterNumber) };
 }
@@ -45,6 +49,8 @@ public static class MetersApi
         g.MapPost("/", Create).RequireAuthorization(Policies.Staff).Accepts<MeterInput>("application/json");
         g.MapPut("/{meterNumber}/installation", Install).RequireAuthorization(Policies.Staff).Accepts<InstallationInput>("application/json")
             .WithSummary("Install the meter at a site's unit, ending its previous installation.");
+        g.MapPut("/{meterNumber}/transport", ChangeTransport).RequireAuthorization(Policies.Staff).Accepts<TransportInput>("application/json")
+            .WithSummary("How the head-end reaches the meter from now on: mqtt or dlms. Its queued commands go by the new transport.");
         g.MapPut("/{meterNumber}/tariff", AssignTariff).RequireAuthorization(Policies.Staff).Accepts<TariffAssignmentInput>("application/json")
             .WithSummary("Price the meter with a tariff from an instant on (default now).");
     }
@@ -58,7 +64,7 @@ public static class MetersApi
         orderby m.MeterNumber
         select new MeterDto(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh,
             m.Mode == MeterMode.Token || m.HasStsDecoder ? new StsParameters(m.SupplyGroupCode, m.KeyRevisionNumber, m.TariffIndex, m.KeyType, m.EncryptionAlgorithm, m.BaseDate) : null,
-            x.SiteCode, x.UnitLabel, tariff);
+            x.SiteCode, x.UnitLabel, tariff, m.Transport == MeterTransport.Dlms ? "dlms" : "mqtt");
 
     private static async Task<Results<Ok<List<MeterDto>>, ValidationProblem>> List(PrepayDb db, IClock clock, string? site, int? limit, string? drnCheck, CancellationToken ct)
     {
@@ -109,6 +115,11 @@ public static class MetersApi
         {
             errors["currency"] = ["must be a supported ISO 4217 code"];
         }
+        var transport = MeterTransport.Mqtt;
+        if (input.Transport is not null && !MeterTransports.TryParse(input.Transport, out transport))
+        {
+            errors["transport"] = [TransportRule];
+        }
         var mode = input.Mode ?? MeterMode.Token;
         // A smart meter registered with STS parameters has a keypad decoder too: its credit is sold as tokens,
         // delivered remotely and printed on the receipt for the keypad (see SmartCredit).
@@ -151,6 +162,7 @@ public static class MetersApi
             MeterNumber = number.Value,
             Mode = mode,
             HasStsDecoder = stsDecoder,
+            Transport = transport,
             Currency = currency.Code,
             ResolutionWh = resolution,
             SupplyGroupCode = sts.SupplyGroupCode,
@@ -166,7 +178,7 @@ public static class MetersApi
         {
             db.TariffAssignments.Add(new Domain.Metering.TariffAssignment { Id = Guid.CreateVersion7(now.ToDateTimeOffset()), MeterId = meter.Id, TariffCode = tariffCode, EffectiveFrom = now });
         }
-        Audit.Record(db, http, clock, "meter.create", $"meter/{meter.MeterNumber}", $"{mode}{(stsDecoder ? " with STS decoder" : "")} {currency.Code} tariff={input.TariffCode}");
+        Audit.Record(db, http, clock, "meter.create", $"meter/{meter.MeterNumber}", $"{mode}{(stsDecoder ? " with STS decoder" : "")} {currency.Code} tariff={input.TariffCode} transport={MeterTransports.Name(transport)}");
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/meters/{meter.MeterNumber}", MeterDto.From(meter, null, null, input.TariffCode));
     }
@@ -208,6 +220,34 @@ public static class MetersApi
         Audit.Record(db, http, clock, "meter.install", $"meter/{meterNumber}", $"{input!.Site}/{input.Unit}");
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new { meterNumber, site = input.Site, unit = input.Unit });
+    }
+
+    private const string TransportRule = "must be mqtt or dlms";
+
+    private static async Task<IResult> ChangeTransport(string meterNumber, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<TransportInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (!MeterTransports.TryParse(input!.Transport, out var transport))
+        {
+            return Problems.Invalid("transport", TransportRule);
+        }
+        var meter = await db.Meters.FirstOrDefaultAsync(m => m.MeterNumber == meterNumber, ct);
+        if (meter is null)
+        {
+            return Problems.NotFound($"No meter '{meterNumber}'.");
+        }
+        if (meter.Transport != transport)
+        {
+            var from = meter.Transport;
+            meter.Transport = transport;
+            Audit.Record(db, http, clock, "meter.transport", $"meter/{meterNumber}", $"{MeterTransports.Name(from)} -> {MeterTransports.Name(transport)}");
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Ok(new { meterNumber, transport = MeterTransports.Name(transport) });
     }
 
     private static async Task<IResult> AssignTariff(string meterNumber, HttpContext http, PrepayDb db, IClock clock, TariffCatalog tariffs, CancellationToken ct)

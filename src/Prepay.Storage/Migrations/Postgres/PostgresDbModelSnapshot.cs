@@ -329,6 +329,12 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("tariff_index");
 
+                    b.Property<string>("Transport")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("transport");
+
                     b.HasKey("Id")
                         .HasName("pk_meters");
 
@@ -341,6 +347,8 @@ namespace Prepay.Storage.Migrations.Postgres
                             t.HasCheckConstraint("ck_meters_last_token_id", "last_token_id >= 0");
 
                             t.HasCheckConstraint("ck_meters_resolution", "resolution_wh > 0");
+
+                            t.HasCheckConstraint("ck_meters_transport", "transport IN ('mqtt', 'dlms')");
                         });
                 });
 

@@ -318,6 +318,12 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("tariff_index");
 
+                    b.Property<string>("Transport")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transport");
+
                     b.HasKey("Id")
                         .HasName("pk_meters");
 
@@ -330,6 +336,8 @@ namespace Prepay.Storage.Migrations.Sqlite
                             t.HasCheckConstraint("ck_meters_last_token_id", "last_token_id >= 0");
 
                             t.HasCheckConstraint("ck_meters_resolution", "resolution_wh > 0");
+
+                            t.HasCheckConstraint("ck_meters_transport", "transport IN ('mqtt', 'dlms')");
                         });
                 });
 

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.HeadEnd.Commands;
-using Prepay.HeadEnd.Protocol;
+using Prepay.MeterLink.Commands;
+using Prepay.MeterLink.Mqtt;
 using Prepay.Server.Web.Operations;
 using Prepay.Storage;
 using Prepay.Storage.Queries;
@@ -27,11 +28,11 @@ namespace Prepay.Server.Web.Pages.Operations.Meters;
 public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher dispatcher, GoodwillCredits goodwill, VirtualMeterRegistry devices, OperatorZone zones) : PageModel
 {
     /// <summary>The commands an operator may send from this page, with what the button says.</summary>
-    public static readonly IReadOnlyList<(string Type, string Label)> Commands =
+    public static readonly IReadOnlyList<(string Type, string Label, MeterCommand Command)> Commands =
     [
-        (CommandTypes.Connect, "Connect"),
-        (CommandTypes.Disconnect, "Disconnect"),
-        (CommandTypes.ReadNow, "Read now"),
+        (CommandTypes.Connect, "Connect", new Connect()),
+        (CommandTypes.Disconnect, "Disconnect", new Disconnect()),
+        (CommandTypes.ReadNow, "Read now", new ReadNow()),
     ];
 
     public const int MaxReasonLength = 500;
@@ -86,7 +87,7 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
         }
         var reason = Reason.Trim();
         var now = clock.GetCurrentInstant();
-        CommandQueue.Enqueue(db, Placement.Meter.Id, Placement.Meter.MeterNumber, command.Type, null, now, "operator: " + reason);
+        CommandQueue.Enqueue(db, Placement.Meter.Id, Placement.Meter.MeterNumber, command.Command, now, "operator: " + reason);
         db.Audit.Add(new AuditRecord { At = now, Actor = StaffActor.AuditName(User), Action = "meter.command", Target = $"meter/{meterNumber}", Details = $"{command.Type}: {reason}" });
         await db.SaveChangesAsync(ct);
         dispatcher.Wake();

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Prepay.HeadEnd.Protocol;
+namespace Prepay.MeterLink.Mqtt;
 
 /// <summary>One interval reading as a meter sends it. Integers only: Wh, decivolts, milliamps, watts.</summary>
 public sealed record ReadingPayload(DateTimeOffset At, long EnergyWh, long DeltaWh, long CreditWh, int VoltageDv, int CurrentMa, int PowerW);
@@ -15,6 +15,14 @@ public sealed record EventsMessage(IReadOnlyList<EventPayload> Events);
 
 /// <summary>A meter's answer to a command: <c>applied</c>, <c>duplicate</c> (seen before, not applied again) or <c>rejected</c>.</summary>
 public sealed record AckMessage(Guid CommandId, string Result, string? Reason, DateTimeOffset At);
+
+/// <summary>The three results an acknowledgement may carry.</summary>
+public static class AckResults
+{
+    public const string Applied = "applied";
+    public const string Duplicate = "duplicate";
+    public const string Rejected = "rejected";
+}
 
 /// <summary>
 /// A meter's state, published retained; its last will is the same with <c>online: false</c>. <see cref="KeyRevision"/>:
@@ -54,13 +62,13 @@ public static class AckReasons
     /// A <c>deliverToken</c> whose every token the meter's decoder already holds as used: the customer typed them at
     /// the keypad first. Credit was applied once, by the keypad; the command is done (acknowledged), not failed.
     /// </summary>
-    public const string TokenUsed = "token-used";
+    public const string TokenUsed = Uplinks.AcknowledgementReasons.TokenUsed;
 
     /// <summary>A genuine command whose sequence number is below the last the meter accepted: a replay or a late copy, never applied.</summary>
-    public const string Replayed = "replayed";
+    public const string Replayed = Uplinks.AcknowledgementReasons.Replayed;
 
     /// <summary>A command past its <c>expiresAt</c> by the meter's clock, never applied.</summary>
-    public const string Expired = "expired";
+    public const string Expired = Uplinks.AcknowledgementReasons.Expired;
 }
 
 /// <summary>JSON as the protocol writes it: camelCase, strict (unknown members refused, numbers as numbers).</summary>

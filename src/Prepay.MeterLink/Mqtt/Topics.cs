@@ -1,4 +1,4 @@
-namespace Prepay.HeadEnd.Protocol;
+namespace Prepay.MeterLink.Mqtt;
 
 /// <summary>
 /// The MQTT topic scheme, version 1 (docs/mqtt.md). Everything a meter sends is under

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace Prepay.HeadEnd.Protocol;
+namespace Prepay.MeterLink.Mqtt;
 
 /// <summary>
 /// What a command's MAC covers and the MAC itself (docs/mqtt.md, "Signed commands", protocol 1.1): the command's

@@ -1,0 +1,189 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NodaTime;
+using Prepay.Domain.Energy;
+using Prepay.MeterLink.Commands;
+
+namespace Prepay.MeterLink.Mqtt;
+
+/// <summary>
+/// Typed commands to and from MQTT v1's <c>type</c> and <c>args</c> (docs/mqtt.md, Command): one line per command each
+/// way. Reading is strict (an unknown member, a fraction or a wrong type is refused with what is wrong), so whatever
+/// is read back is exactly what a typed command writes. <see cref="SetClock"/> has no v1 form.
+/// </summary>
+public static class V1Commands
+{
+    /// <summary>The v1 <c>type</c> and <c>args</c> of <paramref name="command"/>; false for a command v1 cannot carry.</summary>
+    public static bool TryWrite(MeterCommand command, out string type, out JsonObject args)
+    {
+        (type, args) = command switch
+        {
+            AddCredit c => (CommandTypes.AddCredit, new JsonObject { ["energyWh"] = c.Energy.WattHours }),
+            DeliverToken d => (CommandTypes.DeliverToken, new JsonObject { ["tokens"] = new JsonArray([.. d.Tokens.Select(t => JsonValue.Create(t))]) }),
+            Connect => (CommandTypes.Connect, new JsonObject()),
+            Disconnect => (CommandTypes.Disconnect, new JsonObject()),
+            ReadNow => (CommandTypes.ReadNow, new JsonObject()),
+            SetThresholds t => (CommandTypes.SetThresholds, Thresholds(t)),
+            SetTariff t => (CommandTypes.SetTariff, new JsonObject { ["tariffCode"] = t.TariffCode, ["version"] = t.Version }),
+            _ => ("", new JsonObject()),
+        };
+        return type.Length > 0;
+    }
+
+    /// <summary>The v1 command for <paramref name="envelope"/>, unsigned (<see cref="CommandSignature.Seal"/> signs it); null when v1 cannot carry it.</summary>
+    public static CommandMessage? ToMessage(CommandEnvelope envelope) =>
+        TryWrite(envelope.Command, out var type, out var args)
+            ? new CommandMessage(envelope.CommandId, type, JsonSerializer.SerializeToElement(args, ProtocolJson.Options),
+                envelope.IssuedAt.ToDateTimeOffset(), envelope.ExpiresAt.ToDateTimeOffset(), envelope.Seq)
+            : null;
+
+    /// <summary>The typed command in a v1 message (its MAC is the transport's to check), or null with why it is not one.</summary>
+    public static CommandEnvelope? FromMessage(CommandMessage message, out string? error) =>
+        TryRead(message.Type, message.Args, out var command, out error)
+            ? new CommandEnvelope(message.CommandId, message.Seq, Instant.FromDateTimeOffset(message.IssuedAt), Instant.FromDateTimeOffset(message.ExpiresAt), command!)
+            : null;
+
+    /// <summary>Reads a v1 <c>type</c> and its <c>args</c>; false with a sentence saying what is wrong.</summary>
+    public static bool TryRead(string? type, JsonElement? args, out MeterCommand? command, out string? error)
+    {
+        command = null;
+        error = null;
+        var a = new Args(args);
+        command = type switch
+        {
+            CommandTypes.AddCredit => a.Only("energyWh") && a.Positive("energyWh") is { } wh ? new AddCredit(new Energy(wh)) : null,
+            CommandTypes.DeliverToken => a.Only("tokens", "token") && a.Tokens() is { } tokens ? new DeliverToken(tokens) : null,
+            CommandTypes.Connect => a.Only() ? new Connect() : null,
+            CommandTypes.Disconnect => a.Only() ? new Disconnect() : null,
+            CommandTypes.ReadNow => a.Only() ? new ReadNow() : null,
+            CommandTypes.SetThresholds => a.Only("lowCreditWh", "emergencyCreditWh") ? Thresholds(a) : null,
+            CommandTypes.SetTariff => a.Only("tariffCode", "version") && a.Text("tariffCode") is { Length: > 0 } code && a.Integer("version", required: true) is >= 0 and <= int.MaxValue and var v
+                ? new SetTariff(code, (int)v) : null,
+            _ => null,
+        };
+        if (command is null)
+        {
+            error = !CommandTypes.All.Contains(type ?? "") ? $"unknown command type '{type}'" : a.Error ?? $"{type} has no such arguments";
+        }
+        return command is not null;
+    }
+
+    private static JsonObject Thresholds(SetThresholds t)
+    {
+        var args = new JsonObject();
+        if (t.LowCredit is { } low)
+        {
+            args["lowCreditWh"] = low.WattHours;
+        }
+        if (t.EmergencyCredit is { } emergency)
+        {
+            args["emergencyCreditWh"] = emergency.WattHours;
+        }
+        return args;
+    }
+
+    private static SetThresholds? Thresholds(Args a)
+    {
+        var low = a.Integer("lowCreditWh", required: false);
+        var emergency = a.Integer("emergencyCreditWh", required: false);
+        return a.Error is null ? new SetThresholds(low is { } l ? new Energy(l) : null, emergency is { } e ? new Energy(e) : null) : null;
+    }
+
+    /// <summary>A command's arguments as v1 allows them: an object (or nothing) of integers, strings and lists of strings.</summary>
+    private sealed class Args(JsonElement? args)
+    {
+        private readonly JsonElement? _args = args is { ValueKind: JsonValueKind.Null } ? null : args;
+
+        public string? Error { get; private set; }
+
+        /// <summary>True when every member is one of <paramref name="names"/>, each once.</summary>
+        public bool Only(params string[] names)
+        {
+            if (_args is not { } a)
+            {
+                return true;
+            }
+            if (a.ValueKind != JsonValueKind.Object)
+            {
+                return Fail("args must be an object");
+            }
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in a.EnumerateObject())
+            {
+                if (!names.Contains(p.Name, StringComparer.Ordinal))
+                {
+                    return Fail($"args has no member '{p.Name}'");
+                }
+                if (!seen.Add(p.Name))
+                {
+                    return Fail($"args has '{p.Name}' twice");
+                }
+            }
+            return true;
+        }
+
+        public long? Integer(string name, bool required)
+        {
+            if (Member(name) is not { } m)
+            {
+                if (required)
+                {
+                    Fail($"args.{name} is required");
+                }
+                return null;
+            }
+            if (m.ValueKind != JsonValueKind.Number || !m.TryGetInt64(out var n))
+            {
+                Fail($"args.{name} must be an integer");
+                return null;
+            }
+            return n;
+        }
+
+        public long? Positive(string name)
+        {
+            var n = Integer(name, required: true);
+            if (n is <= 0)
+            {
+                Fail($"args.{name} must be above 0");
+                return null;
+            }
+            return n;
+        }
+
+        public string? Text(string name)
+        {
+            if (Member(name) is not { ValueKind: JsonValueKind.String } m)
+            {
+                Fail($"args.{name} must be a string");
+                return null;
+            }
+            return m.GetString();
+        }
+
+        /// <summary><c>tokens</c> (a list of strings) or <c>token</c> (one string), not both, at least one token.</summary>
+        public IReadOnlyList<string>? Tokens()
+        {
+            var list = Member("tokens");
+            var one = Member("token");
+            if (list is { ValueKind: JsonValueKind.Array } l && one is null && l.GetArrayLength() > 0 && l.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String))
+            {
+                return [.. l.EnumerateArray().Select(t => t.GetString()!)];
+            }
+            if (one is { ValueKind: JsonValueKind.String } o && list is null)
+            {
+                return [o.GetString()!];
+            }
+            Fail("args must hold tokens (a list of strings) or token (a string)");
+            return null;
+        }
+
+        private JsonElement? Member(string name) => _args is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty(name, out var m) ? m : null;
+
+        private bool Fail(string error)
+        {
+            Error ??= error;
+            return false;
+        }
+    }
+}
