@@ -48,6 +48,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<VendRecord> Vends => Set<VendRecord>();
     public DbSet<VendReversal> VendReversals => Set<VendReversal>();
     public DbSet<IdempotencyClaim> IdempotencyClaims => Set<IdempotencyClaim>();
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
     public DbSet<AuditRecord> Audit => Set<AuditRecord>();
     public DbSet<MeterCommandRecord> MeterCommands => Set<MeterCommandRecord>();
@@ -218,6 +219,12 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
             e.HasOne<VendRecord>().WithOne().HasForeignKey<VendReversal>(x => x.VendId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<StoredTransaction>().WithMany().HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.Reason).HasMaxLength(500);
+        });
+        b.Entity<JobLease>(e =>
+        {
+            e.ToTable("job_leases");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(100);
         });
         b.Entity<IdempotencyClaim>(e =>
         {

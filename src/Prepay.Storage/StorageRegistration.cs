@@ -13,6 +13,8 @@ public static class StorageRegistration
         var connectionString = options.ResolveConnectionString();
         services.AddSingleton(options);
         services.AddSingleton<LedgerStore>();
+        services.AddSingleton<Cluster.NodeIdentity>();
+        services.AddSingleton<Cluster.JobLeases>();
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:

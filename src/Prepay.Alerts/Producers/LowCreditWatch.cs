@@ -7,6 +7,7 @@ using Prepay.Alerts.Dispatch;
 using Prepay.Alerts.Outbox;
 using Prepay.Domain.Money;
 using Prepay.Storage;
+using Prepay.Storage.Cluster;
 using Prepay.Storage.Records.Alerts;
 
 namespace Prepay.Alerts.Producers;
@@ -22,8 +23,12 @@ public sealed class LowCreditWatch(
     AlertDispatcher dispatcher,
     IClock clock,
     AlertsOptions options,
+    JobLeases leases,
     ILogger<LowCreditWatch> logger) : BackgroundService
 {
+    /// <summary>The job's lease (<see cref="JobLeases"/>).</summary>
+    public const string JobName = "alerts.low-credit-watch";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.LowCreditCheckInterval);
@@ -33,7 +38,11 @@ public sealed class LowCreditWatch(
             {
                 try
                 {
-                    await CheckOnceAsync(stoppingToken);
+                    // Once across the cluster: the node holding the lease checks (three rounds long, renewed each round).
+                    if (await leases.TryHoldAsync(JobName, Duration.FromTimeSpan(options.LowCreditCheckInterval * 3), stoppingToken))
+                    {
+                        await CheckOnceAsync(stoppingToken);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

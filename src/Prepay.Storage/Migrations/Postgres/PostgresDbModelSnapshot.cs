@@ -1410,6 +1410,29 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.ToTable("idempotency_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name")
+                        .HasName("pk_job_leases");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Metering.IntervalReading", b =>
                 {
                     b.Property<Guid>("MeterId")

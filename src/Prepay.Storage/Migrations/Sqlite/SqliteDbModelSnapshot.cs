@@ -1389,6 +1389,29 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.ToTable("idempotency_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name")
+                        .HasName("pk_job_leases");
+
+                    b.ToTable("job_leases", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Metering.IntervalReading", b =>
                 {
                     b.Property<Guid>("MeterId")

@@ -1,0 +1,34 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Prepay.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class JobLeases : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "job_leases",
+                columns: table => new
+                {
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    holder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    expires_at = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_job_leases", x => x.name);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "job_leases");
+        }
+    }
+}
