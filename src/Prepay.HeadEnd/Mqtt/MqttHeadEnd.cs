@@ -37,6 +37,9 @@ public sealed class MqttHeadEnd(
     /// <summary>Completes when the first connection and subscription are up (tests wait for it).</summary>
     public Task Connected => _connected.Task;
 
+    /// <summary>Whether the head-end's own connection to the broker is up now (the node's readiness).</summary>
+    public bool BrokerConnected => _client.IsConnected;
+
     public int BrokerPort => broker?.Port ?? options.Port;
 
     /// <summary>The embedded broker's TLS endpoint for meters, or null.</summary>

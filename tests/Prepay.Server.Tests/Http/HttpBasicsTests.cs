@@ -1,9 +1,9 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Http;
@@ -54,6 +54,8 @@ public abstract class HttpBasicsTests(ServerFixture server)
     public async Task Health_endpoints_answer_200_without_a_key(string path, string status)
     {
         server.SkipUnlessAvailable();
+        // Ready once the head-end's connection to its broker is up, which happens in the background at start.
+        await server.Services.GetRequiredService<Prepay.HeadEnd.Mqtt.MqttHeadEnd>().Connected.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         using var anonymous = server.Client(apiKey: null);
         var response = await anonymous.GetAsync(path, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Prepay.Testing;
 
 namespace Prepay.Server.Tests.Http;
@@ -66,6 +67,8 @@ public sealed class RateLimitTests(LowRateLimitServer server) : IClassFixture<Lo
     [Fact]
     public async Task Health_checks_are_never_limited()
     {
+        // Ready once the head-end's connection to its broker is up, which happens in the background at start.
+        await server.Services.GetRequiredService<Prepay.HeadEnd.Mqtt.MqttHeadEnd>().Connected.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         using var anonymous = server.Client(apiKey: null);
         using var keyed = server.Client();
         var responses = await Task.WhenAll(Enumerable.Range(0, 40).SelectMany(i => new[]
