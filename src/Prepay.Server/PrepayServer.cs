@@ -39,6 +39,8 @@ public static class PrepayServer
         {
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] = data;
         }
+        // Under systemd (Type=notify): readiness and stopping are reported to it, logs go to the journal; elsewhere nothing changes.
+        builder.Host.UseSystemd();
         builder.WebHost.UseUrls(settings.Urls ?? builder.Configuration["Urls"] ?? DefaultUrls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
 

@@ -27,7 +27,7 @@ public static class ClusterChecks
         var mqtt = MqttOptions.From(configuration);
         if (mqtt.Enabled && mqtt.Embedded)
         {
-            return "on PostgreSQL every node must use one shared MQTT broker, not its own embedded one: set Mqtt:Embedded=false with Mqtt:Host and Mqtt:Port (`prepay mqtt config` writes a Mosquitto configuration), or Cluster:SingleNode=true for a single node";
+            return "on PostgreSQL every node must use one shared MQTT broker, not its own embedded one: set Mqtt:Embedded=false with Mqtt:Host and Mqtt:Port (`prepay mqtt mosquitto-config` writes a Mosquitto configuration), or Cluster:SingleNode=true for a single node";
         }
         var missing = new[]
         {
