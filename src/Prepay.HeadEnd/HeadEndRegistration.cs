@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Prepay.HeadEnd.Commands;
+using Prepay.HeadEnd.Dlms;
 using Prepay.HeadEnd.Ingest;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.HeadEnd.Presence;
@@ -11,9 +12,12 @@ public static class HeadEndRegistration
 {
     /// <summary>
     /// The head-end: embedded broker (unless an external one is configured), the MQTT client, ingestion, the
-    /// command dispatcher and housekeeping, as hosted services in that order.
+    /// command dispatcher and housekeeping, as hosted services in that order; and, when <paramref name="dlms"/> is
+    /// enabled, the DLMS transport and its scheduled reads (<see cref="DlmsRegistration.AddPrepayDlms"/>), with keys
+    /// from <paramref name="dlmsKeys"/>.
     /// </summary>
-    public static IServiceCollection AddPrepayHeadEnd(this IServiceCollection services, MqttOptions options, string dataDirectory)
+    public static IServiceCollection AddPrepayHeadEnd(this IServiceCollection services, MqttOptions options, string dataDirectory,
+        DlmsOptions? dlms = null, IDlmsKeyProvider? dlmsKeys = null)
     {
         if (options.Validate() is { } problem)
         {
@@ -29,9 +33,21 @@ public static class HeadEndRegistration
         services.AddSingleton<ReadingIngestor>();
         services.AddSingleton<MeterMessageHandler>();
         services.AddSingleton<CommandDispatcher>();
+        var dlmsRuns = dlms is { Enabled: true };
+        if (dlmsRuns)
+        {
+            services.AddPrepayDlms(dlms!, dlmsKeys ?? throw new ArgumentNullException(nameof(dlmsKeys), "DLMS needs a key provider."), dataDirectory);
+        }
         if (!options.Enabled)
         {
-            services.AddSingleton<IMeterTransport, NoTransport>();
+            if (!dlmsRuns)
+            {
+                services.AddSingleton<IMeterTransport, NoTransport>();
+                return services;
+            }
+            // DLMS alone: MQTT meters have no transport here, so their commands stay queued (the dispatcher's rule).
+            services.AddHostedService(sp => sp.GetRequiredService<ReadingIngestor>());
+            services.AddHostedService(sp => sp.GetRequiredService<CommandDispatcher>());
             return services;
         }
         if (options.Embedded)

@@ -59,7 +59,9 @@ public static class PrepayServer
         builder.Services.AddPrepayObservability(builder.Configuration.GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>() ?? new ObservabilityOptions());
         builder.Services.AddPrepayKeyRing(builder.Configuration, builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
         builder.Services.AddPrepayHeadEnd(MqttOptions.From(builder.Configuration),
-            builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
+            builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data",
+            Prepay.HeadEnd.Dlms.DlmsOptions.From(builder.Configuration),
+            new Prepay.HeadEnd.Dlms.ConfigurationDlmsKeyProvider(builder.Configuration.GetSection("Dlms:Keys")));
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 

@@ -56,6 +56,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<IntervalReading> Readings => Set<IntervalReading>();
     public DbSet<MeterEventRecord> MeterEvents => Set<MeterEventRecord>();
     public DbSet<MeterStatusRecord> MeterStatus => Set<MeterStatusRecord>();
+    public DbSet<DlmsEndpointRecord> DlmsEndpoints => Set<DlmsEndpointRecord>();
     public DbSet<PayloadRejection> PayloadRejections => Set<PayloadRejection>();
     public DbSet<Records.Campaigns.KeyChangeCampaignRecord> KeyChangeCampaigns => Set<Records.Campaigns.KeyChangeCampaignRecord>();
     public DbSet<Records.Campaigns.KeyChangeCampaignMeterRecord> KeyChangeCampaignMeters => Set<Records.Campaigns.KeyChangeCampaignMeterRecord>();

@@ -123,6 +123,24 @@ public abstract class MeterTransportTests(ServerFixture server)
     }
 }
 
-public sealed class MeterTransportSqliteTests(SqliteServer server) : MeterTransportTests(server), IClassFixture<SqliteServer>;
+/// <summary>
+/// Servers that run no DLMS transport (<c>Dlms:Enabled=false</c>): these tests are about the dispatcher's rule for a
+/// meter whose transport does not run here, and DLMS is the transport left out.
+/// </summary>
+public sealed class NoDlmsSqliteServer : ServerFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
-public sealed class MeterTransportPostgresTests(PostgresServer server) : MeterTransportTests(server), IClassFixture<PostgresServer>;
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Dlms:Enabled"] = "false" };
+}
+
+public sealed class NoDlmsPostgresServer : ServerFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Dlms:Enabled"] = "false" };
+}
+
+public sealed class MeterTransportSqliteTests(NoDlmsSqliteServer server) : MeterTransportTests(server), IClassFixture<NoDlmsSqliteServer>;
+
+public sealed class MeterTransportPostgresTests(NoDlmsPostgresServer server) : MeterTransportTests(server), IClassFixture<NoDlmsPostgresServer>;

@@ -38,6 +38,9 @@ public sealed class DlmsClient : IAsyncDisposable
 
     public bool Ciphered => _serverTitle is not null;
 
+    /// <summary>The server's system title from its AARE under HLS (responding-AP-title); null before or without HLS.</summary>
+    public Octets? ServerSystemTitle => _serverTitle;
+
     /// <summary>The counter of the last glo-initiate-request sent: whether a refused association was a counter behind.</summary>
     internal uint? InitiateCounter { get; private set; }
 

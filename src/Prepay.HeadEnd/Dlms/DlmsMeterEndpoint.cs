@@ -26,6 +26,12 @@ public sealed record DlmsMeterEndpoint
     /// <summary>The head-end's system title (8 bytes, Green Book: manufacturer id and serial), in the IV of what it ciphers.</summary>
     public Octets ClientSystemTitle { get; init; } = Octets.FromHex("5052455041594845");
 
+    /// <summary>
+    /// The system title the meter must answer with in its AARE under HLS (Green Book: the server's
+    /// responding-AP-title); null: not checked. A meter answering with another one is not the meter registered here.
+    /// </summary>
+    public Octets? MeterSystemTitle { get; init; }
+
     /// <summary>How long the TCP connect may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -82,6 +82,12 @@ public sealed class DlmsMeterSession : IAsyncDisposable
                 client = await DlmsClient.ConnectAsync(endpoint.Host, endpoint.Port, options, connect.Token).ConfigureAwait(false);
             }
             await client.AssociateAsync(cancellationToken).ConfigureAwait(false);
+            if (endpoint.MeterSystemTitle is { } expected && client.ServerSystemTitle is { } answered && !expected.Span.SequenceEqual(answered.Span))
+            {
+                await DisposeQuietlyAsync(client, suite).ConfigureAwait(false);
+                return DlmsOutcome.Reject<DlmsMeterSession>(DlmsProblem.AuthenticationFailed,
+                    $"Meter {endpoint.Meter} answered with system title {Convert.ToHexString(answered.Span)}, not the registered {Convert.ToHexString(expected.Span)}.");
+            }
             return DlmsOutcome.Success(new DlmsMeterSession(endpoint, client, suite));
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } failure)

@@ -65,6 +65,17 @@ public abstract record DlmsOutcome<T>
 
     public bool IsSuccess => this is Succeeded;
 
+    /// <summary>
+    /// What a record prints: its own fields, never <see cref="ValueOrThrow"/> (printing a failure would throw, and the
+    /// failure's message prints the failure: a log line of a failed outcome must not recurse).
+    /// </summary>
+    protected virtual bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Append("IsSuccess = ").Append(IsSuccess);
+        return true;
+    }
+
     /// <summary>The value when succeeded; throws otherwise (for callers that have already matched, and for tests).</summary>
     public T ValueOrThrow => this is Succeeded s ? s.Value : throw new InvalidOperationException($"The operation did not succeed: {this}.");
 

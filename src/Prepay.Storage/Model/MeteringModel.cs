@@ -56,6 +56,20 @@ internal static class MeteringModel
             // A meter resending an event (after a lost acknowledgement) is the same event, not a second one.
             e.HasIndex(x => new { x.MeterId, x.At, x.Type }).IsUnique();
         });
+        b.Entity<DlmsEndpointRecord>(e =>
+        {
+            e.ToTable("meter_dlms_endpoints", t =>
+            {
+                t.HasCheckConstraint("ck_meter_dlms_endpoints_port", "port BETWEEN 1 AND 65535");
+                t.HasCheckConstraint("ck_meter_dlms_endpoints_addresses", "client_address BETWEEN 0 AND 65535 AND server_address BETWEEN 0 AND 65535");
+                t.HasCheckConstraint("ck_meter_dlms_endpoints_authentication", "authentication IN ('none', 'low', 'high-gmac')");
+            });
+            e.HasKey(x => x.MeterId);
+            e.Property(x => x.Host).HasMaxLength(253);
+            e.Property(x => x.Authentication).HasMaxLength(10);
+            e.Property(x => x.SystemTitle).HasMaxLength(16);
+            e.HasOne<Meter>().WithOne().HasForeignKey<DlmsEndpointRecord>(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+        });
         b.Entity<MeterStatusRecord>(e =>
         {
             e.ToTable("meter_status");

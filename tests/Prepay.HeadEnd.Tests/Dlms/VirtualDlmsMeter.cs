@@ -73,6 +73,23 @@ internal sealed class VirtualDlmsMeter : IAsyncDisposable
         firmware.SetExtraLoad(watts);
         var dlms = new DlmsMeter(firmware);
         dlms.Advance(Duration.FromHours(hours));
+        return Serve(dlms);
+    }
+
+    /// <summary>The meter <paramref name="configuration"/> describes, drawing <paramref name="watts"/>, serving on a loopback port from its start.</summary>
+    public static VirtualDlmsMeter Serve(MeterConfiguration configuration, int watts)
+    {
+        var firmware = new PrepaidMeter(configuration);
+        firmware.SetExtraLoad(watts);
+        return Serve(new DlmsMeter(firmware));
+    }
+
+    /// <summary>The meter's system title as it answers in its AARE: "PRM" and the last ten digits of its number.</summary>
+    public static string SystemTitleHex(string meterId) => "50524D" + meterId.PadLeft(10, '0')[^10..];
+
+    private static VirtualDlmsMeter Serve(DlmsMeter dlms)
+    {
+        var meterId = dlms.Meter.MeterId;
         var relay = new CountingObject(dlms.Objects.Single(o => o.LogicalName == DisconnectControl.StandardName));
         var profile = new CountingObject(dlms.Profile);
         var objects = dlms.Objects.Select(o => o == relay.Inner ? relay : o == profile.Inner ? (ICosemObject)profile : o).ToList();
@@ -82,7 +99,7 @@ internal sealed class VirtualDlmsMeter : IAsyncDisposable
             Objects = objects,
             PublicObjects = DlmsMeter.PublicObjects,
             Suite = suite,
-            SystemTitle = Octets.FromHex("50524D" + meterId.PadLeft(10, '0')[^10..]),
+            SystemTitle = Octets.FromHex(SystemTitleHex(meterId)),
         }, new IPEndPoint(IPAddress.Loopback, 0));
         server.Start();
         return new VirtualDlmsMeter(dlms, server, suite, relay, profile);

@@ -25,8 +25,9 @@ public sealed record TransportInput(string? Transport);
 /// typing error when it was registered fails it too: <c>GET /meters?drnCheck=failed</c> lists them.
 /// </param>
 /// <param name="Transport">How the head-end reaches it: <c>mqtt</c> or <c>dlms</c>.</param>
+/// <param name="Dlms">Where a DLMS meter is reached (set by <c>PUT /meters/{n}/dlms</c>), without keys; shown for one meter.</param>
 public sealed record MeterDto(Guid Id, string MeterNumber, MeterMode Mode, string Currency, long ResolutionWh, StsParameters? Sts, string? Site, string? Unit, string? TariffCode,
-    string Transport, bool? DrnCheckDigitValid = null)
+    string Transport, bool? DrnCheckDigitValid = null, Prepay.HeadEnd.Dlms.DlmsEndpointView? Dlms = null)
 {
     public static MeterDto From(Meter m, string? site, string? unit, string? tariff) =>
         new MeterDto(m.Id, m.MeterNumber, m.Mode, m.Currency, m.ResolutionWh, m.IssuesStsTokens ? m.Sts : null, site, unit, tariff, MeterTransports.Name(m.Transport)).WithDrnCheck();
@@ -51,6 +52,8 @@ public static class MetersApi
             .WithSummary("Install the meter at a site's unit, ending its previous installation.");
         g.MapPut("/{meterNumber}/transport", ChangeTransport).RequireAuthorization(Policies.Staff).Accepts<TransportInput>("application/json")
             .WithSummary("How the head-end reaches the meter from now on: mqtt or dlms. Its queued commands go by the new transport.");
+        g.MapPut("/{meterNumber}/dlms", SetDlmsEndpoint).RequireAuthorization(Policies.Staff).Accepts<Prepay.HeadEnd.Dlms.DlmsEndpointInput>("application/json")
+            .WithSummary("Where the head-end reaches a DLMS meter: host, port, client and server address, authentication, the meter's system title. Keys come from configuration, never from here.");
         g.MapPut("/{meterNumber}/tariff", AssignTariff).RequireAuthorization(Policies.Staff).Accepts<TariffAssignmentInput>("application/json")
             .WithSummary("Price the meter with a tariff from an instant on (default now).");
     }
@@ -92,8 +95,24 @@ public static class MetersApi
 
     private static async Task<Results<Ok<MeterDto>, ProblemHttpResult>> Get(string meterNumber, PrepayDb db, IClock clock, CancellationToken ct) =>
         await Query(db, clock.GetCurrentInstant(), meterNumber: meterNumber).FirstOrDefaultAsync(ct) is { } m
-            ? TypedResults.Ok(m.WithDrnCheck())
+            ? TypedResults.Ok(m.WithDrnCheck() with { Dlms = await Prepay.HeadEnd.Dlms.DlmsEndpoints.ViewAsync(db, meterNumber, ct) })
             : Problems.NotFound($"No meter '{meterNumber}'.");
+
+    private static async Task<IResult> SetDlmsEndpoint(string meterNumber, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<Prepay.HeadEnd.Dlms.DlmsEndpointInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var actor = Prepay.Server.Auth.ApiKeyAuthentication.ActorOf(http.User).AuditName;
+        return await Prepay.HeadEnd.Dlms.DlmsEndpoints.SetAsync(db, clock, meterNumber, input!, actor, ct) switch
+        {
+            Prepay.HeadEnd.Dlms.DlmsEndpointOutcome.Saved saved => TypedResults.Ok(new { meterNumber, dlms = saved.Endpoint }),
+            Prepay.HeadEnd.Dlms.DlmsEndpointOutcome.Invalid invalid => Problems.Invalid(invalid.Errors),
+            _ => Problems.NotFound($"No meter '{meterNumber}'."),
+        };
+    }
 
     private static async Task<IResult> Create(HttpContext http, PrepayDb db, IClock clock, TariffCatalog tariffs, CancellationToken ct)
     {

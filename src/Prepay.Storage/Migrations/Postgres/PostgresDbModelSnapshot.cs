@@ -1433,6 +1433,58 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.ToTable("job_leases", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.DlmsEndpointRecord", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("Authentication")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("authentication");
+
+                    b.Property<int>("ClientAddress")
+                        .HasColumnType("integer")
+                        .HasColumnName("client_address");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)")
+                        .HasColumnName("host");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer")
+                        .HasColumnName("port");
+
+                    b.Property<int>("ServerAddress")
+                        .HasColumnType("integer")
+                        .HasColumnName("server_address");
+
+                    b.Property<string>("SystemTitle")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("system_title");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MeterId")
+                        .HasName("pk_meter_dlms_endpoints");
+
+                    b.ToTable("meter_dlms_endpoints", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_meter_dlms_endpoints_addresses", "client_address BETWEEN 0 AND 65535 AND server_address BETWEEN 0 AND 65535");
+
+                            t.HasCheckConstraint("ck_meter_dlms_endpoints_authentication", "authentication IN ('none', 'low', 'high-gmac')");
+
+                            t.HasCheckConstraint("ck_meter_dlms_endpoints_port", "port BETWEEN 1 AND 65535");
+                        });
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Metering.IntervalReading", b =>
                 {
                     b.Property<Guid>("MeterId")
@@ -2502,6 +2554,16 @@ namespace Prepay.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_key_change_campaign_meters_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.DlmsEndpointRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithOne()
+                        .HasForeignKey("Prepay.Storage.Records.Metering.DlmsEndpointRecord", "MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_meter_dlms_endpoints_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.IntervalReading", b =>

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Prepay.HeadEnd.Dlms;
+
+public static class DlmsRegistration
+{
+    /// <summary>
+    /// The DLMS transport, its sessions and the scheduled reads. Keys come from <paramref name="keys"/>; invocation
+    /// counters are kept under <c>{dataDirectory}/dlms/counters</c>, persisted before use, so they survive restarts.
+    /// </summary>
+    public static IServiceCollection AddPrepayDlms(this IServiceCollection services, DlmsOptions options, IDlmsKeyProvider keys, string dataDirectory)
+    {
+        if (options.Validate() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+        services.AddSingleton(options);
+        services.AddSingleton(keys);
+        services.AddSingleton(_ => new DlmsCounterDirectory(Path.Combine(dataDirectory, "dlms", "counters")));
+        services.AddSingleton(sp => new DlmsFleetPoller(keys, sp.GetRequiredService<DlmsCounterDirectory>(), options.MaxConcurrentMeters));
+        services.AddSingleton<DlmsMeterReader>();
+        services.AddSingleton<DlmsMeterTransport>();
+        services.AddSingleton<IMeterTransport>(sp => sp.GetRequiredService<DlmsMeterTransport>());
+        services.AddSingleton<DlmsScheduledReads>();
+        services.AddHostedService(sp => sp.GetRequiredService<DlmsScheduledReads>());
+        return services;
+    }
+}
