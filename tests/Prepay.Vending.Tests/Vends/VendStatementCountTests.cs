@@ -91,14 +91,14 @@ public sealed class CountedPostgresServer : ServerFixture
 // process rather than network round trips); PostgreSQL's sends them together in one batch.
 public sealed class VendStatementCountSqliteTests(CountedSqliteServer server) : VendStatementCountTests(server), IClassFixture<CountedSqliteServer>
 {
-    protected override (int Statements, int RoundTrips) TokenVendBound => (17, 16);
+    protected override (int Statements, int RoundTrips) TokenVendBound => (16, 15);
 
-    protected override (int Statements, int RoundTrips) SmartVendBound => (18, 16);
+    protected override (int Statements, int RoundTrips) SmartVendBound => (17, 15);
 }
 
 public sealed class VendStatementCountPostgresTests(CountedPostgresServer server) : VendStatementCountTests(server), IClassFixture<CountedPostgresServer>
 {
-    protected override (int Statements, int RoundTrips) TokenVendBound => (17, 8);
+    protected override (int Statements, int RoundTrips) TokenVendBound => (14, 5);
 
-    protected override (int Statements, int RoundTrips) SmartVendBound => (17, 8);
+    protected override (int Statements, int RoundTrips) SmartVendBound => (14, 5);
 }
