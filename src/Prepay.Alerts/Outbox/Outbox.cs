@@ -29,6 +29,13 @@ public static class Outbox
         return new Destinations(recipients, [.. hooks.Select(h => (h.Id, h.EventKinds.Split(',')))]);
     }
 
+    /// <summary>
+    /// The same destinations from rows a caller read itself (a vend reads them with its meter, in one query): the
+    /// customer's email and phone and preferences, and the active webhooks with their comma-separated kinds.
+    /// </summary>
+    public static Destinations DestinationsOf(string? email, string? phone, IReadOnlyList<NotificationPreference> preferences, IEnumerable<(Guid Id, string EventKinds)> activeWebhooks) =>
+        new(RecipientsOf(email, phone, preferences), [.. activeWebhooks.Select(h => (h.Id, h.EventKinds.Split(',')))]);
+
     /// <summary>One row per destination of the message: each enabled channel, each webhook subscribed to its kind.</summary>
     public static List<NotificationRecord> Address(Destinations to, AlertMessage m, Instant now)
     {
@@ -88,19 +95,19 @@ public static class Outbox
         var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new { c.Email, c.Phone, Preferences = db.NotificationPreferences.Where(p => p.CustomerId == c.Id).ToList() })
             .FirstOrDefaultAsync(ct);
-        if (customer is null)
-        {
-            return [];
-        }
-        var preferences = customer.Preferences;
+        return customer is null ? [] : RecipientsOf(customer.Email, customer.Phone, customer.Preferences);
+    }
+
+    private static List<(NotificationChannel Channel, string Address)> RecipientsOf(string? email, string? phone, IReadOnlyList<NotificationPreference> preferences)
+    {
         if (preferences.Count == 0)
         {
-            return string.IsNullOrWhiteSpace(customer.Email) ? [] : [(NotificationChannel.Email, customer.Email)];
+            return string.IsNullOrWhiteSpace(email) ? [] : [(NotificationChannel.Email, email)];
         }
         var result = new List<(NotificationChannel, string)>();
         foreach (var p in preferences.Where(p => p.Enabled).OrderBy(p => p.Channel))
         {
-            if (AddressOf(p, customer.Email, customer.Phone) is { } address)
+            if (AddressOf(p, email, phone) is { } address)
             {
                 result.Add((p.Channel, address));
             }

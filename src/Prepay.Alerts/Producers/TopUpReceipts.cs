@@ -22,6 +22,10 @@ public static class TopUpReceipts
     public static Task<Destinations> DestinationsAsync(PrepayDb db, Guid customerId, CancellationToken ct) =>
         Outbox.Outbox.DestinationsAsync(db, customerId, ct);
 
+    /// <summary>Where the customer's receipts go, from rows the vend read with its meter (see <see cref="Outbox.Outbox.DestinationsOf"/>).</summary>
+    public static Destinations DestinationsOf(string? email, string? phone, IReadOnlyList<NotificationPreference> preferences, IEnumerable<(Guid Id, string EventKinds)> activeWebhooks) =>
+        Outbox.Outbox.DestinationsOf(email, phone, preferences, activeWebhooks);
+
     public static void Enqueue(PrepayDb db, Destinations to, TopUpReceipt r)
     {
         // Every token to type, in order: a sale above 1 638.3 kWh has two.

@@ -55,7 +55,9 @@ public static class VendsApi
         var outcome = await vending.VendAsync(command, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct);
         return outcome switch
         {
+            VendOutcome.Created { Json: { } json } c => CreatedAsStored(request.HttpContext, c.Vend.Id, json),
             VendOutcome.Created c => TypedResults.Created($"/api/v1/vends/{c.Vend.Id}", c.Vend),
+            VendOutcome.Replayed { Json: { } json } r => ReplayedAsStored(request.HttpContext, r.Vend.Id, json),
             VendOutcome.Replayed r => Replayed(request.HttpContext, r.Vend),
             VendOutcome.Invalid i => Problems.Invalid(i.Errors),
             VendOutcome.NotFound n => Problems.NotFound(n.Detail),
@@ -86,6 +88,22 @@ public static class VendsApi
             VendOutcome.Unprocessable u => Problems.Unprocessable(u.Code, u.Detail),
             var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
         };
+    }
+
+    /// <summary>
+    /// 201 with the vend's JSON as the vend stored it: the same bytes the serialiser would write for the response
+    /// (web defaults; the API's extra converters change nothing a vend holds), without serialising it again.
+    /// </summary>
+    private static IResult CreatedAsStored(HttpContext context, Guid id, string json)
+    {
+        context.Response.Headers.Location = $"/api/v1/vends/{id}";
+        return TypedResults.Text(json, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status201Created);
+    }
+
+    private static IResult ReplayedAsStored(HttpContext context, Guid id, string json)
+    {
+        context.Response.Headers["Idempotent-Replayed"] = "true";
+        return CreatedAsStored(context, id, json);
     }
 
     /// <summary>A retry gets what the first request got, marked so a client can tell if it cares.</summary>

@@ -6,10 +6,18 @@ namespace Prepay.Vending.Vends;
 public abstract record VendOutcome
 {
     /// <summary>A new vend was made.</summary>
-    public sealed record Created(VendResponse Vend) : VendOutcome;
+    public sealed record Created(VendResponse Vend) : VendOutcome
+    {
+        /// <summary>The vend as stored, in JSON (web defaults): what an HTTP answer can send as it is, without serialising it again.</summary>
+        public string? Json { get; init; }
+    }
 
     /// <summary>The same request with the same key was made before: the original response, nothing new written.</summary>
-    public sealed record Replayed(VendResponse Vend) : VendOutcome;
+    public sealed record Replayed(VendResponse Vend) : VendOutcome
+    {
+        /// <inheritdoc cref="Created.Json"/>
+        public string? Json { get; init; }
+    }
 
     /// <summary>The request is malformed; field name to messages.</summary>
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : VendOutcome;

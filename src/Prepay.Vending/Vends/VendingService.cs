@@ -22,8 +22,9 @@ using Prepay.Vending.Tokens;
 namespace Prepay.Vending.Vends;
 
 /// <summary>
-/// Payment in, token out. One vend is one database transaction: claim the idempotency key, lock the meter and
-/// take its next token id, price the purchase, post the ledger transaction, store the vend and its response.
+/// Payment in, token out. One vend is one database transaction: lock the meter and take its next token id, claim
+/// the idempotency key (with what the purchase is priced against, in the same statement), price the purchase, post
+/// the ledger transaction, store the vend and its response.
 /// Every guard is the database's, so any number of servers can vend at once.
 /// </summary>
 public sealed class VendingService(
@@ -89,7 +90,7 @@ public sealed class VendingService(
         {
             return new VendOutcome.Unprocessable("no-vendor", "The vendor of this API key no longer exists.");
         }
-        var (target, failure) = await VendTargets.ResolveAsync(db, cmd, ct);
+        var (target, receiptsTo, failure) = await VendTargets.ResolveWithReceiptsAsync(db, cmd, ct);
         if (failure is not null)
         {
             return await Refuse(failure);
@@ -129,15 +130,23 @@ public sealed class VendingService(
         var creditAccount = AccountCode.CustomerCredit(target.CustomerId, currency.Code);
         var debtAccount = AccountCode.CustomerDebt(target.CustomerId, currency.Code);
         await ledger.EnsureAsync(db, VendPostings.Accounts(vendorId, target.CustomerId, tariff), ct);
-        var receiptsTo = await TopUpReceipts.DestinationsAsync(db, target.CustomerId, ct);
 
         var vendId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await using var tx = await db.BeginWriteAsync(ct);
 
-        // 1. The key. Of two requests racing with one key, the second waits here for the first to commit, then
-        //    finds the claim taken and replays the first one's response.
-        var claimed = await IdempotencyClaimStore.TryClaimAsync(db, vendorId, cmd.IdempotencyKey, hash, vendId, ct);
-        if (!claimed)
+        // 1. The meter's row lock and its next token id: vends to one meter queue here, so the month's energy and
+        //    the token id below are read by one vend at a time, on any number of servers. A key change due now is
+        //    made here too: its tokens go out with this vend, and the credit token is made with the new key.
+        var reserved = await tokenIds.ReserveAsync(db, meter.Id, now, actor.AuditName, ct, known: meter);
+        var tokenId = reserved.TokenId;
+        var fresh = reserved.Meter;
+
+        // 2. The key, and what this meter and customer already have to price against, in one statement under that
+        //    lock. Of two requests racing with one key, the second waits (here, or already at the meter's row) for
+        //    the first to commit, then finds the claim taken, rolls back what it reserved and replays the first
+        //    one's response.
+        var state = await PricingState.ClaimAndReadAsync(db, vendorId, cmd.IdempotencyKey, hash, vendId, meter.Id, tariff.StartOfMonth(now), creditAccount, debtAccount, ct);
+        if (state is null)
         {
             await tx.RollbackAsync(ct);
             return await ReplayIfClaimedAsync(db, vendorId, cmd.IdempotencyKey, hash, ct)
@@ -149,15 +158,7 @@ public sealed class VendingService(
             return new VendOutcome.Conflict("withdrawn", "What this vend was for was decided otherwise meanwhile; nothing was sold.");
         }
 
-        // 2. The meter's row lock and its next token id: vends to one meter queue here, so the month's energy and
-        //    the token id below are read by one vend at a time, on any number of servers. A key change due now is
-        //    made here too: its tokens go out with this vend, and the credit token is made with the new key.
-        var reserved = await tokenIds.ReserveAsync(db, meter.Id, now, actor.AuditName, ct, known: meter);
-        var tokenId = reserved.TokenId;
-        var fresh = reserved.Meter;
-
-        // 3. Price it against what this meter and customer already have.
-        var state = await PricingState.ReadAsync(db, meter.Id, tariff.StartOfMonth(now), creditAccount, debtAccount, ct);
+        // 3. Price it.
         var quote = TariffEngine.Quote(tariff, cmd.Amount, now, state.ContextFor(fresh, currency));
 
         // 4. Token, ledger, meter state, vend, audit; all or nothing.
@@ -187,6 +188,8 @@ public sealed class VendingService(
         var creditCommand = SmartCredit.Enqueue(db, fresh, quote.Energy, credit, reserved.KeyChangeTokens, now, vendId);
 
         var response = VendResponses.Respond("credit", vendId, fresh, target, vendor, cmd, quote, credit, tokenId, reserved.KeyChangeTokens, now);
+        // Serialised once: stored for replays and reprints, and sent as it is by the HTTP answer.
+        var json = JsonSerializer.Serialize(response, Json);
         db.Vends.Add(new VendRecord
         {
             Id = vendId,
@@ -207,7 +210,7 @@ public sealed class VendingService(
             PaymentReference = cmd.PaymentReference,
             TransactionId = transactionId,
             At = now,
-            Response = JsonSerializer.Serialize(response, Json),
+            Response = json,
         });
         db.Audit.Add(new AuditRecord
         {
@@ -218,7 +221,7 @@ public sealed class VendingService(
             Details = $"{cmd.Amount} to meter {meter.MeterNumber}",
         });
         // The customer's receipt (email, SMS, push, webhooks) is queued in this transaction: it commits with the vend.
-        TopUpReceipts.Enqueue(db, receiptsTo, new TopUpReceipt(vendId, target.CustomerId, meter.MeterNumber, response.Amount, response.Currency,
+        TopUpReceipts.Enqueue(db, receiptsTo!, new TopUpReceipt(vendId, target.CustomerId, meter.MeterNumber, response.Amount, response.Currency,
             response.EnergyWh, response.EnergyKwh, token, response.Receipt.ReceiptNumber, now, credit?.Select(t => t.Token).ToList(), reserved.KeyChangeTokens));
         try
         {
@@ -234,7 +237,7 @@ public sealed class VendingService(
             // The only account a vend draws below what it adds to is the vendor's float.
             return new VendOutcome.Conflict("insufficient-float", $"Vendor '{vendor.Code}' has not enough float for {cmd.Amount}.");
         }
-        return new VendOutcome.Created(response);
+        return new VendOutcome.Created(response) { Json = json };
     }
 
     private static async Task<VendOutcome?> ReplayIfClaimedAsync(PrepayDb db, Guid vendorId, string key, string hash, CancellationToken ct)
@@ -249,6 +252,6 @@ public sealed class VendingService(
             return new VendOutcome.KeyReused();
         }
         var stored = await db.Vends.AsNoTracking().Where(v => v.Id == claim.ResultId).Select(v => v.Response).FirstAsync(ct);
-        return new VendOutcome.Replayed(JsonSerializer.Deserialize<VendResponse>(stored, Json)!);
+        return new VendOutcome.Replayed(JsonSerializer.Deserialize<VendResponse>(stored, Json)!) { Json = stored };
     }
 }
