@@ -30,9 +30,22 @@ public sealed class VendReversalApprovals(ReversalService reversals) : IApproval
         {
             return new Execution.Refused(paid.Code, paid.Detail);
         }
-        var (refused, transactionId) = await reversals.AddReversalAsync(db, vend, $"{approval.Reason} (asked by {approval.RequestedByName})", approver, now, ct);
+        var (refused, transactionId) = await reversals.AddReversalAsync(db, vend, ReasonWithRequester(approval.Reason, approval.RequestedByName), approver, now, ct);
         return refused is ReversalOutcome.Conflict c ? new Execution.Refused(c.Code, c.Detail)
             : refused is not null ? new Execution.Refused("not-reversible", refused.ToString())
             : new Execution.Done($"reversal transaction {transactionId}");
+    }
+
+    /// <summary>
+    /// The reason as asked, with who asked, within the reversal's <see cref="ReversalService.MaxReasonLength"/>: a reason
+    /// asked at the full length is shortened (with an ellipsis) rather than the approval failing on the column.
+    /// </summary>
+    public static string ReasonWithRequester(string reason, string requestedBy)
+    {
+        var suffix = $" (asked by {requestedBy})";
+        var room = Math.Max(0, ReversalService.MaxReasonLength - suffix.Length);
+        var asked = reason.Length <= room ? reason : reason[..Math.Max(0, room - 1)] + "…";
+        var whole = asked + suffix;
+        return whole.Length <= ReversalService.MaxReasonLength ? whole : whole[..ReversalService.MaxReasonLength];
     }
 }

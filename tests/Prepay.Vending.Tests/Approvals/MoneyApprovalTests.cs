@@ -131,6 +131,24 @@ public abstract class MoneyApprovalTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_token_vend_reversal_asked_with_the_longest_reason_is_approved_and_keeps_who_asked()
+    {
+        var s = await CreateAsync(server, floatAmount: "100.00");
+        using var vendor = server.Client(s.VendorKey);
+        using var admin = server.Client();
+        var vend = await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "20.00", currency = "ZAR" }), Ct));
+        var reason = new string('r', Prepay.Vending.Reversals.ReversalService.MaxReasonLength);
+        var requested = await Json(await admin.PostAsJsonAsync($"/api/v1/vends/{vend["id"]}/reversal", new { reason }, Ct));
+        var approved = await ApproveAsync(server, requested);
+        Assert.Equal("approved", approved["state"]!.GetValue<string>());
+        var vendId = vend["id"]!.GetValue<Guid>();
+        var stored = await InDb(db => db.VendReversals.Where(r => r.VendId == vendId).Select(r => r.Reason).SingleAsync(Ct));
+        Assert.True(stored.Length <= Prepay.Vending.Reversals.ReversalService.MaxReasonLength, $"{stored.Length} characters");
+        Assert.Matches(@"^r+… \(asked by .+\)$", stored);
+        await AssertLedgerBalancedAsync();
+    }
+
+    [Fact]
     public async Task An_approved_token_vend_reversal_is_audited_at_request_and_decision_with_the_keys_ids()
     {
         var s = await CreateAsync(server, floatAmount: "100.00");
