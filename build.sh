@@ -91,6 +91,11 @@ run_tests() {
   failed=$(grep -E '^\s+failed:' "$log" | tail -n 1 | awk '{print $2}')
   passed=$(grep -E '^\s+succeeded:' "$log" | tail -n 1 | awk '{print $2}')
   skipped=$(grep -E '^\s+skipped:' "$log" | tail -n 1 | awk '{print $2}')
+  if [ "${failed:-0}" != 0 ]; then
+    # Repeated at the end so that the names and messages of failed tests are in the last lines a reader sees.
+    echo "==> failed tests (first 40 lines of each):"
+    awk '/^[[:space:]]*failed [^:]/ && !/failed with [0-9]+ error/ { n = 40 } n > 0 { print; n-- }' "$log"
+  fi
   echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
   if [ "${total:-0}" = 0 ]; then echo "no test ran"; exit 1; fi
   exit $status
