@@ -43,4 +43,14 @@ public static class SecretFile
         }
         return File.ReadAllText(path).Trim();
     }
+
+    /// <summary>
+    /// The secret given in configuration when there is one, else this node's own in <paramref name="path"/>: 32
+    /// random bytes, hex, made on first start. A single node may rely on the file; several nodes must share the
+    /// configured value (the cluster checks refuse to start without it).
+    /// </summary>
+    public static string ConfiguredOrRandom(string? configured, string path) =>
+        !string.IsNullOrWhiteSpace(configured)
+            ? configured
+            : ReadOrCreate(path, () => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 }

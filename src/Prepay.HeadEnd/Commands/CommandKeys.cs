@@ -25,8 +25,5 @@ public sealed class CommandKeys(string secret)
     /// created owner-only on first use.
     /// </summary>
     public static CommandKeys Load(MqttOptions options, string dataDirectory) =>
-        new(!string.IsNullOrWhiteSpace(options.CommandSecret)
-            ? options.CommandSecret
-            : Prepay.Storage.SecretFile.ReadOrCreate(Path.Combine(dataDirectory, "command-secret"),
-                () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))));
+        new(Prepay.Storage.SecretFile.ConfiguredOrRandom(options.CommandSecret, Path.Combine(dataDirectory, "command-secret")));
 }

@@ -25,13 +25,6 @@ public sealed class MeterCredentials(string secret)
         Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(purpose)))[..32];
 
     /// <summary>The configured secret, or the one kept in the data directory (created on first use, mode 600).</summary>
-    public static MeterCredentials Load(MqttOptions options, string dataDirectory)
-    {
-        if (!string.IsNullOrWhiteSpace(options.CredentialSecret))
-        {
-            return new MeterCredentials(options.CredentialSecret);
-        }
-        return new MeterCredentials(Prepay.Storage.SecretFile.ReadOrCreate(Path.Combine(dataDirectory, "mqtt-secret"),
-            () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))));
-    }
+    public static MeterCredentials Load(MqttOptions options, string dataDirectory) =>
+        new(Prepay.Storage.SecretFile.ConfiguredOrRandom(options.CredentialSecret, Path.Combine(dataDirectory, "mqtt-secret")));
 }

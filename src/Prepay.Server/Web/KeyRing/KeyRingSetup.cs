@@ -21,11 +21,8 @@ public static class KeyRingSetup
 
     public static IServiceCollection AddPrepayKeyRing(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
-        var configured = configuration[$"{Section}:KeySecret"];
-        var secret = new KeyRingSecret(!string.IsNullOrWhiteSpace(configured)
-            ? configured
-            : SecretFile.ReadOrCreate(Path.Combine(dataDirectory, "data-protection-secret"),
-                () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))));
+        var secret = new KeyRingSecret(SecretFile.ConfiguredOrRandom(configuration[$"{Section}:KeySecret"],
+            Path.Combine(dataDirectory, "data-protection-secret")));
         services.AddSingleton(secret);
         services.AddDataProtection()
             .SetApplicationName(ApplicationName)

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Prepay.Testing;
 
-namespace Prepay.Server.Tests.Alerts;
+namespace Prepay.Alerts.Tests;
 
 /// <summary>
 /// A real SMTP server for the tests: Debian's aiosmtpd on a free loopback port, with a small handler that writes

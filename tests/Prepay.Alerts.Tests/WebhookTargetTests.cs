@@ -6,7 +6,7 @@ using Prepay.Alerts.Channels;
 using Prepay.Storage;
 using Prepay.Testing;
 
-namespace Prepay.Server.Tests.Alerts;
+namespace Prepay.Alerts.Tests;
 
 /// <summary>Webhook URLs may not point into the server's own network (server-side request forgery), on a default server.</summary>
 public sealed class WebhookTargetTests(SqliteServer server) : IClassFixture<SqliteServer>

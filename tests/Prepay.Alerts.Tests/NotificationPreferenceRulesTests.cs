@@ -1,7 +1,7 @@
 using Prepay.Alerts.Preferences;
 using Prepay.Storage.Records.Alerts;
 
-namespace Prepay.Server.Tests.Alerts;
+namespace Prepay.Alerts.Tests;
 
 public class NotificationPreferenceRulesTests
 {

@@ -1,7 +1,7 @@
 using Prepay.Storage;
 using Prepay.Testing;
 
-namespace Prepay.Server.Tests.Alerts;
+namespace Prepay.Alerts.Tests;
 
 /// <summary>
 /// A test server whose alerts go to a real SMTP server (<see cref="SmtpSink"/>) and whose webhooks can reach a real

@@ -1,7 +1,7 @@
 using Prepay.Alerts.Channels;
 using Prepay.Storage.Records.Alerts;
 
-namespace Prepay.Server.Tests.Alerts;
+namespace Prepay.Alerts.Tests;
 
 /// <summary>
 /// Standard Webhooks signatures: the worked examples of <c>docs/webhooks.md</c> (the first is the specification's

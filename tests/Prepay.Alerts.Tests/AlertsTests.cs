@@ -19,7 +19,7 @@ using Prepay.Storage.Records.Alerts;
 using Prepay.Testing;
 using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Alerts;
+namespace Prepay.Alerts.Tests;
 
 /// <summary>
 /// Customer alerts end to end: a meter speaking MQTT or a vend over HTTP, the outbox, and delivery to a real SMTP

@@ -4,7 +4,7 @@ using NodaTime.Testing;
 using Prepay.Storage.Cluster;
 using Prepay.Testing;
 
-namespace Prepay.Server.Tests.Cluster;
+namespace Prepay.Storage.Tests;
 
 /// <summary>
 /// A periodic job runs on one node at a time: the node holding its lease keeps it by renewing, another takes it only

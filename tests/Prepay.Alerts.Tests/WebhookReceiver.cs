@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Prepay.Server.Tests.Alerts;
+namespace Prepay.Alerts.Tests;
 
 /// <summary>
 /// An integration's endpoint: a small Kestrel app on loopback that records every POST to <c>/hooks/{name}</c>, and
