@@ -345,7 +345,7 @@ public sealed class SharedSubscriptionFixture : IAsyncLifetime
 
     private ExternalBrokerServer? _second;
 
-    public SharedSubscriptionFixture() => First = new ExternalBrokerServer(DatabaseProvider.Postgres, () => Settings(null));
+    public SharedSubscriptionFixture() => First = new ExternalBrokerServer(DatabaseProvider.Postgres, () => Settings(null, "prepay-node-1"));
 
     public MosquittoBroker Broker { get; } = new();
 
@@ -353,10 +353,12 @@ public sealed class SharedSubscriptionFixture : IAsyncLifetime
 
     public ExternalBrokerServer Second => _second ?? throw new InvalidOperationException("not started");
 
-    private Dictionary<string, string?> Settings(string? connectionString)
+    private Dictionary<string, string?> Settings(string? connectionString, string clientId)
     {
         var settings = ExternalBrokerServer.For(Broker);
         settings["Mqtt:SharedSubscriptionGroup"] = Group;
+        // Two nodes on one host and one broker: each its own session.
+        settings["Mqtt:ClientId"] = clientId;
         if (connectionString is not null)
         {
             settings["Storage:ConnectionString"] = connectionString;
@@ -373,7 +375,7 @@ public sealed class SharedSubscriptionFixture : IAsyncLifetime
         await Broker.StartAsync();
         await First.InitializeAsync();
         var shared = First.Services.GetRequiredService<StorageOptions>().ResolveConnectionString();
-        _second = new ExternalBrokerServer(DatabaseProvider.Postgres, () => Settings(shared));
+        _second = new ExternalBrokerServer(DatabaseProvider.Postgres, () => Settings(shared, "prepay-node-2"));
         await _second.InitializeAsync();
     }
 

@@ -96,11 +96,18 @@ public abstract class ServerFixture : IAsyncLifetime
         await StartAsync();
     }
 
-    /// <summary>Stops the server and starts a new one on the same database and data directory (new ports).</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops the server and starts a new one on the same database and data directory (new ports), running
+    /// <paramref name="whileStopped"/> in between.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
     {
         await _app!.StopAsync();
         await _app.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
         await StartAsync();
     }
 

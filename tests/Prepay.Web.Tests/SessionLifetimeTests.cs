@@ -4,11 +4,11 @@ using Prepay.Server.Web;
 
 namespace Prepay.Web.Tests;
 
-/// <summary>A server whose sign-ins last 4 seconds idle and 10 seconds at most, so both limits are reached in a test.</summary>
+/// <summary>A server whose sign-ins last 6 seconds idle and 14 seconds at most, so both limits are reached in a test.</summary>
 public sealed class ShortSessionWebFixture : WebFixture
 {
-    public static readonly TimeSpan Idle = TimeSpan.FromSeconds(4);
-    public static readonly TimeSpan Absolute = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Idle = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan Absolute = TimeSpan.FromSeconds(14);
 
     protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
@@ -19,7 +19,7 @@ public sealed class ShortSessionWebFixture : WebFixture
 
 /// <summary>
 /// Sessions end when idle, however often the page refreshes itself in the background, and after their absolute
-/// lifetime however active. Real time (the sign-in cookie keeps the server's real clock), bounded to about 12 s.
+/// lifetime however active. Real time (the sign-in cookie keeps the server's real clock), bounded to about 16 s.
 /// </summary>
 public sealed class SessionLifetimeTests(ShortSessionWebFixture web) : IClassFixture<ShortSessionWebFixture>
 {
@@ -48,10 +48,14 @@ public sealed class SessionLifetimeTests(ShortSessionWebFixture web) : IClassFix
         {
             Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, Expires = c.Expires, HttpOnly = c.HttpOnly, Secure = c.Secure, SameSite = c.SameSite,
         }));
-        Assert.Equal(200, await StatusAsync(polled, background: true));
-        Assert.Equal(200, await StatusAsync(active, background: false));
-
         bool Young() => atMostSinceSignIn.Elapsed < ShortSessionWebFixture.Absolute - TimeSpan.FromSeconds(1);
+        bool NotIdleYet() => atMostSinceSignIn.Elapsed < ShortSessionWebFixture.Idle - TimeSpan.FromSeconds(1);
+
+        var polledFirst = await StatusAsync(polled, background: true);
+        var activeFirst = await StatusAsync(active, background: false);
+        Assert.SkipUnless(NotIdleYet(), "this machine took nearly the idle timeout to sign in and ask twice: the session's liveness cannot be told apart from its load");
+        Assert.Equal(200, polledFirst);
+        Assert.Equal(200, activeFirst);
 
         // Once a second for longer than the idle timeout.
         while (atLeastSinceSignIn.Elapsed < ShortSessionWebFixture.Idle + TimeSpan.FromSeconds(1.5))

@@ -44,24 +44,24 @@ public sealed class MeterMessageHandler(
     public event Action? CommandClosed;
 
     /// <summary>An MQTT v1 message from <paramref name="meterNumber"/> under its topic kind <paramref name="kind"/> (docs/mqtt.md).</summary>
-    public async Task HandleAsync(string meterNumber, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    public async Task<Handled> HandleAsync(string meterNumber, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         if (payload.Length > options.MaxPayloadBytes)
         {
             rejections.Count(meterNumber, "too-large");
-            return;
+            return Handled.Done;
         }
         if (await meters.IdAsync(meterNumber, ct) is not { } meterId)
         {
             rejections.Count(meterNumber, "unknown-meter");
-            return;
+            return Handled.Done;
         }
         if (!System.Text.Unicode.Utf8.IsValid(payload.Span))
         {
             // RFC 8259 §8.1: JSON between systems is UTF-8. The parser would read a broken sequence inside a string
             // as U+FFFD and store it; the meter sent something else.
             rejections.Count(meterNumber, "malformed");
-            return;
+            return Handled.Done;
         }
         MeterUplink uplink;
         try
@@ -71,39 +71,38 @@ public sealed class MeterMessageHandler(
         catch (JsonException)
         {
             rejections.Count(meterNumber, "malformed");
-            return;
+            return Handled.Done;
         }
         catch (V1PayloadException e)
         {
             rejections.Count(meterNumber, e.Message);
-            return;
+            return Handled.Done;
         }
-        await IngestAsync(meterNumber, meterId, uplink, ct);
+        return await IngestAsync(meterNumber, meterId, uplink, ct);
     }
 
     /// <summary>
     /// What <paramref name="meterNumber"/> sent, as any transport parsed it: refused and counted when it is not
     /// acceptable, stored when it is. The same checks and the same writes for every transport.
     /// </summary>
-    public async Task IngestAsync(string meterNumber, MeterUplink uplink, CancellationToken ct)
+    public async Task<Handled> IngestAsync(string meterNumber, MeterUplink uplink, CancellationToken ct)
     {
         if (await meters.IdAsync(meterNumber, ct) is not { } meterId)
         {
             rejections.Count(meterNumber, "unknown-meter");
-            return;
+            return Handled.Done;
         }
-        await IngestAsync(meterNumber, meterId, uplink, ct);
+        return await IngestAsync(meterNumber, meterId, uplink, ct);
     }
 
-    private async Task IngestAsync(string meterNumber, Guid meterId, MeterUplink uplink, CancellationToken ct)
+    private async Task<Handled> IngestAsync(string meterNumber, Guid meterId, MeterUplink uplink, CancellationToken ct)
     {
         try
         {
             switch (uplink)
             {
                 case IntervalReadings r:
-                    await ReadingsAsync(meterNumber, meterId, r, ct);
-                    break;
+                    return await ReadingsAsync(meterNumber, meterId, r, ct);
                 case MeterEvents e:
                     await EventsAsync(meterNumber, meterId, e, ct);
                     break;
@@ -124,6 +123,7 @@ public sealed class MeterMessageHandler(
         {
             rejections.Count(meterNumber, e.Message);
         }
+        return Handled.Done;
     }
 
     /// <summary>Text a database can keep: PostgreSQL's text refuses NUL, which JSON can carry (<c>\u0000</c>).</summary>
@@ -131,13 +131,14 @@ public sealed class MeterMessageHandler(
 
     private Instant Latest => clock.GetCurrentInstant() + Duration.FromDays(1);
 
-    private async Task ReadingsAsync(string meterNumber, Guid meterId, IntervalReadings message, CancellationToken ct)
+    private async Task<Handled> ReadingsAsync(string meterNumber, Guid meterId, IntervalReadings message, CancellationToken ct)
     {
         if (message.Readings.Count > options.MaxItemsPerMessage)
         {
             throw new SchemaException("too-many-items");
         }
         var latest = Latest;
+        var accepted = false;
         foreach (var r in message.Readings)
         {
             if (r.Register.WattHours < 0 || r.Used.WattHours < 0 || r.VoltageDv < 0 || r.CurrentMa < 0 || r.PowerW < 0 || r.At > latest)
@@ -145,12 +146,13 @@ public sealed class MeterMessageHandler(
                 rejections.Count(meterNumber, "invalid-reading");
                 continue;
             }
-            await readings.AcceptAsync(meterNumber, new IntervalReading
+            accepted |= await readings.AcceptAsync(meterNumber, new IntervalReading
             {
                 MeterId = meterId, At = r.At, EnergyWh = r.Register.WattHours, DeltaWh = r.Used.WattHours, CreditWh = r.Credit.WattHours,
                 VoltageDv = r.VoltageDv, CurrentMa = r.CurrentMa, PowerW = r.PowerW,
             }, ct);
         }
+        return accepted ? new Handled(await readings.StoredAsync(meterId, ct)) : Handled.Done;
     }
 
     private async Task EventsAsync(string meterNumber, Guid meterId, MeterEvents message, CancellationToken ct)

@@ -71,6 +71,9 @@ public static class MosquittoConfig
             max_packet_size {checked(options.MaxPayloadBytes + 1024)}
             # Messages queued for one client (above all the head-end's session), as the embedded broker's Mqtt:MaxPendingMessagesPerClient.
             max_queued_messages {options.MaxPendingMessagesPerClient}
+            # The head-end acknowledges a meter's message only once what it carries is committed (readings a batch at a
+            # time), so it needs many messages in flight at once to fill its batches; a meter receives few.
+            max_inflight_messages 1000
 
             # Meters, plain MQTT, loopback only (beyond it meters use TLS).
             listener {listeners.MeterPort} 127.0.0.1

@@ -30,9 +30,10 @@ public sealed class MqttHeadEnd(
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Unique per head-end instance (two servers in one process must not take over each other's session), and
-    // stable across this instance's reconnections so its persistent session resumes.
-    private readonly string _clientId = $"{options.ServiceUser}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    // Stable per node (Mqtt:ClientId, by default the service user and the host name), so that a restarted node resumes
+    // its persistent session and receives what was delivered to it but not acknowledged; two nodes on one broker need
+    // two ids (docs/operations.md), or the second takes the first one's session over.
+    private readonly string _clientId = options.HeadEndClientId();
 
     /// <summary>Completes when the first connection and subscription are up (tests wait for it).</summary>
     public Task Connected => _connected.Task;
@@ -54,18 +55,23 @@ public sealed class MqttHeadEnd(
     {
         _client.ApplicationMessageReceivedAsync += async e =>
         {
+            // The PUBACK says "delivered": it goes only once what the message carries is committed (readings are
+            // committed by the batch writer after the handler returns), so a crash in between leaves the message
+            // with the broker, which delivers it again to this node's session.
+            e.AutoAcknowledge = false;
+            var handled = Handled.Done;
             if (Topics.TryParse(e.ApplicationMessage.Topic, out var meter, out var kind))
             {
                 // Through the embedded broker a message was admitted at publish; from any other broker it is
                 // admitted here, once, before it is parsed or retried.
-                if (broker is null && !limits.AdmitMessage(meter))
+                if (broker is not null || limits.AdmitMessage(meter))
                 {
-                    return;
+                    var payload = e.ApplicationMessage.Payload;
+                    var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
+                    handled = await HandleWithRetriesAsync(meter, kind, bytes, stoppingToken);
                 }
-                var payload = e.ApplicationMessage.Payload;
-                var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
-                await HandleWithRetriesAsync(meter, kind, bytes, stoppingToken);
             }
+            _ = AcknowledgeWhenStoredAsync(e, handled.Stored, stoppingToken);
         };
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -91,14 +97,13 @@ public sealed class MqttHeadEnd(
     /// so the message is handled again after a pause, a few times, before it is given up with an error in the log:
     /// one meter's message must never stop the head-end.
     /// </summary>
-    private async Task HandleWithRetriesAsync(string meter, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    private async Task<Handled> HandleWithRetriesAsync(string meter, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await handler.HandleAsync(meter, kind, payload, ct);
-                return;
+                return await handler.HandleAsync(meter, kind, payload, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && attempt < RetryDelays.Length + 1)
             {
@@ -108,8 +113,26 @@ public sealed class MqttHeadEnd(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Handling {Kind} from meter {Meter} failed {Attempts} times; the message is dropped", kind, meter, attempt);
-                return;
+                return Handled.Done;
             }
+        }
+    }
+
+    private async Task AcknowledgeWhenStoredAsync(MqttApplicationMessageReceivedEventArgs e, Task stored, CancellationToken ct)
+    {
+        try
+        {
+            await stored;
+            await e.AcknowledgeAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // The node is stopping before the readings were committed: no PUBACK, the broker keeps the message.
+        }
+        catch (Exception ex) when (!_client.IsConnected)
+        {
+            // The connection went first; the broker delivers the message again when this session reconnects.
+            logger.LogDebug("A message could not be acknowledged after its connection closed: {Message}", ex.Message);
         }
     }
 

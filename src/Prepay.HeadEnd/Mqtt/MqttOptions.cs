@@ -86,10 +86,21 @@ public sealed class MqttOptions
     /// </summary>
     public string? SharedSubscriptionGroup { get; set; }
 
+    /// <summary>
+    /// The head-end's MQTT client id, stable across restarts so its persistent session (and what the broker holds for
+    /// it) resumes. Default: the service user and the host name. Several nodes on one host and broker each need their own.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client id the head-end connects with (<see cref="ClientId"/> or its default).</summary>
+    public string HeadEndClientId() =>
+        ClientId is { Length: > 0 } id ? id : $"{ServiceUser}-{Environment.MachineName.ToLowerInvariant()}";
+
     public string? Validate() =>
         Port is < 0 or > 65535 ? "Mqtt:Port must be 0 to 65535"
         : MaxPayloadBytes is < 1024 or > 16 * 1024 * 1024 ? "Mqtt:MaxPayloadBytes must be 1 KiB to 16 MiB"
         : MaxItemsPerMessage is < 1 or > 100_000 ? "Mqtt:MaxItemsPerMessage must be 1 to 100000"
+        : ClientId is { Length: > 128 } || (ClientId is { } id && id.Any(char.IsWhiteSpace)) ? "Mqtt:ClientId must be at most 128 characters, without spaces"
         : MaxPendingMessagesPerClient is < 1_000 or > 10_000_000 ? "Mqtt:MaxPendingMessagesPerClient must be 1000 to 10000000"
         : Tls.Validate() ?? Limits.Validate();
 

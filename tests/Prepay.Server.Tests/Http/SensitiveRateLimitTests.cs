@@ -234,13 +234,16 @@ public sealed class ProxiedRateLimitTests(ProxiedSensitiveLimitServer server) : 
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             }
         }
-        // One client going on is limited.
+        // One client going on is limited: of three more, one at most is within its allowance (two, should a slow
+        // machine have let the window slide past its first attempts), and once limited it stays limited.
         var last = new List<HttpStatusCode>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
             using var response = await client.SendAsync(SensitiveRateLimitTests.SignInPost(cookie, token, "nobody", "some-password", forwardedFor: "203.0.113.1"), Ct);
             last.Add(response.StatusCode);
         }
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], last);
+        Assert.Equal(HttpStatusCode.TooManyRequests, last[^1]);
+        Assert.Equal(HttpStatusCode.OK, last[0]);
+        Assert.DoesNotContain(HttpStatusCode.OK, last.SkipWhile(s => s == HttpStatusCode.OK).ToList());
     }
 }
