@@ -33,6 +33,8 @@ public static class HeadEndRegistration
         services.AddSingleton<ReadingIngestor>();
         services.AddSingleton<MeterMessageHandler>();
         services.AddSingleton<CommandDispatcher>();
+        services.AddSingleton(sp => new HeadEndMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ReadingIngestor>(),
+            sp.GetRequiredService<RejectionCounter>(), sp.GetService<MqttHeadEnd>(), sp.GetService<EmbeddedBroker>()));
         var dlmsRuns = dlms is { Enabled: true };
         if (dlmsRuns)
         {

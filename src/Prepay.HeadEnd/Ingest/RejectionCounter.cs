@@ -13,9 +13,16 @@ namespace Prepay.HeadEnd.Ingest;
 public sealed class RejectionCounter(IServiceScopeFactory scopes, IClock clock)
 {
     private readonly ConcurrentDictionary<(string Meter, string Reason), long> _pending = new();
+    private readonly ConcurrentDictionary<string, long> _byReason = new();
 
-    public void Count(string meter, string reason) =>
+    public void Count(string meter, string reason)
+    {
         _pending.AddOrUpdate((Storable(meter, 64), reason), 1, (_, n) => n + 1);
+        _byReason.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Refusals since start by reason, all meters together (the node's metrics; reasons are a fixed set).</summary>
+    public IEnumerable<KeyValuePair<string, long>> TotalsByReason => _byReason;
 
     public async Task FlushAsync(CancellationToken ct)
     {

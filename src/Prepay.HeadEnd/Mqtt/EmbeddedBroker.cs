@@ -61,6 +61,8 @@ public sealed class EmbeddedBroker(MqttOptions options, MeterCredentials credent
         var serverOptions = builder.Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.ValidatingConnectionAsync += ValidateConnection;
+        _server.ClientConnectedAsync += _ => { Interlocked.Increment(ref _connections); return Task.CompletedTask; };
+        _server.ClientDisconnectedAsync += _ => { Interlocked.Decrement(ref _connections); return Task.CompletedTask; };
         _server.InterceptingPublishAsync += InterceptPublish;
         _server.InterceptingSubscriptionAsync += InterceptSubscription;
         _server.ApplicationMessageEnqueuedOrDroppedAsync += e =>
@@ -214,6 +216,11 @@ public sealed class EmbeddedBroker(MqttOptions options, MeterCredentials credent
         }
         return Task.CompletedTask;
     }
+
+    private int _connections;
+
+    /// <summary>Clients connected now, the head-end's own included, as counted from the broker's events (metrics read it).</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Clients connected to the broker now, the head-end's own included (benchmarks read it).</summary>
     public async Task<int> ConnectedClientCountAsync()

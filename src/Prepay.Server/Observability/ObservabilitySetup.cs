@@ -7,7 +7,8 @@ namespace Prepay.Server.Observability;
 
 /// <summary>
 /// A node's metrics in the OpenTelemetry SDK, exposed for Prometheus at <c>/metrics</c> to API keys with the
-/// <c>Monitor</c> role (or staff): Prepay's own meters (vends, backlogs), ASP.NET Core's requests, the runtime's
+/// <c>Monitor</c> role (or staff): Prepay's own meters (vends, backlogs, the head-end's readings, refusals and MQTT
+/// link), ASP.NET Core's requests, the runtime's
 /// (GC, thread pool) and Npgsql's connection pool. The endpoint is not anonymous: metrics name meters' backlogs and
 /// error rates, which are an attacker's reconnaissance.
 /// </summary>
@@ -25,7 +26,7 @@ public static class ObservabilitySetup
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("prepay", serviceInstanceId: Environment.MachineName))
             .WithMetrics(m => m
-                .AddMeter(VendingMetrics.MeterName, Backlogs.MeterName, "Npgsql")
+                .AddMeter(VendingMetrics.MeterName, Backlogs.MeterName, Prepay.HeadEnd.HeadEndMetrics.MeterName, "Npgsql")
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
@@ -34,6 +35,8 @@ public static class ObservabilitySetup
 
     public static WebApplication MapPrepayMetrics(this WebApplication app)
     {
+        // Its instruments observe counters kept elsewhere: they exist once it is made, so make it now.
+        _ = app.Services.GetService<Prepay.HeadEnd.HeadEndMetrics>();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Policies.Monitoring);
         return app;
     }
