@@ -90,16 +90,24 @@ public sealed class DlmsMeterAgent : IFleetAgent
     public long LinkDrops => 0;
 
     /// <summary>
-    /// "PRM" and the meter number's last ten digits as five BCD bytes; a number with other characters there gets
-    /// five bytes of its SHA-256 instead. Unique across a fleet whose numbers differ in their last ten digits.
+    /// "PRM" and the meter number as a 5-byte big-endian integer (numbers of up to 12 digits, and 13-digit ones below
+    /// 2^40, such as the 0400… decoder references); any other number gets five bytes of its SHA-256 instead. Distinct
+    /// numbers below 2^40 get distinct titles, which a fleet needs: the head-end knows a meter's pushes by its title.
     /// </summary>
     public static Octets SystemTitleFor(string meterNumber)
     {
         ArgumentNullException.ThrowIfNull(meterNumber);
-        var tail = meterNumber.PadLeft(10, '0')[^10..];
-        return tail.All(char.IsAsciiDigit)
-            ? Octets.FromHex("50524D" + tail)
-            : new Octets([0x50, 0x52, 0x4D, .. SHA256.HashData(Encoding.UTF8.GetBytes(meterNumber)).AsSpan(0, 5)]);
+        Span<byte> serial = stackalloc byte[8];
+        if (meterNumber.Length is > 0 and <= 13 && meterNumber.All(char.IsAsciiDigit)
+            && ulong.TryParse(meterNumber, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value < 1UL << 40)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(serial, value);
+        }
+        else
+        {
+            SHA256.HashData(Encoding.UTF8.GetBytes(meterNumber)).AsSpan(0, 5).CopyTo(serial[3..]);
+        }
+        return new Octets([0x50, 0x52, 0x4D, .. serial[3..]]);
     }
 
     /// <summary>Starts listening (once); later calls do nothing.</summary>
