@@ -32,6 +32,9 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public FakeClock Clock { get; } = new(Instant.FromUtc(2026, 11, 23, 8, 0));
 
+    /// <summary>The clock the server runs on: <see cref="Clock"/>, unless a fixture runs it on a simulation's.</summary>
+    protected virtual IClock ServerClock => Clock;
+
     /// <summary>What the server logged at error level or above, across restarts.</summary>
     public LogCapture Logs { get; } = new();
 
@@ -91,7 +94,7 @@ public abstract class ServerFixture : IAsyncLifetime
             Urls = "http://127.0.0.1:0",
             DataDirectory = _dataDir,
             Overrides = settings,
-            Clock = Clock,
+            Clock = ServerClock,
         };
         await StartAsync();
     }

@@ -58,7 +58,8 @@ internal static class FleetHost
             m.Sts is { } sts && vendingKey is not null ? DecoderKeys.For(vendingKey, iin, m.MeterNumber, sts) : DecoderKeys.None,
             m.Site switch { "UNIDORM" => LoadShape.Dormitory, "TECHPARK" => LoadShape.Industrial, _ => LoadShape.Residential },
             new AgentEndpoint(brokerHost, brokerPort, credentials.PasswordFor(m.MeterNumber), tlsFingerprint),
-            commandKeys.KeyFor(m.MeterNumber)))];
+            commandKeys.KeyFor(m.MeterNumber),
+            TakesTokens: m.Sts is not null && vendingKey is not null))];
 
     public static string ProgressLine(FleetProgress p, double? days, int meters) =>
         string.Create(CultureInfo.InvariantCulture,

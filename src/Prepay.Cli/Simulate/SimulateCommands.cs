@@ -13,16 +13,19 @@ using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Server;
 using Prepay.Server.Demo;
+using Prepay.Simulator.Agents;
 using Prepay.Simulator.Fleet;
 using Prepay.Sts.Keys;
 
 namespace Prepay.Cli.Simulate;
 
 /// <summary>
-/// <c>prepay simulate --meters N --days D --speed X --seed S [--server URL] [--broker URL] [--api-key KEY] [--mqtt-secret S] [--command-secret S] [--json]</c>:
+/// <c>prepay simulate --meters N --days D --speed X --seed S [--dlms-share F] [--server URL] [--broker URL] [--api-key KEY] [--mqtt-secret S] [--command-secret S] [--staff-key KEY --dlms-block-cipher-key HEX --dlms-auth-key HEX] [--json]</c>:
 /// a fleet of virtual meters on MQTT with customers buying over HTTP, for D simulated days at X simulated seconds
-/// per real second. Without --server it runs its own server in-process (SQLite in a temporary directory, embedded
-/// broker on a free loopback port, demo data, a TEST vending key) whose clock is the simulation's. Loopback only.
+/// per real second; with --dlms-share, that share of them as DLMS meters on loopback ports, registered with the
+/// server for the run. Without --server it runs its own server in-process (SQLite in a temporary directory, embedded
+/// broker on a free loopback port, demo data, a TEST vending key, DLMS keys of its own) whose clock is the
+/// simulation's. Loopback only.
 /// </summary>
 internal static class SimulateCommands
 {
@@ -38,24 +41,43 @@ internal static class SimulateCommands
         var mqttSecret = new Option<string?>("--mqtt-secret") { Description = "The server's Mqtt:CredentialSecret, to log meters in (with --server)" };
         var commandSecret = new Option<string?>("--command-secret") { Description = "The server's Mqtt:CommandSecret, the meters' command keys (with --server)" };
         var vendingKey = new Option<string?>("--vending-key") { Description = "The server's TEST vending key (hex), so token meters accept its tokens (with --server)" };
+        var dlmsShare = new Option<double>("--dlms-share") { Description = "Share of the meters (0 to 1) run as DLMS meters on loopback ports instead of MQTT, among those whose decoder reads the server's tokens (default 0)", DefaultValueFactory = _ => 0 };
+        var staffKey = new Option<string?>("--staff-key") { Description = "An operator or admin key, to register the DLMS meters' transport and endpoint (with --server and --dlms-share)" };
+        var dlmsCipherKey = new Option<string?>("--dlms-block-cipher-key") { Description = "The server's Dlms:Keys:Default:BlockCipherKey (32 hex digits), the DLMS meters' global unicast key (with --server and --dlms-share)" };
+        var dlmsAuthKey = new Option<string?>("--dlms-auth-key") { Description = "The server's Dlms:Keys:Default:AuthenticationKey (32 hex digits) (with --server and --dlms-share)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object" };
         var command = new Command("simulate", "Run a fleet of virtual meters against a Prepay server over MQTT and HTTP, faster than real time.")
         {
-            meters, days, speed, seed, server, broker, apiKey, mqttSecret, commandSecret, vendingKey, json,
+            meters, days, speed, seed, dlmsShare, server, broker, apiKey, mqttSecret, commandSecret, vendingKey, staffKey, dlmsCipherKey, dlmsAuthKey, json,
         };
         command.SetAction(async (r, ct) =>
         {
-            var options = new FleetOptions { Seed = r.GetValue(seed), Days = r.GetValue(days), Speed = r.GetValue(speed) };
+            var share = r.GetValue(dlmsShare);
+            DlmsFleetKeys? dlmsKeys = null;
+            string? keyProblem = null;
+            // In-process, this run's own keys, given to its server too; against a server, the keys it holds.
+            (string BlockCipherKey, string AuthenticationKey)? ownKeys = share > 0 && r.GetValue(server) is null
+                ? (Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)))
+                : null;
+            if (share > 0)
+            {
+                dlmsKeys = ownKeys is { } own
+                    ? DlmsFleetKeys.TryParse(own.BlockCipherKey, own.AuthenticationKey, out keyProblem)
+                    : DlmsFleetKeys.TryParse(r.GetValue(dlmsCipherKey), r.GetValue(dlmsAuthKey), out keyProblem);
+            }
+            var options = new FleetOptions { Seed = r.GetValue(seed), Days = r.GetValue(days), Speed = r.GetValue(speed), DlmsShare = share, DlmsKeys = dlmsKeys };
             var count = r.GetValue(meters);
-            var problem = options.Validate() ?? (count is < 1 or > 10_000 ? "--meters must be 1 to 10000" : null);
+            var problem = (keyProblem is null ? null : $"--dlms-block-cipher-key and --dlms-auth-key: {keyProblem}")
+                ?? (share is < 0 or > 1 ? "--dlms-share must be 0 to 1" : null)
+                ?? options.Validate() ?? (count is < 1 or > 10_000 ? "--meters must be 1 to 10000" : null);
             if (problem is not null)
             {
                 await Console.Error.WriteLineAsync($"prepay: {problem}");
                 return CommandLine.BadInput;
             }
             var summary = r.GetValue(server) is { } url
-                ? await AgainstServerAsync(options, count, url, r.GetValue(broker), r.GetValue(apiKey), r.GetValue(mqttSecret), r.GetValue(commandSecret), r.GetValue(vendingKey), ct)
-                : await InProcessAsync(options, count, ct);
+                ? await AgainstServerAsync(options, count, url, r.GetValue(broker), r.GetValue(apiKey), r.GetValue(mqttSecret), r.GetValue(commandSecret), r.GetValue(vendingKey), r.GetValue(staffKey), ct)
+                : await InProcessAsync(options, count, ownKeys, ct);
             if (summary is null)
             {
                 return CommandLine.BadInput;
@@ -67,33 +89,40 @@ internal static class SimulateCommands
         return command;
     }
 
-    private static async Task<FleetSummary> InProcessAsync(FleetOptions options, int count, CancellationToken ct)
+    private static async Task<FleetSummary> InProcessAsync(FleetOptions options, int count, (string BlockCipherKey, string AuthenticationKey)? dlmsKeys, CancellationToken ct)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "prepay-simulate", Guid.NewGuid().ToString("N"));
         var clock = new SimulationClock(FleetHost.DefaultStart);
         var testKey = TestVendingKey();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:ConnectionString"] = null,
+            ["Mqtt:Port"] = "0",
+            // Simulated meters live hours in seconds: lift the per-meter limits a real meter would never meet.
+            ["Mqtt:Limits:MessagesPerMinute"] = "10000000",
+            ["Mqtt:Limits:EventsPerMinute"] = "10000000",
+            ["Mqtt:OfflineAfter"] = "02:00:00", // meters send a status heartbeat every simulated hour
+            ["Sts:VendingKeyHex"] = testKey,
+            ["RateLimit:PermitsPerSecond"] = "100000",
+            ["RateLimit:Burst"] = "100000",
+            ["RateLimit:PerAddressPermitsPerSecond"] = "100000",
+            ["RateLimit:PerAddressBurst"] = "100000",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
+        };
+        if (dlmsKeys is { } own)
+        {
+            (overrides["Dlms:Keys:Default:BlockCipherKey"], overrides["Dlms:Keys:Default:AuthenticationKey"]) = own;
+            // Read every 15 simulated minutes, as a head-end would, but at most once a real second.
+            overrides["Dlms:ReadInterval"] = TimeSpan.FromSeconds(Math.Max(1, 900 / options.Speed)).ToString("c", CultureInfo.InvariantCulture);
+        }
         var app = PrepayServer.Build(new ServerSettings
         {
             Urls = "http://127.0.0.1:0",
             DataDirectory = dataDir,
             Clock = clock,
-            Overrides = new Dictionary<string, string?>
-            {
-                ["Storage:Provider"] = "Sqlite",
-                ["Storage:ConnectionString"] = null,
-                ["Mqtt:Port"] = "0",
-                // Simulated meters live hours in seconds: lift the per-meter limits a real meter would never meet.
-                ["Mqtt:Limits:MessagesPerMinute"] = "10000000",
-                ["Mqtt:Limits:EventsPerMinute"] = "10000000",
-                ["Mqtt:OfflineAfter"] = "02:00:00", // meters send a status heartbeat every simulated hour
-                ["Sts:VendingKeyHex"] = testKey,
-                ["RateLimit:PermitsPerSecond"] = "100000",
-                ["RateLimit:Burst"] = "100000",
-                ["RateLimit:PerAddressPermitsPerSecond"] = "100000",
-                ["RateLimit:PerAddressBurst"] = "100000",
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
-            },
+            Overrides = overrides,
         });
         try
         {
@@ -109,7 +138,7 @@ internal static class SimulateCommands
             var fleetMeters = FleetHost.Prepare(infos, VendingKey.ParseHex(testKey), null, "127.0.0.1", headEnd.BrokerPort,
                 app.Services.GetRequiredService<MeterCredentials>(), app.Services.GetRequiredService<CommandKeys>());
             using var vendor = new PrepayApi(address, keys.App);
-            return await RunAsync(options, clock, vendor, fleetMeters, ct);
+            return await RunAsync(options, clock, vendor, admin, fleetMeters, ct);
         }
         finally
         {
@@ -125,7 +154,7 @@ internal static class SimulateCommands
         }
     }
 
-    private static async Task<FleetSummary?> AgainstServerAsync(FleetOptions options, int count, string url, string? broker, string? apiKey, string? mqttSecret, string? commandSecret, string? vendingKeyHex, CancellationToken ct)
+    private static async Task<FleetSummary?> AgainstServerAsync(FleetOptions options, int count, string url, string? broker, string? apiKey, string? mqttSecret, string? commandSecret, string? vendingKeyHex, string? staffKey, CancellationToken ct)
     {
         var brokerUri = new Uri(broker ?? "mqtt://127.0.0.1:1883");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var server) || !IsLoopback(server.Host) || !IsLoopback(brokerUri.Host))
@@ -136,6 +165,11 @@ internal static class SimulateCommands
         if (apiKey is null || mqttSecret is null || commandSecret is null)
         {
             await Console.Error.WriteLineAsync("prepay: with --server, give --api-key (app or vendor), --mqtt-secret (the server's Mqtt:CredentialSecret) and --command-secret (its Mqtt:CommandSecret)");
+            return null;
+        }
+        if (options.DlmsShare > 0 && staffKey is null)
+        {
+            await Console.Error.WriteLineAsync("prepay: with --server and --dlms-share, give --staff-key (operator or admin) to register the DLMS meters, and --dlms-block-cipher-key and --dlms-auth-key (the server's Dlms:Keys:Default)");
             return null;
         }
         VendingKey? vendingKey = null;
@@ -164,14 +198,16 @@ internal static class SimulateCommands
 #pragma warning disable RS0030 // composition root of a simulation against a real server
         var clock = new SimulationClock(SystemClock.Instance.GetCurrentInstant());
 #pragma warning restore RS0030
-        return await RunAsync(options, clock, api, fleetMeters, ct);
+        using var staff = new PrepayApi(server, staffKey ?? apiKey);
+        return await RunAsync(options, clock, api, staff, fleetMeters, ct);
     }
 
-    private static async Task<FleetSummary> RunAsync(FleetOptions options, SimulationClock clock, PrepayApi vendor, IReadOnlyList<FleetMeter> meters, CancellationToken ct)
+    private static async Task<FleetSummary> RunAsync(FleetOptions options, SimulationClock clock, PrepayApi vendor, PrepayApi staff, IReadOnlyList<FleetMeter> meters, CancellationToken ct)
     {
-        var fleet = new Fleet(options, clock, vendor);
+        var fleet = new Fleet(options, clock, vendor, staff);
         fleet.Progress += p => Console.Error.Write(FleetHost.ProgressLine(p, options.Days, meters.Count));
-        await Console.Error.WriteLineAsync($"Simulating {meters.Count} meters for {options.Days} days at {options.Speed}x (seed {options.Seed}) …");
+        var dlms = Fleet.DlmsMeters(meters, options.DlmsShare).Count;
+        await Console.Error.WriteLineAsync($"Simulating {meters.Count} meters ({dlms} on DLMS) for {options.Days} days at {options.Speed}x (seed {options.Seed}) …");
         return await fleet.RunAsync(meters, ct);
     }
 
@@ -185,7 +221,7 @@ internal static class SimulateCommands
                 tokensTyped = s.TokensTyped, tokensRejected = s.TokensRejected, disconnections = s.Disconnections, reconnections = s.Reconnections,
                 alertsSent = s.AlertsSent ?? 0, alertsAvailable = s.AlertsSent is not null,
                 commandsLost = s.CommandsLost, creditMismatches = s.CreditMismatches, linkDrops = s.LinkDrops,
-                simulatedDays = s.SimulatedDays, realSeconds = s.RealSeconds,
+                simulatedDays = s.SimulatedDays, realSeconds = s.RealSeconds, dlmsMeters = s.DlmsMeters, dlmsSessions = s.DlmsSessions,
             }));
             return;
         }
@@ -201,6 +237,7 @@ internal static class SimulateCommands
               alerts sent          {(s.AlertsSent is { } a ? a.ToString(CultureInfo.InvariantCulture) : "0 (the server has no alerts API yet)")}
               commands lost        {s.CommandsLost}
               credit mismatches    {s.CreditMismatches}
+              DLMS meters          {s.DlmsMeters} (read and commanded in {s.DlmsSessions} sessions)
             """));
     }
 

@@ -120,6 +120,28 @@ public static class DlmsEndpoints
                where m.MeterNumber == meter.Value
                select e).FirstOrDefaultAsync(ct) is { } record ? Endpoint(meter, record) : null;
 
+    /// <summary>
+    /// The DLMS meter (transport <c>dlms</c>) whose endpoint names <paramref name="systemTitle"/>, or null: how a
+    /// ciphered push finds its sender. Titles are stored as upper-case hex, as <see cref="SetAsync"/> writes them.
+    /// </summary>
+    public static async Task<MeterNumber?> BySystemTitleAsync(PrepayDb db, Octets systemTitle, CancellationToken ct)
+    {
+        var hex = Convert.ToHexString(systemTitle.Span);
+        var numbers = await (from e in db.DlmsEndpoints.AsNoTracking()
+                             join m in db.Meters on e.MeterId equals m.Id
+                             where e.SystemTitle == hex && m.Transport == MeterTransport.Dlms
+                             select m.MeterNumber).Take(2).ToListAsync(ct);
+        // Two meters under one title cannot be told apart: neither is believed.
+        return numbers.Count == 1 ? MeterNumber.Parse(numbers[0]) : null;
+    }
+
+    /// <summary>Whether <paramref name="meter"/> is a DLMS meter with an endpoint (a plain push must name one).</summary>
+    public static Task<bool> IsDlmsMeterAsync(PrepayDb db, MeterNumber meter, CancellationToken ct) =>
+        (from e in db.DlmsEndpoints.AsNoTracking()
+         join m in db.Meters on e.MeterId equals m.Id
+         where m.MeterNumber == meter.Value && m.Transport == MeterTransport.Dlms
+         select e).AnyAsync(ct);
+
     /// <summary>Every DLMS meter (transport <c>dlms</c>) with an endpoint, with its id.</summary>
     public static async Task<IReadOnlyList<(Guid MeterId, DlmsMeterEndpoint Endpoint)>> AllAsync(PrepayDb db, CancellationToken ct)
     {

@@ -52,6 +52,25 @@ public sealed class DlmsFleetPoller
         return results;
     }
 
+    /// <summary>
+    /// Work on what the head-end knows of one meter without a session (a push it sent), in turn with that meter's
+    /// sessions: what a read derives from the stored state is never derived twice.
+    /// </summary>
+    public async Task InTurnAsync(MeterNumber meter, Func<CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var gate = _meterGates.GetOrAdd(meter, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await work(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     /// <summary>One meter: wait for its earlier work, open, work, release.</summary>
     public async Task<DlmsOutcome<T>> RunOneAsync<T>(DlmsMeterEndpoint endpoint, Func<DlmsMeterSession, CancellationToken, Task<DlmsOutcome<T>>> work,
         CancellationToken cancellationToken = default)

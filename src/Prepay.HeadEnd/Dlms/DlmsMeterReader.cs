@@ -73,6 +73,23 @@ public sealed class DlmsMeterReader(IServiceScopeFactory scopes, MeterMessageHan
         return state;
     }
 
+    /// <summary>
+    /// What a meter pushed (its credit and register at <paramref name="at"/>), ingested as a read's state is: the
+    /// events its change of credit means, then the status. The relay is not in the push and stays as stored. Call it
+    /// in turn with the meter's sessions (<see cref="DlmsFleetPoller.InTurnAsync"/>).
+    /// </summary>
+    public async Task IngestPushedAsync(MeterNumber meter, Energy credit, Energy register, Instant at, CancellationToken ct)
+    {
+        var known = await KnownAsync(meter, ct);
+        var state = new DlmsMeterState(at, known.Relay ?? "", credit, register, []);
+        state = state with { Events = Changes(known, state) };
+        if (state.Events.Count > 0)
+        {
+            await ingestion.IngestAsync(meter.Value, new MeterEvents(state.Events), ct);
+        }
+        await ingestion.IngestAsync(meter.Value, new MeterStatus(true, known.Relay, credit, register, at, null), ct);
+    }
+
     /// <summary>The relay, credit and latest reading the head-end has stored for <paramref name="meter"/>.</summary>
     public async Task<DlmsKnownState> KnownAsync(MeterNumber meter, CancellationToken ct)
     {

@@ -30,12 +30,15 @@ public sealed class DlmsOptions
     /// </summary>
     public long LowCreditWh { get; set; } = 5_000;
 
+    /// <summary>Where meters' pushed Data-Notifications are received (<c>Dlms:Push</c>); off unless a port is given.</summary>
+    public DlmsPushOptions Push { get; set; } = new();
+
     public string? Validate() =>
         ReadInterval < TimeSpan.FromSeconds(1) || ReadInterval > TimeSpan.FromDays(1) ? "Dlms:ReadInterval must be 1 s to 1 day"
         : MaxConcurrentMeters is < 1 or > 1024 ? "Dlms:MaxConcurrentMeters must be 1 to 1024"
         : FirstReadBack < TimeSpan.FromHours(1) || FirstReadBack > TimeSpan.FromDays(40) ? "Dlms:FirstReadBack must be 1 hour to 40 days"
         : LowCreditWh is < 0 or > 10_000_000 ? "Dlms:LowCreditWh must be 0 to 10000000"
-        : null;
+        : Push.Validate();
 
     public static DlmsOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<DlmsOptions>() ?? new DlmsOptions();

@@ -105,7 +105,7 @@ public sealed class DlmsPushListener : IAsyncDisposable
                 {
                     return;
                 }
-                var notification = Decode(frame.Apdu.Span, out var refusal);
+                var (notification, refusal) = await DecodeAsync(frame.Apdu, cancellationToken).ConfigureAwait(false);
                 if (notification is null)
                 {
                     Interlocked.Increment(ref _refused);
@@ -122,59 +122,65 @@ public sealed class DlmsPushListener : IAsyncDisposable
         }
     }
 
-    private DlmsPushNotification? Decode(ReadOnlySpan<byte> apdu, out DlmsPushRefusal refusal)
+    private async ValueTask<(DlmsPushNotification? Notification, DlmsPushRefusal Refusal)> DecodeAsync(Octets apdu, CancellationToken cancellationToken)
     {
-        refusal = DlmsPushRefusal.Malformed;
+        Apdu decoded;
         try
         {
-            switch (Apdu.Decode(apdu))
-            {
-                case DataNotification plain when _options.AcceptPlain:
-                    return Notification(plain, null, null);
-                case DataNotification:
-                    refusal = DlmsPushRefusal.PlainRefused;
-                    return null;
-                case GeneralGloCiphering ciphered:
-                    return Unprotect(ciphered, out refusal);
-                default:
-                    return null;
-            }
-        }
-        catch (DlmsAuthenticationException)
-        {
-            refusal = DlmsPushRefusal.AuthenticationFailed;
-            return null;
+            decoded = Apdu.Decode(apdu.Span);
         }
         catch (DlmsFormatException)
         {
-            return null;
+            return (null, DlmsPushRefusal.Malformed);
         }
+        return decoded switch
+        {
+            DataNotification plain when _options.AcceptPlain => (Notification(plain, null, null), default),
+            DataNotification => (null, DlmsPushRefusal.PlainRefused),
+            GeneralGloCiphering ciphered => await UnprotectAsync(ciphered, cancellationToken).ConfigureAwait(false),
+            _ => (null, DlmsPushRefusal.Malformed),
+        };
     }
 
-    private DlmsPushNotification? Unprotect(GeneralGloCiphering ciphered, out DlmsPushRefusal refusal)
+    private async ValueTask<(DlmsPushNotification? Notification, DlmsPushRefusal Refusal)> UnprotectAsync(GeneralGloCiphering ciphered, CancellationToken cancellationToken)
     {
-        refusal = DlmsPushRefusal.Malformed;
         if (ciphered.SystemTitle.Length != SecuritySuite0.SystemTitleSize || !ciphered.Control.Authenticated)
         {
-            return null;
+            return (null, DlmsPushRefusal.Malformed);
         }
-        if (_options.Senders(ciphered.SystemTitle) is not { Keys.HasGmacKeys: true } sender)
+        if (await _options.Senders(ciphered.SystemTitle, cancellationToken).ConfigureAwait(false) is not { Keys.HasGmacKeys: true } sender)
         {
-            refusal = DlmsPushRefusal.UnknownSender;
-            return null;
+            return (null, DlmsPushRefusal.UnknownSender);
         }
         byte[] plain;
-        using (var suite = sender.Keys.CreateSuite())
+        try
         {
+            using var suite = sender.Keys.CreateSuite();
             plain = suite.Unprotect(new CipheredApdu(0xDB, ciphered.Control, ciphered.InvocationCounter, ciphered.Payload), ciphered.SystemTitle.Span);
+        }
+        catch (DlmsAuthenticationException)
+        {
+            return (null, DlmsPushRefusal.AuthenticationFailed);
+        }
+        catch (DlmsFormatException)
+        {
+            return (null, DlmsPushRefusal.Malformed);
         }
         // The counter is held only once the tag proved who sent it: a forged frame cannot raise it.
         if (!_options.ReceivedCounters.TryAccept(ciphered.SystemTitle, ciphered.InvocationCounter))
         {
-            refusal = DlmsPushRefusal.Replayed;
-            return null;
+            return (null, DlmsPushRefusal.Replayed);
         }
-        return Apdu.Decode(plain) is DataNotification notification ? Notification(notification, sender, ciphered.SystemTitle) : null;
+        try
+        {
+            return Apdu.Decode(plain) is DataNotification notification
+                ? (Notification(notification, sender, ciphered.SystemTitle), default)
+                : (null, DlmsPushRefusal.Malformed);
+        }
+        catch (DlmsFormatException)
+        {
+            return (null, DlmsPushRefusal.Malformed);
+        }
     }
 
     private static DlmsPushNotification Notification(DataNotification notification, DlmsPushSender? sender, Octets? title) => new(

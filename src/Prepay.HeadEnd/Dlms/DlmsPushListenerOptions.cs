@@ -6,8 +6,11 @@ namespace Prepay.HeadEnd.Dlms;
 /// <summary>How the push listener receives: who may push ciphered, whether plain pushes count, and their limits.</summary>
 public sealed class DlmsPushListenerOptions
 {
-    /// <summary>The meter and keys behind a system title (general-glo-ciphering carries the sender's title); null: unknown.</summary>
-    public required Func<Octets, DlmsPushSender?> Senders { get; init; }
+    /// <summary>
+    /// The meter and keys behind a system title (general-glo-ciphering carries the sender's title); null: unknown.
+    /// Asked for every ciphered frame before its tag is checked, so it must be cheap and must not trust the title.
+    /// </summary>
+    public required Func<Octets, CancellationToken, ValueTask<DlmsPushSender?>> Senders { get; init; }
 
     /// <summary>The last counter accepted per system title; a push not above it is a replay and is dropped.</summary>
     public IReceivedCounterStore ReceivedCounters { get; init; } = new MemoryReceivedCounters();

@@ -5,8 +5,10 @@ namespace Prepay.HeadEnd.Dlms;
 public static class DlmsRegistration
 {
     /// <summary>
-    /// The DLMS transport, its sessions and the scheduled reads. Keys come from <paramref name="keys"/>; invocation
-    /// counters are kept under <c>{dataDirectory}/dlms/counters</c>, persisted before use, so they survive restarts.
+    /// The DLMS transport, its sessions, the scheduled reads and, when <c>Dlms:Push:Port</c> is set, the push
+    /// listener (<see cref="DlmsPushReception"/>). Keys come from <paramref name="keys"/>; invocation counters are kept
+    /// under <c>{dataDirectory}/dlms/counters</c> (and those accepted from pushes in <c>dlms/push-counters</c>),
+    /// persisted before use, so they survive restarts.
     /// </summary>
     public static IServiceCollection AddPrepayDlms(this IServiceCollection services, DlmsOptions options, IDlmsKeyProvider keys, string dataDirectory)
     {
@@ -23,6 +25,9 @@ public static class DlmsRegistration
         services.AddSingleton<IMeterTransport>(sp => sp.GetRequiredService<DlmsMeterTransport>());
         services.AddSingleton<DlmsScheduledReads>();
         services.AddHostedService(sp => sp.GetRequiredService<DlmsScheduledReads>());
+        services.AddSingleton(new DlmsPushCounterFile(Path.Combine(dataDirectory, "dlms", "push-counters")));
+        services.AddSingleton<DlmsPushReception>();
+        services.AddHostedService(sp => sp.GetRequiredService<DlmsPushReception>());
         return services;
     }
 }

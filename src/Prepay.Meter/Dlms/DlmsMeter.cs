@@ -58,6 +58,12 @@ public sealed class DlmsMeter
 
     public IReadOnlyList<ICosemObject> Objects { get; }
 
+    /// <summary>
+    /// What the firmware did on a client's request (a token through the gateway, the relay by disconnect control),
+    /// raised under <see cref="Gate"/> on the server's thread: handlers must be quick and must not block.
+    /// </summary>
+    public event Action<IReadOnlyList<MeterOutput>>? RemoteOutputs;
+
     /// <summary>What the public client may read without security: clock and energy.</summary>
     public static IReadOnlySet<ObisCode> PublicObjects { get; } = new HashSet<ObisCode> { DlmsClock.StandardName, EnergyName };
 
@@ -98,7 +104,7 @@ public sealed class DlmsMeter
     // CRC) is an authentication failure; a used or too old TID fails validation; a dark meter has not processed it.
     private TokenStatusCode EnterToken(Octets token)
     {
-        var outputs = Locked(() => Meter.EnterToken(Encoding.ASCII.GetString(token.Span), TokenSource.Remote));
+        var outputs = Locked(() => Raised(Meter.EnterToken(Encoding.ASCII.GetString(token.Span), TokenSource.Remote)));
         if (outputs.OfType<TokenAccepted>().Any())
         {
             return TokenStatusCode.ExecutionOk;
@@ -111,6 +117,16 @@ public sealed class DlmsMeter
         };
     }
 
+    // Under the gate.
+    private IReadOnlyList<MeterOutput> Raised(IReadOnlyList<MeterOutput> outputs)
+    {
+        if (outputs.Count > 0)
+        {
+            RemoteOutputs?.Invoke(outputs);
+        }
+        return outputs;
+    }
+
     private sealed class FirmwareClock(DlmsMeter owner) : IClock
     {
         public Instant GetCurrentInstant() => owner.Locked(() => owner.Meter.Now);
@@ -120,9 +136,9 @@ public sealed class DlmsMeter
     {
         public bool Connected => owner.Locked(() => owner.Meter.Relay == RelayState.Connected);
 
-        public bool Disconnect() => owner.Locked(() => Applied(owner.Meter.Apply(new Commands.Disconnect(owner._nextCommandId++))));
+        public bool Disconnect() => owner.Locked(() => Applied(owner.Raised(owner.Meter.Apply(new Commands.Disconnect(owner._nextCommandId++)))));
 
-        public bool Reconnect() => owner.Locked(() => Applied(owner.Meter.Apply(new Connect(owner._nextCommandId++))));
+        public bool Reconnect() => owner.Locked(() => Applied(owner.Raised(owner.Meter.Apply(new Connect(owner._nextCommandId++)))));
 
         private static bool Applied(IReadOnlyList<MeterOutput> outputs) => !outputs.OfType<CommandRejected>().Any();
     }

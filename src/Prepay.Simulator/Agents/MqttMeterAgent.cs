@@ -26,7 +26,7 @@ namespace Prepay.Simulator.Agents;
 /// A command is believed only when the meter authenticates it (<see cref="PrepaidMeter.Authenticate"/>): signed with
 /// its command key over <see cref="CommandSignature.Bytes"/>, newer than the last accepted, not expired.
 /// </summary>
-public sealed class MqttMeterAgent : IAsyncDisposable
+public sealed class MqttMeterAgent : IFleetAgent
 {
     private readonly PrepaidMeter _meter;
     private readonly AgentEndpoint _endpoint;

@@ -11,13 +11,18 @@ namespace Prepay.Simulator.Fleet;
 /// Many meter agents in one process on one <see cref="SimulationClock"/>, run <see cref="FleetOptions.Speed"/>
 /// times faster than real time, with customers who buy through the server's vend API: token meters get their
 /// token typed on the keypad, smart meters their credit by the head-end's command. Everything random is seeded.
+/// <see cref="FleetOptions.DlmsShare"/> of the meters run as DLMS servers on loopback ports instead of on MQTT
+/// (<see cref="DlmsMeterAgent"/>), registered with the server through <paramref name="staff"/> (an operator's or
+/// admin's key) for the run and put back on MQTT after it; a smart one gets its credit as tokens through its token
+/// gateway, so its customer types nothing.
 /// </summary>
-public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi vendor)
+public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi vendor, PrepayApi? staff = null)
 {
-    private sealed class Member(FleetMeter meter, MqttMeterAgent agent, Customer customer)
+    private sealed class Member(FleetMeter meter, IFleetAgent agent, Customer customer)
     {
         public FleetMeter Meter => meter;
-        public MqttMeterAgent Agent => agent;
+        public IFleetAgent Agent => agent;
+        public bool IsDlms => agent is DlmsMeterAgent;
         public Customer Customer => customer;
         public long SoldWh;
         public long Vends;
@@ -34,8 +39,27 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
     /// <summary>Raised about once a real second.</summary>
     public event Action<FleetProgress>? Progress;
 
-    /// <summary>The agents, once <see cref="RunAsync"/> has built them (tests and the demo read them).</summary>
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The MQTT agents, once <see cref="RunAsync"/> has built them (tests and the demo read them).</summary>
     public IReadOnlyList<MqttMeterAgent> Agents { get; private set; } = [];
+
+    /// <summary>The DLMS meters, once <see cref="RunAsync"/> has built them.</summary>
+    public IReadOnlyList<DlmsMeterAgent> DlmsAgents { get; private set; } = [];
+
+    /// <summary>Completes once every meter is connected and every DLMS meter registered with the server, before the first step.</summary>
+    public Task Started => _started.Task;
+
+    /// <summary>
+    /// The meters to run on DLMS: <paramref name="share"/> of the fleet rounded to whole meters, the first in the
+    /// order given whose decoder reads the server's tokens (over DLMS a meter's credit arrives as tokens).
+    /// </summary>
+    public static IReadOnlySet<string> DlmsMeters(IReadOnlyList<FleetMeter> meters, double share)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var count = (int)Math.Round(share * meters.Count, MidpointRounding.AwayFromZero);
+        return meters.Where(m => m.TakesTokens).Take(count).Select(m => m.MeterNumber).ToHashSet(StringComparer.Ordinal);
+    }
 
     public async Task<FleetSummary> RunAsync(IReadOnlyList<FleetMeter> meters, CancellationToken ct)
     {
@@ -43,6 +67,11 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
         {
             throw new InvalidOperationException("Fleet options: " + error);
         }
+        if (options.DlmsShare > 0 && staff is null)
+        {
+            throw new InvalidOperationException("Fleet: DLMS meters are registered with the server through a staff (operator or admin) key.");
+        }
+        var dlms = DlmsMeters(meters, options.DlmsShare);
         var start = clock.GetCurrentInstant();
         var members = meters.Select((m, i) =>
         {
@@ -53,13 +82,23 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
                 MeterId = m.MeterNumber, Seed = seed, Start = start, Sts = m.Sts, Shape = m.Shape, CommandKey = m.CommandKey,
                 InitialCreditWh = random.Next(0, 150) * 100L,
             });
-            return new Member(m, new MqttMeterAgent(meter, m.Endpoint), new Customer(seed, m.Shape));
+            IFleetAgent agent = dlms.Contains(m.MeterNumber) ? new DlmsMeterAgent(meter, options.DlmsKeys!) : new MqttMeterAgent(meter, m.Endpoint);
+            return new Member(m, agent, new Customer(seed, m.Shape));
         }).ToList();
-        Agents = [.. members.Select(m => m.Agent)];
+        Agents = [.. members.Select(m => m.Agent).OfType<MqttMeterAgent>()];
+        DlmsAgents = [.. members.Select(m => m.Agent).OfType<DlmsMeterAgent>()];
+        var enrolled = new List<string>();
         var real = Stopwatch.StartNew();
         try
         {
             await ForEachAsync(members, (m, c) => new ValueTask(m.Agent.ConnectAsync(c)), ct);
+            foreach (var agent in DlmsAgents)
+            {
+                // One at a time, in order: a few hundred small PUTs, once per run.
+                await DlmsEnrolment.EnrolAsync(staff!, agent, ct);
+                enrolled.Add(agent.MeterNumber);
+            }
+            _started.TrySetResult();
             var end = options.Days is { } days ? start + Duration.FromSeconds(days * 86_400) : Instant.MaxValue;
             var lastProgress = TimeSpan.Zero;
             var now = start;
@@ -88,9 +127,27 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
         }
         finally
         {
+            _started.TrySetException(new InvalidOperationException("The fleet stopped before it started."));
+            await ReleaseAsync(enrolled);
             foreach (var m in members)
             {
                 await m.Agent.DisposeAsync();
+            }
+        }
+    }
+
+    // Best effort, whatever ended the run: a meter left on dlms would wait for a server that is gone.
+    private async Task ReleaseAsync(List<string> enrolled)
+    {
+        foreach (var meter in enrolled)
+        {
+            try
+            {
+                await DlmsEnrolment.ReleaseAsync(staff!, meter, CancellationToken.None);
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
+            {
+                return; // the server is gone: nothing left to tell
             }
         }
     }
@@ -103,7 +160,7 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
             m.BackOnlineAt = null;
             await m.Agent.ConnectAsync(ct);
         }
-        else if (m.BackOnlineAt is null && m.Customer.LinkDrops(step, options.LinkDropsPerMeterDay))
+        else if (m.BackOnlineAt is null && !m.IsDlms && m.Customer.LinkDrops(step, options.LinkDropsPerMeterDay))
         {
             m.BackOnlineAt = now + m.Customer.OutageLength();
             await m.Agent.DropLinkAsync(ct);
@@ -129,6 +186,10 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
         }
         m.SoldWh += outcome.EnergyWh;
         m.LastVendAt = now;
+        if (m.IsDlms && m.Meter.IsSmart)
+        {
+            return; // the head-end enters its tokens through the meter's token gateway
+        }
         foreach (var token in outcome.Tokens)
         {
             var typed = await m.Agent.TypeTokenAsync(token, ct);
@@ -179,7 +240,9 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
         CreditMismatches: members.Count(m => m.SoldWh != m.Agent.CreditAddedWh),
         LinkDrops: members.Sum(m => m.Agent.LinkDrops),
         SimulatedDays: Math.Round(days, 3),
-        RealSeconds: Math.Round(seconds, 1));
+        RealSeconds: Math.Round(seconds, 1),
+        DlmsMeters: members.Count(m => m.IsDlms),
+        DlmsSessions: members.Select(m => m.Agent).OfType<DlmsMeterAgent>().Sum(a => (long)a.SessionsServed));
 
     private FleetProgress Sample(List<Member> members, Instant now, Instant start) => new(
         now, (now - start).TotalDays, members.Sum(m => m.Agent.ReadingsSent), Interlocked.Read(ref _vends), members.Sum(m => m.Agent.TokensTyped),

@@ -1,6 +1,8 @@
+using Prepay.Simulator.Agents;
+
 namespace Prepay.Simulator.Fleet;
 
-/// <summary>How a fleet run goes. Limits: 1 to 100 000 meters, speed 0.1 to 1 000 000, days up to 3 650 (or unbounded).</summary>
+/// <summary>How a fleet run goes. Limits: 1 to 100 000 meters, speed 0.1 to 1 000 000, days up to 3 650 (or unbounded), DLMS share 0 to 1.</summary>
 public sealed record FleetOptions
 {
     public int Seed { get; init; } = 1;
@@ -26,10 +28,22 @@ public sealed record FleetOptions
     /// <summary>Meters and vends in flight at once.</summary>
     public int Parallelism { get; init; } = 8;
 
+    /// <summary>
+    /// The share of the fleet's meters (0 to 1, rounded to whole meters) run as DLMS meters rather than on MQTT, taken
+    /// in the order given among those whose decoder reads the server's tokens (<see cref="FleetMeter.TakesTokens"/>);
+    /// fewer when not enough do.
+    /// </summary>
+    public double DlmsShare { get; init; }
+
+    /// <summary>The suite 0 keys the DLMS meters are served with: the server's <c>Dlms:Keys</c>. Needed when <see cref="DlmsShare"/> is above 0.</summary>
+    public DlmsFleetKeys? DlmsKeys { get; init; }
+
     public string? Validate() =>
         Speed is < 0.1 or > 1_000_000 ? "speed must be 0.1 to 1000000"
         : Days is { } d && (d <= 0 || d > 3650) ? "days must be above 0 and at most 3650"
         : LinkDropsPerMeterDay is < 0 or > 24 ? "link drops per meter-day must be 0 to 24"
         : Parallelism is < 1 or > 256 ? "parallelism must be 1 to 256"
+        : DlmsShare is < 0 or > 1 || double.IsNaN(DlmsShare) ? "DLMS share must be 0 to 1"
+        : DlmsShare > 0 && DlmsKeys is null ? "a DLMS share needs the DLMS keys the server holds"
         : null;
 }

@@ -4,6 +4,7 @@ namespace Prepay.Simulator.Fleet;
 /// What a fleet run did. <see cref="CommandsLost"/>: smart-meter vends whose addCredit the meter never applied;
 /// <see cref="CreditMismatches"/>: meters whose credit added (tokens and commands) differs from the energy the
 /// server sold them. <see cref="AlertsSent"/> is null when the server has no alerts API to read it from.
+/// <see cref="DlmsMeters"/> of the meters ran as DLMS servers, which the head-end connected to <see cref="DlmsSessions"/> times.
 /// </summary>
 public sealed record FleetSummary(
     int Meters,
@@ -20,7 +21,9 @@ public sealed record FleetSummary(
     int CreditMismatches,
     long LinkDrops,
     double SimulatedDays,
-    double RealSeconds);
+    double RealSeconds,
+    int DlmsMeters = 0,
+    long DlmsSessions = 0);
 
 /// <summary>A progress sample for the live line.</summary>
 public sealed record FleetProgress(NodaTime.Instant Now, double SimulatedDays, long Readings, long Vends, long TokensTyped, long Disconnections, long Reconnections, int Online);

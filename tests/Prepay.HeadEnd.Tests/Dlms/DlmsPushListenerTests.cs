@@ -25,7 +25,7 @@ public sealed class DlmsPushListenerTests
         var meter = Prepay.Domain.Metering.MeterNumber.Parse("04000000201");
         var listener = new DlmsPushListener(new IPEndPoint(IPAddress.Loopback, 0), new DlmsPushListenerOptions
         {
-            Senders = title => title == MeterTitle ? new DlmsPushSender(meter, FixedKeys.Right.KeysFor(meter)!) : null,
+            Senders = (title, _) => ValueTask.FromResult<DlmsPushSender?>(title == MeterTitle ? new DlmsPushSender(meter, FixedKeys.Right.KeysFor(meter)!) : null),
             AcceptPlain = acceptPlain,
         }, (notification, ct) => _received.Writer.WriteAsync(notification, ct));
         listener.Dropped += refusal => _dropped.Writer.TryWrite(refusal);
