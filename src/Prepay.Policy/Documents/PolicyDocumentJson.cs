@@ -123,7 +123,16 @@ public static class PolicyDocumentJson
         }
         var period = parsed.Value;
         var anchor = new LocalDateTime(2000, 1, 1, 0, 0);
-        if (anchor.Plus(period) <= anchor || anchor.Plus(period) > anchor.PlusYears(2))
+        LocalDateTime end;
+        try
+        {
+            end = anchor.Plus(period);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
+        {
+            throw root.Error("graceAfterSwitch", "must be at most two years");
+        }
+        if (end <= anchor || end > anchor.PlusYears(2))
         {
             throw root.Error("graceAfterSwitch", "must be longer than nothing and at most two years");
         }

@@ -110,9 +110,10 @@ public static class DisconnectionPoliciesApi
         if (at is not null)
         {
             var parsed = InstantPattern.ExtendedIso.Parse(at);
-            if (!parsed.Success)
+            // Holiday calendars and windows are dates: keep the walk well inside the calendar NodaTime can count.
+            if (!parsed.Success || parsed.Value.InUtc().Year is < 1900 or > 9000)
             {
-                return Problems.Invalid("at", "must be an instant such as 2027-01-26T06:30:00Z");
+                return Problems.Invalid("at", "must be an instant such as 2027-01-26T06:30:00Z, in the years 1900 to 9000");
             }
             instant = parsed.Value;
         }

@@ -36,6 +36,9 @@ public sealed class ValidationTests
         , "graceAfterSwitch": "30 days"
         """, "$.graceAfterSwitch", "ISO 8601 period")]
     [InlineData("""
+        , "graceAfterSwitch": "P100Y"
+        """, "$.graceAfterSwitch", "at most two years")]
+    [InlineData("""
         , "debtRecovery": { "maxPercentOfTopUp": 120 }
         """, "$.debtRecovery.maxPercentOfTopUp", "from 0 to 100")]
     [InlineData("""
