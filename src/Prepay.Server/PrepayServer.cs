@@ -74,6 +74,7 @@ public static class PrepayServer
         var api = app.MapGroup("/api/v1");
         api.MapVendsApi();
         api.MapCatalogApis();
+        api.MapDisconnectionPoliciesApi();
         api.MapMeterDataApi();
         api.MapTokensApi();
         api.MapCampaignsApi();

@@ -69,6 +69,8 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<PaymentCallback> PaymentCallbacks => Set<PaymentCallback>();
     public DbSet<PaymentRefund> PaymentRefunds => Set<PaymentRefund>();
     public DbSet<Records.Approvals.MoneyApproval> MoneyApprovals => Set<Records.Approvals.MoneyApproval>();
+    public DbSet<Records.Policies.DisconnectionPolicyVersion> DisconnectionPolicies => Set<Records.Policies.DisconnectionPolicyVersion>();
+    public DbSet<Records.Policies.DisconnectionPolicyAssignment> DisconnectionPolicyAssignments => Set<Records.Policies.DisconnectionPolicyAssignment>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -258,6 +260,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
         PeopleModel.Configure(b);
         PaymentsModel.Configure(b);
         ApprovalsModel.Configure(b);
+        PoliciesModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

@@ -74,4 +74,13 @@ public sealed class DependencyRulesTests
         Assert.DoesNotContain(closure, a => a.StartsWith("Prepay.Storage", StringComparison.Ordinal)
             || a.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) || a.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_disconnection_policy_references_only_the_domain_of_Prepay_and_no_infrastructure()
+    {
+        var assembly = Assembly.Load("Prepay.Policy");
+        var prepay = assembly.GetReferencedAssemblies().Select(r => r.Name!).Where(r => r.StartsWith("Prepay.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Prepay.Domain"], prepay);
+        Assert.DoesNotContain(Closure(assembly), a => Infrastructure.Any(i => a.StartsWith(i, StringComparison.Ordinal)));
+    }
 }

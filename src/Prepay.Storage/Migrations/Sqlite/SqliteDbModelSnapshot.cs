@@ -2129,6 +2129,114 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.ToTable("people", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionPolicyAssignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AssignedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("assigned_at");
+
+                    b.Property<string>("AssignedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assigned_by");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("EffectiveFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("effective_from");
+
+                    b.Property<string>("PolicyCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_code");
+
+                    b.Property<Guid?>("SiteId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disconnection_policy_assignments");
+
+                    b.HasIndex("CustomerId", "EffectiveFrom")
+                        .IsUnique()
+                        .HasDatabaseName("ix_disconnection_policy_assignments_customer_id_effective_from");
+
+                    b.HasIndex("SiteId", "EffectiveFrom")
+                        .IsUnique()
+                        .HasDatabaseName("ix_disconnection_policy_assignments_site_id_effective_from");
+
+                    b.ToTable("disconnection_policy_assignments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_disconnection_policy_assignments_one_target", "(site_id IS NULL) <> (customer_id IS NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionPolicyVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document");
+
+                    b.Property<long>("EffectiveFrom")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("effective_from");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("published_at");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("published_by");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disconnection_policies");
+
+                    b.HasIndex("Code", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_disconnection_policies_code_version");
+
+                    b.ToTable("disconnection_policies", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_disconnection_policies_version", "version >= 1");
+                        });
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.TariffVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2636,6 +2744,21 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasForeignKey("VendId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_payment_sessions_vends_vend_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionPolicyAssignment", b =>
+                {
+                    b.HasOne("Prepay.Domain.Parties.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_disconnection_policy_assignments_customers_customer_id");
+
+                    b.HasOne("Prepay.Domain.Sites.Site", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_disconnection_policy_assignments_sites_site_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.VendRecord", b =>
