@@ -19,6 +19,13 @@ public ref struct DlmsReader
         _position = 0;
     }
 
+    /// <summary>A reader that goes on at <paramref name="position"/>, so that offsets in its errors count from the start.</summary>
+    internal DlmsReader(ReadOnlySpan<byte> buffer, int position)
+    {
+        _buffer = buffer;
+        _position = position;
+    }
+
     public readonly int Position => _position;
 
     public readonly int Remaining => _buffer.Length - _position;

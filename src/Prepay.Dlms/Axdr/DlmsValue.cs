@@ -75,8 +75,11 @@ public sealed record DlmsArray(ValueList<DlmsValue> Items) : DlmsValue
 
     internal override void WriteTagged(DlmsWriter writer)
     {
-        writer.WriteByte((byte)DataTag.Array);
-        WriteContent(writer);
+        writer.WriteTaggedCount((byte)DataTag.Array, Items.Count);
+        foreach (var item in Items.AsSpan())
+        {
+            item.WriteTagged(writer);
+        }
     }
 
     internal override void WriteContent(DlmsWriter writer)
@@ -96,8 +99,11 @@ public sealed record DlmsStructure(ValueList<DlmsValue> Fields) : DlmsValue
 
     internal override void WriteTagged(DlmsWriter writer)
     {
-        writer.WriteByte((byte)DataTag.Structure);
-        WriteContent(writer);
+        writer.WriteTaggedCount((byte)DataTag.Structure, Fields.Count);
+        foreach (var field in Fields.AsSpan())
+        {
+            field.WriteTagged(writer);
+        }
     }
 
     internal override void WriteContent(DlmsWriter writer)

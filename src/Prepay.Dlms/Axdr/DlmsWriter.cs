@@ -116,6 +116,20 @@ public sealed class DlmsWriter
         WriteBytes(bytes);
     }
 
+    /// <summary>A tag and the element count of an array or structure after it, in one reserve when below 128.</summary>
+    internal void WriteTaggedCount(byte tag, int count)
+    {
+        if ((uint)count < 0x80)
+        {
+            var span = Reserve(2);
+            span[0] = tag;
+            span[1] = (byte)count;
+            return;
+        }
+        WriteByte(tag);
+        WriteLength(count);
+    }
+
     /// <summary>A tag and an octet-string after it, in one reserve when short.</summary>
     internal void WriteTaggedOctetString(byte tag, ReadOnlySpan<byte> bytes)
     {
