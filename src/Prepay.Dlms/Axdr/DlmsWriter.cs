@@ -117,6 +117,7 @@ public sealed class DlmsWriter
     }
 
     /// <summary>A tag and the element count of an array or structure after it, in one reserve when below 128.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void WriteTaggedCount(byte tag, int count)
     {
         if ((uint)count < 0x80)
@@ -131,6 +132,7 @@ public sealed class DlmsWriter
     }
 
     /// <summary>A tag and an octet-string after it, in one reserve when short.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void WriteTaggedOctetString(byte tag, ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < 0x80)
@@ -146,6 +148,7 @@ public sealed class DlmsWriter
     }
 
     /// <summary>A tag and a big-endian Unsigned32 after it, in one reserve.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void WriteTaggedUInt32(byte tag, uint value)
     {
         var span = Reserve(5);
