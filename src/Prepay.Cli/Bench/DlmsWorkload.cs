@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using NodaTime;
 using Prepay.Dlms;
@@ -61,18 +62,61 @@ internal sealed class DlmsWorkload : IDisposable
 
     public int DecodePlain() => Apdu.Decode(Plain) is GetResponseNormal ? 1 : 0;
 
-    /// <summary>What a meter does per answer: encode, protect under a fresh counter, encode the glo-APDU.</summary>
-    public int EncodeCiphered()
+    /// <summary>The plain GET.response's rows walked into (capture time, energy) without building the tree.</summary>
+    public int DecodePlainRows() => WalkRows(Plain);
+
+    /// <summary>
+    /// What a meter's server does per answer (<c>ServerSession</c>): encode the GET.response into the thread's reused
+    /// buffer, encipher it from there under a fresh counter straight into the glo-APDU's wire bytes.
+    /// </summary>
+    public int EncodeCiphered() =>
+        _suite.ProtectEncoded(SecurityControl.AuthenticatedEncryption, ServerTitle.Span, _counter++, Response).Length;
+
+    /// <summary>
+    /// What the head-end's client does per answer (<c>DlmsClient</c>): read the glo-APDU's header where it lies,
+    /// check and decipher into a pooled buffer (cleared when given back), decode the GET.response as a tree.
+    /// </summary>
+    public int DecodeCiphered() => Deciphered(DecodeTree);
+
+    /// <summary>
+    /// The same deciphering, then every row walked into (capture time, energy) with <see cref="ProfileRowReader"/>
+    /// instead of the tree: what a load-profile read needs from the answer.
+    /// </summary>
+    public int DecodeCipheredRows() => Deciphered(Rows);
+
+    private static readonly Func<ReadOnlySpan<byte>, int> DecodeTree = static plain => Apdu.Decode(plain) is GetResponseNormal ? 1 : 0;
+    private static readonly Func<ReadOnlySpan<byte>, int> Rows = WalkRows;
+
+    private int Deciphered(Func<ReadOnlySpan<byte>, int> then)
     {
-        var plain = Response.Encode();
-        return _suite.ProtectEncoded(GloTags.For(plain[0]), SecurityControl.AuthenticatedEncryption, ServerTitle.Span, _counter++, plain).Length;
+        var ciphered = CipheredApduView.Read(Ciphered);
+        var plain = ArrayPool<byte>.Shared.Rent(ciphered.Payload.Length);
+        try
+        {
+            int length = _suite.Unprotect(ciphered.Control, ciphered.InvocationCounter, ciphered.Payload, ServerTitle.Span, plain);
+            return then(plain.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plain, clearArray: true);
+        }
     }
 
-    /// <summary>What a head-end does per answer: decode the glo-APDU, check and decipher, decode the GET.response.</summary>
-    public int DecodeCiphered()
+    private static int WalkRows(ReadOnlySpan<byte> apdu) => GetResponseNormal.TryGetData(apdu, out var data, out _) ? Walk(data) : 0;
+
+    // The walk in a method of its own: where the data span is also an out variable (above), the runtime keeps the
+    // reader in memory rather than in registers and the walk takes about twice as long.
+    private static int Walk(ReadOnlySpan<byte> data)
     {
-        var ciphered = (CipheredApdu)Apdu.Decode(Ciphered);
-        return Apdu.Decode(_suite.Unprotect(ciphered, ServerTitle.Span)) is GetResponseNormal ? 1 : 0;
+        var rows = new ProfileRowReader(data);
+        long sum = 0;
+        while (rows.MoveNextRow())
+        {
+            var end = rows.ReadInstant() ?? throw new InvalidOperationException("A row without a capture time.");
+            ulong energy = rows.ReadUnsigned() ?? throw new InvalidOperationException("A row without energy.");
+            sum += end.ToUnixTimeSeconds() + (long)energy;
+        }
+        return (int)(sum & 1) + rows.RowCount;
     }
 
     public int RawEncrypt()

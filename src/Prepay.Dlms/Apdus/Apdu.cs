@@ -18,9 +18,15 @@ public abstract record Apdu
     public byte[] Encode()
     {
         var writer = DlmsWriter.Rent();
+        WriteTo(writer);
+        return DlmsWriter.ReturnArray(writer);
+    }
+
+    /// <summary>The tag and the body: the whole APDU.</summary>
+    internal void WriteTo(DlmsWriter writer)
+    {
         writer.WriteByte((byte)Tag);
         WriteBody(writer);
-        return DlmsWriter.ReturnArray(writer);
     }
 
     /// <summary>Decodes exactly one APDU filling <paramref name="bytes"/>; throws <see cref="DlmsFormatException"/> otherwise.</summary>

@@ -40,6 +40,35 @@ public sealed record GetResponseNormal(InvokeIdAndPriority Invoke, GetDataResult
         writer.WriteByte(Invoke.Value);
         Result.Write(writer);
     }
+
+    /// <summary>
+    /// The encoded Data value of a Get-Response-Normal where it lies in <paramref name="apdu"/> (tag, choice,
+    /// invoke-id, result choice 0, then the value to the end), for readers that walk it without building the tree
+    /// (<see cref="Axdr.ProfileRowReader"/>); the value itself is not checked here. False, with the
+    /// Data-Access-Result, when the attribute could not be read. Any other APDU throws <see cref="DlmsFormatException"/>.
+    /// </summary>
+    public static bool TryGetData(ReadOnlySpan<byte> apdu, out ReadOnlySpan<byte> data, out DataAccessResult failure)
+    {
+        var reader = new DlmsReader(apdu);
+        reader.Expect((byte)ApduTag.GetResponse, "a GET-Response");
+        reader.Expect(1, "Get-Response-Normal");
+        reader.ReadByte();
+        byte choice = reader.ReadByte();
+        switch (choice)
+        {
+            case 0:
+                data = reader.ReadBytes(reader.Remaining);
+                failure = DataAccessResult.Success;
+                return true;
+            case 1:
+                failure = (DataAccessResult)reader.ReadByte();
+                reader.ExpectEnd("a Get-Response-Normal");
+                data = default;
+                return false;
+            default:
+                throw new DlmsFormatException($"Get-Data-Result choice {choice} does not exist.");
+        }
+    }
 }
 
 /// <summary>

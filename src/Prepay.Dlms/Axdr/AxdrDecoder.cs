@@ -17,9 +17,12 @@ public static class AxdrDecoder
 
     public static DlmsValue Read(ref DlmsReader reader) => Read(ref reader, 0);
 
-    private static DlmsValue Read(ref DlmsReader reader, int depth)
+    /// <summary>One value <paramref name="depth"/> levels down: a reader that walks the outer levels itself keeps the same limit.</summary>
+    internal static DlmsValue Read(ref DlmsReader reader, int depth) => ReadAfterTag(reader.ReadByte(), ref reader, depth);
+
+    /// <summary>The value whose tag <paramref name="tag"/> has just been read.</summary>
+    internal static DlmsValue ReadAfterTag(byte tag, ref DlmsReader reader, int depth)
     {
-        byte tag = reader.ReadByte();
         var read = Readers[tag] ?? throw new DlmsFormatException($"Unknown Data tag {tag} at offset {reader.Position - 1}.");
         return read(ref reader, depth);
     }

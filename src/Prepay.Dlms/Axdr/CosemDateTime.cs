@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using NodaTime;
 
 namespace Prepay.Dlms.Axdr;
@@ -75,6 +76,73 @@ public readonly record struct CosemDateTime(CosemDate Date, CosemTime Time, shor
             return null;
         }
         return new OffsetDateTime(date.Value.At(time.Value), Offset.FromSeconds(-Deviation * 60));
+    }
+
+    /// <summary>
+    /// The same as <c>ToOffsetDateTime()?.ToInstant()</c>, computed from the fields without building NodaTime's
+    /// intermediate values: the hot path of a profile read, one stamp per row. UTC = local time + deviation.
+    /// </summary>
+    public Instant? ToInstant() =>
+        InstantOf(Date.Year, Date.Month, Date.DayOfMonth, Time.Hour, Time.Minute, Time.Second, Time.Hundredths, Deviation);
+
+    /// <summary><see cref="ToInstant"/> of the 12 bytes of a stamp, read in place: a profile row reader's fast path.</summary>
+    internal static Instant? InstantOf(ReadOnlySpan<byte> stamp)
+    {
+        if (stamp.Length != Size)
+        {
+            throw new DlmsFormatException($"A date-time has {Size} bytes, not {stamp.Length}.");
+        }
+        return InstantOf(BinaryPrimitives.ReadUInt16BigEndian(stamp), stamp[2], stamp[3], stamp[5], stamp[6], stamp[7], stamp[8],
+            BinaryPrimitives.ReadInt16BigEndian(stamp[9..]));
+    }
+
+    private static Instant? InstantOf(int year, int month, int day, int hour, int minute, int second, int hundredths, short deviation) =>
+        DayStartTicks(year, month, day) is { } dayStart ? InstantAt(dayStart, hour, minute, second, hundredths, deviation) : null;
+
+    /// <summary>The local midnight starting the day, in ticks from the Unix epoch as if it were UTC; null for no such day.</summary>
+    internal static long? DayStartTicks(int year, int month, int day)
+    {
+        if (year is 0 or > 9999 || month is < 1 or > 12 || day < 1 || day > DaysInMonth(year, month))
+        {
+            return null;
+        }
+        return unchecked(DaysSinceEpoch(year, month, day) * NodaConstants.TicksPerDay);
+    }
+
+    /// <summary>The instant of a local time of day after <paramref name="dayStartTicks"/>; null when a field is out of range.</summary>
+    internal static Instant? InstantAt(long dayStartTicks, int hour, int minute, int second, int hundredths, short deviation)
+    {
+        if (hour > 23 || minute > 59 || second > 59 || (hundredths > 99 && hundredths != CosemTime.NotSpecified)
+            || deviation == DeviationNotSpecified || Math.Abs((int)deviation) > 720)
+        {
+            return null;
+        }
+        // Within the checked ranges nothing here can overflow.
+        unchecked
+        {
+            long seconds = (hour * 3_600) + (minute * 60) + second + (deviation * 60);
+            long ticks = dayStartTicks + (seconds * NodaConstants.TicksPerSecond)
+                + (hundredths == CosemTime.NotSpecified ? 0 : hundredths * 10 * NodaConstants.TicksPerMillisecond);
+            return Instant.FromUnixTimeTicks(ticks);
+        }
+    }
+
+    private static int DaysInMonth(int year, int month) =>
+        month == 2 ? (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28) : 30 + ((month + (month >> 3)) & 1);
+
+    // Days from 1970-01-01 in the proleptic Gregorian calendar, by the shifted-year (March first) method: counting
+    // years from March puts the leap day last, so a month's first day is a linear function of its number.
+    private static long DaysSinceEpoch(int year, int month, int day)
+    {
+        unchecked
+        {
+            int y = month <= 2 ? year - 1 : year;
+            int era = y / 400; // y >= 0 here: year >= 1
+            int yearOfEra = y - (era * 400);
+            int dayOfYear = ((153 * (month > 2 ? month - 3 : month + 9)) + 2) / 5 + day - 1;
+            int dayOfEra = (yearOfEra * 365) + (yearOfEra / 4) - (yearOfEra / 100) + dayOfYear;
+            return (era * 146_097L) + dayOfEra - 719_468;
+        }
     }
 }
 

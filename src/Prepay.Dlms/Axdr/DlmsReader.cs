@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Prepay.Dlms.Axdr;
 
@@ -18,6 +19,13 @@ public ref struct DlmsReader
         _position = 0;
     }
 
+    /// <summary>A reader that goes on at <paramref name="position"/>, so that offsets in its errors count from the start.</summary>
+    internal DlmsReader(ReadOnlySpan<byte> buffer, int position)
+    {
+        _buffer = buffer;
+        _position = position;
+    }
+
     public readonly int Position => _position;
 
     public readonly int Remaining => _buffer.Length - _position;
@@ -26,7 +34,10 @@ public ref struct DlmsReader
 
     public byte ReadByte()
     {
-        Need(1, "a byte");
+        if ((uint)_position >= (uint)_buffer.Length)
+        {
+            throw Short("a byte");
+        }
         return _buffer[_position++];
     }
 
@@ -53,19 +64,22 @@ public ref struct DlmsReader
 
     public long ReadInt64() => BinaryPrimitives.ReadInt64BigEndian(ReadBytes(8));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> ReadBytes(int count)
     {
         // Fast path inline; the message is built only when the read fails (it used to be formatted on every read).
         if ((uint)count > (uint)Remaining)
         {
-            throw count < 0
-                ? new DlmsFormatException($"Negative length {count} at offset {_position}.")
-                : Short($"{count} bytes");
+            throw CannotRead(count);
         }
         var slice = _buffer.Slice(_position, count);
         _position += count;
         return slice;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly DlmsFormatException CannotRead(int count) =>
+        count < 0 ? new DlmsFormatException($"Negative length {count} at offset {_position}.") : Short($"{count} bytes");
 
     /// <summary>
     /// A-XDR length (IEC 61334-6 §5, the same form as a BER definite length): below 0x80 one byte; otherwise
@@ -145,13 +159,6 @@ public ref struct DlmsReader
         }
     }
 
-    private readonly void Need(int count, string what)
-    {
-        if (count > Remaining)
-        {
-            throw Short(what);
-        }
-    }
-
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private readonly DlmsFormatException Short(string what) => new($"Expected {what} at offset {_position}, only {Remaining} left.");
 }

@@ -16,6 +16,15 @@ public abstract record DlmsValue
     public void Write(DlmsWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        WriteTagged(writer);
+    }
+
+    /// <summary>
+    /// The tag, then the content. The types a load profile is made of (array, structure, octet-string,
+    /// double-long-unsigned) override it to write both at once: one virtual call per value instead of two.
+    /// </summary>
+    internal virtual void WriteTagged(DlmsWriter writer)
+    {
         writer.WriteByte((byte)Tag);
         WriteContent(writer);
     }
@@ -64,12 +73,21 @@ public sealed record DlmsArray(ValueList<DlmsValue> Items) : DlmsValue
 {
     public override DataTag Tag => DataTag.Array;
 
+    internal override void WriteTagged(DlmsWriter writer)
+    {
+        writer.WriteTaggedCount((byte)DataTag.Array, Items.Count);
+        foreach (var item in Items.AsSpan())
+        {
+            item.WriteTagged(writer);
+        }
+    }
+
     internal override void WriteContent(DlmsWriter writer)
     {
         writer.WriteLength(Items.Count);
         foreach (var item in Items.AsSpan())
         {
-            item.Write(writer);
+            item.WriteTagged(writer);
         }
     }
 }
@@ -79,12 +97,21 @@ public sealed record DlmsStructure(ValueList<DlmsValue> Fields) : DlmsValue
 {
     public override DataTag Tag => DataTag.Structure;
 
+    internal override void WriteTagged(DlmsWriter writer)
+    {
+        writer.WriteTaggedCount((byte)DataTag.Structure, Fields.Count);
+        foreach (var field in Fields.AsSpan())
+        {
+            field.WriteTagged(writer);
+        }
+    }
+
     internal override void WriteContent(DlmsWriter writer)
     {
         writer.WriteLength(Fields.Count);
         foreach (var field in Fields.AsSpan())
         {
-            field.Write(writer);
+            field.WriteTagged(writer);
         }
     }
 }
@@ -122,6 +149,8 @@ public sealed record DlmsBitString(int BitCount, Octets Bytes) : DlmsValue
 public sealed record OctetString(Octets Value) : DlmsValue
 {
     public override DataTag Tag => DataTag.OctetString;
+
+    internal override void WriteTagged(DlmsWriter writer) => writer.WriteTaggedOctetString((byte)DataTag.OctetString, Value.Span);
 
     internal override void WriteContent(DlmsWriter writer) => writer.WriteOctetString(Value.Span);
 }

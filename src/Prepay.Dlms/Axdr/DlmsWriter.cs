@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Prepay.Dlms.Axdr;
 
@@ -33,11 +34,17 @@ public sealed class DlmsWriter
     internal static byte[] ReturnArray(DlmsWriter writer)
     {
         var bytes = writer.ToArray();
+        Return(writer);
+        return bytes;
+    }
+
+    /// <summary>Gives a rented writer back once its written bytes are no longer needed.</summary>
+    internal static void Return(DlmsWriter writer)
+    {
         if (writer._buffer.Length <= MaxCachedSize)
         {
             t_cached = writer;
         }
-        return bytes;
     }
 
     private const int MaxCachedSize = 1 << 20;
@@ -97,18 +104,71 @@ public sealed class DlmsWriter
 
     public void WriteOctetString(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.Length < 0x80)
+        {
+            // Short strings (date-times, logical names, system titles): the length byte and the bytes in one reserve.
+            var span = Reserve(1 + bytes.Length);
+            span[0] = (byte)bytes.Length;
+            bytes.CopyTo(span[1..]);
+            return;
+        }
         WriteLength(bytes.Length);
         WriteBytes(bytes);
     }
 
+    /// <summary>A tag and the element count of an array or structure after it, in one reserve when below 128.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void WriteTaggedCount(byte tag, int count)
+    {
+        if ((uint)count < 0x80)
+        {
+            var span = Reserve(2);
+            span[0] = tag;
+            span[1] = (byte)count;
+            return;
+        }
+        WriteByte(tag);
+        WriteLength(count);
+    }
+
+    /// <summary>A tag and an octet-string after it, in one reserve when short.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void WriteTaggedOctetString(byte tag, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 0x80)
+        {
+            var span = Reserve(2 + bytes.Length);
+            span[0] = tag;
+            span[1] = (byte)bytes.Length;
+            bytes.CopyTo(span[2..]);
+            return;
+        }
+        WriteByte(tag);
+        WriteOctetString(bytes);
+    }
+
+    /// <summary>A tag and a big-endian Unsigned32 after it, in one reserve.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void WriteTaggedUInt32(byte tag, uint value)
+    {
+        var span = Reserve(5);
+        span[0] = tag;
+        BinaryPrimitives.WriteUInt32BigEndian(span[1..], value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<byte> Reserve(int count)
     {
-        if (_length + count > _buffer.Length)
+        int end = _length + count;
+        if ((uint)end > (uint)_buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+            Grow(end);
         }
         var span = _buffer.AsSpan(_length, count);
-        _length += count;
+        _length = end;
         return span;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int needed) => Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, needed));
 }

@@ -56,6 +56,8 @@ public sealed record DoubleLongUnsigned(uint Value) : DlmsValue
 {
     public override DataTag Tag => DataTag.DoubleLongUnsigned;
 
+    internal override void WriteTagged(DlmsWriter writer) => writer.WriteTaggedUInt32((byte)DataTag.DoubleLongUnsigned, Value);
+
     internal override void WriteContent(DlmsWriter writer) => writer.WriteUInt32(Value);
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Prepay.Dlms.Acse;
@@ -254,16 +255,42 @@ public sealed class DlmsClient : IAsyncDisposable
 
     private async Task<Apdu> ExchangeAsync(Apdu request, CancellationToken cancellationToken)
     {
-        var plain = request.Encode();
         if (_serverTitle is null)
         {
-            return await ExchangeRawAsync(plain, cancellationToken).ConfigureAwait(false);
+            return await ExchangeRawAsync(request.Encode(), cancellationToken).ConfigureAwait(false);
         }
         // The counter is reserved (made durable by the store) before the APDU leaves.
-        var ciphered = _options.Suite!.Protect(GloTags.For(plain[0]), SecurityControl.AuthenticatedEncryption, _options.SystemTitle.Span,
-            _options.OutgoingCounter.Reserve(), plain);
-        var answer = await ExchangeRawAsync(ciphered.Encode(), cancellationToken).ConfigureAwait(false);
-        return Apdu.Decode(Unprotect(answer));
+        var ciphered = _options.Suite!.ProtectEncoded(SecurityControl.AuthenticatedEncryption, _options.SystemTitle.Span,
+            _options.OutgoingCounter.Reserve(), request);
+        var answer = await ExchangeBytesAsync(ciphered, cancellationToken).ConfigureAwait(false);
+        return DecodeCiphered(answer.Span);
+    }
+
+    /// <summary>
+    /// A ciphered answer deciphered from where it lies in the frame into a pooled buffer (cleared when given back),
+    /// then decoded: the payload and the plain APDU are not copied into arrays of their own.
+    /// </summary>
+    private Apdu DecodeCiphered(ReadOnlySpan<byte> answer)
+    {
+        if (answer.IsEmpty || !CipheredApduView.IsCipheredTag(answer[0]))
+        {
+            var decoded = Apdu.Decode(answer);
+            throw decoded is ExceptionResponse refused
+                ? new DlmsServiceRefusedException(refused)
+                : new DlmsFormatException($"A ciphered answer was expected, not {decoded.GetType().Name}.");
+        }
+        var ciphered = CipheredApduView.Read(answer);
+        var plain = ArrayPool<byte>.Shared.Rent(ciphered.Payload.Length);
+        try
+        {
+            int length = _options.Suite!.Unprotect(ciphered.Control, ciphered.InvocationCounter, ciphered.Payload, _serverTitle!.Value.Span, plain);
+            AcceptServerCounter(ciphered.InvocationCounter);
+            return Apdu.Decode(plain.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plain, clearArray: true);
+        }
     }
 
     private byte[] Unprotect(Apdu answer)
@@ -277,15 +304,27 @@ public sealed class DlmsClient : IAsyncDisposable
             throw new DlmsFormatException($"A ciphered answer was expected, not {answer.GetType().Name}.");
         }
         var plain = _options.Suite!.Unprotect(ciphered, _serverTitle!.Value.Span);
-        if (ciphered.InvocationCounter <= _lastServerCounter)
-        {
-            throw new DlmsAuthenticationException("The server's invocation counter went backwards: a replayed answer.");
-        }
-        _lastServerCounter = ciphered.InvocationCounter;
+        AcceptServerCounter(ciphered.InvocationCounter);
         return plain;
     }
 
+    private void AcceptServerCounter(uint invocationCounter)
+    {
+        if (invocationCounter <= _lastServerCounter)
+        {
+            throw new DlmsAuthenticationException("The server's invocation counter went backwards: a replayed answer.");
+        }
+        _lastServerCounter = invocationCounter;
+    }
+
     private async Task<Apdu> ExchangeRawAsync(byte[] apdu, CancellationToken cancellationToken)
+    {
+        var answer = await ExchangeBytesAsync(apdu, cancellationToken).ConfigureAwait(false);
+        var decoded = Apdu.Decode(answer.Span);
+        return decoded is ExceptionResponse refused ? throw new DlmsServiceRefusedException(refused) : decoded;
+    }
+
+    private async Task<Octets> ExchangeBytesAsync(byte[] apdu, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
@@ -293,8 +332,7 @@ public sealed class DlmsClient : IAsyncDisposable
         await _stream.WriteAsync(frame.Encode(), timeout.Token).ConfigureAwait(false);
         var answer = await _reader.ReadAsync(timeout.Token).ConfigureAwait(false)
             ?? throw new IOException("The server closed the connection.");
-        var decoded = Apdu.Decode(answer.Apdu.Span);
-        return decoded is ExceptionResponse refused ? throw new DlmsServiceRefusedException(refused) : decoded;
+        return answer.Apdu;
     }
 
     private static DlmsFormatException Unexpected(Apdu response) => new($"Unexpected answer {response.GetType().Name}.");

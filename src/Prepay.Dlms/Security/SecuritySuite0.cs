@@ -41,14 +41,15 @@ public sealed class SecuritySuite0 : IDisposable
         Nonce(systemTitle, invocationCounter, nonce);
         var payload = new byte[apdu.Length + (control.Authenticated ? TagSize : 0)];
         Span<byte> tag = stackalloc byte[TagSize];
+        Span<byte> scratch = stackalloc byte[SmallAdditionalData];
         if (control.Encrypted)
         {
-            Encrypt(nonce, apdu, payload.AsSpan(0, apdu.Length), tag, AdditionalData(control, ReadOnlySpan<byte>.Empty));
+            Encrypt(nonce, apdu, payload.AsSpan(0, apdu.Length), tag, AdditionalData(control, ReadOnlySpan<byte>.Empty, scratch));
         }
         else
         {
             apdu.CopyTo(payload);
-            Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, tag, AdditionalData(control, apdu));
+            Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, tag, AdditionalData(control, apdu, scratch));
         }
         if (control.Authenticated)
         {
@@ -84,16 +85,39 @@ public sealed class SecuritySuite0 : IDisposable
         var tag = control.Authenticated ? wire.AsSpan(at + 5 + apdu.Length, TagSize) : stackalloc byte[TagSize];
         Span<byte> nonce = stackalloc byte[12];
         Nonce(systemTitle, invocationCounter, nonce);
+        Span<byte> scratch = stackalloc byte[SmallAdditionalData];
         if (control.Encrypted)
         {
-            Encrypt(nonce, apdu, body, tag, AdditionalData(control, ReadOnlySpan<byte>.Empty));
+            Encrypt(nonce, apdu, body, tag, AdditionalData(control, ReadOnlySpan<byte>.Empty, scratch));
         }
         else
         {
             apdu.CopyTo(body);
-            Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, tag, AdditionalData(control, apdu));
+            Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, tag, AdditionalData(control, apdu, scratch));
         }
         return wire;
+    }
+
+    /// <summary>
+    /// <paramref name="apdu"/> encoded, protected and encoded as its glo-APDU (<see cref="GloTags"/>), the same bytes as
+    /// <c>ProtectEncoded(GloTags.For(..), control, systemTitle, invocationCounter, apdu.Encode())</c>: the plain APDU
+    /// is written into the thread's reused buffer and enciphered from there into the wire array, so the plain bytes
+    /// are never allocated.
+    /// </summary>
+    public byte[] ProtectEncoded(SecurityControl control, ReadOnlySpan<byte> systemTitle, uint invocationCounter, Apdus.Apdu apdu)
+    {
+        ArgumentNullException.ThrowIfNull(apdu);
+        var writer = Axdr.DlmsWriter.Rent();
+        try
+        {
+            apdu.WriteTo(writer);
+            var plain = writer.WrittenSpan;
+            return ProtectEncoded(GloTags.For(plain[0]), control, systemTitle, invocationCounter, plain);
+        }
+        finally
+        {
+            Axdr.DlmsWriter.Return(writer);
+        }
     }
 
     /// <summary>
@@ -104,37 +128,49 @@ public sealed class SecuritySuite0 : IDisposable
     public byte[] Unprotect(CipheredApdu ciphered, ReadOnlySpan<byte> systemTitle)
     {
         ArgumentNullException.ThrowIfNull(ciphered);
-        var control = ciphered.Control;
-        CheckSuite(control);
+        CheckSuite(ciphered.Control);
         var payload = ciphered.Payload.Span;
-        int tagLength = control.Authenticated ? TagSize : 0;
-        if (payload.Length < tagLength)
+        var plain = new byte[PlainLength(ciphered.Control, payload.Length)];
+        Unprotect(ciphered.Control, ciphered.InvocationCounter, payload, systemTitle, plain);
+        return plain;
+    }
+
+    /// <summary>
+    /// The same as <see cref="Unprotect(CipheredApdu, ReadOnlySpan{byte})"/> on a payload still in the received bytes
+    /// (see <see cref="CipheredApduView"/>), deciphered into <paramref name="destination"/>, which must not overlap
+    /// the payload; returns the length of the plain APDU. On a tag mismatch the destination is cleared.
+    /// </summary>
+    public int Unprotect(SecurityControl control, uint invocationCounter, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> systemTitle, Span<byte> destination)
+    {
+        CheckSuite(control);
+        int length = PlainLength(control, payload.Length);
+        if (destination.Length < length)
         {
-            throw new DlmsFormatException($"A ciphered APDU with authentication ends with a {TagSize}-byte tag.");
+            throw new ArgumentException($"The plain APDU needs {length} bytes, the destination has {destination.Length}.", nameof(destination));
         }
-        var body = payload[..^tagLength];
-        var tag = payload[^tagLength..];
+        var body = payload[..length];
+        var tag = payload[length..];
+        var plain = destination[..length];
         Span<byte> nonce = stackalloc byte[12];
-        Nonce(systemTitle, ciphered.InvocationCounter, nonce);
-        var plain = new byte[body.Length];
-        Span<byte> scratch = stackalloc byte[TagSize];
+        Nonce(systemTitle, invocationCounter, nonce);
+        Span<byte> scratch = stackalloc byte[SmallAdditionalData];
         try
         {
             if (control.Encrypted && control.Authenticated)
             {
-                Decrypt(nonce, body, tag, plain, AdditionalData(control, ReadOnlySpan<byte>.Empty));
+                Decrypt(nonce, body, tag, plain, AdditionalData(control, ReadOnlySpan<byte>.Empty, scratch));
             }
             else if (control.Encrypted)
             {
                 // Encryption only: GCM's counter mode is its own inverse; the tag is neither sent nor checked.
-                Encrypt(nonce, body, plain, scratch);
+                Encrypt(nonce, body, plain, scratch[..TagSize]);
             }
             else
             {
                 body.CopyTo(plain);
                 if (control.Authenticated)
                 {
-                    Decrypt(nonce, ReadOnlySpan<byte>.Empty, tag, Span<byte>.Empty, AdditionalData(control, body));
+                    Decrypt(nonce, ReadOnlySpan<byte>.Empty, tag, Span<byte>.Empty, AdditionalData(control, body, scratch));
                 }
             }
         }
@@ -143,7 +179,17 @@ public sealed class SecuritySuite0 : IDisposable
             CryptographicOperations.ZeroMemory(plain);
             throw new DlmsAuthenticationException("The authentication tag of a ciphered APDU does not match.", e);
         }
-        return plain;
+        return length;
+    }
+
+    private static int PlainLength(SecurityControl control, int payloadLength)
+    {
+        int tagLength = control.Authenticated ? TagSize : 0;
+        if (payloadLength < tagLength)
+        {
+            throw new DlmsFormatException($"A ciphered APDU with authentication ends with a {TagSize}-byte tag.");
+        }
+        return payloadLength - tagLength;
     }
 
     /// <summary>
@@ -159,7 +205,8 @@ public sealed class SecuritySuite0 : IDisposable
         var answer = new byte[5 + TagSize];
         answer[0] = control.Value;
         BinaryPrimitives.WriteUInt32BigEndian(answer.AsSpan(1), invocationCounter);
-        Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, answer.AsSpan(5), AdditionalData(control, challenge));
+        Span<byte> scratch = stackalloc byte[SmallAdditionalData];
+        Encrypt(nonce, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, answer.AsSpan(5), AdditionalData(control, challenge, scratch));
         return answer;
     }
 
@@ -188,13 +235,22 @@ public sealed class SecuritySuite0 : IDisposable
 
     public override string ToString() => "SecuritySuite0 (keys hidden)";
 
-    private byte[] AdditionalData(SecurityControl control, ReadOnlySpan<byte> tail)
+    // Room on the stack for SC || AK and a short tail (a challenge); a longer tail (a plain APDU that is only
+    // authenticated) gets an array.
+    private const int SmallAdditionalData = 96;
+
+    private ReadOnlySpan<byte> AdditionalData(SecurityControl control, ReadOnlySpan<byte> tail, Span<byte> scratch)
     {
         if (!control.Authenticated)
         {
-            return [];
+            return ReadOnlySpan<byte>.Empty;
         }
-        return [control.Value, .. _authenticationKey, .. tail];
+        int length = 1 + KeySize + tail.Length;
+        var data = length <= scratch.Length ? scratch[..length] : new byte[length];
+        data[0] = control.Value;
+        _authenticationKey.CopyTo(data[1..]);
+        tail.CopyTo(data[(1 + KeySize)..]);
+        return data;
     }
 
     private static void Nonce(ReadOnlySpan<byte> systemTitle, uint invocationCounter, Span<byte> nonce)

@@ -70,8 +70,7 @@ internal sealed class ServerSession(DlmsServerOptions options)
         {
             return new ExceptionResponse(StateError.ServiceNotAllowed, ServiceError.OperationNotPossible).Encode();
         }
-        var response = _services!.Handle(request).Encode();
-        return suite.ProtectEncoded(GloTags.For(response[0]), SecurityControl.AuthenticatedEncryption, options.SystemTitle.Span,
-            options.OutgoingCounter.Reserve(), response);
+        var response = _services!.Handle(request);
+        return suite.ProtectEncoded(SecurityControl.AuthenticatedEncryption, options.SystemTitle.Span, options.OutgoingCounter.Reserve(), response);
     }
 }
