@@ -1,0 +1,92 @@
+using NodaTime;
+
+namespace Prepay.MeterData.Readings;
+
+/// <summary>
+/// A meter's recent validated readings (actual, estimated and edited), ordered by interval start, one per start.
+/// A new reading is checked against its own neighbours here, whatever order readings arrive in.
+/// </summary>
+public sealed class MeterHistory
+{
+    private readonly IntervalReading[] _readings;
+
+    public MeterHistory(IEnumerable<IntervalReading> readings)
+    {
+        _readings = readings.OrderBy(r => r.Start).ToArray();
+        for (var i = 1; i < _readings.Length; i++)
+        {
+            if (_readings[i].Start == _readings[i - 1].Start)
+            {
+                throw new ArgumentException($"Two readings start at {_readings[i].Start}.", nameof(readings));
+            }
+        }
+    }
+
+    public static MeterHistory Empty { get; } = new([]);
+
+    public IReadOnlyList<IntervalReading> Readings => _readings;
+
+    /// <summary>The reading stored for the interval starting at <paramref name="start"/>, if any.</summary>
+    public IntervalReading? At(Instant start)
+    {
+        var i = Index(start);
+        return i >= 0 ? _readings[i] : null;
+    }
+
+    /// <summary>The latest reading that ends no later than <paramref name="start"/>.</summary>
+    public IntervalReading? Before(Instant start, Func<IntervalReading, bool>? where = null)
+    {
+        for (var i = Insertion(start) - 1; i >= 0; i--)
+        {
+            if (_readings[i].End <= start && (where is null || where(_readings[i])))
+            {
+                return _readings[i];
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The earliest reading that starts no earlier than <paramref name="end"/>.</summary>
+    public IntervalReading? After(Instant end, Func<IntervalReading, bool>? where = null)
+    {
+        for (var i = Insertion(end); i < _readings.Length; i++)
+        {
+            if (where is null || where(_readings[i]))
+            {
+                return _readings[i];
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Readings whose register is a measurement (not an estimate), the only ones register checks trust.</summary>
+    public static bool MeasuredRegister(IntervalReading r) => r.Register is not null && r.Source != ReadingSource.Estimated;
+
+    public MeterHistory With(IntervalReading reading) =>
+        new(_readings.Where(r => r.Start != reading.Start).Append(reading));
+
+    private int Index(Instant start)
+    {
+        var i = Insertion(start);
+        return i < _readings.Length && _readings[i].Start == start ? i : -1;
+    }
+
+    /// <summary>The index of the first reading starting at or after <paramref name="start"/>.</summary>
+    private int Insertion(Instant start)
+    {
+        int lo = 0, hi = _readings.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_readings[mid].Start < start)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}
