@@ -14,4 +14,7 @@ public sealed record NotEstimated(string Reason) : GapEstimate
     public const string Disabled = "estimation-disabled";
     public const string TooLong = "gap-too-long";
     public const string NoProfile = "no-profile";
+
+    /// <summary>The reading after the gap failed a rule: nothing is made up from it.</summary>
+    public const string SuspectEnd = "suspect-end";
 }

@@ -22,6 +22,10 @@ public static class GapEstimator
         {
             return new NotEstimated(NotEstimated.Disabled);
         }
+        if (after.Suspect)
+        {
+            return new NotEstimated(NotEstimated.SuspectEnd);
+        }
         if (gap.To - gap.From > options.MaxGapToEstimate)
         {
             return new NotEstimated(NotEstimated.TooLong);
@@ -31,7 +35,7 @@ public static class GapEstimator
 
     private static Estimated? Linear(Gap gap, IntervalReading after, MeterRating rating)
     {
-        if (gap.Before?.Register is not { } from || after.Register is not { } afterRegister || after.Energy is not { } afterEnergy)
+        if (gap.Before is not { Suspect: false, Register: { } from } || after.Register is not { } afterRegister || after.Energy is not { } afterEnergy)
         {
             return null;
         }
@@ -64,7 +68,8 @@ public static class GapEstimator
             }
             shares[i] = found.Energy!.Value;
         }
-        return new Estimated(Readings(gap, meter, shares, gap.Before?.Register, rating: null), EstimationMethod.Profile);
+        var from = gap.Before is { Suspect: false } before ? before.Register : null;
+        return new Estimated(Readings(gap, meter, shares, from, rating: null), EstimationMethod.Profile);
     }
 
     /// <summary>The estimated readings; their registers run on from <paramref name="from"/> when it is known.</summary>

@@ -43,6 +43,9 @@ public sealed record IntervalReading
     public Instant? ReceivedAt { get; init; }
     public Instant? MeterClockAt { get; init; }
 
+    /// <summary>Held, but a rule found it suspect: its register is not trusted by the checks of later readings, nor estimated from.</summary>
+    public bool Suspect { get; init; }
+
     public Duration Length => End - Start;
 
     /// <summary>Same interval and same values: what a meter resending a reading sends. Receive times may differ.</summary>

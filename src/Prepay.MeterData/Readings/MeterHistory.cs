@@ -59,8 +59,8 @@ public sealed class MeterHistory
         return null;
     }
 
-    /// <summary>Readings whose register is a measurement (not an estimate), the only ones register checks trust.</summary>
-    public static bool MeasuredRegister(IntervalReading r) => r.Register is not null && r.Source != ReadingSource.Estimated;
+    /// <summary>Readings whose register is a measurement (not an estimate, not suspect), the only ones register checks trust.</summary>
+    public static bool MeasuredRegister(IntervalReading r) => r.Register is not null && r.Source != ReadingSource.Estimated && !r.Suspect;
 
     public MeterHistory With(IntervalReading reading) =>
         new(_readings.Where(r => r.Start != reading.Start).Append(reading));
