@@ -62,6 +62,15 @@ public sealed class ReadingValidatorTests
     }
 
     [Fact]
+    public void A_suspect_neighbour_is_not_trusted_by_the_register_checks()
+    {
+        var spike = Actual(1, 9_000, 8_000) with { Suspect = true };
+        var result = Validate(Actual(2, 1_100, 100), History(Actual(0, 1_000, 100), spike));
+        Assert.IsType<Valid>(Assert.Single(result.Outcomes));
+        Assert.IsType<RollBack>(Validate(Actual(2, 1_100, 100), History(Actual(0, 1_000, 100), Actual(1, 9_000, 8_000))).FirstSuspect);
+    }
+
+    [Fact]
     public void A_rule_switched_off_in_the_options_does_not_run()
     {
         var options = Options with { DisabledRules = [SpikeRule.Name] };
