@@ -22,6 +22,9 @@ public sealed class MeterHistory
         }
     }
 
+    /// <summary>Already ordered by start, one per start (made by <see cref="With"/>).</summary>
+    private MeterHistory(IntervalReading[] ordered, bool _) => _readings = ordered;
+
     public static MeterHistory Empty { get; } = new([]);
 
     public IReadOnlyList<IntervalReading> Readings => _readings;
@@ -62,8 +65,21 @@ public sealed class MeterHistory
     /// <summary>Readings whose register is a measurement (not an estimate, not suspect), the only ones register checks trust.</summary>
     public static bool MeasuredRegister(IntervalReading r) => r.Register is not null && r.Source != ReadingSource.Estimated && !r.Suspect;
 
-    public MeterHistory With(IntervalReading reading) =>
-        new(_readings.Where(r => r.Start != reading.Start).Append(reading));
+    /// <summary>
+    /// This history with <paramref name="reading"/> in its place (replacing one of the same start): one copy, no
+    /// sort, since ingestion adds each reading of a batch this way.
+    /// </summary>
+    public MeterHistory With(IntervalReading reading)
+    {
+        var i = Insertion(reading.Start);
+        var replaces = i < _readings.Length && _readings[i].Start == reading.Start;
+        var rest = replaces ? i + 1 : i;
+        var next = new IntervalReading[_readings.Length - rest + i + 1];
+        Array.Copy(_readings, 0, next, 0, i);
+        next[i] = reading;
+        Array.Copy(_readings, rest, next, i + 1, _readings.Length - rest);
+        return new MeterHistory(next, true);
+    }
 
     private int Index(Instant start)
     {

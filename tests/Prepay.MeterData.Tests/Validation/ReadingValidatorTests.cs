@@ -71,6 +71,16 @@ public sealed class ReadingValidatorTests
     }
 
     [Fact]
+    public void A_history_keeps_its_readings_in_order_one_per_interval_whatever_order_they_are_added_in()
+    {
+        var history = MeterHistory.Empty.With(Actual(3, 1300, 100)).With(Actual(0, 1000, 100)).With(Actual(2, 1200, 100)).With(Estimate(1, 1100, 100)).With(Actual(1, 1110, 110));
+        Assert.Equal([Start(0), Start(1), Start(2), Start(3)], history.Readings.Select(r => r.Start));
+        Assert.Equal(ReadingSource.Actual, history.At(Start(1))!.Source);
+        Assert.Equal(1300, history.After(Start(3))!.Register!.Value.WattHours);
+        Assert.Equal(1200, history.Before(Start(3))!.Register!.Value.WattHours);
+    }
+
+    [Fact]
     public void A_rule_switched_off_in_the_options_does_not_run()
     {
         var options = Options with { DisabledRules = [SpikeRule.Name] };
