@@ -24,6 +24,8 @@ public sealed class HeadEndMetrics
             "Interval readings committed to the database.");
         meter.CreateObservableCounter("prepay.readings.duplicates", () => readings.Totals.Duplicates, "{reading}",
             "Interval readings received again and skipped (a meter's retry after a lost acknowledgement).");
+        meter.CreateObservableCounter("prepay.readings.estimated", () => readings.Estimated, "{reading}",
+            "Interval readings estimated for gaps (flagged as estimated, replaced when the real values arrive).");
         meter.CreateObservableGauge("prepay.readings.backlog", () => Backlog(readings), "{reading}",
             "Interval readings accepted and not yet committed.");
         meter.CreateObservableCounter("prepay.payloads.refused",
@@ -41,9 +43,5 @@ public sealed class HeadEndMetrics
         }
     }
 
-    private static long Backlog(ReadingIngestor readings)
-    {
-        var (written, duplicates) = readings.Totals;
-        return Math.Max(0, readings.Accepted - written - duplicates);
-    }
+    private static long Backlog(ReadingIngestor readings) => Math.Max(0, readings.Accepted - readings.Settled);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Dlms;
@@ -30,6 +31,8 @@ public static class HeadEndRegistration
         services.AddSingleton(sp => new MeterRateLimits(options.Limits, sp.GetRequiredService<RejectionCounter>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MeterRateLimits>>()));
         services.AddSingleton<MeterDirectory>();
+        services.TryAddSingleton(new Prepay.MeterData.VeeOptions());
+        services.AddSingleton(sp => new Ingest.Quality.IngestValidation(sp.GetRequiredService<Prepay.MeterData.VeeOptions>(), sp.GetRequiredService<NodaTime.IClock>()));
         services.AddSingleton<ReadingIngestor>();
         services.AddSingleton<MeterMessageHandler>();
         services.AddSingleton<CommandDispatcher>();

@@ -58,6 +58,7 @@ public static class PrepayServer
         builder.Services.AddPrepayWeb(builder.Environment, builder.Configuration.GetSection(Web.SessionOptions.Section).Get<Web.SessionOptions>() ?? new Web.SessionOptions());
         builder.Services.AddPrepayObservability(builder.Configuration.GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>() ?? new ObservabilityOptions());
         builder.Services.AddPrepayKeyRing(builder.Configuration, builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data");
+        builder.Services.AddSingleton(Prepay.HeadEnd.Ingest.Quality.VeeConfiguration.From(builder.Configuration));
         builder.Services.AddPrepayHeadEnd(MqttOptions.From(builder.Configuration),
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data",
             Prepay.HeadEnd.Dlms.DlmsOptions.From(builder.Configuration),
@@ -76,6 +77,7 @@ public static class PrepayServer
         api.MapCatalogApis();
         api.MapDisconnectionPoliciesApi();
         api.MapMeterDataApi();
+        api.MapDataQualityApi();
         api.MapTokensApi();
         api.MapCampaignsApi();
         api.MapAlertsApi();

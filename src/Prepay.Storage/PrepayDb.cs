@@ -54,6 +54,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<MeterCommandRecord> MeterCommands => Set<MeterCommandRecord>();
     public DbSet<ManagementTokenRecord> ManagementTokens => Set<ManagementTokenRecord>();
     public DbSet<IntervalReading> Readings => Set<IntervalReading>();
+    public DbSet<ReadingAdjustment> ReadingAdjustments => Set<ReadingAdjustment>();
     public DbSet<MeterEventRecord> MeterEvents => Set<MeterEventRecord>();
     public DbSet<MeterStatusRecord> MeterStatus => Set<MeterStatusRecord>();
     public DbSet<DlmsEndpointRecord> DlmsEndpoints => Set<DlmsEndpointRecord>();

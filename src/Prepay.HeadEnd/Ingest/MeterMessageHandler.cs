@@ -15,8 +15,9 @@ namespace Prepay.HeadEnd.Ingest;
 /// Everything a meter sends, whatever the transport: typed uplinks (<see cref="MeterUplink"/>) checked item by item
 /// and stored (<see cref="IngestAsync"/>); an MQTT v1 message is parsed strictly into one first (<see cref="HandleAsync"/>,
 /// <see cref="V1Uplinks"/>). A payload that is malformed, too large or out of schema is refused whole and counted; an
-/// item that is wrong (a negative register, an instant far in the future, a register running backwards) is refused
-/// and counted while the rest of its batch is kept.
+/// item that is impossible (a negative register, an instant more than a day ahead) is refused and counted while the
+/// rest of its batch is kept. Readings that are possible but doubtful (a register running backwards, a spike, a
+/// clock off) are stored with their quality by <see cref="ReadingIngestor"/>'s validation.
 /// </summary>
 public sealed class MeterMessageHandler(
     IServiceScopeFactory scopes,
@@ -146,7 +147,8 @@ public sealed class MeterMessageHandler(
                 rejections.Count(meterNumber, "invalid-reading");
                 continue;
             }
-            accepted |= await readings.AcceptAsync(meterNumber, new IntervalReading
+            accepted = true;
+            await readings.AcceptAsync(meterNumber, new IntervalReading
             {
                 MeterId = meterId, At = r.At, EnergyWh = r.Register.WattHours, DeltaWh = r.Used.WattHours, CreditWh = r.Credit.WattHours,
                 VoltageDv = r.VoltageDv, CurrentMa = r.CurrentMa, PowerW = r.PowerW,

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using Prepay.HeadEnd.Ingest.Quality;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 
@@ -11,8 +11,10 @@ namespace Prepay.HeadEnd.Ingest;
 
 /// <summary>
 /// Collects accepted readings from all meters and writes them in batches (up to <see cref="MaxBatch"/> rows: whatever
-/// queued while the previous batch was being written) through <see cref="ReadingWriter"/>. Refuses a reading whose
-/// energy register is below an earlier reading of the same meter: registers only count up.
+/// queued while the previous batch was being written) through <see cref="ReadingWriter"/>, each batch validated
+/// first (<see cref="IngestValidation"/>): every reading stored with its quality, a register running backwards or a
+/// spike kept as <c>suspect</c> under its rule, a resend dropped, other values for a stored interval refused and
+/// counted (<c>reading-conflict</c>), gaps estimated and estimates replaced when the real values arrive.
 /// <para>
 /// On PostgreSQL two writers run side by side on their own connections, each owning the meters whose id hashes to it,
 /// so that one copies while the server stores the other's batch, and no two transactions ever hold the same meter's
@@ -24,7 +26,8 @@ namespace Prepay.HeadEnd.Ingest;
 /// completes it once every batch before it has committed (each shard writes its batches one after another, in order).
 /// </para>
 /// </summary>
-public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounter rejections, StorageOptions storage, ILogger<ReadingIngestor> logger) : BackgroundService
+public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounter rejections, StorageOptions storage, IngestValidation validation,
+    IClock clock, ILogger<ReadingIngestor> logger) : BackgroundService
 {
     public const int MaxBatch = 5000;
 
@@ -36,39 +39,30 @@ public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounte
         }))
         .ToArray();
 
-    private readonly ConcurrentDictionary<Guid, (Instant At, long EnergyWh)> _latest = new();
     private readonly LatestStored _stored = new();
     private long _accepted;
+    private long _settled;
     private long _written;
     private long _duplicates;
+    private long _estimated;
 
-    /// <summary>Readings written so far, and readings skipped because they were stored before.</summary>
+    /// <summary>Readings written so far (new or replacing an estimate), and readings skipped because they were stored before.</summary>
     public (long Written, long Duplicates) Totals => (Interlocked.Read(ref _written), Interlocked.Read(ref _duplicates));
 
-    /// <summary>Readings accepted into the queue since start: with <see cref="Totals"/>, how many wait to be written.</summary>
+    /// <summary>Estimates stored for gaps so far.</summary>
+    public long Estimated => Interlocked.Read(ref _estimated);
+
+    /// <summary>Readings accepted into the queue since start.</summary>
     public long Accepted => Interlocked.Read(ref _accepted);
 
-    /// <summary>Queues a reading; false (and counted) when it runs backwards against what the meter sent before.</summary>
-    public async ValueTask<bool> AcceptAsync(string meterNumber, IntervalReading reading, CancellationToken ct)
+    /// <summary>Accepted readings whose batch has committed (written, dropped as a resend, or refused as a conflict).</summary>
+    public long Settled => Interlocked.Read(ref _settled);
+
+    /// <summary>Queues a reading for validation and storage, stamped with when the head-end received it.</summary>
+    public async ValueTask AcceptAsync(string meterNumber, IntervalReading reading, CancellationToken ct)
     {
-        var backwards = false;
-        _latest.AddOrUpdate(reading.MeterId, (reading.At, reading.EnergyWh), (_, last) =>
-        {
-            if ((reading.At > last.At && reading.EnergyWh < last.EnergyWh) || (reading.At < last.At && reading.EnergyWh > last.EnergyWh))
-            {
-                backwards = true;
-                return last;
-            }
-            return reading.At > last.At ? (reading.At, reading.EnergyWh) : last;
-        });
-        if (backwards)
-        {
-            rejections.Count(meterNumber, "register-backwards");
-            return false;
-        }
-        await ShardOf(reading.MeterId).Writer.WriteAsync(new Queued(reading, null), ct);
+        await ShardOf(reading.MeterId).Writer.WriteAsync(new Queued(new PendingReading(meterNumber, reading, clock.GetCurrentInstant()), null), ct);
         Interlocked.Increment(ref _accepted);
-        return true;
     }
 
     /// <summary>
@@ -85,14 +79,14 @@ public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounte
     private Channel<Queued> ShardOf(Guid meterId) => _shards[unchecked((uint)meterId.GetHashCode()) % (uint)_shards.Length];
 
     /// <summary>A reading to write, or a marker to complete once what was queued before it is written.</summary>
-    private readonly record struct Queued(IntervalReading? Reading, TaskCompletionSource? Marker);
+    private readonly record struct Queued(PendingReading? Reading, TaskCompletionSource? Marker);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_shards.Select(shard => Task.Run(() => WriteAllAsync(shard.Reader, stoppingToken), stoppingToken)));
 
     private async Task WriteAllAsync(ChannelReader<Queued> queue, CancellationToken stoppingToken)
     {
-        var batch = new List<IntervalReading>(MaxBatch);
+        var batch = new List<PendingReading>(MaxBatch);
         var markers = new List<TaskCompletionSource>();
         try
         {
@@ -113,10 +107,7 @@ public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounte
                 {
                     if (batch.Count > 0)
                     {
-                        await using var scope = scopes.CreateAsyncScope();
-                        var inserted = await ReadingWriter.WriteAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), batch, _stored, stoppingToken);
-                        Interlocked.Add(ref _written, inserted);
-                        Interlocked.Add(ref _duplicates, batch.Count - inserted);
+                        await WriteAsync(batch, stoppingToken);
                         batch.Clear();
                     }
                     markers.ForEach(m => m.TrySetResult());
@@ -139,5 +130,23 @@ public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounte
                 left.Marker?.TrySetCanceled(CancellationToken.None);
             }
         }
+    }
+
+    private async Task WriteAsync(List<PendingReading> batch, CancellationToken stoppingToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        var validated = await validation.ValidateAsync(db, batch, stoppingToken);
+        var (inserted, replaced) = await ReadingWriter.WriteAsync(db, validated, clock.GetCurrentInstant(), _stored, stoppingToken);
+        validation.Committed(validated);
+        foreach (var meter in validated.Conflicts)
+        {
+            rejections.Count(meter, "reading-conflict");
+        }
+        var real = inserted + replaced - validated.Estimates;
+        Interlocked.Add(ref _written, real);
+        Interlocked.Add(ref _estimated, validated.Estimates);
+        Interlocked.Add(ref _duplicates, batch.Count - real - validated.Conflicts.Count);
+        Interlocked.Add(ref _settled, batch.Count);
     }
 }

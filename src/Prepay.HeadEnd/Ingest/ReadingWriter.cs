@@ -1,8 +1,10 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
+using Prepay.HeadEnd.Ingest.Quality;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 
@@ -18,17 +20,77 @@ namespace Prepay.HeadEnd.Ingest;
 /// meet a stored row after all (another node wrote it), the transaction is rolled back and the whole batch goes the
 /// careful way. SQLite: one transaction with one prepared INSERT … ON CONFLICT DO NOTHING reused for every row.
 /// </para>
+/// <para>
+/// A validated batch (<see cref="ValidatedBatch"/>) also carries real values for estimated intervals: each is written
+/// over its estimate by an UPDATE that matches only while the row is still an estimate, and only then is its
+/// adjustment inserted, in the same transaction as the batch's rows. Replacements are rare (a gap ending), so one
+/// statement pair each.
+/// </para>
 /// </summary>
 public static class ReadingWriter
 {
-    private const string Columns = "(meter_id, at, energy_wh, delta_wh, credit_wh, voltage_dv, current_ma, power_w)";
+    private const string Columns = "(meter_id, at, energy_wh, delta_wh, credit_wh, voltage_dv, current_ma, power_w, quality, quality_rule)";
 
     public static Task<int> WriteAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, LatestStored? latest, CancellationToken ct) =>
         rows.Count == 0 ? Task.FromResult(0)
-        : db.Provider == DatabaseProvider.Postgres ? WritePostgresAsync(db, rows, latest, ct)
-        : WriteSqliteAsync(db, rows, ct);
+        : db.Provider == DatabaseProvider.Postgres ? WritePostgresAsync(db, rows, latest, null, ct)
+        : WriteSqliteAsync(db, rows, null, ct);
 
-    private static async Task<int> WritePostgresAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, LatestStored? latest, CancellationToken ct)
+    /// <summary>A validated batch: its new rows, and its replacements of estimates with their adjustments; returns (inserted, replaced).</summary>
+    public static async Task<(int Inserted, int Replaced)> WriteAsync(PrepayDb db, ValidatedBatch batch, NodaTime.Instant now, LatestStored? latest, CancellationToken ct)
+    {
+        if (batch.Inserts.Count == 0 && batch.Replacements.Count == 0)
+        {
+            return (0, 0);
+        }
+        var replaced = 0;
+        Func<DbConnection, DbTransaction, Task> alongside = async (connection, tx) => replaced = await ReplaceAsync(db.Provider, connection, tx, batch, now, ct);
+        var inserted = db.Provider == DatabaseProvider.Postgres
+            ? await WritePostgresAsync(db, batch.Inserts, latest, alongside, ct)
+            : await WriteSqliteAsync(db, batch.Inserts, alongside, ct);
+        return (inserted, replaced);
+    }
+
+    private static async Task<int> ReplaceAsync(DatabaseProvider provider, DbConnection connection, DbTransaction tx, ValidatedBatch batch, NodaTime.Instant now, CancellationToken ct)
+    {
+        var replaced = 0;
+        foreach (var (r, estimatedWh) in batch.Replacements)
+        {
+            object meter = provider == DatabaseProvider.Postgres ? r.MeterId : r.MeterId.ToString().ToUpperInvariant();
+            await using var update = connection.CreateCommand();
+            update.Transaction = tx;
+            update.CommandText = """
+                UPDATE readings SET energy_wh = @e, delta_wh = @d, credit_wh = @c, voltage_dv = @v, current_ma = @i, power_w = @p, quality = @q, quality_rule = @r
+                WHERE meter_id = @m AND at = @a AND quality = 'estimated'
+                """;
+            Add(update, "@e", r.EnergyWh); Add(update, "@d", r.DeltaWh); Add(update, "@c", r.CreditWh); Add(update, "@v", r.VoltageDv);
+            Add(update, "@i", r.CurrentMa); Add(update, "@p", r.PowerW); Add(update, "@q", r.Quality); Add(update, "@r", (object?)r.QualityRule ?? DBNull.Value);
+            Add(update, "@m", meter); Add(update, "@a", r.At.ToUnixTimeTicks());
+            if (await update.ExecuteNonQueryAsync(ct) == 0)
+            {
+                continue; // no longer an estimate: replaced or edited meanwhile; nothing to adjust
+            }
+            await using var adjust = connection.CreateCommand();
+            adjust.Transaction = tx;
+            adjust.CommandText = "INSERT INTO reading_adjustments (meter_id, at, previous_wh, new_wh, cause, recorded_at) VALUES (@m, @a, @prev, @new, 'replaced', @now)";
+            Add(adjust, "@m", meter); Add(adjust, "@a", r.At.ToUnixTimeTicks()); Add(adjust, "@prev", estimatedWh); Add(adjust, "@new", r.DeltaWh);
+            Add(adjust, "@now", now.ToUnixTimeTicks());
+            await adjust.ExecuteNonQueryAsync(ct);
+            replaced++;
+        }
+        return replaced;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
+    }
+
+    private static async Task<int> WritePostgresAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, LatestStored? latest,
+        Func<DbConnection, DbTransaction, Task>? alongside, CancellationToken ct)
     {
         var (fresh, careful) = Split(rows, latest);
         await db.Database.OpenConnectionAsync(ct);
@@ -63,6 +125,10 @@ public static class ReadingWriter
                 await using var move = new NpgsqlCommand(
                     $"INSERT INTO readings {Columns} SELECT {Columns[1..^1]} FROM readings_incoming ORDER BY meter_id, at ON CONFLICT (meter_id, at) DO NOTHING", connection, tx);
                 inserted += await move.ExecuteNonQueryAsync(ct);
+            }
+            if (alongside is not null)
+            {
+                await alongside(connection, tx);
             }
             await tx.CommitAsync(ct);
         }
@@ -119,17 +185,26 @@ public static class ReadingWriter
             await importer.WriteAsync(r.VoltageDv, NpgsqlDbType.Integer, ct);
             await importer.WriteAsync(r.CurrentMa, NpgsqlDbType.Integer, ct);
             await importer.WriteAsync(r.PowerW, NpgsqlDbType.Integer, ct);
+            await importer.WriteAsync(r.Quality, NpgsqlDbType.Varchar, ct);
+            if (r.QualityRule is { } rule)
+            {
+                await importer.WriteAsync(rule, NpgsqlDbType.Varchar, ct);
+            }
+            else
+            {
+                await importer.WriteNullAsync(ct);
+            }
         }
         await importer.CompleteAsync(ct);
     }
 
-    private static async Task<int> WriteSqliteAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, CancellationToken ct)
+    private static async Task<int> WriteSqliteAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, Func<DbConnection, DbTransaction, Task>? alongside, CancellationToken ct)
     {
         await using var tx = await db.BeginWriteAsync(ct);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         using var insert = connection.CreateCommand();
         insert.Transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
-        insert.CommandText = $"INSERT INTO readings {Columns} VALUES ($m, $a, $e, $d, $c, $v, $i, $p) ON CONFLICT (meter_id, at) DO NOTHING";
+        insert.CommandText = $"INSERT INTO readings {Columns} VALUES ($m, $a, $e, $d, $c, $v, $i, $p, $q, $r) ON CONFLICT (meter_id, at) DO NOTHING";
         var m = insert.Parameters.Add("$m", SqliteType.Text);
         var a = insert.Parameters.Add("$a", SqliteType.Integer);
         var e = insert.Parameters.Add("$e", SqliteType.Integer);
@@ -138,6 +213,8 @@ public static class ReadingWriter
         var v = insert.Parameters.Add("$v", SqliteType.Integer);
         var i = insert.Parameters.Add("$i", SqliteType.Integer);
         var p = insert.Parameters.Add("$p", SqliteType.Integer);
+        var q = insert.Parameters.Add("$q", SqliteType.Text);
+        var qr = insert.Parameters.Add("$r", SqliteType.Text);
         insert.Prepare();
         var inserted = 0;
         var lastId = Guid.Empty;
@@ -158,8 +235,14 @@ public static class ReadingWriter
             v.Value = r.VoltageDv;
             i.Value = r.CurrentMa;
             p.Value = r.PowerW;
+            q.Value = r.Quality;
+            qr.Value = (object?)r.QualityRule ?? DBNull.Value;
             // SQLite runs on the calling thread whatever the method; the synchronous call spares a task per row.
             inserted += insert.ExecuteNonQuery();
+        }
+        if (alongside is not null)
+        {
+            await alongside(connection, insert.Transaction);
         }
         await tx.CommitAsync(ct);
         return inserted;

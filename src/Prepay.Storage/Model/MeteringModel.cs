@@ -42,9 +42,19 @@ internal static class MeteringModel
         });
         b.Entity<IntervalReading>(e =>
         {
-            e.ToTable("readings");
+            e.ToTable("readings", t => t.HasCheckConstraint("ck_readings_quality", "quality IN ('valid', 'estimated', 'edited', 'suspect')"));
             e.HasKey(x => new { x.MeterId, x.At });
             e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.Quality).HasMaxLength(10).HasDefaultValue("valid");
+            e.Property(x => x.QualityRule).HasMaxLength(40);
+        });
+        b.Entity<ReadingAdjustment>(e =>
+        {
+            e.ToTable("reading_adjustments", t => t.HasCheckConstraint("ck_reading_adjustments_cause", "cause IN ('replaced', 'edited')"));
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Cause).HasMaxLength(10);
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.MeterId, x.At });
         });
         b.Entity<MeterEventRecord>(e =>
         {

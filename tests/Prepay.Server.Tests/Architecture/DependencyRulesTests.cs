@@ -66,6 +66,17 @@ public sealed class DependencyRulesTests
     }
 
     [Fact]
+    public void Meter_data_validation_references_only_the_domain_of_Prepay_and_no_infrastructure()
+    {
+        var assembly = Assembly.Load("Prepay.MeterData");
+        var prepay = assembly.GetReferencedAssemblies().Select(r => r.Name!).Where(r => r.StartsWith("Prepay.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Prepay.Domain"], prepay);
+        Assert.DoesNotContain(Closure(assembly), a => Infrastructure.Any(i => a.StartsWith(i, StringComparison.Ordinal)));
+        Assert.All(assembly.GetReferencedAssemblies().Select(r => r.Name!),
+            r => Assert.True(r is "NodaTime" or "netstandard" || r.StartsWith("System", StringComparison.Ordinal) || r.StartsWith("Prepay.", StringComparison.Ordinal), r));
+    }
+
+    [Fact]
     public void The_simulator_needs_neither_the_head_end_nor_storage_nor_EF_Core_nor_ASP_NET_Core()
     {
         var closure = Closure(Assembly.Load("Prepay.Simulator"));

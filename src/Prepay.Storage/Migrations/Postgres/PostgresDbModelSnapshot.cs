@@ -1515,6 +1515,19 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("power_w");
 
+                    b.Property<string>("Quality")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("valid")
+                        .HasColumnName("quality");
+
+                    b.Property<string>("QualityRule")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("quality_rule");
+
                     b.Property<int>("VoltageDv")
                         .HasColumnType("integer")
                         .HasColumnName("voltage_dv");
@@ -1522,7 +1535,10 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.HasKey("MeterId", "At")
                         .HasName("pk_readings");
 
-                    b.ToTable("readings", (string)null);
+                    b.ToTable("readings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_readings_quality", "quality IN ('valid', 'estimated', 'edited', 'suspect')");
+                        });
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.ManagementTokenRecord", b =>
@@ -1789,6 +1805,53 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasName("pk_payload_rejections");
 
                     b.ToTable("payload_rejections", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.ReadingAdjustment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("cause");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long>("NewWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("new_wh");
+
+                    b.Property<long>("PreviousWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous_wh");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recorded_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reading_adjustments");
+
+                    b.HasIndex("MeterId", "At")
+                        .HasDatabaseName("ix_reading_adjustments_meter_id_at");
+
+                    b.ToTable("reading_adjustments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_reading_adjustments_cause", "cause IN ('replaced', 'edited')");
+                        });
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Payments.PaymentCallback", b =>
@@ -2722,6 +2785,16 @@ namespace Prepay.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_meter_status_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.ReadingAdjustment", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reading_adjustments_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Payments.PaymentCallback", b =>

@@ -1494,6 +1494,19 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("power_w");
 
+                    b.Property<string>("Quality")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("valid")
+                        .HasColumnName("quality");
+
+                    b.Property<string>("QualityRule")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quality_rule");
+
                     b.Property<int>("VoltageDv")
                         .HasColumnType("INTEGER")
                         .HasColumnName("voltage_dv");
@@ -1501,7 +1514,10 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.HasKey("MeterId", "At")
                         .HasName("pk_readings");
 
-                    b.ToTable("readings", (string)null);
+                    b.ToTable("readings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_readings_quality", "quality IN ('valid', 'estimated', 'edited', 'suspect')");
+                        });
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.ManagementTokenRecord", b =>
@@ -1768,6 +1784,51 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasName("pk_payload_rejections");
 
                     b.ToTable("payload_rejections", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.ReadingAdjustment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cause");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long>("NewWh")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("new_wh");
+
+                    b.Property<long>("PreviousWh")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_wh");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recorded_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reading_adjustments");
+
+                    b.HasIndex("MeterId", "At")
+                        .HasDatabaseName("ix_reading_adjustments_meter_id_at");
+
+                    b.ToTable("reading_adjustments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_reading_adjustments_cause", "cause IN ('replaced', 'edited')");
+                        });
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Payments.PaymentCallback", b =>
@@ -2701,6 +2762,16 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_meter_status_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Metering.ReadingAdjustment", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reading_adjustments_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Payments.PaymentCallback", b =>

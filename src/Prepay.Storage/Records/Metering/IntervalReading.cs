@@ -16,4 +16,13 @@ public sealed class IntervalReading
     public int VoltageDv { get; init; }
     public int CurrentMa { get; init; }
     public int PowerW { get; init; }
+
+    /// <summary>
+    /// How far it can be trusted (<c>Prepay.MeterData</c>'s validation): <c>valid</c>, <c>estimated</c> (made up for
+    /// a gap, replaced when the real values arrive), <c>edited</c> (by an operator, audited) or <c>suspect</c>.
+    /// </summary>
+    public string Quality { get; init; } = "valid";
+
+    /// <summary>The rule that made a reading suspect (<c>spike</c>, <c>roll-back</c>, …), or how an estimate was made (<c>linear</c>).</summary>
+    public string? QualityRule { get; init; }
 }
