@@ -6,7 +6,8 @@ namespace Prepay.HeadEnd.Ingest.Quality;
 
 /// <summary>
 /// Reads <see cref="VeeOptions"/> from the <c>MeterData:Vee</c> section: durations as .NET time spans
-/// (<c>00:15:00</c>), like every other duration in Prepay's configuration; anything left out keeps its default.
+/// (<c>00:15:00</c>), like every other duration in Prepay's configuration; anything left out keeps its default, except
+/// <c>Estimate</c>, off on ingestion unless set (see below).
 /// </summary>
 public static class VeeConfiguration
 {
@@ -24,7 +25,12 @@ public static class VeeConfiguration
             DefaultMaxCurrentA = read.DefaultMaxCurrentA ?? defaults.DefaultMaxCurrentA,
             DefaultVoltageV = read.DefaultVoltageV ?? defaults.DefaultVoltageV,
             DefaultRegisterCapacityWh = read.DefaultRegisterCapacityWh ?? defaults.DefaultRegisterCapacityWh,
-            Estimate = read.Estimate ?? defaults.Estimate,
+            // Off unless asked for: each node keeps its meters' recent history in memory, and with several nodes on a
+            // shared subscription one node's history lags another's, so it would estimate an interval the other is
+            // storing, and an estimate committed first would stand where the real reading should. Gaps are still
+            // found and reported; estimating them on ingestion waits for the database itself to let a real reading
+            // win over an estimate.
+            Estimate = read.Estimate ?? false,
             DisabledRules = read.DisabledRules ?? [],
         };
         return options.Problem() is { } problem ? throw new InvalidOperationException($"{VeeOptions.Section}: {problem}") : options;
