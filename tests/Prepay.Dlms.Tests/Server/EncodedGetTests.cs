@@ -52,15 +52,18 @@ public sealed class EncodedGetTests
     {
         await using var meter = new LoopbackMeter(password: Password, maxPdu: 128);
         meter.Profile.Capture();
-        await using var publicClient = await DlmsClient.ConnectAsync("127.0.0.1", meter.Port, new DlmsClientOptions(), Ct);
-        await publicClient.AssociateAsync(Ct);
+        // The server serves one connection at a time: the public client's is closed before the next.
+        await using (var publicClient = await DlmsClient.ConnectAsync("127.0.0.1", meter.Port, new DlmsClientOptions(), Ct))
+        {
+            await publicClient.AssociateAsync(Ct);
+            using var refused = await publicClient.GetEncodedAsync(Buffer, cancellationToken: Ct);
+            var treeRefused = await publicClient.GetAsync(Buffer, cancellationToken: Ct);
 
-        using var refused = await publicClient.GetEncodedAsync(Buffer, cancellationToken: Ct);
-        var treeRefused = await publicClient.GetAsync(Buffer, cancellationToken: Ct);
-
-        Assert.Equal(DataAccessResult.ReadWriteDenied, refused.Result);
-        Assert.Equal(treeRefused.Result, refused.Result);
-        Assert.True(refused.Data.IsEmpty);
+            Assert.Equal(DataAccessResult.ReadWriteDenied, refused.Result);
+            Assert.Equal(treeRefused.Result, refused.Result);
+            Assert.True(refused.Data.IsEmpty);
+            await publicClient.ReleaseAsync(Ct);
+        }
 
         await using var client = await DlmsClient.ConnectAsync("127.0.0.1", meter.Port, Options(null), Ct);
         await client.AssociateAsync(Ct);
