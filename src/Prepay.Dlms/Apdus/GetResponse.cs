@@ -97,6 +97,38 @@ public sealed record GetResponseWithDataBlock(InvokeIdAndPriority Invoke, bool L
         }
     }
 
+    /// <summary>
+    /// A Get-Response-With-Datablock read where it lies in <paramref name="apdu"/>: the block's raw data is a slice of
+    /// the APDU, not a copy, for a client that joins the blocks into one buffer of its own. False, with the
+    /// Data-Access-Result, when the block reports a failure. Any other APDU throws <see cref="DlmsFormatException"/>.
+    /// </summary>
+    public static bool TryGetRawData(ReadOnlySpan<byte> apdu, out bool lastBlock, out uint blockNumber, out ReadOnlySpan<byte> rawData,
+        out DataAccessResult failure)
+    {
+        var reader = new DlmsReader(apdu);
+        reader.Expect((byte)ApduTag.GetResponse, "a GET-Response");
+        reader.Expect(2, "Get-Response-With-Datablock");
+        reader.ReadByte();
+        lastBlock = reader.ReadBoolean();
+        blockNumber = reader.ReadUInt32();
+        byte choice = reader.ReadByte();
+        switch (choice)
+        {
+            case 0:
+                rawData = reader.ReadBytes(reader.ReadLength());
+                reader.ExpectEnd("a Get-Response-With-Datablock");
+                failure = DataAccessResult.Success;
+                return true;
+            case 1:
+                failure = (DataAccessResult)reader.ReadByte();
+                reader.ExpectEnd("a Get-Response-With-Datablock");
+                rawData = default;
+                return false;
+            default:
+                throw new DlmsFormatException($"DataBlock-G result choice {choice} does not exist.");
+        }
+    }
+
     internal static GetResponseWithDataBlock ReadBlock(InvokeIdAndPriority invoke, ref DlmsReader reader)
     {
         bool last = reader.ReadBoolean();

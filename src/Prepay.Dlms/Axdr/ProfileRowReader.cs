@@ -64,6 +64,12 @@ public ref struct ProfileRowReader
     public readonly int CellsLeft => _cellsLeft;
 
     /// <summary>
+    /// The tag of the next cell, not read: for a caller that takes the usual shapes in place and hands anything else
+    /// to <see cref="ReadValue"/>. Null after the entry's last cell or where the buffer ends.
+    /// </summary>
+    public readonly DataTag? PeekTag() => _cellsLeft > 0 && _position < _buffer.Length ? (DataTag)_buffer[_position] : null;
+
+    /// <summary>
     /// Skips what is left of the current entry and moves to the next; false after the last, once the buffer is
     /// known to end there.
     /// </summary>

@@ -168,6 +168,83 @@ public sealed class DlmsClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// GET one attribute and keep its answer encoded: the Data of a Get-Response-Normal, or the raw data of every
+    /// Get-Response-With-Datablock joined in order (each further block asked for with GET.request-next), in a pooled
+    /// buffer the caller disposes. For readers that walk the value in place (<see cref="ProfileRowReader"/>); the
+    /// value is not checked here, the reader checks what it reads. A ciphered block is deciphered into a pooled buffer
+    /// too, cleared when given back.
+    /// </summary>
+    public async Task<EncodedAttributeRead> GetEncodedAsync(CosemAttributeDescriptor attribute, SelectiveAccess? access = null,
+        CancellationToken cancellationToken = default)
+    {
+        var invoke = InvokeIdAndPriority.Create(1);
+        Apdu request = new GetRequestNormal(invoke, attribute, access);
+        using var value = new PooledByteBuffer();
+        while (true)
+        {
+            var answer = await ExchangeForBytesAsync(request, cancellationToken).ConfigureAwait(false);
+            var step = ReadGetAnswer(answer.Span, value);
+            if (step.Failure is { } failure)
+            {
+                return EncodedAttributeRead.Failed(failure);
+            }
+            if (step.Last)
+            {
+                return value.Detach();
+            }
+            request = new GetRequestNext(invoke, step.BlockNumber);
+        }
+    }
+
+    /// <summary>What one answer to a GET said: a failure, the last of the value, or a block after which more follow.</summary>
+    private readonly record struct GetStep(DataAccessResult? Failure, bool Last, uint BlockNumber);
+
+    private GetStep ReadGetAnswer(ReadOnlySpan<byte> answer, PooledByteBuffer value)
+    {
+        if (_serverTitle is null)
+        {
+            return ReadGetResponse(answer, value);
+        }
+        var plain = Decipher(answer, out int length);
+        try
+        {
+            return ReadGetResponse(plain.AsSpan(0, length), value);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plain, clearArray: true);
+        }
+    }
+
+    private static GetStep ReadGetResponse(ReadOnlySpan<byte> apdu, PooledByteBuffer value)
+    {
+        byte choice = apdu.Length >= 2 && apdu[0] == (byte)ApduTag.GetResponse ? apdu[1] : (byte)0;
+        switch (choice)
+        {
+            case 1:
+                if (!GetResponseNormal.TryGetData(apdu, out var data, out var refused))
+                {
+                    return new GetStep(refused, true, 0);
+                }
+                value.Reset();
+                value.Append(data);
+                return new GetStep(null, true, 0);
+            case 2:
+                if (!GetResponseWithDataBlock.TryGetRawData(apdu, out bool last, out uint number, out var raw, out var failure))
+                {
+                    return new GetStep(failure, true, number);
+                }
+                value.Append(raw);
+                return new GetStep(null, last, number);
+            default:
+                var decoded = Apdu.Decode(apdu);
+                throw decoded is ExceptionResponse exception
+                    ? new DlmsServiceRefusedException(exception)
+                    : new DlmsFormatException($"A GET-Response was expected, not {decoded.GetType().Name}.");
+        }
+    }
+
     public async Task<DataAccessResult> SetAsync(CosemAttributeDescriptor attribute, DlmsValue value, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -253,16 +330,23 @@ public sealed class DlmsClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The answer as it came, still ciphered under HLS, where the request was glo-ciphered with a counter reserved
+    /// (made durable by the store) before the APDU leaves.
+    /// </summary>
+    private Task<Octets> ExchangeForBytesAsync(Apdu request, CancellationToken cancellationToken) =>
+        _serverTitle is null
+            ? ExchangeBytesAsync(request.Encode(), cancellationToken)
+            : ExchangeBytesAsync(_options.Suite!.ProtectEncoded(SecurityControl.AuthenticatedEncryption, _options.SystemTitle.Span,
+                _options.OutgoingCounter.Reserve(), request), cancellationToken);
+
     private async Task<Apdu> ExchangeAsync(Apdu request, CancellationToken cancellationToken)
     {
         if (_serverTitle is null)
         {
             return await ExchangeRawAsync(request.Encode(), cancellationToken).ConfigureAwait(false);
         }
-        // The counter is reserved (made durable by the store) before the APDU leaves.
-        var ciphered = _options.Suite!.ProtectEncoded(SecurityControl.AuthenticatedEncryption, _options.SystemTitle.Span,
-            _options.OutgoingCounter.Reserve(), request);
-        var answer = await ExchangeBytesAsync(ciphered, cancellationToken).ConfigureAwait(false);
+        var answer = await ExchangeForBytesAsync(request, cancellationToken).ConfigureAwait(false);
         return DecodeCiphered(answer.Span);
     }
 
@@ -271,6 +355,24 @@ public sealed class DlmsClient : IAsyncDisposable
     /// then decoded: the payload and the plain APDU are not copied into arrays of their own.
     /// </summary>
     private Apdu DecodeCiphered(ReadOnlySpan<byte> answer)
+    {
+        var plain = Decipher(answer, out int length);
+        try
+        {
+            return Apdu.Decode(plain.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plain, clearArray: true);
+        }
+    }
+
+    /// <summary>
+    /// A ciphered answer deciphered into a buffer rented from the shared pool, its plain APDU in the first
+    /// <paramref name="length"/> bytes; the caller gives the buffer back cleared. An answer that is not ciphered
+    /// throws: an exception-response as a refusal, anything else as malformed.
+    /// </summary>
+    private byte[] Decipher(ReadOnlySpan<byte> answer, out int length)
     {
         if (answer.IsEmpty || !CipheredApduView.IsCipheredTag(answer[0]))
         {
@@ -283,13 +385,14 @@ public sealed class DlmsClient : IAsyncDisposable
         var plain = ArrayPool<byte>.Shared.Rent(ciphered.Payload.Length);
         try
         {
-            int length = _options.Suite!.Unprotect(ciphered.Control, ciphered.InvocationCounter, ciphered.Payload, _serverTitle!.Value.Span, plain);
+            length = _options.Suite!.Unprotect(ciphered.Control, ciphered.InvocationCounter, ciphered.Payload, _serverTitle!.Value.Span, plain);
             AcceptServerCounter(ciphered.InvocationCounter);
-            return Apdu.Decode(plain.AsSpan(0, length));
+            return plain;
         }
-        finally
+        catch
         {
             ArrayPool<byte>.Shared.Return(plain, clearArray: true);
+            throw;
         }
     }
 

@@ -112,6 +112,26 @@ public sealed class DlmsMeterSession : IAsyncDisposable
                 : DlmsOutcome.Reject<DlmsValue>(DlmsProblem.AccessRefused, $"GET {attribute}: {read.Result}");
         }, cancellationToken);
 
+    /// <summary>
+    /// GET one attribute (with selective access when given) and hand its encoded Data, the blocks of a long answer
+    /// joined, to <paramref name="read"/> without decoding it into a tree; the pooled buffer is cleared and given back
+    /// once <paramref name="read"/> returns. The same outcomes as <see cref="GetAsync"/>: a Data-Access-Result other
+    /// than success is refused, and a <see cref="DlmsFormatException"/> thrown by <paramref name="read"/> is a
+    /// malformed answer.
+    /// </summary>
+    public Task<DlmsOutcome<T>> GetEncodedAsync<T>(CosemAttributeDescriptor attribute, SelectiveAccess? access, EncodedValueReader<T> read,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return GuardAsync(async ct =>
+        {
+            using var answer = await _client.GetEncodedAsync(attribute, access, ct).ConfigureAwait(false);
+            return answer.Result == DataAccessResult.Success
+                ? read(answer.Data)
+                : DlmsOutcome.Reject<T>(DlmsProblem.AccessRefused, $"GET {attribute}: {answer.Result}");
+        }, cancellationToken);
+    }
+
     /// <summary>SET one attribute; a Data-Access-Result other than success is refused.</summary>
     public Task<DlmsOutcome<DataAccessResult>> SetAsync(CosemAttributeDescriptor attribute, DlmsValue value, CancellationToken cancellationToken = default) =>
         GuardAsync(async ct =>

@@ -22,10 +22,19 @@ public static class EnergyScaling
         {
             return Refuse($"a {value.GetType().Name} is not an integer register value");
         }
-        return Scale(raw, scalerUnit.Scaler) is { } wattHours
-            ? DlmsOutcome.Success(new Energy(wattHours))
-            : Refuse($"{raw} × 10^{scalerUnit.Scaler} is not a whole number of Wh within 64 bits");
+        return Scaled(raw, scalerUnit.Scaler);
     }
+
+    /// <summary>An integer register value read in place (<see cref="ProfileRowReader"/>): the same checks, in the same order.</summary>
+    public static DlmsOutcome<Energy> ToEnergy(long raw, ScalerUnit scalerUnit) =>
+        scalerUnit.Unit != ScalerUnit.WattHour
+            ? Refuse($"unit {scalerUnit.Unit} is not Wh ({ScalerUnit.WattHour})")
+            : Scaled(raw, scalerUnit.Scaler);
+
+    private static DlmsOutcome<Energy> Scaled(long raw, sbyte scaler) =>
+        Scale(raw, scaler) is { } wattHours
+            ? DlmsOutcome.Success(new Energy(wattHours))
+            : Refuse($"{raw} × 10^{scaler} is not a whole number of Wh within 64 bits");
 
     /// <summary><paramref name="raw"/> × 10^<paramref name="scaler"/> when exact and within a long; else null.</summary>
     public static long? Scale(long raw, sbyte scaler)

@@ -1,4 +1,5 @@
 using NodaTime;
+using Prepay.Dlms.Axdr;
 using Prepay.Dlms.Cosem;
 using Prepay.Dlms.Cosem.Classes;
 using Prepay.Domain.Energy;
@@ -157,6 +158,31 @@ public sealed class DlmsMeterSessionTests : IDisposable
         Assert.Equal(192, profile.Intervals.Count);
         Assert.Equal(Enumerable.Range(1, 192).Select(i => VirtualDlmsMeter.Started + Duration.FromMinutes(15 * i)), profile.Intervals.Select(i => i.End));
         Assert.Equal(new Energy(meter.Firmware.EnergyWh), profile.Intervals[^1].ActiveImport);
+        // The rows walked in place are the readings the decoded tree of the same buffer gives.
+        var tree = await TreeReadingsAsync(session, VirtualDlmsMeter.Started, VirtualDlmsMeter.Started + Duration.FromDays(2));
+        Assert.Equal(192, tree.Count);
+        Assert.Equal(tree, profile.Intervals);
+        Assert.False(session.Broken);
+    }
+
+    /// <summary>The load profile's buffer by range decoded as a tree, each row turned into a reading as the tree decoder did.</summary>
+    private static async Task<List<IntervalReading>> TreeReadingsAsync(DlmsMeterSession session, Instant from, Instant to)
+    {
+        var clock = new CaptureObject(8, Prepay.Dlms.Cosem.Classes.Clock.StandardName, 2);
+        var columns = Assert.IsType<DlmsArray>((await session.GetAsync(new CosemAttributeDescriptor(7, LoadProfileReads.LoadProfile, 3), null, Ct)).ValueOrThrow)
+            .Items.Select(v => CaptureObject.FromValue(v)!.Value).ToList();
+        var energy = Assert.Single(columns, c => c.LogicalName == EnergyRegisterReads.ActiveEnergyImport);
+        Assert.Contains(clock, columns);
+        var scaler = (await session.ReadScalerUnitAsync(energy.ClassId, energy.LogicalName, Ct)).ValueOrThrow;
+        var range = CosemValues.Structure(clock.ToValue(), CosemValues.DateTime(CosemDateTime.From(from.WithOffset(Offset.Zero))),
+            CosemValues.DateTime(CosemDateTime.From(to.WithOffset(Offset.Zero))), CosemValues.Array([clock.ToValue(), energy.ToValue()]));
+        var buffer = (await session.GetAsync(new CosemAttributeDescriptor(7, LoadProfileReads.LoadProfile, 2), new SelectiveAccess(1, range), Ct)).ValueOrThrow;
+        return Assert.IsType<DlmsArray>(buffer).Items
+            .Select(row => Assert.IsType<DlmsStructure>(row).Fields)
+            .Select(cells => new IntervalReading(
+                CosemDateTime.FromOctets(Assert.IsType<OctetString>(cells[0]).Value.Span).ToInstant()!.Value,
+                EnergyScaling.ToEnergy(cells[1], scaler).ValueOrThrow))
+            .ToList();
     }
 
     [Fact]
