@@ -12,7 +12,7 @@ using Prepay.Testing;
 using Prepay.Vending.Vends;
 using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Observability;
+namespace Prepay.Observability.Tests;
 
 /// <summary>
 /// A node's metrics at <c>/metrics</c> in Prometheus' text format: only for keys allowed to read them (a Monitor key

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using Prepay.Testing;
 using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Observability;
+namespace Prepay.Observability.Tests;
 
 /// <summary>
 /// A real Prometheus, holding a monitor key, scrapes a node and finds its vends and its command queue: the

@@ -7,7 +7,7 @@ using Prepay.MeterLink.Mqtt;
 using Prepay.Testing;
 using static Prepay.Testing.Scenario;
 
-namespace Prepay.Server.Tests.Observability;
+namespace Prepay.Observability.Tests;
 
 /// <summary>
 /// The Grafana dashboard in the repository (<c>deploy/grafana/prepay-dashboard.json</c>) charts only what a node
