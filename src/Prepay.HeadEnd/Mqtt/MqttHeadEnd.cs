@@ -129,10 +129,11 @@ public sealed class MqttHeadEnd(
         {
             // The node is stopping before the readings were committed: no PUBACK, the broker keeps the message.
         }
-        catch (Exception ex) when (!_client.IsConnected)
+        catch (Exception ex)
         {
-            // The connection went first; the broker delivers the message again when this session reconnects.
-            logger.LogDebug("A message could not be acknowledged after its connection closed: {Message}", ex.Message);
+            // Not acknowledged: the broker delivers the message again when this session reconnects, and what it carries
+            // is stored once (readings, events and acknowledgements are keyed). Logged, never left unobserved.
+            logger.LogWarning("A meter's message could not be acknowledged to the broker ({Message}); it will be delivered again", ex.Message);
         }
     }
 
