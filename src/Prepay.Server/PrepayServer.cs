@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using Prepay.Alerts;
+using Prepay.Disconnections;
 using Prepay.HeadEnd;
 using Prepay.HeadEnd.Mqtt;
 using Prepay.Payments;
@@ -63,6 +64,9 @@ public static class PrepayServer
             builder.Configuration[$"{StorageOptions.Section}:DataDirectory"] ?? "data",
             Prepay.HeadEnd.Dlms.DlmsOptions.From(builder.Configuration),
             new Prepay.HeadEnd.Dlms.ConfigurationDlmsKeyProvider(builder.Configuration.GetSection("Dlms:Keys")));
+        builder.Services.AddPrepayDisconnections(Prepay.Disconnections.DisconnectionOptions.From(
+            builder.Configuration["Disconnections:DefaultPolicy"], builder.Configuration["Disconnections:DefaultPolicyFile"],
+            builder.Configuration.GetValue<TimeSpan?>("Disconnections:ReleaseInterval")));
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 
@@ -76,6 +80,7 @@ public static class PrepayServer
         api.MapVendsApi();
         api.MapCatalogApis();
         api.MapDisconnectionPoliciesApi();
+        api.MapDisconnectionDecisionsApi();
         api.MapMeterDataApi();
         api.MapDataQualityApi();
         api.MapTokensApi();

@@ -72,6 +72,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<Records.Approvals.MoneyApproval> MoneyApprovals => Set<Records.Approvals.MoneyApproval>();
     public DbSet<Records.Policies.DisconnectionPolicyVersion> DisconnectionPolicies => Set<Records.Policies.DisconnectionPolicyVersion>();
     public DbSet<Records.Policies.DisconnectionPolicyAssignment> DisconnectionPolicyAssignments => Set<Records.Policies.DisconnectionPolicyAssignment>();
+    public DbSet<Records.Policies.DisconnectionDecisionRecord> DisconnectionDecisions => Set<Records.Policies.DisconnectionDecisionRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 

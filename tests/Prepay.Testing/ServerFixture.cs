@@ -79,6 +79,9 @@ public abstract class ServerFixture : IAsyncLifetime
             ["Mqtt:Limits:MessagesPerMinute"] = "1000000",
             ["Mqtt:Limits:EventsPerMinute"] = "1000000",
             ["Sts:VendingKeyHex"] = TestVendingKeyHex,
+            // Tests that are not about the disconnection policy send disconnects at any hour of the fake clock; those
+            // that are assign a policy (which wins over the default) or put the shipped default back.
+            ["Disconnections:DefaultPolicyFile"] = WriteAnytimePolicy(),
         };
         if (Provider == DatabaseProvider.Postgres)
         {
@@ -97,6 +100,22 @@ public abstract class ServerFixture : IAsyncLifetime
             Clock = ServerClock,
         };
         await StartAsync();
+    }
+
+    /// <summary>A policy for the test servers only: no rule refuses a disconnection at any instant.</summary>
+    public const string AnytimePolicyJson = """
+        {
+          "code": "TEST-ANYTIME", "name": "Test servers: disconnection at any time", "version": 1, "effectiveFrom": "2000-01-01",
+          "timeZone": "Etc/UTC", "currency": "USD", "source": ["Prepay's test servers; no jurisdiction's rule"]
+        }
+        """;
+
+    private string WriteAnytimePolicy()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var path = Path.Combine(_dataDir, "test-anytime-policy.json");
+        File.WriteAllText(path, AnytimePolicyJson);
+        return path;
     }
 
     /// <summary>
@@ -187,6 +206,22 @@ public sealed class SqliteServer : ServerFixture
 }
 
 public sealed class PostgresServer : ServerFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
+
+/// <summary>A server whose meters without an assigned policy are decided by the shipped conservative default.</summary>
+public abstract class ShippedPolicyServer : ServerFixture
+{
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Disconnections:DefaultPolicyFile"] = "" };
+}
+
+public sealed class ShippedPolicySqliteServer : ShippedPolicyServer
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class ShippedPolicyPostgresServer : ShippedPolicyServer
 {
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

@@ -107,13 +107,61 @@ public sealed class ConsolePagesTests(WebFixture web) : IClassFixture<WebFixture
     {
         var page = await SignedInAsync(web.Logins.Operator);
         await page.GotoAsync("/console/meters/10000000023");
-        await page.GetByLabel("Disconnect").CheckAsync();
+        await page.GetByLabel("Disconnect", new() { Exact = true }).CheckAsync();
         await page.Locator("#command-reason").EvaluateAsync("e => e.removeAttribute('required')");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send command" }).ClickAsync();
         await Expect(page.Locator("#meter-error")).ToContainTextAsync("Give a reason");
         await using var scope = web.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         Assert.Equal(0, await db.MeterCommands.CountAsync(c => c.MeterNumber == "10000000023", Ct));
+    }
+
+    [Fact]
+    public async Task A_disconnect_the_policy_refuses_is_not_sent_names_its_rule_and_an_admin_may_ask_to_override_it()
+    {
+        // Monday 23 November 2026, 10:00 in Johannesburg: the demo's meters have no policy assigned, and the shipped
+        // default allows a disconnection only Tuesday to Thursday, 10:00 to 14:00.
+        var page = await SignedInAsync(web.Logins.Operator);
+        await page.GotoAsync("/console/meters/10000000020");
+        await page.GetByLabel("Disconnect", new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("Reason (kept in the audit log)").FillAsync("meter box tampered");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send command" }).ClickAsync();
+        await Expect(page.Locator("#meter-error")).ToContainTextAsync("refuses it now (friendlyHours.monday)");
+        await Expect(page.Locator("#meter-error")).ToContainTextAsync("It is held and sent at 2026-11-24 10:00");
+        await Expect(page.Locator("#decisions")).ToContainTextAsync("friendlyHours.monday");
+        await Expect(page.Locator("#decisions")).ToContainTextAsync("held");
+        // An operator does not override.
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Ask to override" }).CountAsync());
+        await WebFixture.ScreenshotAsync(page, "console-meter-disconnect-held");
+
+        // A protected household (the demo's fourth unit of each site) is refused for good, not held.
+        await page.GotoAsync("/console/meters/10000000014");
+        await page.GetByLabel("Disconnect", new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("Reason (kept in the audit log)").FillAsync("meter box tampered");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send command" }).ClickAsync();
+        await Expect(page.Locator("#meter-error")).ToContainTextAsync("not retried");
+        await Expect(page.Locator("#meter-error")).ToContainTextAsync("protected.vulnerable");
+
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            Assert.Equal(0, await db.MeterCommands.CountAsync(c => (c.MeterNumber == "10000000020" || c.MeterNumber == "10000000014") && c.Type == "disconnect", Ct));
+            Assert.Equal("disconnect held (friendlyHours.monday): meter box tampered",
+                (await db.Audit.SingleAsync(a => a.Action == "meter.command" && a.Target == "meter/10000000020", Ct)).Details);
+        }
+
+        var admin = await SignedInAsync(web.Logins.Admin);
+        await admin.GotoAsync("/console/meters/10000000020");
+        await admin.Locator("#decisions").GetByPlaceholder("Reason").FillAsync("exposed wiring, safety");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Ask to override" }).ClickAsync();
+        await Expect(admin.Locator("#meter-message")).ToContainTextAsync("Override asked; another administrator approves it");
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var request = await db.MoneyApprovals.SingleAsync(a => a.Kind == Prepay.Storage.Records.Approvals.ApprovalKind.DisconnectOverride, Ct);
+            Assert.Equal("exposed wiring, safety", request.Reason);
+            Assert.Equal(0, await db.MeterCommands.CountAsync(c => c.MeterNumber == "10000000020" && c.Type == "disconnect", Ct));
+        }
     }
 
     [Fact]

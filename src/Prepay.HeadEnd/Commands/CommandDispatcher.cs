@@ -23,6 +23,8 @@ namespace Prepay.HeadEnd.Commands;
 /// (<see cref="Meter.Transport"/>), which maps the typed command to its own message and proof (MQTT v1: signed with
 /// the meter's command key). A meter whose transport is not running here keeps its commands queued, not failed: they
 /// are tried again at the longest back-off, and that is logged once per meter.
+/// A command that would cut supply (<see cref="SupplyCuts"/>) is sent only when the <see cref="ISupplyCutGate"/>
+/// allows it at that instant, on every attempt; with no gate registered none is sent (deny unless allowed).
 /// </summary>
 public sealed class CommandDispatcher : BackgroundService
 {
@@ -31,12 +33,14 @@ public sealed class CommandDispatcher : BackgroundService
     private readonly IClock clock;
     private readonly MqttOptions options;
     private readonly ILogger<CommandDispatcher> logger;
+    private readonly ISupplyCutGate? gate;
 
     private readonly ConcurrentDictionary<string, byte> _withoutTransport = new(StringComparer.Ordinal);
 
     public CommandDispatcher(IServiceScopeFactory scopes, IEnumerable<IMeterTransport> transports, IClock clock, MqttOptions options,
-        ILogger<CommandDispatcher> logger, Ingest.MeterMessageHandler? acknowledgements = null)
+        ILogger<CommandDispatcher> logger, Ingest.MeterMessageHandler? acknowledgements = null, ISupplyCutGate? gate = null)
     {
+        this.gate = gate;
         this.scopes = scopes;
         this.transports = transports.ToDictionary(t => t.Transport);
         this.clock = clock;
@@ -129,6 +133,13 @@ public sealed class CommandDispatcher : BackgroundService
                     c.Outcome = $"unsupported: the {MeterTransports.Name(kind)} transport cannot carry {c.Type}";
                     logger.LogWarning("Command {Command} for meter {Meter}: {Type} cannot go over {Transport}; failed", c.Id, c.MeterNumber, c.Type, MeterTransports.Name(kind));
                 }
+                else if (SupplyCuts.Cuts(command) && await GateAsync(db, c, command, now, ct) is { Send: false } refused)
+                {
+                    // Withdrawn, not left queued: a held disconnection must not hold back the meter's later commands
+                    // (a top-up's credit). The gate keeps it to send when the policy allows.
+                    c.State = CommandState.Cancelled;
+                    c.Outcome = Truncate(refused.Outcome ?? "refused by the disconnection policy");
+                }
                 else
                 {
                     c.Attempts++;
@@ -151,6 +162,11 @@ public sealed class CommandDispatcher : BackgroundService
         }
         return due.Count;
     }
+
+    private async Task<GateAnswer> GateAsync(PrepayDb db, MeterCommandRecord queued, MeterCommand command, Instant now, CancellationToken ct) =>
+        gate is null
+            ? GateAnswer.Refuse("refused: no disconnection policy gate runs on this server")
+            : await gate.MaySendAsync(db, queued, command, now, ct);
 
     private static string Truncate(string outcome) => outcome.Length > 500 ? outcome[..500] : outcome;
 

@@ -6,9 +6,9 @@ using Prepay.Policy.Documents;
 using Prepay.Policy.Presets;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
-using Prepay.Server.Disconnections;
+using Prepay.Disconnections;
+using Prepay.Disconnections.Policies;
 using Prepay.Storage;
-using Prepay.Vending.Pricing;
 
 namespace Prepay.Server.Apis;
 
@@ -35,30 +35,20 @@ public static class DisconnectionPoliciesApi
             .WithSummary("May this meter be disconnected at 'at' for 'reason'? The rule that decides, a sentence for the customer and the next allowed instant. Nothing is written.");
     }
 
-    private static async Task<IResult> List(PrepayDb db, CancellationToken ct)
-    {
-        var rows = await db.DisconnectionPolicies.AsNoTracking().OrderBy(p => p.Code).ThenBy(p => p.Version).ToListAsync(ct);
-        return TypedResults.Ok(rows.GroupBy(p => p.Code).Select(g => g.Last()).Select(Summary).ToList());
-    }
+    private static async Task<IResult> List(PrepayDb db, CancellationToken ct) => TypedResults.Ok(await PolicyCatalog.LatestAsync(db, ct));
 
-    private static async Task<IResult> Versions(string code, PrepayDb db, CancellationToken ct)
-    {
-        var rows = await db.DisconnectionPolicies.AsNoTracking().Where(p => p.Code == code).OrderBy(p => p.Version).ToListAsync(ct);
-        return rows.Count == 0 ? Problems.NotFound($"No policy '{code}'.") : TypedResults.Ok(rows.Select(Summary).ToList());
-    }
+    private static async Task<IResult> Versions(string code, PrepayDb db, CancellationToken ct) =>
+        await PolicyCatalog.VersionsAsync(db, code, ct) is { Count: > 0 } rows ? TypedResults.Ok(rows) : Problems.NotFound($"No policy '{code}'.");
 
     private static async Task<IResult> Document(string code, int version, PrepayDb db, CancellationToken ct) =>
-        await db.DisconnectionPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.Code == code && p.Version == version, ct) is { } p
-            ? TypedResults.Text(p.Document, "application/json", Encoding.UTF8)
+        await PolicyCatalog.DocumentAsync(db, code, version, ct) is { } document
+            ? TypedResults.Text(document, "application/json", Encoding.UTF8)
             : Problems.NotFound($"No version {version} of policy '{code}'.");
 
     private static IResult Preset(string code) =>
         PolicyPresets.Codes.Contains(code)
             ? TypedResults.Text(PolicyPresets.Json(code), "application/json", Encoding.UTF8)
             : Problems.NotFound($"No preset '{code}' (known: {string.Join(", ", PolicyPresets.Codes)}).");
-
-    private static PolicyVersionSummary Summary(Storage.Records.Policies.DisconnectionPolicyVersion row) =>
-        PolicyPublication.Summary(row, PolicyDocumentJson.Parse(row.Document).TimeZone.Id);
 
     private static async Task<IResult> Publish(HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)
     {
@@ -104,7 +94,7 @@ public static class DisconnectionPoliciesApi
         };
     }
 
-    private static async Task<IResult> Preview(string meterNumber, string? at, string? reason, PrepayDb db, IClock clock, TariffCatalog tariffs, CancellationToken ct)
+    private static async Task<IResult> Preview(string meterNumber, string? at, string? reason, PrepayDb db, IClock clock, DisconnectionPreview preview, CancellationToken ct)
     {
         var instant = clock.GetCurrentInstant();
         if (at is not null)
@@ -122,7 +112,7 @@ public static class DisconnectionPoliciesApi
         {
             return Problems.Invalid("reason", $"must be one of {string.Join(", ", ReasonNames.Names)}");
         }
-        return await DisconnectionPreview.DecideAsync(db, tariffs, meterNumber, instant, why, ct) switch
+        return await preview.DecideAsync(db, meterNumber, instant, why, ct) switch
         {
             DisconnectionPreview.Outcome.Decided d => TypedResults.Ok(d.Decision),
             DisconnectionPreview.Outcome.MeterNotFound n => Problems.NotFound(n.Detail),

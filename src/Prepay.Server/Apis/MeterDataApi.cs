@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using Prepay.Disconnections.Gate;
 using Prepay.HeadEnd.Commands;
 using Prepay.MeterLink.Mqtt;
 using Prepay.Server.Auth;
@@ -129,19 +130,19 @@ public static class MeterDataApi
         return TypedResults.Ok(rows.Select(CommandDto.From).ToList());
     }
 
-    private static readonly IReadOnlySet<string> OperatorCommands = new HashSet<string>(StringComparer.Ordinal)
+    private static readonly IReadOnlySet<string> OperatorCommandTypes = new HashSet<string>(StringComparer.Ordinal)
         { CommandTypes.Connect, CommandTypes.Disconnect, CommandTypes.ReadNow, CommandTypes.SetThresholds };
 
-    private static async Task<IResult> Send(string meterNumber, HttpContext http, PrepayDb db, IClock clock, CommandDispatcher dispatcher, CancellationToken ct)
+    private static async Task<IResult> Send(string meterNumber, HttpContext http, PrepayDb db, OperatorCommands commands, CancellationToken ct)
     {
         var (input, error) = await JsonBody.ReadAsync<CommandInput>(http.Request, ct);
         if (error is not null)
         {
             return error;
         }
-        if (input!.Type is null || !OperatorCommands.Contains(input.Type))
+        if (input!.Type is null || !OperatorCommandTypes.Contains(input.Type))
         {
-            return Problems.Invalid("type", $"must be one of {string.Join(", ", OperatorCommands)}; credit is sent by vending");
+            return Problems.Invalid("type", $"must be one of {string.Join(", ", OperatorCommandTypes)}; credit is sent by vending");
         }
         if (!V1Commands.TryRead(input.Type, input.Args, out var command, out var argsError))
         {
@@ -151,16 +152,13 @@ public static class MeterDataApi
         {
             return Problems.Invalid("reason", "is required, at most 500 characters");
         }
-        var meter = await db.Meters.AsNoTracking().FirstOrDefaultAsync(m => m.MeterNumber == meterNumber, ct);
-        if (meter is null)
+        return await commands.SendAsync(db, meterNumber, command!, input.Reason, ApiKeyAuthentication.ActorOf(http.User).AuditName, CommandOrigin.Api, ct) switch
         {
-            return Problems.NotFound($"No meter '{meterNumber}'.");
-        }
-        var now = clock.GetCurrentInstant();
-        var queued = CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, command!, now, "operator: " + input.Reason);
-        Catalog.Audit.Record(db, http, clock, "meter.command", $"meter/{meterNumber}", $"{input.Type}: {input.Reason}");
-        await db.SaveChangesAsync(ct);
-        dispatcher.Wake();
-        return TypedResults.Created($"/api/v1/meters/{meterNumber}/commands", CommandDto.From(queued));
+            OperatorCommands.Outcome.Queued q => TypedResults.Created($"/api/v1/meters/{meterNumber}/commands", CommandDto.From(q.Command)),
+            OperatorCommands.Outcome.Held h => DisconnectionDecisionsApi.NotSent(h.Decision),
+            OperatorCommands.Outcome.Refused r => DisconnectionDecisionsApi.NotSent(r.Decision),
+            OperatorCommands.Outcome.MeterNotFound n => Problems.NotFound(n.Detail),
+            var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
+        };
     }
 }

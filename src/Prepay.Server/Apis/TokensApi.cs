@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using Prepay.Disconnections.Gate;
 using Prepay.Server.Apis.Catalog;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
@@ -37,14 +38,19 @@ public static class TokensApi
     private const int MaxRows = 500;
 
     private static async Task<IResult> Issue(string meterNumber, HttpRequest request, [FromHeader(Name = "Idempotency-Key")] string? key,
-        ManagementTokenService service, CancellationToken ct)
+        GatedManagementTokens service, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync<ManagementTokenInput>(request, ct);
         if (error is not null)
         {
             return error;
         }
-        return Result(await service.IssueAsync(meterNumber, body!, key, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct));
+        return await service.IssueAsync(meterNumber, body!, key, ApiKeyAuthentication.ActorOf(request.HttpContext.User), ct) switch
+        {
+            GatedManagementTokens.Outcome.Token t => Result(t.Result),
+            GatedManagementTokens.Outcome.Refused r => DisconnectionDecisionsApi.NotSent(r.Decision),
+            var other => throw new InvalidOperationException($"Unhandled outcome {other}"),
+        };
     }
 
     private static async Task<IResult> List(string meterNumber, int? limit, HttpContext http, PrepayDb db, IClock clock, CancellationToken ct)

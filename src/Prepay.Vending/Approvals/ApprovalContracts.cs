@@ -24,6 +24,7 @@ public sealed record ApprovalView(
         ApprovalKind.DebtWriteOff => "debt-write-off",
         ApprovalKind.VendReversal => "vend-reversal",
         ApprovalKind.PaymentRefund => "payment-refund",
+        ApprovalKind.DisconnectOverride => "disconnect-override",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

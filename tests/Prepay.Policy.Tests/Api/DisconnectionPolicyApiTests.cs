@@ -167,6 +167,6 @@ public abstract class DisconnectionPolicyApiTests(ServerFixture server)
     }
 }
 
-public sealed class DisconnectionPolicyApiSqliteTests(SqliteServer server) : DisconnectionPolicyApiTests(server), IClassFixture<SqliteServer>;
+public sealed class DisconnectionPolicyApiSqliteTests(ShippedPolicySqliteServer server) : DisconnectionPolicyApiTests(server), IClassFixture<ShippedPolicySqliteServer>;
 
-public sealed class DisconnectionPolicyApiPostgresTests(PostgresServer server) : DisconnectionPolicyApiTests(server), IClassFixture<PostgresServer>;
+public sealed class DisconnectionPolicyApiPostgresTests(ShippedPolicyPostgresServer server) : DisconnectionPolicyApiTests(server), IClassFixture<ShippedPolicyPostgresServer>;

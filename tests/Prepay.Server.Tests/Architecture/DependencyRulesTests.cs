@@ -94,4 +94,13 @@ public sealed class DependencyRulesTests
         Assert.Equal(["Prepay.Domain"], prepay);
         Assert.DoesNotContain(Closure(assembly), a => Infrastructure.Any(i => a.StartsWith(i, StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void The_head_end_asks_the_disconnection_gate_through_its_own_seam_and_knows_neither_the_gate_nor_the_policy()
+    {
+        var closure = Closure(Assembly.Load("Prepay.HeadEnd"));
+        Assert.DoesNotContain("Prepay.Disconnections", closure);
+        Assert.DoesNotContain("Prepay.Policy", closure);
+        Assert.Contains("Prepay.HeadEnd", Closure(Assembly.Load("Prepay.Disconnections")));
+    }
 }

@@ -2213,6 +2213,128 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.ToTable("people", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionDecisionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ApprovalId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("approval_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("CommandArguments")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("command_arguments");
+
+                    b.Property<Guid?>("CommandId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("command_id");
+
+                    b.Property<string>("CommandReference")
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)")
+                        .HasColumnName("command_reference");
+
+                    b.Property<string>("CommandType")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("command_type");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("meter_number");
+
+                    b.Property<long?>("NextAllowedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_allowed_at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid?>("OverridesDecisionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("overrides_decision_id");
+
+                    b.Property<string>("PolicyCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("policy_code");
+
+                    b.Property<int>("PolicyVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("policy_version");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<long?>("RetryAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("retry_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("Sentence")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("sentence");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("verdict");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disconnection_decisions");
+
+                    b.HasIndex("CommandId")
+                        .HasDatabaseName("ix_disconnection_decisions_command_id");
+
+                    b.HasIndex("MeterId", "At")
+                        .HasDatabaseName("ix_disconnection_decisions_meter_id_at");
+
+                    b.HasIndex("State", "RetryAt")
+                        .HasDatabaseName("ix_disconnection_decisions_state_retry_at");
+
+                    b.ToTable("disconnection_decisions", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionPolicyAssignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2838,6 +2960,16 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasForeignKey("VendId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_payment_sessions_vends_vend_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionDecisionRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_disconnection_decisions_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionPolicyAssignment", b =>

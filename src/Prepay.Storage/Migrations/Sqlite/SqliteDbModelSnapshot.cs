@@ -2190,6 +2190,128 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.ToTable("people", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionDecisionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ApprovalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("CommandArguments")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("command_arguments");
+
+                    b.Property<Guid?>("CommandId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("command_id");
+
+                    b.Property<string>("CommandReference")
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("command_reference");
+
+                    b.Property<string>("CommandType")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("command_type");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_number");
+
+                    b.Property<long?>("NextAllowedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_allowed_at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<Guid?>("OverridesDecisionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("overrides_decision_id");
+
+                    b.Property<string>("PolicyCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_code");
+
+                    b.Property<int>("PolicyVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_version");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.Property<long?>("RetryAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retry_at");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule");
+
+                    b.Property<string>("Sentence")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sentence");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verdict");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disconnection_decisions");
+
+                    b.HasIndex("CommandId")
+                        .HasDatabaseName("ix_disconnection_decisions_command_id");
+
+                    b.HasIndex("MeterId", "At")
+                        .HasDatabaseName("ix_disconnection_decisions_meter_id_at");
+
+                    b.HasIndex("State", "RetryAt")
+                        .HasDatabaseName("ix_disconnection_decisions_state_retry_at");
+
+                    b.ToTable("disconnection_decisions", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionPolicyAssignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2815,6 +2937,16 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasForeignKey("VendId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_payment_sessions_vends_vend_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionDecisionRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_disconnection_decisions_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Policies.DisconnectionPolicyAssignment", b =>

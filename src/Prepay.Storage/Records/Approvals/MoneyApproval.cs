@@ -53,6 +53,12 @@ public enum ApprovalKind
 
     /// <summary>An online payment given back through its provider, and its vend reversed.</summary>
     PaymentRefund,
+
+    /// <summary>
+    /// A disconnection the policy refused, sent anyway on an administrator's word: no money moves (the amount is
+    /// zero), but a household's supply does, so a second administrator decides.
+    /// </summary>
+    DisconnectOverride,
 }
 
 public enum ApprovalState

@@ -5,13 +5,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
-using Prepay.HeadEnd.Commands;
+using Prepay.Disconnections.Gate;
 using Prepay.MeterLink.Commands;
 using Prepay.MeterLink.Mqtt;
 using Prepay.Server.Web.Operations;
 using Prepay.Storage;
 using Prepay.Storage.Queries;
-using Prepay.Storage.Records;
+using Prepay.Storage.Records.Policies;
 using Prepay.Vending.Approvals;
 using virtualmeters::Prepay.Meter.Devices;
 
@@ -20,12 +20,14 @@ namespace Prepay.Server.Web.Pages.Operations.Meters;
 /// <summary>
 /// One meter: where it is and whose, its status, a chart of the last day's readings, its events and the commands sent
 /// to it with their states, all refreshed by the page's script (<c>?handler=Live</c>). Operators send connect,
-/// disconnect and read-now commands through the head-end's queue with a reason, audited as the API does. Credit is
+/// disconnect and read-now commands with a reason, audited as the API does; a disconnect passes the disconnection
+/// policy (<see cref="OperatorCommands"/>), and the page lists every decision of the gate for the meter with its rule.
+/// An administrator may ask to override a held or refused disconnection; a second one approves it under Approvals. Credit is
 /// only ever sold: an administrator's "add credit" asks for goodwill credit, a vend from the goodwill float within its
 /// monthly budget, made when a second administrator approves it (<c>Approvals/GoodwillCredits</c>).
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher dispatcher, GoodwillCredits goodwill, VirtualMeterRegistry devices, OperatorZone zones) : PageModel
+public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands commands, DisconnectOverrides overrides, GoodwillCredits goodwill, VirtualMeterRegistry devices, OperatorZone zones) : PageModel
 {
     /// <summary>The commands an operator may send from this page, with what the button says.</summary>
     public static readonly IReadOnlyList<(string Type, string Label, MeterCommand Command)> Commands =
@@ -63,6 +65,14 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
 
     public bool IsAdmin => StaffActor.IsAdmin(User);
 
+    /// <summary>The gate's decisions for this meter, newest first.</summary>
+    public IReadOnlyList<DisconnectionDecisionRecord> Decisions { get; private set; } = [];
+
+    public const int DecisionsShown = 20;
+
+    [BindProperty]
+    public Guid? DecisionId { get; set; }
+
     public async Task<IActionResult> OnGetAsync(string meterNumber, CancellationToken ct) => await LoadAsync(meterNumber, ct) ? Page() : NotFound();
 
     public async Task<IActionResult> OnGetLiveAsync(string meterNumber, CancellationToken ct) =>
@@ -86,13 +96,67 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
             return Page();
         }
         var reason = Reason.Trim();
-        var now = clock.GetCurrentInstant();
-        CommandQueue.Enqueue(db, Placement.Meter.Id, Placement.Meter.MeterNumber, command.Command, now, "operator: " + reason);
-        db.Audit.Add(new AuditRecord { At = now, Actor = StaffActor.AuditName(User), Action = "meter.command", Target = $"meter/{meterNumber}", Details = $"{command.Type}: {reason}" });
-        await db.SaveChangesAsync(ct);
-        dispatcher.Wake();
-        return RedirectToPage(new { meterNumber, sent = command.Type });
+        switch (await commands.SendAsync(db, meterNumber, command.Command, reason, StaffActor.AuditName(User), CommandOrigin.Console, ct))
+        {
+            case OperatorCommands.Outcome.Queued:
+                return RedirectToPage(new { meterNumber, sent = command.Type });
+            case OperatorCommands.Outcome.Held h:
+                Error = $"Not sent: the disconnection policy refuses it now ({h.Decision.Rule}). It is held and sent at {Format(h.Decision.RetryAt)} if the policy allows it then. {h.Decision.Sentence}";
+                break;
+            case OperatorCommands.Outcome.Refused r:
+                Error = $"Not sent, and not retried: the disconnection policy refuses it ({r.Decision.Rule}); only an override approved by a second administrator sends it. {r.Decision.Sentence}";
+                break;
+            case OperatorCommands.Outcome.MeterNotFound:
+                return NotFound();
+            default:
+                throw new InvalidOperationException("Unhandled command outcome.");
+        }
+        await LoadAsync(meterNumber, ct);
+        return Page();
     }
+
+    public async Task<IActionResult> OnPostOverrideAsync(string meterNumber, CancellationToken ct)
+    {
+        if (!StaffActor.IsAdmin(User))
+        {
+            return Forbid();
+        }
+        if (!await LoadAsync(meterNumber, ct))
+        {
+            return NotFound();
+        }
+        if (DecisionId is not { } id || Decisions.All(d => d.Id != id))
+        {
+            Error = "Choose a held or refused disconnection of this meter.";
+            return Page();
+        }
+        switch (await overrides.RequestAsync(id, Reason, StaffActor.Of(User), ct))
+        {
+            case ApprovalOutcome.Requested:
+                Message = "Override asked; another administrator approves it under Approvals, and the disconnection is sent then.";
+                break;
+            case ApprovalOutcome.Invalid i:
+                Error = $"{i.Field}: {i.Message}.";
+                break;
+            case ApprovalOutcome.Refused r:
+                Error = r.Detail;
+                break;
+            case ApprovalOutcome.NotFound n:
+                Error = n.Detail;
+                break;
+            default:
+                throw new InvalidOperationException("Unhandled override outcome.");
+        }
+        return Page();
+    }
+
+    private string Format(Instant? at) => at is { } i ? i.InZone(Zone).ToString("yyyy-MM-dd HH:mm o<g>", System.Globalization.CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>The zone the page shows instants in (the operator's).</summary>
+    public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
+
+    /// <summary>An instant of a decision as the page shows it.</summary>
+    public string Show(Instant? at) => Format(at);
 
     public async Task<IActionResult> OnPostCreditAsync(string meterNumber, CancellationToken ct)
     {
@@ -137,7 +201,9 @@ public sealed class MeterModel(PrepayDb db, IClock clock, CommandDispatcher disp
         var now = clock.GetCurrentInstant();
         TariffCode = await db.TariffAssignments.AsNoTracking().Where(a => a.MeterId == placement.Meter.Id && a.EffectiveFrom <= now)
             .OrderByDescending(a => a.EffectiveFrom).Select(a => a.TariffCode).FirstOrDefaultAsync(ct);
-        Activity = (await MeterActivity.ReadAsync(db, clock, await zones.ZoneAsync(db, ct), meterNumber, ct))!;
+        Zone = await zones.ZoneAsync(db, ct);
+        Activity = (await MeterActivity.ReadAsync(db, clock, Zone, meterNumber, ct))!;
+        Decisions = await DisconnectionDecisions.ForMeterAsync(db, meterNumber, DecisionsShown, ct) ?? [];
         IsSimulated = devices.Find(meterNumber) is not null;
         IdempotencyKey ??= NewKey();
         if (Request.Query["sent"] is { Count: 1 } sent && Commands.FirstOrDefault(c => c.Type == sent[0]).Label is { } label)

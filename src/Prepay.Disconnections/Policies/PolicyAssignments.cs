@@ -4,7 +4,7 @@ using Prepay.Storage;
 using Prepay.Storage.Records;
 using Prepay.Storage.Records.Policies;
 
-namespace Prepay.Server.Disconnections;
+namespace Prepay.Disconnections.Policies;
 
 /// <summary>Assign to a site (by code) or to a customer (by id): exactly one.</summary>
 public sealed record PolicyAssignmentInput(string? Policy, string? Site, Guid? Customer, Instant? EffectiveFrom);

@@ -5,7 +5,7 @@ using Prepay.Storage;
 using Prepay.Storage.Records;
 using Prepay.Storage.Records.Policies;
 
-namespace Prepay.Server.Disconnections;
+namespace Prepay.Disconnections.Policies;
 
 public sealed record PolicyVersionSummary(string Code, int Version, string Name, Instant EffectiveFrom, string TimeZone, string PublishedBy, Instant PublishedAt);
 

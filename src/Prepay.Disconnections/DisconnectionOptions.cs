@@ -1,0 +1,47 @@
+using Prepay.Policy.Documents;
+using Prepay.Policy.Presets;
+
+namespace Prepay.Disconnections;
+
+/// <summary>
+/// Settings of the gate (section <c>Disconnections</c>). <see cref="DefaultPolicy"/> decides for a meter whose
+/// customer and site have no policy assigned: the conservative preset unless the operator names another
+/// (<c>DefaultPolicy</c>, a preset's code) or gives their own document (<c>DefaultPolicyFile</c>, read and checked at
+/// start, so a bad file stops the server with the JSON path of its problem rather than leaving meters unguarded).
+/// </summary>
+public sealed class DisconnectionOptions
+{
+    public PolicyDocument DefaultPolicy { get; init; } = PolicyPresets.Conservative;
+
+    /// <summary>How often held disconnections are asked about again (they are also asked when due).</summary>
+    public TimeSpan ReleaseInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reads the section's keys; throws <see cref="InvalidOperationException"/> naming the key that is wrong.</summary>
+    public static DisconnectionOptions From(string? presetCode, string? policyFile, TimeSpan? releaseInterval)
+    {
+        var policy = PolicyPresets.Conservative;
+        if (!string.IsNullOrWhiteSpace(policyFile))
+        {
+            try
+            {
+                policy = PolicyDocumentJson.Parse(File.ReadAllText(policyFile));
+            }
+            catch (Exception e) when (e is PolicyFormatException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidOperationException($"Disconnections:DefaultPolicyFile '{policyFile}': {e.Message}", e);
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(presetCode))
+        {
+            policy = PolicyPresets.Codes.Contains(presetCode)
+                ? PolicyPresets.Load(presetCode)
+                : throw new InvalidOperationException($"Disconnections:DefaultPolicy '{presetCode}' is no preset (known: {string.Join(", ", PolicyPresets.Codes)}).");
+        }
+        var interval = releaseInterval ?? TimeSpan.FromSeconds(30);
+        if (interval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Disconnections:ReleaseInterval must be positive.");
+        }
+        return new DisconnectionOptions { DefaultPolicy = policy, ReleaseInterval = interval };
+    }
+}

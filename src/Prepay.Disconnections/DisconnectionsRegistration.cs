@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Prepay.Disconnections.Gate;
+using Prepay.HeadEnd.Commands;
+using Prepay.Vending.Approvals;
+
+namespace Prepay.Disconnections;
+
+public static class DisconnectionsRegistration
+{
+    /// <summary>
+    /// The gate every disconnection passes: the check, the dispatcher's gate, operators' commands, gated management
+    /// tokens, overrides (a kind of two-person approval), and the worker that releases held disconnections.
+    /// </summary>
+    public static IServiceCollection AddPrepayDisconnections(this IServiceCollection services, DisconnectionOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<DisconnectionCheck>();
+        services.AddSingleton<DisconnectionPreview>();
+        services.AddSingleton<ISupplyCutGate, DispatchGate>();
+        services.AddSingleton<OperatorCommands>();
+        services.AddSingleton<GatedManagementTokens>();
+        services.AddSingleton<DisconnectOverrides>();
+        services.AddSingleton<IApprovalExecutor>(sp => sp.GetRequiredService<DisconnectOverrides>());
+        services.AddSingleton<HeldDisconnections>();
+        services.AddHostedService(sp => sp.GetRequiredService<HeldDisconnections>());
+        return services;
+    }
+}
