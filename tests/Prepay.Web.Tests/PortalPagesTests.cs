@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -116,6 +117,25 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
         await Expect(page.Locator("#quote")).ToContainTextAsync("Kept on your account for next time");
         await CustomerPages.ScreenshotAsync(page, "portal-quote");
         Assert.Equal(vendsBefore, await VendCountAsync(OwnMeter)); // a quote sells nothing
+    }
+
+    [Fact]
+    public async Task A_disconnection_the_policy_refused_is_explained_to_the_customer()
+    {
+        // An operator's disconnect on Monday morning: the demo's meters have no policy assigned, and the shipped
+        // default refuses every Monday.
+        using (var ops = new HttpClient { BaseAddress = web.BaseAddress })
+        {
+            ops.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", web.Keys.Operator);
+            var refused = await ops.PostAsJsonAsync($"/api/v1/meters/{OwnMeter}/commands", new { type = "disconnect", reason = "meter audit" }, Ct);
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+        }
+        var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password, "portal-supply");
+        await page.GotoAsync($"/portal/meters/{OwnMeter}");
+        await Expect(page.Locator("#supply-decisions")).ToContainTextAsync("Your supply was not cut as requested because");
+        await Expect(page.Locator("#supply-decisions")).ToContainTextAsync("Monday");
+        // The neighbour's meter had nothing refused: no such section there for its customer, nor leaked here.
+        Assert.Equal(1, await page.Locator("#supply-decisions li").CountAsync());
     }
 
     [Fact]

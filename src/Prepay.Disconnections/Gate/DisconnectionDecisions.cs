@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using NodaTime;
 using Prepay.Storage;
 using Prepay.Storage.Records.Policies;
 
@@ -18,4 +19,14 @@ public static class DisconnectionDecisions
         return await db.DisconnectionDecisions.AsNoTracking().Where(d => d.MeterId == meterId)
             .OrderByDescending(d => d.At).ThenByDescending(d => d.Id).Take(limit).ToListAsync(ct);
     }
+
+    /// <summary>
+    /// What a customer is told about their supply since <paramref name="since"/> (their tenancy), newest first: the
+    /// cuts the policy refused ("your supply was not cut because …") and the ones an override sent, each once (a
+    /// hold asked about again is one decision).
+    /// </summary>
+    public static async Task<IReadOnlyList<DisconnectionDecisionRecord>> ForCustomerAsync(PrepayDb db, Guid meterId, Instant since, int limit, CancellationToken ct) =>
+        await db.DisconnectionDecisions.AsNoTracking()
+            .Where(d => d.MeterId == meterId && d.At >= since && (d.Verdict == DecisionVerdict.Deny || d.Verdict == DecisionVerdict.Override))
+            .OrderByDescending(d => d.At).ThenByDescending(d => d.Id).Take(limit).ToListAsync(ct);
 }

@@ -57,6 +57,9 @@ public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog ta
 
     public IReadOnlyList<TokenLine> Tokens { get; private set; } = [];
 
+    /// <summary>What the disconnection policy decided about this customer's supply in this tenancy, newest first.</summary>
+    public IReadOnlyList<Storage.Records.Policies.DisconnectionDecisionRecord> SupplyDecisions { get; private set; } = [];
+
     public IReadOnlyList<PaymentLine> Payments { get; private set; } = [];
 
     public string? PaymentProvider => providers.Default?.DisplayName;
@@ -125,6 +128,7 @@ public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog ta
         // Only this customer's purchases in this tenancy: a meter's earlier tenant bought their own tokens (and a
         // customer who lived here before, left and came back sees the new tenancy only).
         var since = meter.Since ?? Instant.MinValue;
+        SupplyDecisions = await Prepay.Disconnections.Gate.DisconnectionDecisions.ForCustomerAsync(db, meter.MeterId, since, 5, ct);
         var vends = await db.Vends.AsNoTracking().Where(v => v.MeterId == meter.MeterId && v.CustomerId == customerId && v.At >= since)
             .OrderByDescending(v => v.At).Take(20)
             .Select(v => new { v.Id, v.At, v.AmountMinor, v.Currency, v.EnergyWh, v.Token, v.Channel, Reversed = db.VendReversals.Any(r => r.VendId == v.Id) })
