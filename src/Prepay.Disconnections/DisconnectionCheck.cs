@@ -11,6 +11,9 @@ namespace Prepay.Disconnections;
 /// <param name="PolicySource">"customer", "site", or "default" (none assigned, or none in effect yet).</param>
 public sealed record Evaluation(DisconnectionDecision Decision, DisconnectionRequest Request, PolicyDocument Policy, string PolicySource);
 
+/// <summary>A meter's situation as the gate reads it: the policy in force and whose it is, the site's zone, the household's protections, the switch to prepaid, emergency credit in use.</summary>
+public sealed record MeterSituation(PolicyDocument Policy, string PolicySource, DateTimeZone Zone, CustomerProtections Protections, Instant? SwitchedToPrepaidAt, bool InEmergencyCredit);
+
 /// <summary>
 /// "May this meter be cut at this instant, and why?": the meter's situation read from the catalog, the policy in
 /// force for it, and <see cref="PolicyEvaluator.Decide"/>. Nothing is written. What the catalog knows is mapped so:
@@ -31,6 +34,19 @@ public sealed class DisconnectionCheck(TariffCatalog tariffs, DisconnectionOptio
 
     public async Task<Evaluation> EvaluateAsync(PrepayDb db, Guid meterId, Instant at, DisconnectionReason reason, CancellationToken ct)
     {
+        var situation = await SituationAsync(db, meterId, at, ct);
+        var request = new DisconnectionRequest(at, situation.Zone, reason)
+        {
+            Protections = situation.Protections,
+            SwitchedToPrepaidAt = situation.SwitchedToPrepaidAt,
+            InEmergencyCredit = situation.InEmergencyCredit,
+        };
+        return new Evaluation(PolicyEvaluator.Shipped.Decide(situation.Policy, request), request, situation.Policy, situation.PolicySource);
+    }
+
+    /// <summary>What the catalog says of the meter at <paramref name="at"/>, as the class summary maps it.</summary>
+    public async Task<MeterSituation> SituationAsync(PrepayDb db, Guid meterId, Instant at, CancellationToken ct)
+    {
         var place = await (from i in db.MeterInstallations.AsNoTracking()
                            join p in db.Premises.AsNoTracking() on i.PremisesId equals p.Id
                            where i.MeterId == meterId && i.InstalledAt <= at && (i.RemovedAt == null || i.RemovedAt > at)
@@ -43,13 +59,9 @@ public sealed class DisconnectionCheck(TariffCatalog tariffs, DisconnectionOptio
         var lastCreditEvent = await db.MeterEvents.AsNoTracking()
             .Where(e => e.MeterId == meterId && e.At <= at && CreditEvents.Contains(e.Type))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Select(e => e.Type).FirstOrDefaultAsync(ct);
-        var request = new DisconnectionRequest(at, zone, reason)
-        {
-            Protections = customer?.Protected == true ? CustomerProtections.Vulnerable : CustomerProtections.None,
-            SwitchedToPrepaidAt = place?.InstalledAt,
-            InEmergencyCredit = lastCreditEvent == "emergencyCreditActivated",
-        };
-        return new Evaluation(PolicyEvaluator.Shipped.Decide(policy, request), request, policy, source);
+        return new MeterSituation(policy, source, zone,
+            customer?.Protected == true ? CustomerProtections.Vulnerable : CustomerProtections.None,
+            place?.InstalledAt, lastCreditEvent == "emergencyCreditActivated");
     }
 
     /// <summary>The policy in force for a customer at a site at an instant, and whose assignment it is.</summary>

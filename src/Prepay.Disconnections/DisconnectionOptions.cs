@@ -16,8 +16,14 @@ public sealed class DisconnectionOptions
     /// <summary>How often held disconnections are asked about again (they are also asked when due).</summary>
     public TimeSpan ReleaseInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether meters that cut themselves are told the policy's rules (<c>Disconnections:PushPolicies</c>, on by default).</summary>
+    public bool PushPolicies { get; init; } = true;
+
+    /// <summary>How often meters that cut themselves are checked for policy rules they have not been told.</summary>
+    public TimeSpan PushInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Reads the section's keys; throws <see cref="InvalidOperationException"/> naming the key that is wrong.</summary>
-    public static DisconnectionOptions From(string? presetCode, string? policyFile, TimeSpan? releaseInterval)
+    public static DisconnectionOptions From(string? presetCode, string? policyFile, TimeSpan? releaseInterval, TimeSpan? pushInterval = null, bool pushPolicies = true)
     {
         var policy = PolicyPresets.Conservative;
         if (!string.IsNullOrWhiteSpace(policyFile))
@@ -42,6 +48,11 @@ public sealed class DisconnectionOptions
         {
             throw new InvalidOperationException("Disconnections:ReleaseInterval must be positive.");
         }
-        return new DisconnectionOptions { DefaultPolicy = policy, ReleaseInterval = interval };
+        var push = pushInterval ?? TimeSpan.FromMinutes(5);
+        if (push <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Disconnections:PushInterval must be positive.");
+        }
+        return new DisconnectionOptions { DefaultPolicy = policy, ReleaseInterval = interval, PushInterval = push, PushPolicies = pushPolicies };
     }
 }

@@ -23,6 +23,11 @@ public static class DisconnectionsRegistration
         services.AddSingleton<IApprovalExecutor>(sp => sp.GetRequiredService<DisconnectOverrides>());
         services.AddSingleton<HeldDisconnections>();
         services.AddHostedService(sp => sp.GetRequiredService<HeldDisconnections>());
+        services.AddSingleton<Push.PolicyPushes>();
+        if (options.PushPolicies)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<Push.PolicyPushes>());
+        }
         return services;
     }
 }

@@ -66,7 +66,8 @@ public static class PrepayServer
             new Prepay.HeadEnd.Dlms.ConfigurationDlmsKeyProvider(builder.Configuration.GetSection("Dlms:Keys")));
         builder.Services.AddPrepayDisconnections(Prepay.Disconnections.DisconnectionOptions.From(
             builder.Configuration["Disconnections:DefaultPolicy"], builder.Configuration["Disconnections:DefaultPolicyFile"],
-            builder.Configuration.GetValue<TimeSpan?>("Disconnections:ReleaseInterval")));
+            builder.Configuration.GetValue<TimeSpan?>("Disconnections:ReleaseInterval"), builder.Configuration.GetValue<TimeSpan?>("Disconnections:PushInterval"),
+            builder.Configuration.GetValue("Disconnections:PushPolicies", true)));
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 
