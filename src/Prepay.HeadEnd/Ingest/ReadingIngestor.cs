@@ -137,13 +137,13 @@ public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounte
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var validated = await validation.ValidateAsync(db, batch, stoppingToken);
-        var (inserted, replaced) = await ReadingWriter.WriteAsync(db, validated, clock.GetCurrentInstant(), _stored, stoppingToken);
+        var written = await ReadingWriter.WriteAsync(db, validated, clock.GetCurrentInstant(), _stored, stoppingToken);
         validation.Committed(validated);
         foreach (var meter in validated.Conflicts)
         {
             rejections.Count(meter, "reading-conflict");
         }
-        var real = inserted + replaced - validated.Estimates;
+        var real = written.Real + written.Estimates + written.Replaced - validated.Estimates;
         Interlocked.Add(ref _written, real);
         Interlocked.Add(ref _estimated, validated.Estimates);
         Interlocked.Add(ref _duplicates, batch.Count - real - validated.Conflicts.Count);
