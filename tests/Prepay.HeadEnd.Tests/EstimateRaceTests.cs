@@ -103,11 +103,17 @@ public abstract class EstimateRaceTests(ServerFixture server)
         // The real 00:30 was stored by the other node; this node, knowing 00:15 as the latest, sees 00:45 arrive
         // after a gap and estimates 00:30 (register 1 130 at 00:45's start: 130 Wh). The real row stands.
         await OtherNodeCommitsAsync(id, 2, 1120, 120, "valid", null);
+        var before = Counters();
         await IngestAsync(s.MeterNumber, Reading(3, 1230, 100));
 
         var (_, rows, adjustments) = await StoredAsync(s.MeterNumber);
         Assert.Equal([(End(1), "valid", 100L), (End(2), "valid", 120L), (End(3), "valid", 100L)], rows.Select(r => (r.At, r.Quality, r.DeltaWh)));
         Assert.Empty(adjustments);
+
+        // The meter sent one reading and it was stored: written once; the estimate that was not needed is neither
+        // stored nor a duplicate of anything the meter sent.
+        var after = Counters();
+        Assert.Equal((1L, 1L, 0L, 0L), (after.Accepted - before.Accepted, after.Written - before.Written, after.Duplicates - before.Duplicates, after.Estimated - before.Estimated));
     }
 }
 
