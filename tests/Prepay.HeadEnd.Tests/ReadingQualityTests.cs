@@ -125,21 +125,6 @@ public abstract class ReadingQualityTests(ServerFixture server)
     }
 }
 
-/// <summary>Servers that estimate gaps on ingestion (<c>MeterData:Vee:Estimate</c>, off by default).</summary>
-public sealed class EstimatingSqliteServer() : ServerFixture
-{
-    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-
-    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["MeterData:Vee:Estimate"] = "true" };
-}
-
-public sealed class EstimatingPostgresServer() : ServerFixture
-{
-    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
-
-    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["MeterData:Vee:Estimate"] = "true" };
-}
-
 public sealed class ReadingQualitySqliteTests(EstimatingSqliteServer server) : ReadingQualityTests(server), IClassFixture<EstimatingSqliteServer>;
 
 public sealed class ReadingQualityPostgresTests(EstimatingPostgresServer server) : ReadingQualityTests(server), IClassFixture<EstimatingPostgresServer>;

@@ -14,18 +14,18 @@ public sealed class VeeConfigurationTests
     {
         var options = VeeConfiguration.From(Settings(
             ("MeterData:Vee:ClockDriftTolerance", "00:00:30"), ("MeterData:Vee:DefaultMaxCurrentA", "60"),
-            ("MeterData:Vee:Estimate", "true"), ("MeterData:Vee:DisabledRules:0", "clock-drift")));
+            ("MeterData:Vee:Estimate", "false"), ("MeterData:Vee:DisabledRules:0", "clock-drift")));
         Assert.Equal(Duration.FromSeconds(30), options.ClockDriftTolerance);
         Assert.Equal(60, options.DefaultMaxCurrentA);
-        Assert.True(options.Estimate);
+        Assert.False(options.Estimate);
         Assert.Equal(["clock-drift"], options.DisabledRules);
         Assert.Equal(Duration.FromMinutes(15), options.IntervalLength);
         Assert.Equal(230, options.DefaultVoltageV);
     }
 
     [Fact]
-    public void Gaps_are_not_estimated_on_ingestion_unless_asked_for() =>
-        Assert.False(VeeConfiguration.From(Settings()).Estimate);
+    public void Gaps_are_estimated_on_ingestion_unless_switched_off() =>
+        Assert.True(VeeConfiguration.From(Settings()).Estimate);
 
     [Fact]
     public void A_setting_out_of_its_limits_stops_the_start_with_its_name()

@@ -49,7 +49,7 @@ public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounte
     /// <summary>Readings written so far (new or replacing an estimate), and readings skipped because they were stored before.</summary>
     public (long Written, long Duplicates) Totals => (Interlocked.Read(ref _written), Interlocked.Read(ref _duplicates));
 
-    /// <summary>Estimates stored for gaps so far.</summary>
+    /// <summary>Estimates stored for gaps so far (not those that met a stored reading and were not needed).</summary>
     public long Estimated => Interlocked.Read(ref _estimated);
 
     /// <summary>Readings accepted into the queue since start.</summary>
@@ -137,16 +137,19 @@ public sealed class ReadingIngestor(IServiceScopeFactory scopes, RejectionCounte
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var validated = await validation.ValidateAsync(db, batch, stoppingToken);
-        var (inserted, replaced) = await ReadingWriter.WriteAsync(db, validated, clock.GetCurrentInstant(), _stored, stoppingToken);
+        var written = await ReadingWriter.WriteAsync(db, validated, clock.GetCurrentInstant(), _stored, stoppingToken);
         validation.Committed(validated);
         foreach (var meter in validated.Conflicts)
         {
             rejections.Count(meter, "reading-conflict");
         }
-        var real = inserted + replaced - validated.Estimates;
-        Interlocked.Add(ref _written, real);
-        Interlocked.Add(ref _estimated, validated.Estimates);
-        Interlocked.Add(ref _duplicates, batch.Count - real - validated.Conflicts.Count);
+        // Counted from what the database stored, not from what validation meant to store: an estimate that met a
+        // stored row (another node's real reading, or its estimate) was not stored, and it is no reading the meter
+        // sent, so it is neither an estimate nor a duplicate. Every reading of the batch that was not stored and not
+        // refused as a conflict was there already: a duplicate.
+        Interlocked.Add(ref _written, written.RealWritten);
+        Interlocked.Add(ref _estimated, written.Estimates);
+        Interlocked.Add(ref _duplicates, batch.Count - written.RealWritten - validated.Conflicts.Count);
         Interlocked.Add(ref _settled, batch.Count);
     }
 }

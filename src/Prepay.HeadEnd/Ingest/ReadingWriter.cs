@@ -21,40 +21,67 @@ namespace Prepay.HeadEnd.Ingest;
 /// careful way. SQLite: one transaction with one prepared INSERT … ON CONFLICT DO NOTHING reused for every row.
 /// </para>
 /// <para>
-/// A validated batch (<see cref="ValidatedBatch"/>) also carries real values for estimated intervals: each is written
-/// over its estimate by an UPDATE that matches only while the row is still an estimate, and only then is its
-/// adjustment inserted, in the same transaction as the batch's rows. Replacements are rare (a gap ending), so one
-/// statement pair each.
+/// A real reading beats an estimate, in the database: a real row (any quality but <c>estimated</c>) whose interval
+/// holds an estimate claims that row in its INSERT (<c>ON CONFLICT … DO UPDATE … WHERE readings.quality =
+/// 'estimated'</c>, an update that changes nothing but locks the row and returns the estimate's energy), and an
+/// estimate never displaces anything (<c>DO NOTHING</c>). Another node may have committed the estimate after this one
+/// validated its batch (under a shared subscription one node's history lags another's), so validation alone cannot
+/// know. Each claimed estimate then goes the one replacement path (<see cref="ReplaceAsync"/>) with the replacements
+/// validation found: an UPDATE that matches only while the row is still an estimate, and only then its adjustment,
+/// in the same transaction as the batch's rows. Replacements are rare (a gap ending), so one statement pair each.
 /// </para>
 /// </summary>
 public static class ReadingWriter
 {
     private const string Columns = "(meter_id, at, energy_wh, delta_wh, credit_wh, voltage_dv, current_ma, power_w, quality, quality_rule)";
 
-    public static Task<int> WriteAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, LatestStored? latest, CancellationToken ct) =>
-        rows.Count == 0 ? Task.FromResult(0)
-        : db.Provider == DatabaseProvider.Postgres ? WritePostgresAsync(db, rows, latest, null, ct)
-        : WriteSqliteAsync(db, rows, null, ct);
+    /// <summary>
+    /// Rows as they are, without validation (benchmarks): returns how many were new. There is no replacement here: a
+    /// stored estimate at a row's instant stands (the row counts as not new).
+    /// </summary>
+    public static async Task<int> WriteAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, LatestStored? latest, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+        var written = db.Provider == DatabaseProvider.Postgres
+            ? await WritePostgresAsync(db, rows, latest, null, ct)
+            : await WriteSqliteAsync(db, rows, null, ct);
+        return written.Real + written.Estimates;
+    }
 
-    /// <summary>A validated batch: its new rows, and its replacements of estimates with their adjustments; returns (inserted, replaced).</summary>
-    public static async Task<(int Inserted, int Replaced)> WriteAsync(PrepayDb db, ValidatedBatch batch, NodaTime.Instant now, LatestStored? latest, CancellationToken ct)
+    /// <summary>
+    /// A validated batch: its new rows, real values over the estimates validation found and over those the inserts
+    /// met, and an adjustment for each replacement, in one transaction.
+    /// </summary>
+    public static async Task<WrittenReadings> WriteAsync(PrepayDb db, ValidatedBatch batch, NodaTime.Instant now, LatestStored? latest, CancellationToken ct)
     {
         if (batch.Inserts.Count == 0 && batch.Replacements.Count == 0)
         {
-            return (0, 0);
+            return new WrittenReadings(0, 0, 0);
         }
         var replaced = 0;
-        Func<DbConnection, DbTransaction, Task> alongside = async (connection, tx) => replaced = await ReplaceAsync(db.Provider, connection, tx, batch, now, ct);
+        Alongside alongside = async (connection, tx, claimed) =>
+            replaced = await ReplaceAsync(db.Provider, connection, tx, [.. batch.Replacements, .. claimed], now, ct);
         var inserted = db.Provider == DatabaseProvider.Postgres
             ? await WritePostgresAsync(db, batch.Inserts, latest, alongside, ct)
             : await WriteSqliteAsync(db, batch.Inserts, alongside, ct);
-        return (inserted, replaced);
+        return inserted with { Replaced = replaced };
     }
 
-    private static async Task<int> ReplaceAsync(DatabaseProvider provider, DbConnection connection, DbTransaction tx, ValidatedBatch batch, NodaTime.Instant now, CancellationToken ct)
+    /// <summary>What runs in the batch's transaction after its inserts, given the estimates the real rows claimed.</summary>
+    private delegate Task Alongside(DbConnection connection, DbTransaction tx, IReadOnlyList<(IntervalReading Row, long EstimatedWh)> claimed);
+
+    /// <summary>
+    /// The one replacement path: real values over an estimate, only while the row is one, and then its adjustment
+    /// (real − estimated), in the caller's transaction. Returns how many were replaced.
+    /// </summary>
+    private static async Task<int> ReplaceAsync(DatabaseProvider provider, DbConnection connection, DbTransaction tx,
+        IReadOnlyList<(IntervalReading Row, long EstimatedWh)> replacements, NodaTime.Instant now, CancellationToken ct)
     {
         var replaced = 0;
-        foreach (var (r, estimatedWh) in batch.Replacements)
+        foreach (var (r, estimatedWh) in replacements)
         {
             object meter = provider == DatabaseProvider.Postgres ? r.MeterId : r.MeterId.ToString().ToUpperInvariant();
             await using var update = connection.CreateCommand();
@@ -89,13 +116,18 @@ public static class ReadingWriter
         command.Parameters.Add(p);
     }
 
-    private static async Task<int> WritePostgresAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, LatestStored? latest,
-        Func<DbConnection, DbTransaction, Task>? alongside, CancellationToken ct)
+    private const string Estimated = "estimated";
+
+    private static bool IsEstimate(IntervalReading r) => r.Quality == Estimated;
+
+    private static async Task<WrittenReadings> WritePostgresAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, LatestStored? latest,
+        Alongside? alongside, CancellationToken ct)
     {
         var (fresh, careful) = Split(rows, latest);
         await db.Database.OpenConnectionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var inserted = 0;
+        var written = new WrittenReadings(0, 0, 0);
+        var claimed = new List<(IntervalReading, long)>();
         var tx = await connection.BeginTransactionAsync(ct);
         try
         {
@@ -104,7 +136,8 @@ public static class ReadingWriter
                 try
                 {
                     await CopyAsync(connection, "readings", fresh, ct);
-                    inserted = fresh.Count;
+                    var estimates = fresh.Count(IsEstimate);
+                    written = new WrittenReadings(fresh.Count - estimates, estimates, 0);
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
                 {
@@ -122,13 +155,42 @@ public static class ReadingWriter
                     await create.ExecuteNonQueryAsync(ct);
                 }
                 await CopyAsync(connection, "readings_incoming", careful, ct);
-                await using var move = new NpgsqlCommand(
-                    $"INSERT INTO readings {Columns} SELECT {Columns[1..^1]} FROM readings_incoming ORDER BY meter_id, at ON CONFLICT (meter_id, at) DO NOTHING", connection, tx);
-                inserted += await move.ExecuteNonQueryAsync(ct);
+                // Estimates first, displacing nothing.
+                await using (var estimates = new NpgsqlCommand(
+                    $"INSERT INTO readings {Columns} SELECT {Columns[1..^1]} FROM readings_incoming WHERE quality = '{Estimated}' ORDER BY meter_id, at ON CONFLICT (meter_id, at) DO NOTHING", connection, tx))
+                {
+                    written = written with { Estimates = written.Estimates + await estimates.ExecuteNonQueryAsync(ct) };
+                }
+                // Then the real rows, each once (one statement may not touch a row twice), claiming any estimate in
+                // their place: the no-op update locks it until commit and RETURNING gives its (unchanged) energy. A
+                // row returned as an estimate is a claim; any other row returned is new.
+                await using var real = new NpgsqlCommand($"""
+                    WITH moved AS (
+                        INSERT INTO readings {Columns}
+                        SELECT DISTINCT ON (meter_id, at) {Columns[1..^1]} FROM readings_incoming WHERE quality <> '{Estimated}' ORDER BY meter_id, at
+                        ON CONFLICT (meter_id, at) DO UPDATE SET quality = readings.quality WHERE readings.quality = '{Estimated}'
+                        RETURNING meter_id, at, delta_wh, quality)
+                    SELECT NULL::uuid, NULL::bigint, count(*) FROM moved WHERE quality <> '{Estimated}'
+                    UNION ALL
+                    SELECT meter_id, at, delta_wh FROM moved WHERE quality = '{Estimated}'
+                    """, connection, tx);
+                var byKey = careful.Where(r => !IsEstimate(r)).GroupBy(r => (r.MeterId, r.At.ToUnixTimeTicks())).ToDictionary(g => g.Key, g => g.First());
+                await using var reader = await real.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    if (reader.IsDBNull(0))
+                    {
+                        written = written with { Real = written.Real + (int)reader.GetInt64(2) };
+                    }
+                    else
+                    {
+                        claimed.Add((byKey[(reader.GetGuid(0), reader.GetInt64(1))], reader.GetInt64(2)));
+                    }
+                }
             }
             if (alongside is not null)
             {
-                await alongside(connection, tx);
+                await alongside(connection, tx, claimed);
             }
             await tx.CommitAsync(ct);
         }
@@ -137,7 +199,7 @@ public static class ReadingWriter
             await tx.DisposeAsync();
         }
         latest?.Record(rows);
-        return inserted;
+        return written;
     }
 
     /// <summary>
@@ -198,13 +260,20 @@ public static class ReadingWriter
         await importer.CompleteAsync(ct);
     }
 
-    private static async Task<int> WriteSqliteAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, Func<DbConnection, DbTransaction, Task>? alongside, CancellationToken ct)
+    private static async Task<WrittenReadings> WriteSqliteAsync(PrepayDb db, IReadOnlyList<IntervalReading> rows, Alongside? alongside, CancellationToken ct)
     {
         await using var tx = await db.BeginWriteAsync(ct);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         using var insert = connection.CreateCommand();
         insert.Transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
-        insert.CommandText = $"INSERT INTO readings {Columns} VALUES ($m, $a, $e, $d, $c, $v, $i, $p, $q, $r) ON CONFLICT (meter_id, at) DO NOTHING";
+        // A real row claims an estimate in its place (a no-op update: RETURNING gives the estimate's energy); an
+        // estimate displaces nothing. A row returned as an estimate for a real row is a claim, any other is new.
+        insert.CommandText = $"""
+            INSERT INTO readings {Columns} VALUES ($m, $a, $e, $d, $c, $v, $i, $p, $q, $r)
+            ON CONFLICT (meter_id, at) DO UPDATE SET quality = readings.quality
+                WHERE readings.quality = '{Estimated}' AND excluded.quality <> '{Estimated}'
+            RETURNING quality, delta_wh
+            """;
         var m = insert.Parameters.Add("$m", SqliteType.Text);
         var a = insert.Parameters.Add("$a", SqliteType.Integer);
         var e = insert.Parameters.Add("$e", SqliteType.Integer);
@@ -216,7 +285,8 @@ public static class ReadingWriter
         var q = insert.Parameters.Add("$q", SqliteType.Text);
         var qr = insert.Parameters.Add("$r", SqliteType.Text);
         insert.Prepare();
-        var inserted = 0;
+        int real = 0, estimates = 0;
+        var claimed = new List<(IntervalReading, long)>();
         var lastId = Guid.Empty;
         string? lastText = null;
         foreach (var r in rows)
@@ -238,13 +308,29 @@ public static class ReadingWriter
             q.Value = r.Quality;
             qr.Value = (object?)r.QualityRule ?? DBNull.Value;
             // SQLite runs on the calling thread whatever the method; the synchronous call spares a task per row.
-            inserted += insert.ExecuteNonQuery();
+            using var returned = insert.ExecuteReader();
+            if (!returned.Read())
+            {
+                continue; // stored before: a resend, or an estimate that was not needed
+            }
+            if (IsEstimate(r))
+            {
+                estimates++;
+            }
+            else if (returned.GetString(0) == Estimated)
+            {
+                claimed.Add((r, returned.GetInt64(1)));
+            }
+            else
+            {
+                real++;
+            }
         }
         if (alongside is not null)
         {
-            await alongside(connection, insert.Transaction);
+            await alongside(connection, insert.Transaction, claimed);
         }
         await tx.CommitAsync(ct);
-        return inserted;
+        return new WrittenReadings(real, estimates, 0);
     }
 }

@@ -1,5 +1,6 @@
 using NodaTime;
 using NodaTime.Text;
+using Prepay.Domain.Documents;
 
 namespace Prepay.Policy.Documents;
 

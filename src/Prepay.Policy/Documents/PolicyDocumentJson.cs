@@ -3,6 +3,7 @@ using NodaTime;
 using NodaTime.Text;
 using Prepay.Domain.Money;
 using Prepay.Policy.Holidays;
+using Prepay.Domain.Documents;
 
 namespace Prepay.Policy.Documents;
 
@@ -21,7 +22,7 @@ public static class PolicyDocumentJson
     {
         ArgumentNullException.ThrowIfNull(calendars);
         using var document = ParseJson(json);
-        return Read(JsonObjectReader.Of(document.RootElement, "$"), calendars);
+        return Read(JsonObjectReader.Of(document.RootElement, "$", PolicyFormatException.Of), calendars);
     }
 
     internal static JsonDocument ParseJson(string json)
@@ -64,7 +65,7 @@ public static class PolicyDocumentJson
         {
             throw root.Error("currency", $"'{currencyCode}' is not a supported ISO 4217 currency code");
         }
-        var source = root.Strings("source", required: true);
+        var source = root.NonBlankStrings("source", required: true);
         if (source.Count == 0)
         {
             throw root.Error("source", "must cite at least one source for the policy's rules");
@@ -80,7 +81,7 @@ public static class PolicyDocumentJson
         }
         var alerts = root.OptionalObject("alerts") is { } a ? Alerts(a) : AlertThresholds.None;
         var debt = root.OptionalObject("debtRecovery") is { } d ? Debt(d) : null;
-        var notes = root.Strings("notes", required: false);
+        var notes = root.NonBlankStrings("notes", required: false);
         root.RefuseUnknown();
         return new PolicyDocument(code, name, (int)version, effective, zone, currency, source, friendly, holidays, emergency,
             protections, grace, alerts, debt, notes);

@@ -31,4 +31,7 @@ public sealed class PolicyFormatException : Exception
     public string Path { get; }
 
     public string Problem { get; }
+
+    /// <summary>For the shared document reader (<c>Prepay.Domain.Documents.JsonObjectReader</c>): a problem at a path.</summary>
+    internal static Exception Of(string path, string problem) => new PolicyFormatException(path, problem);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using NodaTime;
 using NodaTime.Text;
 using Prepay.Policy.Documents;
+using Prepay.Domain.Documents;
 
 namespace Prepay.Policy.Holidays;
 
@@ -29,10 +30,10 @@ public sealed class HolidayCalendars
     public static HolidayCalendar Parse(string json)
     {
         using var document = PolicyDocumentJson.ParseJson(json);
-        var root = JsonObjectReader.Of(document.RootElement, "$");
+        var root = JsonObjectReader.Of(document.RootElement, "$", PolicyFormatException.Of);
         var region = root.NonBlank("region");
         var name = root.NonBlank("name");
-        var source = root.Strings("source", required: true);
+        var source = root.NonBlankStrings("source", required: true);
         if (source.Count == 0)
         {
             throw root.Error("source", "must cite where the dates come from");
@@ -63,7 +64,7 @@ public sealed class HolidayCalendars
             }
             day.RefuseUnknown();
         }
-        root.Strings("notes", required: false);
+        root.NonBlankStrings("notes", required: false);
         root.RefuseUnknown();
         return new HolidayCalendar(region, name, source, first, last, days);
     }

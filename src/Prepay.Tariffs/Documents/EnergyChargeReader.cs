@@ -5,6 +5,7 @@ using Prepay.Domain.Money;
 using Prepay.Tariffs.Blocks;
 using Prepay.Tariffs.Rates;
 using Prepay.Tariffs.TimeOfUse;
+using Prepay.Domain.Documents;
 
 namespace Prepay.Tariffs.Documents;
 
@@ -14,7 +15,7 @@ internal static class EnergyChargeReader
     internal static readonly AnnualDatePattern Day = AnnualDatePattern.CreateWithInvariantCulture("MM'-'dd");
     internal static readonly LocalTimePattern TimeOfDay = LocalTimePattern.CreateWithInvariantCulture("HH':'mm");
 
-    public static EnergyCharge Read(JsonFields e, Currency currency)
+    public static EnergyCharge Read(JsonObjectReader e, Currency currency)
     {
         EnergyCharge charge = e.String("type") switch
         {
@@ -27,7 +28,7 @@ internal static class EnergyChargeReader
         return charge;
     }
 
-    private static IncliningBlockCharge Blocks(JsonFields e, Currency currency)
+    private static IncliningBlockCharge Blocks(JsonObjectReader e, Currency currency)
     {
         var items = e.Objects("blocks", required: true);
         if (items.Count == 0)
@@ -62,7 +63,7 @@ internal static class EnergyChargeReader
         return new IncliningBlockCharge(blocks);
     }
 
-    internal static EnergyRate Positive(JsonFields f, string name, Currency currency)
+    internal static EnergyRate Positive(JsonObjectReader f, string name, Currency currency)
     {
         var rate = TariffReader.Rate(f, name, currency);
         return rate.ScaledMinorPerKwh == 0 ? throw f.Error(name, "must be greater than 0") : rate;

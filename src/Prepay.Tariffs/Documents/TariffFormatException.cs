@@ -27,4 +27,10 @@ public sealed class TariffFormatException : FormatException
     }
 
     public string Field { get; }
+
+    /// <summary>For the shared document reader (<c>Prepay.Domain.Documents.JsonObjectReader</c>): a problem at a path.</summary>
+    internal static Exception Of(string field, string problem) => new TariffFormatException(field, problem);
+
+    /// <summary>What a tariff's value that should be a string is told: amounts are strings, so say how to write one.</summary>
+    internal const string NotAString = "must be a string (decimal amounts are written as strings, e.g. \"2.50\")";
 }

@@ -9,6 +9,7 @@ using Prepay.Tariffs.FixedCharges;
 using Prepay.Tariffs.FreeBasic;
 using Prepay.Tariffs.Rates;
 using Prepay.Tariffs.Taxes;
+using Prepay.Domain.Documents;
 
 namespace Prepay.Tariffs.Documents;
 
@@ -31,11 +32,11 @@ internal static class TariffReader
         }
         using (document)
         {
-            return Read(JsonFields.Of(document.RootElement, ""));
+            return Read(JsonObjectReader.Of(document.RootElement, "", TariffFormatException.Of, TariffFormatException.NotAString));
         }
     }
 
-    private static TariffDocument Read(JsonFields root)
+    private static TariffDocument Read(JsonObjectReader root)
     {
         var code = root.NonBlank("code");
         if (code.Length > 40 || code.Any(char.IsWhiteSpace))
@@ -68,7 +69,7 @@ internal static class TariffReader
         return new TariffDocument(code, name, (int)version, effective, zone, currency, energy, fixedCharges, taxes, debt, freeBasic);
     }
 
-    private static FixedCharge FixedCharge(JsonFields f, Currency currency)
+    private static FixedCharge FixedCharge(JsonObjectReader f, Currency currency)
     {
         var name = f.NonBlank("name");
         var per = f.String("per") switch
@@ -82,7 +83,7 @@ internal static class TariffReader
         return new FixedCharge(name, amount, per);
     }
 
-    private static TaxRule Tax(JsonFields t)
+    private static TaxRule Tax(JsonObjectReader t)
     {
         var name = t.NonBlank("name");
         var rate = Percent(t, "percent");
@@ -95,7 +96,7 @@ internal static class TariffReader
         return new TaxRule(name, rate, inclusive);
     }
 
-    private static DebtRecoveryRule Debt(JsonFields d, Currency currency)
+    private static DebtRecoveryRule Debt(JsonObjectReader d, Currency currency)
     {
         var percent = Percent(d, "percent");
         if (percent.PartsPerMillion is 0 or > Percentage.PartsPerWhole)
@@ -111,7 +112,7 @@ internal static class TariffReader
         return new DebtRecoveryRule(percent, cap);
     }
 
-    private static FreeBasicRule FreeBasic(JsonFields f)
+    private static FreeBasicRule FreeBasic(JsonObjectReader f)
     {
         var kwh = f.Integer("monthlyKwh");
         if (kwh is < 1 or > 100_000)
@@ -122,7 +123,7 @@ internal static class TariffReader
         return new FreeBasicRule(Energy.FromKilowattHours(kwh));
     }
 
-    internal static Money Amount(JsonFields f, string name, Currency currency)
+    internal static Money Amount(JsonObjectReader f, string name, Currency currency)
     {
         var text = f.String(name);
         var parsed = Money.TryParse(text, currency);
@@ -133,7 +134,7 @@ internal static class TariffReader
         return parsed.Value.IsNegative ? throw f.Error(name, "must not be negative") : parsed.Value;
     }
 
-    internal static EnergyRate Rate(JsonFields f, string name, Currency currency) =>
+    internal static EnergyRate Rate(JsonObjectReader f, string name, Currency currency) =>
         Rate(f.String(name), f.PathOf(name), currency);
 
     internal static EnergyRate Rate(string text, string path, Currency currency) =>
@@ -141,7 +142,7 @@ internal static class TariffReader
             ? rate
             : throw new TariffFormatException(path, $"'{text}' {error} (a rate is {currency.Code} per kWh, e.g. \"2.5123\")");
 
-    private static Percentage Percent(JsonFields f, string name)
+    private static Percentage Percent(JsonObjectReader f, string name)
     {
         var text = f.String(name);
         return Percentage.TryParse(text, out var value, out var error)
@@ -149,7 +150,7 @@ internal static class TariffReader
             : throw f.Error(name, $"'{text}' {error} (a percentage such as \"15\")");
     }
 
-    internal static T Parse<T>(JsonFields f, string name, IPattern<T> pattern, string problem)
+    internal static T Parse<T>(JsonObjectReader f, string name, IPattern<T> pattern, string problem)
     {
         var result = pattern.Parse(f.String(name));
         return result.Success ? result.Value : throw f.Error(name, problem);

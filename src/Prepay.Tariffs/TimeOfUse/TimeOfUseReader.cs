@@ -3,6 +3,7 @@ using NodaTime.Text;
 using Prepay.Domain.Money;
 using Prepay.Tariffs.Documents;
 using Prepay.Tariffs.Rates;
+using Prepay.Domain.Documents;
 
 namespace Prepay.Tariffs.TimeOfUse;
 
@@ -15,7 +16,7 @@ internal static class TimeOfUseReader
     private static readonly (DayType Type, string Field)[] DayFields =
         [(DayType.Weekday, "weekday"), (DayType.Saturday, "saturday"), (DayType.Sunday, "sunday"), (DayType.PublicHoliday, "publicHoliday")];
 
-    public static TimeOfUseCharge Read(JsonFields e, Currency currency)
+    public static TimeOfUseCharge Read(JsonObjectReader e, Currency currency)
     {
         var holidays = e.Strings("publicHolidays", required: false)
             .Select(h => LocalDatePattern.Iso.Parse(h.Value) is { Success: true } r
@@ -33,7 +34,7 @@ internal static class TimeOfUseReader
         return new TimeOfUseCharge(seasons, holidays.Distinct().Order().ToList());
     }
 
-    private static TouSeason Season(JsonFields s, Currency currency)
+    private static TouSeason Season(JsonObjectReader s, Currency currency)
     {
         var name = s.NonBlank("name");
         var from = TariffReader.Parse(s, "from", EnergyChargeReader.Day, "must be a month and day such as \"06-01\"");
@@ -62,7 +63,7 @@ internal static class TimeOfUseReader
         return new TouSeason(name, from, to, rates, days);
     }
 
-    private static List<PeriodSwitch> Schedule(JsonFields s, string field, Dictionary<string, EnergyRate> rates)
+    private static List<PeriodSwitch> Schedule(JsonObjectReader s, string field, Dictionary<string, EnergyRate> rates)
     {
         var items = s.Objects(field, required: true);
         if (items.Count == 0)

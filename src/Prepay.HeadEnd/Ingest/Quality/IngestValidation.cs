@@ -100,7 +100,6 @@ public sealed class IngestValidation(VeeOptions options, IClock clock)
                 result.Inserts.Add(StoredReadings.FromEstimate(made, pending.Row.MeterId, method));
                 history = history.With(made);
             }
-            result.Estimates += estimated.Readings.Count;
         }
         return history.With(reading with { Suspect = validation.IsSuspect });
     }

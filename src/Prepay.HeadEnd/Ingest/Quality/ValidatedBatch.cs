@@ -16,7 +16,6 @@ public sealed class ValidatedBatch
     /// </summary>
     public List<(IntervalReading Row, long EstimatedWh)> Replacements { get; } = [];
 
-    public int Estimates { get; set; }
     public int Duplicates { get; set; }
 
     /// <summary>Meters that sent other values for an interval already stored (the stored ones stand), one entry per reading.</summary>

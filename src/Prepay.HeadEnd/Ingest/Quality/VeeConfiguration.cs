@@ -6,8 +6,8 @@ namespace Prepay.HeadEnd.Ingest.Quality;
 
 /// <summary>
 /// Reads <see cref="VeeOptions"/> from the <c>MeterData:Vee</c> section: durations as .NET time spans
-/// (<c>00:15:00</c>), like every other duration in Prepay's configuration; anything left out keeps its default, except
-/// <c>Estimate</c>, off on ingestion unless set (see below).
+/// (<c>00:15:00</c>), like every other duration in Prepay's configuration; anything left out keeps its default
+/// (<c>Estimate</c> on: a real reading beats an estimate in the database, see <see cref="Ingest.ReadingWriter"/>).
 /// </summary>
 public static class VeeConfiguration
 {
@@ -25,12 +25,11 @@ public static class VeeConfiguration
             DefaultMaxCurrentA = read.DefaultMaxCurrentA ?? defaults.DefaultMaxCurrentA,
             DefaultVoltageV = read.DefaultVoltageV ?? defaults.DefaultVoltageV,
             DefaultRegisterCapacityWh = read.DefaultRegisterCapacityWh ?? defaults.DefaultRegisterCapacityWh,
-            // Off unless asked for: each node keeps its meters' recent history in memory, and with several nodes on a
-            // shared subscription one node's history lags another's, so it would estimate an interval the other is
-            // storing, and an estimate committed first would stand where the real reading should. Gaps are still
-            // found and reported; estimating them on ingestion waits for the database itself to let a real reading
-            // win over an estimate.
-            Estimate = read.Estimate ?? false,
+            // On unless switched off. With several nodes on a shared subscription one node's in-memory history lags
+            // another's, so it may estimate an interval the other is storing; the database settles that race: a real
+            // reading's insert replaces an estimate in its place (with its adjustment) and an estimate never
+            // displaces a stored reading (ReadingWriter).
+            Estimate = read.Estimate ?? defaults.Estimate,
             DisabledRules = read.DisabledRules ?? [],
         };
         return options.Problem() is { } problem ? throw new InvalidOperationException($"{VeeOptions.Section}: {problem}") : options;
