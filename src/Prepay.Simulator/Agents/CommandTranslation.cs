@@ -26,6 +26,12 @@ public static class CommandTranslation
             ? new SetCreditPolicy(id, p.PolicyCode, p.PolicyVersion, [.. p.FriendlyHours.Select(w => new WeeklyFriendlyWindow(w.Day, w.Start, w.Minutes))], p.Holidays, p.Protected)
             : null;
 
+    /// <summary>Why <see cref="ToMeterCommand"/> gave no command: what is wrong with its arguments, or that the meter does not take the type.</summary>
+    public static string WhyNot(CommandMessage message) =>
+        message.Type == CommandTypes.SetCreditPolicy && !V1Commands.TryRead(message.Type, message.Args, out _, out var error)
+            ? error ?? "setCreditPolicy has no such arguments"
+            : $"unsupported command type '{message.Type}'";
+
     public static string? String(JsonElement? args, string name) =>
         args is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
