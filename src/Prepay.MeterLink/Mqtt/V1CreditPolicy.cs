@@ -13,7 +13,7 @@ namespace Prepay.MeterLink.Mqtt;
 /// </summary>
 public static class V1CreditPolicy
 {
-    /// <summary>Eight windows for each day of the week: more than any preset policy uses, few enough for a meter to keep.</summary>
+    /// <summary>Eight windows for each day of the week: room for a split day, few enough for a meter to keep.</summary>
     public const int MaxWindows = 7 * 8;
 
     /// <summary>More than a year of public holidays ahead, however many a country keeps.</summary>
