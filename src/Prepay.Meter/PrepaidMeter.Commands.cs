@@ -1,4 +1,5 @@
 using Prepay.Meter.Commands;
+using Prepay.Meter.Credit;
 using Prepay.Meter.Events;
 using Prepay.Meter.Registers;
 
@@ -45,6 +46,8 @@ public sealed partial class PrepaidMeter
             Disconnect c => Newest(ref _lastRelayCommandId, id) ?? DisconnectCommand(),
             SetThresholds c => Newest(ref _lastThresholdsCommandId, id) ?? SetThresholdsCommand(c),
             SetFriendlyHours c => Newest(ref _lastFriendlyHoursCommandId, id) ?? SetFriendlyHoursCommand(c),
+            // It replaces the friendly hours too: one "newest" for both, so a late SetFriendlyHours cannot undo it.
+            SetCreditPolicy c => Valid(c) ?? Newest(ref _lastFriendlyHoursCommandId, id) ?? SetCreditPolicyCommand(c),
             ReadNow => ReadNowCommand(),
             ClearTamper => ClearTamperCommand(),
             _ => (CommandRejection.Invalid, $"Unknown command {command.GetType().Name}."),
@@ -127,6 +130,28 @@ public sealed partial class PrepaidMeter
         }
 
         _policy = _policy with { FriendlyHours = command.Hours };
+        return null;
+    }
+
+    private static (CommandRejection Reason, string Detail)? Valid(SetCreditPolicy command) =>
+        command.PolicyCode is not { Length: > 0 } ? (CommandRejection.Invalid, "A credit policy names its policy.")
+        : command.FriendlyHours is null || command.Holidays is null ? (CommandRejection.Invalid, "Friendly hours and holidays are required (empty when none).")
+        : command.FriendlyHours.Count > SetCreditPolicy.MaxWindows || command.Holidays.Count > SetCreditPolicy.MaxHolidays
+            ? (CommandRejection.Invalid, $"At most {SetCreditPolicy.MaxWindows} windows and {SetCreditPolicy.MaxHolidays} holidays.")
+        : command.FriendlyHours.Any(w => w is null || w.Day == NodaTime.IsoDayOfWeek.None || w.Minutes is < 1 or > WeeklyFriendlyWindow.MaxMinutes)
+            ? (CommandRejection.Invalid, $"Each window has a weekday and lasts 1 to {WeeklyFriendlyWindow.MaxMinutes} minutes.")
+        : null;
+
+    // Takes effect at once: Evaluate after the acknowledgement cuts a meter at zero credit the new rules no longer spare.
+    private (CommandRejection Reason, string Detail)? SetCreditPolicyCommand(SetCreditPolicy command)
+    {
+        _policy = _policy with
+        {
+            FriendlyHours = new FriendlyHours([], [], [.. command.Holidays]) { WeeklyWindows = [.. command.FriendlyHours] },
+            IsProtected = command.Protected,
+            PolicyCode = command.PolicyCode,
+            PolicyVersion = command.PolicyVersion,
+        };
         return null;
     }
 

@@ -52,7 +52,9 @@ public sealed class DlmsMeterTransport(
     /// <summary>
     /// What a prepayment DLMS meter with an STS decoder does remotely: tokens through its token gateway, its relay,
     /// a read, its clock. Credit in energy, thresholds and tariffs have no standard object on a keypad meter (its
-    /// credit is the tokens), so they fail as unsupported rather than wait for a meter that cannot take them.
+    /// credit is the tokens), so they fail as unsupported rather than wait for a meter that cannot take them. So does
+    /// <see cref="SetCreditPolicy"/>: this head-end writes no object for a DLMS meter's own friendly hours, holidays or
+    /// protection, so the policy can gate only the disconnections the head-end sends it.
     /// </summary>
     public bool CanCarry(MeterCommand command) => command is DeliverToken or Connect or Disconnect or ReadNow or SetClock;
 

@@ -14,4 +14,5 @@ namespace Prepay.Meter.Commands;
 [JsonDerivedType(typeof(ReadNow), "readNow")]
 [JsonDerivedType(typeof(SetFriendlyHours), "setFriendlyHours")]
 [JsonDerivedType(typeof(ClearTamper), "clearTamper")]
+[JsonDerivedType(typeof(SetCreditPolicy), "setCreditPolicy")]
 public abstract record MeterCommand(long CommandId);

@@ -28,6 +28,12 @@ public sealed record CreditPolicy
     /// <summary>Reconnect at once when credit returns, or after a button press.</summary>
     public ReconnectMode ReconnectMode { get; init; } = ReconnectMode.Automatic;
 
+    /// <summary>The disconnection policy whose rules the friendly hours and protection came from (<c>setCreditPolicy</c>); null when set otherwise.</summary>
+    public string? PolicyCode { get; init; }
+
+    /// <summary>The version of <see cref="PolicyCode"/>.</summary>
+    public int? PolicyVersion { get; init; }
+
     /// <summary>Open the relay on cover-open or magnetic tamper (not for protected customers).</summary>
     public bool DisconnectOnTamper { get; init; } = true;
 }

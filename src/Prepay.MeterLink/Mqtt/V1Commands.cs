@@ -25,6 +25,7 @@ public static class V1Commands
             ReadNow => (CommandTypes.ReadNow, new JsonObject()),
             SetThresholds t => (CommandTypes.SetThresholds, Thresholds(t)),
             SetTariff t => (CommandTypes.SetTariff, new JsonObject { ["tariffCode"] = t.TariffCode, ["version"] = t.Version }),
+            SetCreditPolicy p when V1CreditPolicy.Write(p) is { } policy => (CommandTypes.SetCreditPolicy, policy),
             _ => ("", new JsonObject()),
         };
         return type.Length > 0;
@@ -59,6 +60,7 @@ public static class V1Commands
             CommandTypes.SetThresholds => a.Only("lowCreditWh", "emergencyCreditWh") ? Thresholds(a) : null,
             CommandTypes.SetTariff => a.Only("tariffCode", "version") && a.Text("tariffCode") is { Length: > 0 } code && a.Integer("version", required: true) is >= 0 and <= int.MaxValue and var v
                 ? new SetTariff(code, (int)v) : null,
+            CommandTypes.SetCreditPolicy => a.Only("policy", "version", "friendlyHours", "holidays", "protected") ? CreditPolicy(a) : null,
             _ => null,
         };
         if (command is null)
@@ -87,6 +89,53 @@ public static class V1Commands
         var low = a.Integer("lowCreditWh", required: false);
         var emergency = a.Integer("emergencyCreditWh", required: false);
         return a.Error is null ? new SetThresholds(low is { } l ? new Energy(l) : null, emergency is { } e ? new Energy(e) : null) : null;
+    }
+
+    // Every member required: a meter given part of a policy would keep the rest of an older one.
+    private static SetCreditPolicy? CreditPolicy(Args a)
+    {
+        var code = a.Text("policy");
+        if (code is { Length: 0 })
+        {
+            a.Refuse<string>("args.policy must not be empty");
+        }
+        var version = a.Error is null ? a.Integer("version", required: true) : null;
+        if (version is < 0 or > int.MaxValue)
+        {
+            a.Refuse<string>("args.version must be 0 to 2147483647");
+        }
+        var windows = a.Error is null ? a.Strings("friendlyHours", V1CreditPolicy.MaxWindows, "windows") : null;
+        var read = new List<WeeklyWindow>();
+        for (var i = 0; a.Error is null && i < windows?.Count; i++)
+        {
+            if (V1CreditPolicy.TryReadWindow(windows[i], out var window, out var problem))
+            {
+                read.Add(window!);
+            }
+            else
+            {
+                a.Refuse<string>($"args.friendlyHours[{i}] {problem}");
+            }
+        }
+        var dates = a.Error is null ? a.Strings("holidays", V1CreditPolicy.MaxHolidays, "dates") : null;
+        var holidays = new List<LocalDate>();
+        for (var i = 0; a.Error is null && i < dates?.Count; i++)
+        {
+            if (V1CreditPolicy.ReadDate(dates[i]) is { } date)
+            {
+                holidays.Add(date);
+            }
+            else
+            {
+                a.Refuse<string>($"args.holidays[{i}] must be a date (yyyy-MM-dd), not '{dates[i]}'");
+            }
+        }
+        var flag = a.Error is null ? a.Integer("protected", required: true) : null;
+        if (flag is not (null or 0 or 1))
+        {
+            a.Refuse<string>("args.protected must be 0 or 1");
+        }
+        return a.Error is null ? new SetCreditPolicy(code!, (int)version!.Value, read, holidays, flag == 1) : null;
     }
 
     /// <summary>A command's arguments as v1 allows them: an object (or nothing) of integers, strings and lists of strings.</summary>
@@ -159,6 +208,27 @@ public static class V1Commands
                 return null;
             }
             return m.GetString();
+        }
+
+        /// <summary>A required list of strings of at most <paramref name="max"/> <paramref name="what"/>.</summary>
+        public IReadOnlyList<string>? Strings(string name, int max, string what)
+        {
+            if (Member(name) is not { ValueKind: JsonValueKind.Array } list || !list.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
+            {
+                return Refuse<IReadOnlyList<string>>($"args.{name} must be a list of strings");
+            }
+            if (list.GetArrayLength() > max)
+            {
+                return Refuse<IReadOnlyList<string>>($"args.{name} has more than {max} {what}");
+            }
+            return [.. list.EnumerateArray().Select(e => e.GetString()!)];
+        }
+
+        /// <summary>Records <paramref name="error"/> (the first one counts) and reads as nothing.</summary>
+        public T? Refuse<T>(string error) where T : class
+        {
+            Fail(error);
+            return null;
         }
 
         /// <summary><c>tokens</c> (a list of strings) or <c>token</c> (one string), not both, at least one token.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Prepay.MeterLink.Mqtt;
 using Prepay.Meter.Commands;
 using Prepay.Meter.Credit;
+using Link = Prepay.MeterLink.Commands;
 
 namespace Prepay.Simulator.Agents;
 
@@ -15,8 +16,21 @@ public static class CommandTranslation
         CommandTypes.Disconnect => new Disconnect(id),
         CommandTypes.ReadNow => new ReadNow(id),
         CommandTypes.SetThresholds => new SetThresholds(id, Long(message.Args, "lowCreditWh") ?? current.LowCreditWh, Long(message.Args, "emergencyCreditWh") ?? current.EmergencyCreditWh),
+        CommandTypes.SetCreditPolicy => CreditPolicy(message, id),
         _ => null,
     };
+
+    // Read as strictly as the head-end writes it (V1Commands): the meter takes the whole policy or nothing.
+    private static SetCreditPolicy? CreditPolicy(CommandMessage message, long id) =>
+        V1Commands.TryRead(message.Type, message.Args, out var command, out _) && command is Link.SetCreditPolicy p
+            ? new SetCreditPolicy(id, p.PolicyCode, p.PolicyVersion, [.. p.FriendlyHours.Select(w => new WeeklyFriendlyWindow(w.Day, w.Start, w.Minutes))], p.Holidays, p.Protected)
+            : null;
+
+    /// <summary>Why <see cref="ToMeterCommand"/> gave no command: what is wrong with its arguments, or that the meter does not take the type.</summary>
+    public static string WhyNot(CommandMessage message) =>
+        message.Type == CommandTypes.SetCreditPolicy && !V1Commands.TryRead(message.Type, message.Args, out _, out var error)
+            ? error ?? "setCreditPolicy has no such arguments"
+            : $"unsupported command type '{message.Type}'";
 
     public static string? String(JsonElement? args, string name) =>
         args is { ValueKind: JsonValueKind.Object } a && a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -296,7 +296,7 @@ public sealed class MqttMeterAgent : IFleetAgent
         // The sequence number is the meter's command id: unique per meter and increasing in issue order, as it expects.
         if (CommandTranslation.ToMeterCommand(command, command.Seq, _meter.Policy) is not { } meterCommand)
         {
-            _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "rejected", $"unsupported command type '{command.Type}'", at)));
+            _outbox.Enqueue((Topics.Acks, new AckMessage(command.CommandId, "rejected", CommandTranslation.WhyNot(command), at)));
             return;
         }
         var result = _meter.Apply(meterCommand);

@@ -205,11 +205,13 @@ public abstract class DlmsLoopTests(DlmsServerFixture server)
     }
 
     [Fact]
-    public async Task Credit_thresholds_and_tariffs_are_refused_as_unsupported_for_a_dlms_keypad_meter()
+    public async Task Credit_thresholds_tariffs_and_credit_policies_are_refused_as_unsupported_for_a_dlms_keypad_meter()
     {
         server.SkipUnlessAvailable();
         var transport = server.Services.GetServices<IMeterTransport>().OfType<DlmsMeterTransport>().Single();
         Assert.False(transport.CanCarry(new Prepay.MeterLink.Commands.AddCredit(new Domain.Energy.Energy(1_000))));
+        Assert.False(transport.CanCarry(new Prepay.MeterLink.Commands.SetCreditPolicy("IN-UPPCL", 1,
+            [new(NodaTime.IsoDayOfWeek.Monday, new NodaTime.LocalTime(18, 0), 840)], [], Protected: false)));
         Assert.True(transport.CanCarry(new Prepay.MeterLink.Commands.DeliverToken(["12345678901234567890"])));
         Assert.True(transport.CanCarry(new Prepay.MeterLink.Commands.ReadNow()));
         await Task.CompletedTask;

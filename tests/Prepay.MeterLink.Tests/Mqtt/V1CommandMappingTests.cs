@@ -21,6 +21,14 @@ public sealed class V1CommandMappingTests
         { new SetThresholds(new Energy(5_000), new Energy(2_000)), "setThresholds", """{"lowCreditWh":5000,"emergencyCreditWh":2000}""" },
         { new SetThresholds(new Energy(5_000), null), "setThresholds", """{"lowCreditWh":5000}""" },
         { new SetTariff("RES-IBT", 3), "setTariff", """{"tariffCode":"RES-IBT","version":3}""" },
+        {
+            new SetCreditPolicy("IN-UPPCL", 1,
+                [new WeeklyWindow(IsoDayOfWeek.Monday, new LocalTime(18, 0), 840), new WeeklyWindow(IsoDayOfWeek.Saturday, LocalTime.Midnight, 2880)],
+                [new LocalDate(2027, 1, 26), new LocalDate(2027, 8, 15)], Protected: true),
+            "setCreditPolicy",
+            """{"policy":"IN-UPPCL","version":1,"friendlyHours":["monday 18:00 840","saturday 00:00 2880"],"holidays":["2027-01-26","2027-08-15"],"protected":1}"""
+        },
+        { new SetCreditPolicy("ZA-NERSA", 0, [], [], Protected: false), "setCreditPolicy", """{"policy":"ZA-NERSA","version":0,"friendlyHours":[],"holidays":[],"protected":0}""" },
     };
 
     [Theory]
@@ -66,11 +74,56 @@ public sealed class V1CommandMappingTests
     [InlineData("deliverToken", """{"tokens":["1"],"token":"2"}""", "args must hold tokens (a list of strings) or token (a string)")]
     [InlineData("readNow", "[]", "args must be an object")]
     [InlineData("reboot", "{}", "unknown command type 'reboot'")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":["funday 18:00 60"],"holidays":[],"protected":0}""", "args.friendlyHours[0] has no day 'funday' (monday to sunday, in lower case)")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":["Monday 18:00 60"],"holidays":[],"protected":0}""", "args.friendlyHours[0] has no day 'Monday' (monday to sunday, in lower case)")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":["monday 18:00 60","monday 18:00 0"],"holidays":[],"protected":0}""", "args.friendlyHours[1] must last 1 to 2880 minutes, not '0'")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":["monday 18:00 2881"],"holidays":[],"protected":0}""", "args.friendlyHours[0] must last 1 to 2880 minutes, not '2881'")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":["monday 18:00 -5"],"holidays":[],"protected":0}""", "args.friendlyHours[0] must last 1 to 2880 minutes, not '-5'")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":["monday 24:00 60"],"holidays":[],"protected":0}""", "args.friendlyHours[0] has no time '24:00' (HH:mm, 00:00 to 23:59)")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":["monday 18:00"],"holidays":[],"protected":0}""", "args.friendlyHours[0] must be \"day HH:mm minutes\", as \"monday 18:00 840\"")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":[{"day":"monday","start":"18:00","minutes":840}],"holidays":[],"protected":0}""", "args.friendlyHours must be a list of strings")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":[],"holidays":["2027-02-30"],"protected":0}""", "args.holidays[0] must be a date (yyyy-MM-dd), not '2027-02-30'")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":[],"holidays":["26/01/2027"],"protected":0}""", "args.holidays[0] must be a date (yyyy-MM-dd), not '26/01/2027'")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":[],"holidays":[],"protected":true}""", "args.protected must be an integer")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":[],"holidays":[],"protected":2}""", "args.protected must be 0 or 1")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":[],"holidays":[]}""", "args.protected is required")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":[],"protected":0}""", "args.holidays must be a list of strings")]
+    [InlineData("setCreditPolicy", """{"policy":"","version":1,"friendlyHours":[],"holidays":[],"protected":0}""", "args.policy must not be empty")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":-1,"friendlyHours":[],"holidays":[],"protected":0}""", "args.version must be 0 to 2147483647")]
+    [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":[],"holidays":[],"protected":0,"debtLimitWh":5}""", "args has no member 'debtLimitWh'")]
     public void Arguments_that_are_not_what_the_document_says_are_refused_saying_what_is_wrong(string type, string args, string error)
     {
         Assert.False(V1Commands.TryRead(type, Json(args), out var command, out var why));
         Assert.Null(command);
         Assert.Equal(error, why);
+    }
+
+    [Theory]
+    [InlineData("friendlyHours", 56, true, "")]
+    [InlineData("friendlyHours", 57, false, "args.friendlyHours has more than 56 windows")]
+    [InlineData("holidays", 400, true, "")]
+    [InlineData("holidays", 401, false, "args.holidays has more than 400 dates")]
+    public void A_credit_policy_carries_at_most_56_windows_and_400_holidays(string member, int count, bool read, string error)
+    {
+        var windows = member == "friendlyHours" ? Enumerable.Repeat("monday 18:00 60", count) : [];
+        var dates = member == "holidays" ? Enumerable.Range(0, count).Select(d => new LocalDate(2027, 1, 1).PlusDays(d).ToString("yyyy-MM-dd", null)) : [];
+        var args = JsonSerializer.Serialize(new { policy = "P", version = 1, friendlyHours = windows, holidays = dates, @protected = 0 });
+
+        Assert.Equal(read, V1Commands.TryRead("setCreditPolicy", Json(args), out var command, out var why));
+        Assert.Equal(read ? null : error, why);
+        Assert.Equal(read, command is SetCreditPolicy);
+    }
+
+    [Fact]
+    public void A_credit_policy_v1_cannot_carry_exactly_has_no_v1_form()
+    {
+        WeeklyWindow[] evening = [new(IsoDayOfWeek.Monday, new LocalTime(18, 0), 60)];
+        Assert.True(V1Commands.TryWrite(new SetCreditPolicy("P", 1, evening, [], false), out _, out _));
+        Assert.False(V1Commands.TryWrite(new SetCreditPolicy("P", 1, [new(IsoDayOfWeek.Monday, new LocalTime(18, 0, 30), 60)], [], false), out _, out _));
+        Assert.False(V1Commands.TryWrite(new SetCreditPolicy("P", 1, [new(IsoDayOfWeek.Monday, new LocalTime(18, 0), 2881)], [], false), out _, out _));
+        Assert.False(V1Commands.TryWrite(new SetCreditPolicy("P", 1, [new(IsoDayOfWeek.None, new LocalTime(18, 0), 60)], [], false), out _, out _));
+        Assert.False(V1Commands.TryWrite(new SetCreditPolicy("", 1, evening, [], false), out _, out _));
+        Assert.False(V1Commands.TryWrite(new SetCreditPolicy("P", 1, [.. Enumerable.Repeat(evening[0], 57)], [], false), out _, out _));
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

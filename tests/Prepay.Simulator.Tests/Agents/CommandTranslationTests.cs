@@ -1,0 +1,44 @@
+using System.Text.Json;
+using NodaTime;
+using Prepay.Meter.Credit;
+using Prepay.MeterLink.Mqtt;
+using Prepay.Simulator.Agents;
+using Link = Prepay.MeterLink.Commands;
+using MeterCommands = Prepay.Meter.Commands;
+
+namespace Prepay.Simulator.Tests.Agents;
+
+/// <summary>Protocol commands as the virtual meter's own: the credit policy whole, or nothing with what is wrong.</summary>
+public sealed class CommandTranslationTests
+{
+    private static readonly DateTimeOffset Issued = new(2026, 11, 23, 8, 20, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_credit_policy_becomes_the_meters_own_with_every_window_holiday_and_the_protection()
+    {
+        var pushed = new Link.SetCreditPolicy("IN-UPPCL", 2,
+            [new(IsoDayOfWeek.Monday, new LocalTime(18, 0), 840), new(IsoDayOfWeek.Sunday, LocalTime.Midnight, 1440)], [new LocalDate(2027, 1, 26)], Protected: true);
+        Assert.True(V1Commands.TryWrite(pushed, out var type, out var args));
+
+        var command = CommandTranslation.ToMeterCommand(Message(type, JsonSerializer.SerializeToElement(args)), 17, new CreditPolicy());
+
+        var policy = Assert.IsType<MeterCommands.SetCreditPolicy>(command);
+        Assert.Equal((17L, "IN-UPPCL", 2, true), (policy.CommandId, policy.PolicyCode, policy.PolicyVersion, policy.Protected));
+        Assert.Equal([new WeeklyFriendlyWindow(IsoDayOfWeek.Monday, new LocalTime(18, 0), 840), new WeeklyFriendlyWindow(IsoDayOfWeek.Sunday, LocalTime.Midnight, 1440)],
+            policy.FriendlyHours);
+        Assert.Equal([new LocalDate(2027, 1, 26)], policy.Holidays);
+    }
+
+    [Fact]
+    public void A_broken_credit_policy_is_no_command_and_the_refusal_says_what_is_wrong()
+    {
+        var message = Message(CommandTypes.SetCreditPolicy, JsonDocument.Parse(
+            """{"policy":"P","version":1,"friendlyHours":["monday 18:00 3000"],"holidays":[],"protected":0}""").RootElement.Clone());
+
+        Assert.Null(CommandTranslation.ToMeterCommand(message, 1, new CreditPolicy()));
+        Assert.Equal("args.friendlyHours[0] must last 1 to 2880 minutes, not '3000'", CommandTranslation.WhyNot(message));
+        Assert.Equal("unsupported command type 'setTariff'", CommandTranslation.WhyNot(Message(CommandTypes.SetTariff, null)));
+    }
+
+    private static CommandMessage Message(string type, JsonElement? args) => new(Guid.NewGuid(), type, args, Issued, Issued.AddDays(1), 1);
+}
