@@ -48,7 +48,7 @@ public abstract class PolicyPushTests(ServerFixture server)
         await PushAsync();
         var first = Assert.Single(await PushedAsync(s.MeterNumber));
         Assert.Equal(code, first["args"]!["policy"]!.GetValue<string>());
-        Assert.False(first["args"]!["protected"]!.GetValue<bool>());
+        Assert.Equal(0, first["args"]!["protected"]!.GetValue<int>());
         Assert.Contains("2027-01-26", first["args"]!["holidays"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal($"policy: {code} v1", first["reference"]!.GetValue<string>());
 
@@ -60,7 +60,7 @@ public abstract class PolicyPushTests(ServerFixture server)
         await PushAsync();
         var pushed = await PushedAsync(s.MeterNumber);
         Assert.Equal(2, pushed.Count);
-        Assert.True(pushed[0]["args"]!["protected"]!.GetValue<bool>());
+        Assert.Equal(1, pushed[0]["args"]!["protected"]!.GetValue<int>());
 
         // Version 2 moves the evening window to 17:00 from 1 July; told from then, not before.
         await Ok(await admin.PostAsync("/api/v1/disconnection-policies", Policy(code, 2, "2027-07-01"), Ct));
@@ -71,7 +71,7 @@ public abstract class PolicyPushTests(ServerFixture server)
         pushed = await PushedAsync(s.MeterNumber);
         Assert.Equal(3, pushed.Count);
         Assert.Equal(2, pushed[0]["args"]!["version"]!.GetValue<int>());
-        Assert.Contains("\"17:00\"", pushed[0]["args"]!["friendlyHours"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains(" 17:00 ", pushed[0]["args"]!["friendlyHours"]!.ToJsonString(), StringComparison.Ordinal);
     }
 }
 

@@ -70,7 +70,17 @@ public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck
             foreach (var meter in page)
             {
                 var command = MeterRules.For(await check.SituationAsync(db, meter.Id, now, ct), now, HolidayCalendars.Shipped);
-                var (type, arguments) = StoredCommands.Write(command);
+                string type, arguments;
+                try
+                {
+                    (type, arguments) = StoredCommands.Write(command);
+                }
+                catch (ArgumentException e)
+                {
+                    // More windows or days than the command carries (MQTT v1's limits): the meter keeps what it has.
+                    logger.LogWarning("The rules of policy {Policy} v{Version} cannot be told to meter {Meter}: {Problem}", command.PolicyCode, command.PolicyVersion, meter.MeterNumber, e.Message);
+                    continue;
+                }
                 var last = await db.MeterCommands.AsNoTracking().Where(c => c.MeterId == meter.Id && c.Type == type)
                     .OrderByDescending(c => c.Seq).Select(c => new { c.Arguments, c.State }).FirstOrDefaultAsync(ct);
                 if (last is not null && last.Arguments == arguments && StillStands.Contains(last.State))
