@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
+using Prepay.CentralCredit;
 using Prepay.Alerts;
 using Prepay.HeadEnd;
 using Prepay.HeadEnd.Mqtt;
@@ -64,6 +65,7 @@ public static class PrepayServer
             Prepay.HeadEnd.Dlms.DlmsOptions.From(builder.Configuration),
             new Prepay.HeadEnd.Dlms.ConfigurationDlmsKeyProvider(builder.Configuration.GetSection("Dlms:Keys")));
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
+        builder.Services.AddPrepayCentralCredit(builder.Configuration.GetSection(CentralCreditOptions.Section).Get<CentralCreditOptions>() ?? new CentralCreditOptions());
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 
         var app = builder.Build();
@@ -83,6 +85,7 @@ public static class PrepayServer
         api.MapAlertsApi();
         api.MapPaymentsApi();
         api.MapApprovalsApi();
+        api.MapCentralCreditApi();
         app.MapPrepayWeb();
         return app;
     }
