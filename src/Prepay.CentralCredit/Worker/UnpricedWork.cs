@@ -31,7 +31,7 @@ internal static class UnpricedWork
     {
         var fromReadings = await Readings(db).GroupBy(r => r.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At) })
             .ToListAsync(ct);
-        var fromAdjustments = await Adjustments(db).Select(a => a.MeterId).Distinct().Take(limit).ToListAsync(ct);
+        var fromAdjustments = await Adjustments(db).Select(a => a.MeterId).Distinct().OrderBy(m => m).Take(limit).ToListAsync(ct);
         return fromReadings.OrderBy(m => m.First).Select(m => m.Key).Concat(fromAdjustments).Distinct().Take(limit).ToList();
     }
 }
