@@ -98,6 +98,7 @@ public sealed class ConsumptionRound(
             // 3. Readings, oldest first per meter.
             var readings = await UnpricedWork.Readings(db).Where(r => claimed.Contains(r.MeterId))
                 .OrderBy(r => r.MeterId).ThenBy(r => r.At).Take(options.BatchSize).ToListAsync(ct);
+            var priced = new List<PricedIntervalRecord>(readings.Count);
             var transactions = books.Keys.ToDictionary(id => id, _ => Guid.CreateVersion7(now.ToDateTimeOffset()));
             foreach (var reading in readings)
             {
@@ -116,7 +117,7 @@ public sealed class ConsumptionRound(
                 var interval = new IntervalToPrice(reading.MeterId, start, reading.At, new Energy(reading.DeltaWh), reading.Quality);
                 var charges = IntervalPricing.Price(tariff, interval, position);
                 book.Priced(db, month, charges);
-                db.CentralCreditIntervals.Add(new PricedIntervalRecord
+                priced.Add(new PricedIntervalRecord
                 {
                     MeterId = reading.MeterId,
                     At = reading.At,
@@ -156,6 +157,8 @@ public sealed class ConsumptionRound(
             }
             db.ChangeTracker.DetectChanges();
             await db.SaveChangesAsync(ct);
+            // After the ledger transactions they refer to; by the bulk path, as readings are written.
+            await PricedIntervalWriter.WriteAsync(db, priced, ct);
             foreach (var book in books.Values.Where(b => b.Totals.Net > 0))
             {
                 var state = states[book.MeterId];
