@@ -100,9 +100,16 @@ public abstract class CentralCreditMonthTests(ServerFixture server)
         // A top-up sends the meter nothing: its credit is central.
         Assert.Equal(commands, await CommandCountAsync(meterId));
 
+        // On 1 January at 10:00: nothing consumed yet today; the last 7 days (25th–31st, version 2) cost 7 × 3 513 c,
+        // 3 513 c a day, so the balance lasts floor(99 627 / 3 513) = 28 days.
+        server.Clock.Reset(new LocalDate(2027, 1, 1).At(new LocalTime(10, 0)).InZoneStrictly(Johannesburg).ToInstant());
         var statement = await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/central-credit", Ct));
         Assert.Equal(expected, statement["balanceMinor"]!.GetValue<long>());
         Assert.Equal("central", statement["model"]!.GetValue<string>());
+        Assert.Equal(0, statement["todayDeductionsMinor"]!.GetValue<long>());
+        Assert.Equal(3_513, statement["averageDailyMinor"]!.GetValue<long>());
+        Assert.Equal(28, statement["daysLeft"]!.GetValue<long>());
+        Assert.False(statement["exhausted"]!.GetValue<bool>());
     }
 
     private async Task PriceAsTwoNodesAsync()
