@@ -51,31 +51,33 @@ public sealed class ConsumptionRound(
 
     private const int MetersPerRound = 200;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid, string, int, Guid?), byte> _ensured = new();
+
     /// <summary>Prices one batch; returns how many readings and adjustments it dealt with (0: nothing to do).</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        var candidates = await UnpricedWork.MetersAsync(db, MetersPerRound, ct);
-        if (candidates.Count == 0)
+        var work = await UnpricedWork.MetersAsync(db, MetersPerRound, ct);
+        if (work.Count == 0)
         {
             return 0;
         }
+        var candidates = work.Select(w => w.Meter).ToList();
 
-        // 1. Accounts first, for the tariff each candidate meter has at its readings' months (cached documents).
+        // 1. Accounts first, for the tariff each candidate meter has at the first and last interval to price (cached
+        //    documents; accounts never go away, so one ensured here stays ensured for this process).
         var meters = await MeterPlacements.Current(db).Where(p => candidates.Contains(p.Meter.Id))
             .Select(p => new { p.Meter.Id, p.Meter.MeterNumber, p.Meter.Currency, p.CustomerId }).ToListAsync(ct);
         var ensured = new HashSet<(Guid, string, int)>();
-        var starts = await UnpricedWork.Readings(db).Where(r => candidates.Contains(r.MeterId))
-            .GroupBy(r => r.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At) }).ToListAsync(ct);
-        var adjusted = await UnpricedWork.Adjustments(db).Where(a => candidates.Contains(a.MeterId))
-            .GroupBy(a => a.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At) }).ToListAsync(ct);
         foreach (var m in meters)
         {
-            foreach (var at in starts.Concat(adjusted).Where(s => s.Key == m.Id).SelectMany(s => new[] { s.First, s.Last }))
+            var (_, first, last) = work.First(w => w.Meter == m.Id);
+            foreach (var at in new[] { first, last })
             {
-                if (await tariffs.ForMeterAsync(db, m.Id, at - vee.IntervalLength, ct) is { } tariff && ensured.Add((m.Id, tariff.Code, tariff.Version)))
+                if (await tariffs.ForMeterAsync(db, m.Id, at - vee.IntervalLength, ct) is { } tariff && ensured.Add((m.Id, tariff.Code, tariff.Version))
+                    && _ensured.TryAdd((m.Id, tariff.Code, tariff.Version, m.CustomerId), 0))
                 {
                     await ledger.EnsureAsync(db, CentralAccounts.For(m.Id, m.CustomerId, tariff), ct);
                 }

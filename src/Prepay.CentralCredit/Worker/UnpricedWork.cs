@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using NodaTime;
 using Prepay.CentralCredit.Pricing;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
@@ -26,12 +27,18 @@ internal static class UnpricedWork
               && !db.CentralCreditAdjustments.Any(p => p.AdjustmentId == a.Id)
         select a;
 
-    /// <summary>Meters with work, oldest reading first, at most <paramref name="limit"/>.</summary>
-    public static async Task<List<Guid>> MetersAsync(PrepayDb db, int limit, CancellationToken ct)
+    /// <summary>Meters with work, oldest reading first, at most <paramref name="limit"/>, each with the first and last interval end to price or correct.</summary>
+    public static async Task<List<(Guid Meter, Instant First, Instant Last)>> MetersAsync(PrepayDb db, int limit, CancellationToken ct)
     {
-        var fromReadings = await Readings(db).GroupBy(r => r.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At) })
+        var fromReadings = await Readings(db).GroupBy(r => r.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At) })
             .ToListAsync(ct);
-        var fromAdjustments = await Adjustments(db).Select(a => a.MeterId).Distinct().OrderBy(m => m).Take(limit).ToListAsync(ct);
-        return fromReadings.OrderBy(m => m.First).Select(m => m.Key).Concat(fromAdjustments).Distinct().Take(limit).ToList();
+        var fromAdjustments = await Adjustments(db).GroupBy(a => a.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At) })
+            .ToListAsync(ct);
+        return fromReadings.Concat(fromAdjustments)
+            .GroupBy(m => m.Key)
+            .Select(g => (g.Key, g.Min(x => x.First), g.Max(x => x.Last)))
+            .OrderBy(m => m.Item2)
+            .Take(limit)
+            .ToList();
     }
 }
