@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Prepay.Ledger.Accounts;
 using Prepay.Storage;
@@ -32,12 +33,12 @@ public abstract record StatementOutcome
 }
 
 /// <summary>Reads a meter's <see cref="CentralCreditStatement"/>; nothing here writes.</summary>
-public sealed class CentralCreditStatements(IServiceProvider services, IClock clock, TariffCatalog tariffs)
+public sealed class CentralCreditStatements(IServiceScopeFactory scopes, IClock clock, TariffCatalog tariffs)
 {
     public async Task<StatementOutcome> ReadAsync(string meterNumber, CancellationToken ct)
     {
-        await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(services);
-        var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<PrepayDb>(scope.ServiceProvider);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var meter = await db.Meters.AsNoTracking().Where(m => m.MeterNumber == meterNumber).Select(m => new { m.Id, m.MeterNumber, m.Currency }).FirstOrDefaultAsync(ct);
         if (meter is null)
         {

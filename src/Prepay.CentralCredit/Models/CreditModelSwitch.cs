@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Prepay.Domain.Energy;
 using Prepay.Ledger.Accounts;
@@ -48,7 +49,7 @@ public abstract record CreditModelSwitchOutcome
 /// back to the meter stops pricing at its date and leaves the central balance as it is (refunding or vending it is a
 /// separate, two-person decision).
 /// </summary>
-public sealed class CreditModelSwitch(IServiceProvider services, IClock clock, LedgerStore ledger, TariffCatalog tariffs)
+public sealed class CreditModelSwitch(IServiceScopeFactory scopes, IClock clock, LedgerStore ledger, TariffCatalog tariffs)
 {
     public async Task<CreditModelSwitchOutcome> SwitchAsync(CreditModelChange change, Actor actor, CancellationToken ct)
     {
@@ -56,8 +57,8 @@ public sealed class CreditModelSwitch(IServiceProvider services, IClock clock, L
         {
             return new CreditModelSwitchOutcome.Invalid("A reason of 1 to 500 characters is required.");
         }
-        await using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateAsyncScope(services);
-        var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<PrepayDb>(scope.ServiceProvider);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var meter = await db.Meters.AsNoTracking().FirstOrDefaultAsync(m => m.MeterNumber == change.MeterNumber, ct);
         if (meter is null)
         {

@@ -206,10 +206,10 @@ public sealed class ConsumptionRound(
             var position = new PricingPosition(new Energy(priced.MonthPositionWh), days, Money.Zero(tariff.Currency), Money.Zero(tariff.Currency));
             IntervalCharges At(long wh) => IntervalPricing.Price(tariff, new IntervalToPrice(priced.MeterId, priced.Start, priced.At, new Energy(wh), current.Quality), position);
             var was = At(priced.Wh);
-            var now_ = At(current.DeltaWh);
-            book.Totals.Add(now_, book.CustomerId);
+            var corrected = At(current.DeltaWh);
+            book.Totals.Add(corrected, book.CustomerId);
             book.Totals.Add(was, book.CustomerId, sign: -1);
-            correction = (now_.Total - was.Total).Minor;
+            correction = (corrected.Total - was.Total).Minor;
             priced.Wh = current.DeltaWh;
             priced.ChargedMinor += correction;
             db.CentralCreditIntervals.Update(priced);
