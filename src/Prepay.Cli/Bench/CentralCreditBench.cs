@@ -69,17 +69,24 @@ public static class CentralCreditBench
                 await Console.Error.WriteLineAsync($"prepay: {problem}");
                 return CommandLine.BadInput;
             }
-            var results = new List<Result> { await RunProviderAsync("sqlite", new() { ["Storage:Provider"] = nameof(DatabaseProvider.Sqlite), ["Storage:ConnectionString"] = null }, s, Console.Out, ct) };
-            if (s.Postgres is { } admin && !s.SqliteOnly)
-            {
-                await using var db = await PostgresScratch.CreateAsync(admin, s.RunId, "central", 50, ct);
-                Console.Out.WriteLine($"[postgres] database {db.Name}");
-                results.Add(await RunProviderAsync("postgres", new() { ["Storage:Provider"] = nameof(DatabaseProvider.Postgres), ["Storage:ConnectionString"] = db.ConnectionString }, s, Console.Out, ct));
-            }
+            var results = await RunAsync(s, Console.Out, ct);
             Write(results, Console.Out);
             return results.All(x => x.Passed) ? 0 : 1;
         });
         return command;
+    }
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(Settings s, TextWriter log, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var results = new List<Result> { await RunProviderAsync("sqlite", new() { ["Storage:Provider"] = nameof(DatabaseProvider.Sqlite), ["Storage:ConnectionString"] = null }, s, log, ct) };
+        if (s.Postgres is { } admin && !s.SqliteOnly)
+        {
+            await using var db = await PostgresScratch.CreateAsync(admin, s.RunId, "central", 50, ct);
+            log.WriteLine($"[postgres] database {db.Name}");
+            results.Add(await RunProviderAsync("postgres", new() { ["Storage:Provider"] = nameof(DatabaseProvider.Postgres), ["Storage:ConnectionString"] = db.ConnectionString }, s, log, ct));
+        }
+        return results;
     }
 
     private static async Task<Result> RunProviderAsync(string provider, Dictionary<string, string?> settings, Settings s, TextWriter log, CancellationToken ct)
@@ -180,6 +187,8 @@ public static class CentralCreditBench
 
     public static void Write(IReadOnlyList<Result> results, TextWriter o)
     {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(o);
         o.WriteLine();
         o.WriteLine("Central credit: committed interval readings priced (time of use, monthly charge, VAT) and posted to the ledger");
         o.WriteLine($"{"provider",-9} {"readings",9} {"ingest s",9} {"ingest/s",10} {"priced s",9} {"priced/s",10} {"ratio",6}  check");
