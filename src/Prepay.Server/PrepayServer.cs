@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
+using Prepay.CentralCredit;
 using Prepay.Alerts;
 using Prepay.Disconnections;
 using Prepay.HeadEnd;
@@ -69,6 +70,7 @@ public static class PrepayServer
             builder.Configuration.GetValue<TimeSpan?>("Disconnections:ReleaseInterval"), builder.Configuration.GetValue<TimeSpan?>("Disconnections:PushInterval"),
             builder.Configuration.GetValue("Disconnections:PushPolicies", true)));
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
+        builder.Services.AddPrepayCentralCredit(builder.Configuration.GetSection(CentralCreditOptions.Section).Get<CentralCreditOptions>() ?? new CentralCreditOptions());
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 
         var app = builder.Build();
@@ -89,6 +91,7 @@ public static class PrepayServer
         api.MapAlertsApi();
         api.MapPaymentsApi();
         api.MapApprovalsApi();
+        api.MapCentralCreditApi();
         app.MapPrepayWeb();
         return app;
     }

@@ -74,6 +74,12 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<Records.Policies.DisconnectionPolicyAssignment> DisconnectionPolicyAssignments => Set<Records.Policies.DisconnectionPolicyAssignment>();
     public DbSet<Records.Policies.DisconnectionDecisionRecord> DisconnectionDecisions => Set<Records.Policies.DisconnectionDecisionRecord>();
 
+    public DbSet<Records.CentralCredit.MeterCreditModelRecord> MeterCreditModels => Set<Records.CentralCredit.MeterCreditModelRecord>();
+    public DbSet<Records.CentralCredit.PricedIntervalRecord> CentralCreditIntervals => Set<Records.CentralCredit.PricedIntervalRecord>();
+    public DbSet<Records.CentralCredit.PostedAdjustmentRecord> CentralCreditAdjustments => Set<Records.CentralCredit.PostedAdjustmentRecord>();
+    public DbSet<Records.CentralCredit.ChargedDayRecord> CentralCreditDays => Set<Records.CentralCredit.ChargedDayRecord>();
+    public DbSet<Records.CentralCredit.CentralCreditStateRecord> CentralCreditStates => Set<Records.CentralCredit.CentralCreditStateRecord>();
+
     public abstract DatabaseProvider Provider { get; }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -263,6 +269,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
         PaymentsModel.Configure(b);
         ApprovalsModel.Configure(b);
         PoliciesModel.Configure(b);
+        CentralCreditModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

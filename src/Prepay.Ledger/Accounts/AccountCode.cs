@@ -17,6 +17,11 @@ public readonly record struct AccountCode(string Value, AccountKind Kind, string
     public static AccountCode FreeEnergy(string currency) => new($"subsidy/free-energy/{currency}", AccountKind.FreeEnergy, currency);
     public static AccountCode DebtWriteOff(string currency) => new($"expense/debt-write-off/{currency}", AccountKind.DebtWriteOff, currency);
     public static AccountCode RefundsOwed(string provider, string currency) => new($"payments/{provider}/refunds-owed/{currency}", AccountKind.RefundsOwed, currency);
+    /// <summary>
+    /// A central-credit meter's balance: top-ups credit it, its priced consumption debits it. It may go below zero
+    /// (consumption already used is owed, the meter is then asked to disconnect), so it has no minimum.
+    /// </summary>
+    public static AccountCode MeterCentralCredit(Guid meter, string currency) => new($"meter/{meter:N}/central-credit/{currency}", AccountKind.MeterCentralCredit, currency);
     public static AccountCode External(string currency) => new($"external/{currency}", AccountKind.External, currency);
 
     /// <summary>

@@ -42,4 +42,10 @@ public enum AccountKind
     /// approved and not (yet, or ever) paid out.
     /// </summary>
     RefundsOwed,
+
+    /// <summary>
+    /// Money held centrally for one meter under central credit: top-ups in, consumption priced at the meter's tariff
+    /// out. Unlike <see cref="CustomerCredit"/> it may fall below zero, by the energy used before a disconnection.
+    /// </summary>
+    MeterCentralCredit,
 }

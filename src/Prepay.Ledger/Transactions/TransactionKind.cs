@@ -10,4 +10,10 @@ public enum TransactionKind
     Adjustment,
     DebtWrittenOff,
     Refund,
+
+    /// <summary>Central credit: an interval's consumption priced and taken from the meter's central balance, or its correction.</summary>
+    Consumption,
+
+    /// <summary>Central credit: a meter's credit carried into its central balance when it switches to central credit.</summary>
+    CreditCarriedIn,
 }

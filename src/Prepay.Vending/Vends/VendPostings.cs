@@ -30,6 +30,20 @@ internal static class VendPostings
         return builder.Build();
     }
 
+    /// <summary>
+    /// The ledger transaction of a top-up of a central-credit meter: the whole amount paid moves from the vendor's float
+    /// to the meter's central balance, and the commission as for any vend. Nothing is priced here: taxes, fixed charges
+    /// and debt recovery are taken as the meter's consumption is priced (Prepay.CentralCredit).
+    /// </summary>
+    public static LedgerTransaction ForCentralCredit(Guid transactionId, Guid vendId, Guid vendorId, int commissionBasisPoints, Guid meterId, Money gross)
+    {
+        var cur = gross.Currency.Code;
+        return new LedgerTransaction.Builder(transactionId, TransactionKind.Vend, $"vend {vendId:N} to central credit")
+            .Move(AccountCode.VendorFloat(vendorId, cur), AccountCode.MeterCentralCredit(meterId, cur), gross)
+            .Move(AccountCode.CommissionExpense(cur), AccountCode.VendorCommission(vendorId, cur), Commission(gross, commissionBasisPoints))
+            .Build();
+    }
+
     /// <summary>Every account a vend under this tariff may post to, so they can all exist before its transaction begins.</summary>
     public static IEnumerable<AccountCode> Accounts(Guid vendorId, Guid customerId, Tariffs.Documents.TariffDocument tariff)
     {

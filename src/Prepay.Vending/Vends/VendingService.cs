@@ -12,6 +12,7 @@ using Prepay.Domain.Money;
 using Prepay.Ledger.Accounts;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
+using Prepay.Storage.Queries;
 using Prepay.Storage.Records;
 using Prepay.Tariffs.Quotes;
 using Prepay.Vending.Caching;
@@ -130,6 +131,12 @@ public sealed class VendingService(
         var creditAccount = AccountCode.CustomerCredit(target.CustomerId, currency.Code);
         var debtAccount = AccountCode.CustomerDebt(target.CustomerId, currency.Code);
         await ledger.EnsureAsync(db, VendPostings.Accounts(vendorId, target.CustomerId, tariff), ct);
+        // The meter's credit model: held centrally, the sale tops up its central balance and the meter is sent nothing.
+        var centralCredit = await CreditModels.IsCentralAsync(db, meter.Id, now, ct);
+        if (centralCredit)
+        {
+            await ledger.EnsureAsync(db, [AccountCode.MeterCentralCredit(meter.Id, currency.Code)], ct);
+        }
 
         var vendId = Guid.CreateVersion7(now.ToDateTimeOffset());
         await using var tx = await db.BeginWriteAsync(ct);
@@ -166,7 +173,7 @@ public sealed class VendingService(
         IReadOnlyList<IssuedCreditToken>? credit;
         try
         {
-            credit = fresh.IssuesStsTokens ? await creditTokens.IssueAsync(db, reserved, quote.Energy, ct) : null;
+            credit = fresh.IssuesStsTokens && !centralCredit ? await creditTokens.IssueAsync(db, reserved, quote.Energy, ct) : null;
         }
         catch (UnrepresentableCreditException e)
         {
@@ -175,8 +182,10 @@ public sealed class VendingService(
         }
         var token = credit is [var firstToken, ..] ? firstToken.Token : null;
         var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
-        await ledger.AddAsync(db, VendPostings.For(transactionId, vendId, vendorId, vendor.CommissionBasisPoints, target.CustomerId, quote), now, vendId.ToString("N"), ct);
-        if (quote.FixedChargesPaidThrough != fresh.FixedChargesPaidThrough || quote.FixedChargeArrearsAfter.Minor != fresh.FixedChargeArrearsMinor)
+        await ledger.AddAsync(db, centralCredit
+            ? VendPostings.ForCentralCredit(transactionId, vendId, vendorId, vendor.CommissionBasisPoints, meter.Id, cmd.Amount)
+            : VendPostings.For(transactionId, vendId, vendorId, vendor.CommissionBasisPoints, target.CustomerId, quote), now, vendId.ToString("N"), ct);
+        if (!centralCredit && (quote.FixedChargesPaidThrough != fresh.FixedChargesPaidThrough || quote.FixedChargeArrearsAfter.Minor != fresh.FixedChargeArrearsMinor))
         {
             await db.Meters.Where(m => m.Id == meter.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.FixedChargesPaidThrough, quote.FixedChargesPaidThrough)
@@ -185,7 +194,7 @@ public sealed class VendingService(
 
         // A smart meter gets its credit as a command, queued in this same transaction: no vend without its
         // command, no command without its vend. The head-end delivers it until the meter acknowledges it.
-        var creditCommand = SmartCredit.Enqueue(db, fresh, quote.Energy, credit, reserved.KeyChangeTokens, now, vendId);
+        var creditCommand = !centralCredit && SmartCredit.Enqueue(db, fresh, quote.Energy, credit, reserved.KeyChangeTokens, now, vendId);
 
         var response = VendResponses.Respond("credit", vendId, fresh, target, vendor, cmd, quote, credit, tokenId, reserved.KeyChangeTokens, now);
         // Serialised once: stored for replays and reprints, and sent as it is by the HTTP answer.
@@ -201,8 +210,8 @@ public sealed class VendingService(
             CustomerId = target.CustomerId,
             AmountMinor = cmd.Amount.Minor,
             Currency = currency.Code,
-            EnergyWh = quote.Energy.WattHours,
-            DebtRecoveredMinor = quote.DebtRecovered.Minor,
+            EnergyWh = centralCredit ? 0 : quote.Energy.WattHours,
+            DebtRecoveredMinor = centralCredit ? 0 : quote.DebtRecovered.Minor,
             Token = token,
             TokenId = tokenId,
             Kind = VendKind.Credit,

@@ -1383,6 +1383,215 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.ToTable("key_change_campaigns", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.CentralCreditStateRecord", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("changed_at");
+
+                    b.Property<bool>("Exhausted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("exhausted");
+
+                    b.Property<long>("PricedFrom")
+                        .HasColumnType("bigint")
+                        .HasColumnName("priced_from");
+
+                    b.Property<long?>("PricedUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("priced_until");
+
+                    b.HasKey("MeterId")
+                        .HasName("pk_central_credit_states");
+
+                    b.ToTable("central_credit_states", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.ChargedDayRecord", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("Day")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("day");
+
+                    b.HasKey("MeterId", "Day")
+                        .HasName("pk_central_credit_days");
+
+                    b.ToTable("central_credit_days", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.MeterCreditModelRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("CarriedInMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carried_in_minor");
+
+                    b.Property<long>("EffectiveFrom")
+                        .HasColumnType("bigint")
+                        .HasColumnName("effective_from");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid?>("TransactionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_meter_credit_models");
+
+                    b.HasIndex("TransactionId")
+                        .HasDatabaseName("ix_meter_credit_models_transaction_id");
+
+                    b.HasIndex("MeterId", "EffectiveFrom")
+                        .IsUnique()
+                        .HasDatabaseName("ix_meter_credit_models_meter_id_effective_from");
+
+                    b.ToTable("meter_credit_models", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_meter_credit_models_model", "model IN ('meter', 'central')");
+                        });
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.PostedAdjustmentRecord", b =>
+                {
+                    b.Property<long>("AdjustmentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("adjustment_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<long>("CorrectionMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("correction_minor");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long>("PostedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("posted_at");
+
+                    b.Property<Guid?>("TransactionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("AdjustmentId")
+                        .HasName("pk_central_credit_adjustments");
+
+                    b.HasIndex("TransactionId")
+                        .HasDatabaseName("ix_central_credit_adjustments_transaction_id");
+
+                    b.ToTable("central_credit_adjustments", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.PricedIntervalRecord", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<long>("ChargedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("charged_minor");
+
+                    b.Property<long>("DebtRecoveredMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("debt_recovered_minor");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("month");
+
+                    b.Property<long>("MonthPositionWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("month_position_wh");
+
+                    b.Property<long>("PricedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("priced_at");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start");
+
+                    b.Property<string>("TariffCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tariff_code");
+
+                    b.Property<int>("TariffVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("tariff_version");
+
+                    b.Property<Guid?>("TransactionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<long>("Wh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("wh");
+
+                    b.HasKey("MeterId", "At")
+                        .HasName("pk_central_credit_intervals");
+
+                    b.HasIndex("TransactionId")
+                        .HasDatabaseName("ix_central_credit_intervals_transaction_id");
+
+                    b.HasIndex("MeterId", "Month")
+                        .HasDatabaseName("ix_central_credit_intervals_meter_id_month");
+
+                    b.ToTable("central_credit_intervals", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.IdempotencyClaim", b =>
                 {
                     b.Property<Guid>("ScopeId")
@@ -2847,6 +3056,74 @@ namespace Prepay.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_key_change_campaign_meters_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.CentralCreditStateRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_central_credit_states_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.ChargedDayRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_central_credit_days_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.MeterCreditModelRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_meter_credit_models_meters_meter_id");
+
+                    b.HasOne("Prepay.Ledger.Transactions.StoredTransaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_meter_credit_models_ledger_transactions_transaction_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.PostedAdjustmentRecord", b =>
+                {
+                    b.HasOne("Prepay.Storage.Records.Metering.ReadingAdjustment", null)
+                        .WithOne()
+                        .HasForeignKey("Prepay.Storage.Records.CentralCredit.PostedAdjustmentRecord", "AdjustmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_central_credit_adjustments_reading_adjustments_adjustment_id");
+
+                    b.HasOne("Prepay.Ledger.Transactions.StoredTransaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_central_credit_adjustments_ledger_transactions_transaction_~");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.PricedIntervalRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_central_credit_intervals_meters_meter_id");
+
+                    b.HasOne("Prepay.Ledger.Transactions.StoredTransaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_central_credit_intervals_ledger_transactions_transaction_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.DlmsEndpointRecord", b =>

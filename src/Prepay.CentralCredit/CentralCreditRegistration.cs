@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Prepay.CentralCredit.Balances;
+using Prepay.CentralCredit.Models;
+using Prepay.CentralCredit.Worker;
+
+namespace Prepay.CentralCredit;
+
+public static class CentralCreditRegistration
+{
+    /// <summary>Central credit: the credit model switch, the statements, and (unless turned off) the pricing worker.</summary>
+    public static IServiceCollection AddPrepayCentralCredit(this IServiceCollection services, CentralCreditOptions options)
+    {
+        if (options.Validate() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+        services.AddSingleton(options);
+        services.AddSingleton<ConsumptionRound>();
+        services.AddSingleton<Reconnections>();
+        services.AddSingleton<CreditModelSwitch>();
+        services.AddSingleton<CentralCreditStatements>();
+        services.AddSingleton<CentralCreditWorker>();
+        if (options.Worker)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<CentralCreditWorker>());
+        }
+        return services;
+    }
+}

@@ -1,0 +1,40 @@
+using NodaTime;
+using Prepay.Domain.Energy;
+using Prepay.Domain.Money;
+using Prepay.Tariffs.Blocks;
+using Prepay.Tariffs.Documents;
+using Prepay.Tariffs.Taxes;
+using Prepay.Tariffs.TimeOfUse;
+
+namespace Prepay.CentralCredit.Models;
+
+/// <summary>
+/// The money value of the energy credit a meter last reported, carried into its central balance when it switches to
+/// central credit: the energy at the tariff's rate at the switch (time of use: the period in force at that instant;
+/// monthly blocks: from the month's first block, the cheapest the customer can have paid; flat: the rate), each line
+/// rounded UP, plus exclusive taxes rounded up (<see cref="TaxCalculator"/>): the customer never loses a minor unit of
+/// what the credit cost at the switch's prices. <see cref="Revenue"/> and <see cref="Taxes"/> say where it comes back
+/// from: the sale recognised that energy as revenue and tax, and it is now unsold.
+/// </summary>
+public sealed record CarriedCredit(Energy Energy, Money Total, Money Revenue, IReadOnlyList<TaxAmount> Taxes)
+{
+    public static CarriedCredit Value(TariffDocument tariff, Energy credit, Instant at)
+    {
+        var currency = tariff.Currency;
+        var zero = Money.Zero(currency);
+        if (credit.WattHours <= 0)
+        {
+            return new CarriedCredit(Energy.Zero, zero, zero, []);
+        }
+        var price = tariff.Energy switch
+        {
+            FlatRateCharge flat => flat.Rate.CostRoundedUp(credit, currency),
+            TimeOfUseCharge => TouPricing.RateAt(tariff, at).Rate.CostRoundedUp(credit, currency),
+            IncliningBlockCharge blocks => blocks.Split(Energy.Zero, credit).Aggregate(zero, (sum, s) => sum + s.Rate.CostRoundedUp(s.Energy, currency)),
+            _ => throw new NotSupportedException($"Unknown energy charge {tariff.Energy.GetType().Name}."),
+        };
+        var taxes = TaxCalculator.TaxesOn(tariff.Taxes, price);
+        var inclusive = taxes.Where(t => t.Inclusive).Aggregate(zero, (sum, t) => sum + t.Amount);
+        return new CarriedCredit(credit, TaxCalculator.WithExclusiveTaxes(tariff.Taxes, price), price - inclusive, taxes);
+    }
+}

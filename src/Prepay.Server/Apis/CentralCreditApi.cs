@@ -1,0 +1,76 @@
+using NodaTime;
+using NodaTime.Text;
+using Prepay.CentralCredit.Balances;
+using Prepay.CentralCredit.Models;
+using Prepay.Server.Auth;
+using Prepay.Server.Http;
+
+namespace Prepay.Server.Apis;
+
+/// <summary>The body of a credit model switch.</summary>
+public sealed record CreditModelInput(string? Model, string? EffectiveFrom, string? Reason);
+
+/// <summary>A switch made: the model from its date, and the meter's credit carried into its central balance.</summary>
+public sealed record CreditModelDto(string MeterNumber, string Model, Instant EffectiveFrom, long CarriedInMinor, long CarriedInWh, string Currency);
+
+/// <summary>Central credit (Prepay.CentralCredit): a meter's central balance, and an admin's switch of its credit model.</summary>
+public static class CentralCreditApi
+{
+    public static RouteGroupBuilder MapCentralCreditApi(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/meters/{meterNumber}").WithTags("Central credit");
+        g.MapGet("/central-credit", Read).RequireAuthorization(Policies.Staff)
+            .WithSummary("The meter's central balance, today's deductions in the tariff's zone, and the days it lasts at the last 7 days' average.");
+        g.MapPut("/credit-model", Switch).RequireAuthorization(Policies.Admin).Accepts<CreditModelInput>("application/json")
+            .WithSummary("Hold the meter's credit in the meter or centrally from a date, with a reason; a switch to central carries the meter's reported credit in.");
+        return api;
+    }
+
+    private static async Task<IResult> Read(string meterNumber, CentralCreditStatements statements, CancellationToken ct) =>
+        await statements.ReadAsync(meterNumber, ct) switch
+        {
+            StatementOutcome.Found f => TypedResults.Ok(f.Statement),
+            StatementOutcome.MeterNotFound => Problems.NotFound($"No meter '{meterNumber}'."),
+            StatementOutcome.NotCentral => Problems.Conflict("not-central-credit", $"Meter '{meterNumber}' has never held its credit centrally."),
+            StatementOutcome.NoTariff => Problems.Unprocessable("no-tariff", $"Meter '{meterNumber}' has no tariff in effect."),
+            var other => throw new InvalidOperationException(other.ToString()),
+        };
+
+    private static async Task<IResult> Switch(string meterNumber, HttpContext http, CreditModelSwitch switches, IClock clock, CancellationToken ct)
+    {
+        var (input, error) = await JsonBody.ReadAsync<CreditModelInput>(http.Request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (!CreditModelText.TryParse(input!.Model, out var model))
+        {
+            errors["model"] = ["must be 'meter' or 'central'"];
+        }
+        var effectiveFrom = clock.GetCurrentInstant();
+        if (input.EffectiveFrom is not null && !InstantPattern.ExtendedIso.Parse(input.EffectiveFrom).TryGetValue(default, out effectiveFrom))
+        {
+            errors["effectiveFrom"] = ["must be an instant such as 2026-11-23T08:00:00Z"];
+        }
+        if (string.IsNullOrWhiteSpace(input.Reason))
+        {
+            errors["reason"] = ["is required"];
+        }
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        var outcome = await switches.SwitchAsync(new CreditModelChange(meterNumber, model, effectiveFrom, input.Reason!), ApiKeyAuthentication.ActorOf(http.User), ct);
+        return outcome switch
+        {
+            CreditModelSwitchOutcome.Switched s => TypedResults.Ok(new CreditModelDto(s.MeterNumber, CreditModelText.Stored(s.Model), s.EffectiveFrom, s.CarriedInMinor, s.CarriedInWh, s.Currency)),
+            CreditModelSwitchOutcome.Unchanged u => TypedResults.Ok(new CreditModelDto(u.MeterNumber, CreditModelText.Stored(u.Model), effectiveFrom, 0, 0, "")),
+            CreditModelSwitchOutcome.MeterNotFound => Problems.NotFound($"No meter '{meterNumber}'."),
+            CreditModelSwitchOutcome.NotAfterLatest n => Problems.Conflict("credit-model-not-after-latest", $"The meter's latest switch is dated {n.Latest}; a new one must come after it."),
+            CreditModelSwitchOutcome.NoTariff => Problems.Unprocessable("no-tariff", $"Meter '{meterNumber}' has no tariff in effect at the switch."),
+            CreditModelSwitchOutcome.Invalid i => Problems.Invalid("reason", i.Reason),
+            _ => throw new InvalidOperationException(outcome.ToString()),
+        };
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Prepay.Domain.Metering;
+using Prepay.Ledger.Transactions;
+using Prepay.Storage.Records.CentralCredit;
+using Prepay.Storage.Records.Metering;
+
+namespace Prepay.Storage.Model;
+
+/// <summary>Central credit: each meter's credit model over time, the intervals and adjustments priced once, the days charged.</summary>
+internal static class CentralCreditModel
+{
+    public static void Configure(ModelBuilder b)
+    {
+        b.Entity<MeterCreditModelRecord>(e =>
+        {
+            e.ToTable("meter_credit_models", t => t.HasCheckConstraint("ck_meter_credit_models_model", "model IN ('meter', 'central')"));
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Model).HasMaxLength(10);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<StoredTransaction>().WithMany().HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.MeterId, x.EffectiveFrom }).IsUnique();
+        });
+        b.Entity<PricedIntervalRecord>(e =>
+        {
+            e.ToTable("central_credit_intervals");
+            e.HasKey(x => new { x.MeterId, x.At });
+            e.Property(x => x.Month).HasMaxLength(7);
+            e.Property(x => x.TariffCode).HasMaxLength(40);
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<StoredTransaction>().WithMany().HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.MeterId, x.Month });
+        });
+        b.Entity<PostedAdjustmentRecord>(e =>
+        {
+            e.ToTable("central_credit_adjustments");
+            e.HasKey(x => x.AdjustmentId);
+            e.Property(x => x.AdjustmentId).ValueGeneratedNever();
+            e.HasOne<ReadingAdjustment>().WithOne().HasForeignKey<PostedAdjustmentRecord>(x => x.AdjustmentId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<StoredTransaction>().WithMany().HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<ChargedDayRecord>(e =>
+        {
+            e.ToTable("central_credit_days");
+            e.HasKey(x => new { x.MeterId, x.Day });
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<CentralCreditStateRecord>(e =>
+        {
+            e.ToTable("central_credit_states");
+            e.HasKey(x => x.MeterId);
+            e.Property(x => x.MeterId).ValueGeneratedNever();
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+}

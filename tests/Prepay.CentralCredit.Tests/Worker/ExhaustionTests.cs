@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Prepay.CentralCredit.Worker;
+using Prepay.Storage;
+using Prepay.Storage.Records.Metering;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
+
+namespace Prepay.CentralCredit.Tests.Worker;
+
+/// <summary>
+/// An exhausted central balance asks for one disconnection, however many readings follow; a top-up that brings it back
+/// above zero asks for one reconnection. Whether a command may go out is the dispatcher's policy gate, not tested here.
+/// </summary>
+public abstract class ExhaustionTests(ServerFixture server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly Duration Quarter = Duration.FromMinutes(15);
+
+    [Fact]
+    public async Task An_exhausted_balance_queues_one_disconnect_and_a_top_up_one_connect()
+    {
+        var s = await CreateAsync(server, mode: "smart", tariff: code => CentralTariffs.DayNight(code, 1, "2026-01-01", "1.00", "3.00"));
+        using var admin = server.Client();
+        var now = server.Clock.GetCurrentInstant();
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model",
+            new { model = "central", effectiveFrom = now.ToString(), reason = "central credit" }, Ct));
+        using var vendor = server.Client(s.VendorKey);
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
+        var meterId = await MeterIdAsync(s.MeterNumber);
+
+        // Day quarters (10:00 local on) of 100 Wh: 35 c each, the first also the day's service charge 489 c.
+        // 1 000 − (524 + 13 × 35) = 21 c left after 14 quarters: still credit, nothing queued.
+        var start = new LocalDate(2026, 11, 23).At(new LocalTime(10, 0)).InZoneStrictly(DateTimeZoneProviders.Tzdb["Africa/Johannesburg"]).ToInstant();
+        await InsertAsync(meterId, Enumerable.Range(1, 14).Select(i => start + Quarter * i));
+        await PriceAsync();
+        Assert.Empty(await CommandsAsync(meterId));
+
+        // The 15th quarter takes it to −14 c: one disconnect. Three more: still one.
+        await InsertAsync(meterId, [start + Quarter * 15]);
+        await PriceAsync();
+        await InsertAsync(meterId, Enumerable.Range(16, 3).Select(i => start + Quarter * i));
+        await PriceAsync();
+        var queued = await CommandsAsync(meterId);
+        Assert.Equal([("disconnect", ConsumptionRound.ExhaustedReference)], queued);
+
+        var statement = await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/central-credit", Ct));
+        Assert.Equal(-14 - 3 * 35, statement["balanceMinor"]!.GetValue<long>());
+        Assert.True(statement["exhausted"]!.GetValue<bool>());
+
+        // A top-up of 10.00 brings it to 881 c: one connect, once.
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
+        var reconnections = server.Services.GetRequiredService<Reconnections>();
+        Assert.Equal(1, await reconnections.RunOnceAsync(Ct));
+        Assert.Equal(0, await reconnections.RunOnceAsync(Ct));
+        Assert.Equal([("disconnect", ConsumptionRound.ExhaustedReference), ("connect", ConsumptionRound.ToppedUpReference)], await CommandsAsync(meterId));
+    }
+
+    [Fact]
+    public async Task Switching_needs_a_reason_an_admin_and_a_known_meter()
+    {
+        var s = await CreateAsync(server, mode: "smart", tariff: code => CentralTariffs.DayNight(code, 1, "2026-01-01", "1.00", "3.00"));
+        using var admin = server.Client();
+        var invalid = await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model", new { model = "elsewhere", reason = "" }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
+        var missing = await admin.PutAsJsonAsync("/api/v1/meters/0000000000000/credit-model", new { model = "central", reason = "x" }, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        using var vendor = server.Client(s.VendorKey);
+        var refused = await vendor.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model", new { model = "central", reason = "x" }, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var notCentral = await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/central-credit", Ct);
+        Assert.Equal(HttpStatusCode.Conflict, notCentral.StatusCode);
+
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model", new { model = "central", reason = "pilot" }, Ct));
+        var again = await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model", new { model = "central", reason = "pilot" }, Ct));
+        Assert.Equal(0, again["carriedInMinor"]!.GetValue<long>());
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.Equal(1, await db.MeterCreditModels.CountAsync(m => m.MeterId == db.Meters.Single(x => x.MeterNumber == s.MeterNumber).Id, Ct));
+        Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "credit-model.switch" && a.Target == $"meter/{s.MeterNumber}", Ct));
+    }
+
+    private async Task PriceAsync()
+    {
+        var round = server.Services.GetRequiredService<ConsumptionRound>();
+        while (await round.RunOnceAsync(Ct) > 0)
+        {
+        }
+    }
+
+    private async Task<Guid> MeterIdAsync(string number)
+    {
+        await using var scope = server.Scope();
+        return await scope.ServiceProvider.GetRequiredService<PrepayDb>().Meters.Where(m => m.MeterNumber == number).Select(m => m.Id).SingleAsync(Ct);
+    }
+
+    private async Task<List<(string, string?)>> CommandsAsync(Guid meterId)
+    {
+        await using var scope = server.Scope();
+        var rows = await scope.ServiceProvider.GetRequiredService<PrepayDb>().MeterCommands.Where(c => c.MeterId == meterId)
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Seq).Select(c => new { c.Type, c.Reference }).ToListAsync(Ct);
+        return rows.Select(r => (r.Type, r.Reference)).ToList();
+    }
+
+    private async Task InsertAsync(Guid meterId, IEnumerable<Instant> ats)
+    {
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        foreach (var at in ats)
+        {
+            db.Readings.Add(new IntervalReading { MeterId = meterId, At = at, DeltaWh = 100 });
+        }
+        await db.SaveChangesAsync(Ct);
+    }
+}
+
+public sealed class ExhaustionSqliteTests(CentralCreditSqliteServer server) : ExhaustionTests(server), IClassFixture<CentralCreditSqliteServer>;
+
+public sealed class ExhaustionPostgresTests(CentralCreditPostgresServer server) : ExhaustionTests(server), IClassFixture<CentralCreditPostgresServer>;
