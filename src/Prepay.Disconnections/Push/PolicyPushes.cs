@@ -18,7 +18,7 @@ namespace Prepay.Disconnections.Push;
 /// (<see cref="MeterRules"/>): each round computes the command a meter should have and queues it when it differs from
 /// the last one queued (a new version published or assigned, the household's protection changed, a new year's
 /// holidays) or when the last one expired or was withdrawn unsent. One the meter refused is not sent again until
-/// the rules change. Only meters whose transport carries the command (MQTT) are told; a round runs on one node at a
+/// the rules change. Only meters that hold their own credit and whose transport carries the command (MQTT) are told; a round runs on one node at a
 /// time (a job lease), in pages of meters.
 /// </summary>
 public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck check, JobLeases leases, IClock clock, DisconnectionOptions options,
@@ -53,21 +53,28 @@ public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck
     public async Task<int> PushAllAsync(CancellationToken ct)
     {
         var queued = 0;
-        Guid? after = null;
+        string? after = null;
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var now = clock.GetCurrentInstant();
             var page = await db.Meters.AsNoTracking()
-                .Where(m => m.Transport == MeterTransport.Mqtt && (after == null || m.Id.CompareTo(after.Value) > 0))
-                .OrderBy(m => m.Id).Select(m => new { m.Id, m.MeterNumber }).Take(PageSize).ToListAsync(ct);
+                .Where(m => m.Transport == MeterTransport.Mqtt && (after == null || string.Compare(m.MeterNumber, after) > 0))
+                .OrderBy(m => m.MeterNumber).Select(m => new
+                {
+                    m.Id,
+                    m.MeterNumber,
+                    // A meter whose credit is held centrally does not cut itself: the server does, through the gate.
+                    Model = db.MeterCreditModels.Where(c => c.MeterId == m.Id && c.EffectiveFrom <= now)
+                        .OrderByDescending(c => c.EffectiveFrom).ThenByDescending(c => c.Id).Select(c => c.Model).FirstOrDefault(),
+                }).Take(PageSize).ToListAsync(ct);
             if (page.Count == 0)
             {
                 break;
             }
-            after = page[^1].Id;
-            var now = clock.GetCurrentInstant();
-            foreach (var meter in page)
+            after = page[^1].MeterNumber;
+            foreach (var meter in page.Where(m => m.Model != Storage.Records.CentralCredit.MeterCreditModelRecord.Central))
             {
                 var command = MeterRules.For(await check.SituationAsync(db, meter.Id, now, ct), now, HolidayCalendars.Shipped);
                 string type, arguments;
