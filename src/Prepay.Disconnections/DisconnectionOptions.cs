@@ -16,14 +16,19 @@ public sealed class DisconnectionOptions
     /// <summary>How often held disconnections are asked about again (they are also asked when due).</summary>
     public TimeSpan ReleaseInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Whether meters that cut themselves are told the policy's rules (<c>Disconnections:PushPolicies</c>, on by default).</summary>
-    public bool PushPolicies { get; init; } = true;
+    /// <summary>
+    /// Whether meters that cut themselves are told the policy's rules (<c>Disconnections:PushPolicies</c>). Off by
+    /// default: a meter's commands go one at a time, so a meter whose firmware ignores <c>setCreditPolicy</c> without
+    /// answering would hold back its later commands (its credit) until the command expires. Turn it on once the
+    /// fleet's firmware takes it (the simulator's does).
+    /// </summary>
+    public bool PushPolicies { get; init; }
 
     /// <summary>How often meters that cut themselves are checked for policy rules they have not been told.</summary>
     public TimeSpan PushInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Reads the section's keys; throws <see cref="InvalidOperationException"/> naming the key that is wrong.</summary>
-    public static DisconnectionOptions From(string? presetCode, string? policyFile, TimeSpan? releaseInterval, TimeSpan? pushInterval = null, bool pushPolicies = true)
+    public static DisconnectionOptions From(string? presetCode, string? policyFile, TimeSpan? releaseInterval, TimeSpan? pushInterval = null, bool pushPolicies = false)
     {
         var policy = PolicyPresets.Conservative;
         if (!string.IsNullOrWhiteSpace(policyFile))

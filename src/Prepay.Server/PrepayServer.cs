@@ -68,7 +68,7 @@ public static class PrepayServer
         builder.Services.AddPrepayDisconnections(Prepay.Disconnections.DisconnectionOptions.From(
             builder.Configuration["Disconnections:DefaultPolicy"], builder.Configuration["Disconnections:DefaultPolicyFile"],
             builder.Configuration.GetValue<TimeSpan?>("Disconnections:ReleaseInterval"), builder.Configuration.GetValue<TimeSpan?>("Disconnections:PushInterval"),
-            builder.Configuration.GetValue("Disconnections:PushPolicies", true)));
+            builder.Configuration.GetValue("Disconnections:PushPolicies", false)));
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
         builder.Services.AddPrepayCentralCredit(builder.Configuration.GetSection(CentralCreditOptions.Section).Get<CentralCreditOptions>() ?? new CentralCreditOptions());
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());

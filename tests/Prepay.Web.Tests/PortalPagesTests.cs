@@ -139,6 +139,39 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
     }
 
     [Fact]
+    public async Task A_customer_whose_credit_is_held_centrally_sees_the_balance_on_their_meter_page()
+    {
+        // The third unit of Sunrise Gardens, switched to central credit now: its last reported credit is carried in.
+        const string meter = "10000000003";
+        Guid customerId;
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            customerId = (await (from p in db.Premises join s in db.Sites on p.SiteId equals s.Id
+                                 where s.Code == "SUNRISE" && p.Label == "A-103" select p.CustomerId).SingleAsync(Ct))!.Value;
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Prepay.Storage.Records.People.PersonAccount>>();
+            await Prepay.Server.Web.People.PeopleAccounts.EnsureAsync(users, "central-customer", "central-customer-password-8Lm",
+                Prepay.Storage.Records.People.PeopleRoles.Customer, customerId: customerId);
+        }
+        using (var admin = new HttpClient { BaseAddress = web.BaseAddress })
+        {
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", web.Keys.Admin);
+            var switched = await admin.PutAsJsonAsync($"/api/v1/meters/{meter}/credit-model", new { model = "central", reason = "moved to central credit" }, Ct);
+            Assert.True(switched.IsSuccessStatusCode, await switched.Content.ReadAsStringAsync(Ct));
+        }
+        var page = await CustomerPages.SignInAsync(web, "central-customer", "central-customer-password-8Lm", "portal-central");
+        await page.GotoAsync($"/portal/meters/{meter}");
+        await Expect(page.Locator("#central-balance")).ToContainTextAsync("Your credit is kept on our side");
+        await Expect(page.Locator("[data-fact=central-balance]")).ToHaveTextAsync(new Regex(@"^ZAR \d+\.\d\d$"));
+        await Expect(page.Locator("[data-fact=central-today]")).ToHaveTextAsync("ZAR 0.00");
+        // A meter holding its own credit shows no such section.
+        var own = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password, "portal-own-credit");
+        await own.GotoAsync($"/portal/meters/{OwnMeter}");
+        await Expect(own.Locator("[data-fact=credit]")).ToBeVisibleAsync();
+        Assert.Equal(0, await own.Locator("#central-balance").CountAsync());
+    }
+
+    [Fact]
     public async Task Customer_saves_alert_settings_where_the_alerts_module_reads_them()
     {
         var page = await CustomerPages.SignInAsync(web, web.Logins.Customer.UserName, web.Logins.Customer.Password, "portal-alerts");

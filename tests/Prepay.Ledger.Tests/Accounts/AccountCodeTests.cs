@@ -20,6 +20,7 @@ public class AccountCodeTests
         AccountCode.External(currency),
         AccountCode.DebtWriteOff(currency),
         AccountCode.RefundsOwed("sandbox", currency),
+        AccountCode.MeterCentralCredit(owner, currency),
     ];
 
     [Fact]

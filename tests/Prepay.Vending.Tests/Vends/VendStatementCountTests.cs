@@ -88,17 +88,19 @@ public sealed class CountedPostgresServer : ServerFixture
 }
 
 // SQLite's EF Core provider sends each insert of a SaveChanges as its own command (calls into the library in this
-// process rather than network round trips); PostgreSQL's sends them together in one batch.
+// process rather than network round trips); PostgreSQL's sends them together in one batch. Central credit added one
+// statement and round trip to both: where the meter's credit is held (meter_credit_models), read before the sale's
+// transaction; folding it into the target's read is the way to win it back.
 public sealed class VendStatementCountSqliteTests(CountedSqliteServer server) : VendStatementCountTests(server), IClassFixture<CountedSqliteServer>
 {
-    protected override (int Statements, int RoundTrips) TokenVendBound => (16, 15);
+    protected override (int Statements, int RoundTrips) TokenVendBound => (17, 16);
 
-    protected override (int Statements, int RoundTrips) SmartVendBound => (17, 15);
+    protected override (int Statements, int RoundTrips) SmartVendBound => (18, 16);
 }
 
 public sealed class VendStatementCountPostgresTests(CountedPostgresServer server) : VendStatementCountTests(server), IClassFixture<CountedPostgresServer>
 {
-    protected override (int Statements, int RoundTrips) TokenVendBound => (14, 5);
+    protected override (int Statements, int RoundTrips) TokenVendBound => (15, 6);
 
-    protected override (int Statements, int RoundTrips) SmartVendBound => (14, 5);
+    protected override (int Statements, int RoundTrips) SmartVendBound => (15, 6);
 }

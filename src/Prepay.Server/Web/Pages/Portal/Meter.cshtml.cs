@@ -29,7 +29,8 @@ public sealed record PaymentLine(Guid Id, Instant At, string Amount, string Curr
 /// customer's is not found (404), whatever number is typed into the address.
 /// </summary>
 [Authorize(Policy = PortalSetup.CustomerPolicy)]
-public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog tariffs, PortalQuotes quotes, PaymentProviders providers, CheckoutService checkout)
+public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog tariffs, PortalQuotes quotes, PaymentProviders providers, CheckoutService checkout,
+    Prepay.CentralCredit.Balances.CentralCreditStatements centralCredit)
     : PageModel
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -56,6 +57,12 @@ public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog ta
     public PortalQuote? Quote { get; private set; }
 
     public IReadOnlyList<TokenLine> Tokens { get; private set; } = [];
+
+    /// <summary>The balance held for this meter on the server, when its credit is held centrally; else null.</summary>
+    public Prepay.CentralCredit.Balances.CentralCreditStatement? CentralBalance { get; private set; }
+
+    /// <summary>An amount of the central statement in its currency, as the page shows money.</summary>
+    public string ShowMoney(long minor) => new Money(minor, Currency.FromCode(CentralBalance!.Currency)).ToDecimalString();
 
     /// <summary>What the disconnection policy decided about this customer's supply in this tenancy, newest first.</summary>
     public IReadOnlyList<Storage.Records.Policies.DisconnectionDecisionRecord> SupplyDecisions { get; private set; } = [];
@@ -129,6 +136,9 @@ public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog ta
         // customer who lived here before, left and came back sees the new tenancy only).
         var since = meter.Since ?? Instant.MinValue;
         SupplyDecisions = await Prepay.Disconnections.Gate.DisconnectionDecisions.ForCustomerAsync(db, meter.MeterId, since, 5, ct);
+        CentralBalance = await centralCredit.ReadAsync(meter.MeterNumber, ct) is Prepay.CentralCredit.Balances.StatementOutcome.Found { Statement.Model: "central" } found
+            ? found.Statement
+            : null;
         var vends = await db.Vends.AsNoTracking().Where(v => v.MeterId == meter.MeterId && v.CustomerId == customerId && v.At >= since)
             .OrderByDescending(v => v.At).Take(20)
             .Select(v => new { v.Id, v.At, v.AmountMinor, v.Currency, v.EnergyWh, v.Token, v.Channel, Reversed = db.VendReversals.Any(r => r.VendId == v.Id) })

@@ -130,10 +130,18 @@ public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands comma
             Error = "Choose a held or refused disconnection of this meter.";
             return Page();
         }
-        switch (await overrides.RequestAsync(id, Reason, StaffActor.Of(User), ct))
+        ShowRequest(await overrides.RequestAsync(id, Reason, StaffActor.Of(User), ct),
+            _ => "Override asked; another administrator approves it under Approvals, and the disconnection is sent then.");
+        return Page();
+    }
+
+    /// <summary>What asking for an approval came to, as the page's message or error.</summary>
+    private void ShowRequest(ApprovalOutcome outcome, Func<ApprovalOutcome.Requested, string> requested)
+    {
+        switch (outcome)
         {
-            case ApprovalOutcome.Requested:
-                Message = "Override asked; another administrator approves it under Approvals, and the disconnection is sent then.";
+            case ApprovalOutcome.Requested r:
+                Message = requested(r);
                 break;
             case ApprovalOutcome.Invalid i:
                 Error = $"{i.Field}: {i.Message}.";
@@ -141,13 +149,15 @@ public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands comma
             case ApprovalOutcome.Refused r:
                 Error = r.Detail;
                 break;
+            case ApprovalOutcome.OverLimit o:
+                Error = o.Detail;
+                break;
             case ApprovalOutcome.NotFound n:
                 Error = n.Detail;
                 break;
             default:
-                throw new InvalidOperationException("Unhandled override outcome.");
+                throw new InvalidOperationException($"Unhandled approval outcome {outcome}.");
         }
-        return Page();
     }
 
     private string Format(Instant? at) => at is { } i ? i.InZone(Zone).ToString("yyyy-MM-dd HH:mm o<g>", System.Globalization.CultureInfo.InvariantCulture) : "—";
@@ -168,23 +178,8 @@ public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands comma
         {
             return NotFound();
         }
-        switch (await goodwill.RequestAsync(meterNumber, Amount?.Trim(), Reason, StaffActor.Of(User), ct))
-        {
-            case ApprovalOutcome.Requested r:
-                Message = $"Asked for {r.Approval.Currency} {r.Approval.Amount} of goodwill credit; another administrator approves it under Approvals, and the meter gets it then.";
-                break;
-            case ApprovalOutcome.Invalid i:
-                Error = $"{i.Field}: {i.Message}.";
-                break;
-            case ApprovalOutcome.OverLimit o:
-                Error = o.Detail;
-                break;
-            case ApprovalOutcome.NotFound n:
-                Error = n.Detail;
-                break;
-            default:
-                throw new InvalidOperationException("Unhandled goodwill outcome.");
-        }
+        ShowRequest(await goodwill.RequestAsync(meterNumber, Amount?.Trim(), Reason, StaffActor.Of(User), ct),
+            r => $"Asked for {r.Approval.Currency} {r.Approval.Amount} of goodwill credit; another administrator approves it under Approvals, and the meter gets it then.");
         return Page();
     }
 
