@@ -143,7 +143,10 @@ public abstract class DisconnectionGateTests(ServerFixture server)
         var over = Assert.Single(decisions, d => d!["verdict"]!.GetValue<string>() == "override")!;
         Assert.Equal(decision, over["overridesDecision"]!.GetValue<Guid>());
         Assert.Equal(sent["id"]!.GetValue<Guid>(), over["commandId"]!.GetValue<Guid>());
-        Assert.Contains("live wire exposed", over["sentence"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The reason is staff's: in the note, not in the sentence the customer reads.
+        Assert.Contains("live wire exposed", over["note"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("live wire", over["sentence"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("Your supply was cut on a decision of two administrators", over["sentence"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("overridden", decisions.Single(d => d!["id"]!.GetValue<Guid>() == decision)!["state"]!.GetValue<string>());
         // The window is the same; the override is what let it through, so the dispatcher recorded no allow.
         Assert.DoesNotContain(decisions, d => d!["verdict"]!.GetValue<string>() == "allow");

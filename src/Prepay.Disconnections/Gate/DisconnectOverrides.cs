@@ -79,7 +79,8 @@ public sealed class DisconnectOverrides(IServiceScopeFactory scopes, MoneyApprov
             Reason = refused.Reason,
             Verdict = DecisionVerdict.Override,
             Rule = "override",
-            Sentence = DecisionLog.Clip($"Your supply was cut on an administrator's decision, although {refused.PolicyCode} refused it ({refused.Rule}): {approval.Reason}", 1000),
+            // The customer reads the sentence; the admins' reason is staff's (kept in the note and the approval).
+            Sentence = DecisionLog.Clip($"Your supply was cut on a decision of two administrators, although {refused.PolicyCode} would not have allowed it then ({refused.Rule}).", 1000),
             PolicyCode = refused.PolicyCode,
             PolicyVersion = refused.PolicyVersion,
             State = DecisionState.Sent,
@@ -90,7 +91,7 @@ public sealed class DisconnectOverrides(IServiceScopeFactory scopes, MoneyApprov
             RequestedBy = approval.RequestedByName,
             OverridesDecisionId = refused.Id,
             ApprovalId = approval.Id,
-            Note = DecisionLog.Clip($"asked by {approval.RequestedByName}, approved by {approver.AuditName}", 500),
+            Note = DecisionLog.Clip($"asked by {approval.RequestedByName}, approved by {approver.AuditName}: {approval.Reason}", 500),
         });
         return new Execution.Done($"command {queued.Id}");
     }
