@@ -10,10 +10,14 @@ namespace Prepay.HeadEnd.Ingest;
 /// Counts refused payloads per meter and reason in memory and adds them to <c>payload_rejections</c> when flushed
 /// (by the head-end every few seconds). Refusals happen on the broker's hot path, which must not wait for a database.
 /// </summary>
-public sealed class RejectionCounter(IServiceScopeFactory scopes, IClock clock)
+public sealed class RejectionCounter(IServiceScopeFactory scopes, IClock clock) : IDisposable
 {
     private readonly ConcurrentDictionary<(string Meter, string Reason), long> _pending = new();
     private readonly ConcurrentDictionary<string, long> _byReason = new();
+
+    // One flush at a time: a flush that finds nothing pending must not return while another is still writing what it
+    // took, or "flushed" would not mean "stored" (housekeeping and a reader flush at the same time).
+    private readonly SemaphoreSlim _flushing = new(1, 1);
 
     public void Count(string meter, string reason)
     {
@@ -24,7 +28,23 @@ public sealed class RejectionCounter(IServiceScopeFactory scopes, IClock clock)
     /// <summary>Refusals since start by reason, all meters together (the node's metrics; reasons are a fixed set).</summary>
     public IEnumerable<KeyValuePair<string, long>> TotalsByReason => _byReason;
 
+    public void Dispose() => _flushing.Dispose();
+
+    /// <summary>Stores every count taken before the call (waiting for a flush already under way).</summary>
     public async Task FlushAsync(CancellationToken ct)
+    {
+        await _flushing.WaitAsync(ct);
+        try
+        {
+            await FlushPendingAsync(ct);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private async Task FlushPendingAsync(CancellationToken ct)
     {
         if (_pending.IsEmpty)
         {
