@@ -79,6 +79,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<Records.CentralCredit.PostedAdjustmentRecord> CentralCreditAdjustments => Set<Records.CentralCredit.PostedAdjustmentRecord>();
     public DbSet<Records.CentralCredit.ChargedDayRecord> CentralCreditDays => Set<Records.CentralCredit.ChargedDayRecord>();
     public DbSet<Records.CentralCredit.CentralCreditStateRecord> CentralCreditStates => Set<Records.CentralCredit.CentralCreditStateRecord>();
+    public DbSet<Records.CentralCredit.PendingIntervalRecord> CentralCreditPending => Set<Records.CentralCredit.PendingIntervalRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 

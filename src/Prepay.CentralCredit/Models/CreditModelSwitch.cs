@@ -142,6 +142,10 @@ public sealed class CreditModelSwitch(IServiceScopeFactory scopes, IClock clock,
             Details = $"{CreditModelText.Stored(change.Model)} from {change.EffectiveFrom}; carried in {carried?.Total.Minor ?? 0} minor units for {carried?.Energy.WattHours ?? 0} Wh; {change.Reason}",
         });
         await db.SaveChangesAsync(ct);
+        if (change.Model == CreditModel.Central)
+        {
+            await Worker.UnpricedWork.QueueStoredAsync(db, meter.Id, change.EffectiveFrom, ct);
+        }
         await tx.CommitAsync(ct);
         return new CreditModelSwitchOutcome.Switched(meter.MeterNumber, change.Model, change.EffectiveFrom, carried?.Total.Minor ?? 0, carried?.Energy.WattHours ?? 0, meter.Currency);
     }

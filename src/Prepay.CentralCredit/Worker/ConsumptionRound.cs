@@ -26,10 +26,11 @@ namespace Prepay.CentralCredit.Worker;
 /// <item>In the transaction, the meters are claimed: on PostgreSQL their <c>central_credit_states</c> rows are locked
 /// <c>FOR UPDATE SKIP LOCKED</c>, so each node prices other meters and one meter's month is read by one node at a time;
 /// on SQLite the write transaction is the one writer.</item>
-/// <item>Each meter's unpriced readings are priced oldest first (<see cref="IntervalPricing"/>), each recorded under its
-/// (meter, interval) key in <c>central_credit_intervals</c>: a reading is priced once however late or often it
-/// arrives. Then each new adjustment of a priced interval is posted once, for the exact difference between the
-/// interval's price at its current value and what it was charged, and marked under its id.</item>
+/// <item>Each meter's queued readings (<see cref="UnpricedWork"/>: the triggers on <c>readings</c> queue every reading of
+/// a central meter as it is written) are taken off the queue and priced oldest first (<see cref="IntervalPricing"/>),
+/// each recorded under its (meter, interval) key in <c>central_credit_intervals</c>: a reading is priced once however
+/// late or often it arrives. Then each new adjustment of a priced interval is posted once, for the exact difference
+/// between the interval's price at its current value and what it was charged, and marked under its id.</item>
 /// <item>Per meter one balanced ledger transaction carries the batch's sums, then the balance is read: at or below
 /// zero, a <c>Disconnect</c> is queued once (until a top-up brings it back, <see cref="Reconnections"/>).</item>
 /// </list>
@@ -97,26 +98,27 @@ public sealed class ConsumptionRound(
             var books = meters.Where(m => states.ContainsKey(m.Id))
                 .ToDictionary(m => m.Id, m => new MeterBook(m.Id, m.MeterNumber, Currency.FromCode(m.Currency), m.CustomerId));
 
-            // 3. Readings, oldest first per meter.
-            var readings = await UnpricedWork.Readings(db).Where(r => claimed.Contains(r.MeterId))
-                .OrderBy(r => r.MeterId).ThenBy(r => r.At).Take(options.BatchSize).ToListAsync(ct);
+            // 3. Queued readings, oldest first per meter.
+            var readings = await UnpricedWork.TakeAsync(db, claimed, options.BatchSize, ct);
             var priced = new List<PricedIntervalRecord>(readings.Count);
+            var notYet = new List<UnpricedWork.Queued>();
             var transactions = books.Keys.ToDictionary(id => id, _ => Guid.CreateVersion7(now.ToDateTimeOffset()));
             foreach (var reading in readings)
             {
-                if (!books.TryGetValue(reading.MeterId, out var book))
+                if (!books.TryGetValue(reading.MeterId, out var book) || !ToPrice(reading, states[reading.MeterId]))
                 {
-                    continue;
+                    continue; // dropped from the queue: not to be priced
                 }
                 var start = reading.At - vee.IntervalLength;
                 var tariff = await tariffs.ForMeterAsync(db, reading.MeterId, start, ct);
                 if (tariff is null || !ensured.Contains((reading.MeterId, tariff.Code, tariff.Version)) || !tariff.IsEffectiveAt(start))
                 {
-                    continue; // no tariff (yet), or one published since step 1: the next round has its accounts
+                    notYet.Add(reading); // no tariff (yet), or one published since step 1: the next round has its accounts
+                    continue;
                 }
                 var month = Month(tariff, start);
                 var position = await book.PositionAsync(db, tariff, month, tariff.LocalDateOf(start), ct);
-                var interval = new IntervalToPrice(reading.MeterId, start, reading.At, new Energy(reading.DeltaWh), reading.Quality);
+                var interval = new IntervalToPrice(reading.MeterId, start, reading.At, new Energy(reading.DeltaWh!.Value), reading.Quality!);
                 var charges = IntervalPricing.Price(tariff, interval, position);
                 book.Priced(db, month, charges);
                 priced.Add(new PricedIntervalRecord
@@ -125,7 +127,7 @@ public sealed class ConsumptionRound(
                     At = reading.At,
                     Start = start,
                     Month = month,
-                    Wh = reading.DeltaWh,
+                    Wh = reading.DeltaWh.Value,
                     MonthPositionWh = position.EnergyPricedThisMonth.WattHours,
                     ChargedMinor = charges.Total.Minor,
                     DebtRecoveredMinor = charges.DebtRecovered.Minor,
@@ -134,8 +136,9 @@ public sealed class ConsumptionRound(
                     TransactionId = charges.Total.IsZero ? null : transactions[reading.MeterId],
                     PricedAt = now,
                 });
-                dealt++;
             }
+            await UnpricedWork.RequeueAsync(db, notYet, ct);
+            dealt += readings.Count - notYet.Count; // priced or dropped: off the queue either way
 
             // 4. Adjustments of priced intervals: the exact difference, once.
             var adjustments = await UnpricedWork.Adjustments(db).Where(a => claimed.Contains(a.MeterId))
@@ -226,6 +229,16 @@ public sealed class ConsumptionRound(
         });
         return true;
     }
+
+    /// <summary>
+    /// Whether a queued reading is priced: still stored, trusted (a suspect one waits for an operator's edit, which
+    /// queues it again), not priced already (a value changed after pricing is an adjustment's work), and inside the
+    /// meter's central stretch as it stands now.
+    /// </summary>
+    private static bool ToPrice(UnpricedWork.Queued reading, CentralCreditStateRecord state) =>
+        reading is { DeltaWh: not null, Quality: { } quality, Priced: false }
+        && ReadingQualities.IsPriced(quality)
+        && reading.At > state.PricedFrom && (state.PricedUntil is not { } until || reading.At <= until);
 
     private static string Month(TariffDocument tariff, Instant start) =>
         tariff.MonthOf(start).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);

@@ -1,25 +1,26 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using NodaTime;
-using Prepay.CentralCredit.Pricing;
+using Npgsql;
+using NpgsqlTypes;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 
 namespace Prepay.CentralCredit.Worker;
 
 /// <summary>
-/// What is left to price, read from committed rows only: readings of central-credit meters (ending after the switch to
-/// central, not after a switch back) with a priced quality and no <c>central_credit_intervals</c> row yet, and
-/// <c>reading_adjustments</c> of intervals already priced and not yet posted.
+/// What is left to price, read from committed rows only: the readings queued in <c>central_credit_pending</c> (by the
+/// triggers on <c>readings</c>, see the <c>CentralCreditQueue</c> migration) and the <c>reading_adjustments</c> of
+/// intervals already priced and not yet posted. A queued reading is taken off the queue in the round's write
+/// transaction, whatever becomes of it: priced, or dropped because it is not to be priced (suspect, priced already,
+/// outside the meter's central stretch); a round that cannot price it yet puts it back (<see cref="RequeueAsync"/>).
 /// </summary>
 internal static class UnpricedWork
 {
-    public static IQueryable<IntervalReading> Readings(PrepayDb db) =>
-        from r in db.Readings.AsNoTracking()
-        join s in db.CentralCreditStates on r.MeterId equals s.MeterId
-        where r.At > s.PricedFrom && (s.PricedUntil == null || r.At <= s.PricedUntil)
-              && (r.Quality == ReadingQualities.Valid || r.Quality == ReadingQualities.Estimated || r.Quality == ReadingQualities.Edited)
-              && !db.CentralCreditIntervals.Any(p => p.MeterId == r.MeterId && p.At == r.At)
-        select r;
+    /// <summary>A queued reading as the round found it: its values, none when the reading is gone, and whether its interval is priced already.</summary>
+    public sealed record Queued(Guid MeterId, Instant At, long? DeltaWh, string? Quality, bool Priced);
 
     public static IQueryable<ReadingAdjustment> Adjustments(PrepayDb db) =>
         from a in db.ReadingAdjustments.AsNoTracking()
@@ -30,8 +31,9 @@ internal static class UnpricedWork
     /// <summary>Meters with work, oldest reading first, at most <paramref name="limit"/>, each with the first and last interval end to price or correct.</summary>
     public static async Task<List<(Guid Meter, Instant First, Instant Last)>> MetersAsync(PrepayDb db, int limit, CancellationToken ct)
     {
-        var fromReadings = await Readings(db).GroupBy(r => r.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At) })
-            .ToListAsync(ct);
+        var fromReadings = await db.CentralCreditPending.AsNoTracking().GroupBy(r => r.MeterId)
+            .Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At) })
+            .OrderBy(g => g.First).Take(limit).ToListAsync(ct);
         var fromAdjustments = await Adjustments(db).GroupBy(a => a.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At) })
             .ToListAsync(ct);
         return fromReadings.Concat(fromAdjustments)
@@ -41,4 +43,110 @@ internal static class UnpricedWork
             .Take(limit)
             .ToList();
     }
+
+    /// <summary>
+    /// Takes up to <paramref name="limit"/> queued readings of the claimed meters off the queue, oldest first per
+    /// meter, in the caller's write transaction. On PostgreSQL the rows are deleted before the readings are read, so
+    /// a writer that queues one of them again meanwhile waits for this transaction and queues it anew after it.
+    /// </summary>
+    public static async Task<List<Queued>> TakeAsync(PrepayDb db, IReadOnlyCollection<Guid> meters, int limit, CancellationToken ct)
+    {
+        var taken = new List<Queued>();
+        if (meters.Count == 0)
+        {
+            return taken;
+        }
+        var (connection, tx) = Connection(db);
+        await using var take = connection.CreateCommand();
+        take.Transaction = tx;
+        if (connection is NpgsqlConnection)
+        {
+            take.CommandText = """
+                WITH taken AS (
+                    DELETE FROM central_credit_pending q
+                    USING (SELECT meter_id, at FROM central_credit_pending WHERE meter_id = ANY(@meters) ORDER BY meter_id, at LIMIT @limit) k
+                    WHERE q.meter_id = k.meter_id AND q.at = k.at
+                    RETURNING q.meter_id, q.at)
+                SELECT t.meter_id, t.at, r.delta_wh, r.quality,
+                       EXISTS (SELECT 1 FROM central_credit_intervals p WHERE p.meter_id = t.meter_id AND p.at = t.at)
+                FROM taken t LEFT JOIN readings r ON r.meter_id = t.meter_id AND r.at = t.at
+                ORDER BY t.meter_id, t.at
+                """;
+            take.Parameters.Add(new NpgsqlParameter("meters", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = meters.ToArray() });
+            take.Parameters.Add(new NpgsqlParameter("limit", limit));
+            await ReadAsync(take, taken, ct);
+            return taken;
+        }
+        // SQLite: the write transaction is the one writer, so the same selection read and then deleted is one set.
+        var list = string.Join(", ", meters.Select((_, i) => $"$m{i}"));
+        var selection = $"SELECT meter_id, at FROM central_credit_pending WHERE meter_id IN ({list}) ORDER BY meter_id, at LIMIT $limit";
+        take.CommandText = $"""
+            SELECT q.meter_id, q.at, r.delta_wh, r.quality,
+                   EXISTS (SELECT 1 FROM central_credit_intervals p WHERE p.meter_id = q.meter_id AND p.at = q.at)
+            FROM ({selection}) q LEFT JOIN readings r ON r.meter_id = q.meter_id AND r.at = q.at
+            ORDER BY q.meter_id, q.at;
+            DELETE FROM central_credit_pending WHERE (meter_id, at) IN ({selection});
+            """;
+        var i = 0;
+        foreach (var meter in meters)
+        {
+            take.Parameters.Add(new SqliteParameter($"$m{i++}", SqliteText(meter)));
+        }
+        take.Parameters.Add(new SqliteParameter("$limit", limit));
+        await ReadAsync(take, taken, ct);
+        return taken;
+    }
+
+    /// <summary>Puts readings a round could not price yet back on the queue, in the round's transaction.</summary>
+    public static async Task RequeueAsync(PrepayDb db, IReadOnlyCollection<Queued> readings, CancellationToken ct)
+    {
+        foreach (var r in readings)
+        {
+            await db.Database.ExecuteSqlAsync($"INSERT INTO central_credit_pending (meter_id, at) VALUES ({Key(db, r.MeterId)}, {r.At.ToUnixTimeTicks()}) ON CONFLICT DO NOTHING", ct);
+        }
+    }
+
+    /// <summary>
+    /// Queues the readings already stored for a meter after <paramref name="from"/> and not priced, in the caller's
+    /// transaction that makes the meter central from then. On PostgreSQL the readings table is held in SHARE mode
+    /// until that commit: a writer whose statement ran before the meter's new state row was visible to it has
+    /// committed (and is queued here), and one that runs after sees the row (and queues itself by the trigger).
+    /// </summary>
+    public static async Task QueueStoredAsync(PrepayDb db, Guid meterId, Instant from, CancellationToken ct)
+    {
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE readings IN SHARE MODE", ct);
+        }
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO central_credit_pending (meter_id, at)
+            SELECT r.meter_id, r.at FROM readings r
+            WHERE r.meter_id = {Key(db, meterId)} AND r.at > {from.ToUnixTimeTicks()}
+              AND NOT EXISTS (SELECT 1 FROM central_credit_intervals p WHERE p.meter_id = r.meter_id AND p.at = r.at)
+            ON CONFLICT DO NOTHING
+            """, ct);
+    }
+
+    private static async Task ReadAsync(DbCommand command, List<Queued> into, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            into.Add(new Queued(
+                reader.GetGuid(0),
+                Instant.FromUnixTimeTicks(reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetBoolean(4)));
+        }
+    }
+
+    private static (DbConnection, DbTransaction) Connection(PrepayDb db) =>
+        (db.Database.GetDbConnection(),
+         db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The queue is taken inside the round's write transaction."));
+
+    private static object Key(PrepayDb db, Guid id) => db.Provider == DatabaseProvider.Sqlite ? SqliteText(id) : id;
+
+    // EF Core stores a Guid in SQLite as upper-case text; raw commands must match it.
+    private static string SqliteText(Guid id) => id.ToString().ToUpperInvariant();
 }

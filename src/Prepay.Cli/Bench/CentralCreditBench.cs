@@ -198,7 +198,7 @@ public static class CentralCreditBench
                 (r.Passed ? $"ok: {r.PricedRows:N0} priced once, {r.ChargedMinor:N0} minor units charged = taken from the central balances" : $"FAILED: {r.PricedRows:N0} priced of {r.Readings:N0}, charged {r.ChargedMinor:N0}, central balances down {r.CentralDebits:N0}, {r.LedgerErrors} ledger errors"));
             o.WriteLine($"{"",-9} target: ratio >= 0.5 {(r.Ratio >= 0.5 ? "met" : "MISSED")}");
         }
-        o.WriteLine("ingest = the head-end's bulk writer storing the same readings (batches of 5,000, meters heard from before): the raw ingestion rate.");
+        o.WriteLine("ingest = the head-end's bulk writer storing the same readings (batches of 5,000, meters heard from before; each reading of a central meter is queued for pricing in the same statement): the raw ingestion rate.");
         o.WriteLine("priced = pricing rounds (one write transaction per batch, one ledger transaction per meter per batch) until none is left.");
     }
 }

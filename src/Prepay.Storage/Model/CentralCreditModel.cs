@@ -45,6 +45,13 @@ internal static class CentralCreditModel
             e.HasKey(x => new { x.MeterId, x.Day });
             e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
         });
+        b.Entity<PendingIntervalRecord>(e =>
+        {
+            // No foreign keys: the triggers that fill it run inside every reading write, and the reading's own key
+            // already guarantees the meter.
+            e.ToTable("central_credit_pending");
+            e.HasKey(x => new { x.MeterId, x.At });
+        });
         b.Entity<CentralCreditStateRecord>(e =>
         {
             e.ToTable("central_credit_states");

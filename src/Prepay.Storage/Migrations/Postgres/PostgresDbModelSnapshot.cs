@@ -1491,6 +1491,22 @@ namespace Prepay.Storage.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.PendingIntervalRecord", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.HasKey("MeterId", "At")
+                        .HasName("pk_central_credit_pending");
+
+                    b.ToTable("central_credit_pending", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.PostedAdjustmentRecord", b =>
                 {
                     b.Property<long>("AdjustmentId")

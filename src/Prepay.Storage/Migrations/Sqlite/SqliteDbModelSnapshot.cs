@@ -1468,6 +1468,22 @@ namespace Prepay.Storage.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.PendingIntervalRecord", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.HasKey("MeterId", "At")
+                        .HasName("pk_central_credit_pending");
+
+                    b.ToTable("central_credit_pending", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.PostedAdjustmentRecord", b =>
                 {
                     b.Property<long>("AdjustmentId")
