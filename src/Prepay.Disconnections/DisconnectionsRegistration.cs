@@ -16,6 +16,7 @@ public static class DisconnectionsRegistration
         services.AddSingleton(options);
         services.AddSingleton<DisconnectionCheck>();
         services.AddSingleton<DisconnectionPreview>();
+        services.AddSingleton<Vending.Debts.ITopUpDebtCap, Policies.PolicyDebtCap>();
         services.AddSingleton<ISupplyCutGate, DispatchGate>();
         services.AddSingleton<OperatorCommands>();
         services.AddSingleton<GatedManagementTokens>();

@@ -1,6 +1,7 @@
 using NodaTime;
 using Prepay.Domain.Energy;
 using Prepay.Domain.Money;
+using Prepay.Tariffs.Rates;
 
 namespace Prepay.Tariffs.Quotes;
 
@@ -22,6 +23,12 @@ public sealed record PurchaseContext(
     Money CarriedRemainder,
     long MeterResolutionWh)
 {
+    /// <summary>
+    /// The most of the amount paid that may go to debt, whatever the tariff's share (the customer's disconnection
+    /// policy, "the most a top-up may take for debt"); none: the tariff's share alone.
+    /// </summary>
+    public Percentage? DebtCap { get; init; }
+
     /// <summary>STS token meters are credited in tenths of a kWh.</summary>
     public const long StsResolutionWh = 100;
 

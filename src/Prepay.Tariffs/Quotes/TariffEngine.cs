@@ -27,7 +27,7 @@ public static class TariffEngine
         Check(tariff, amountPaid, at, context);
         var currency = tariff.Currency;
 
-        var debt = DebtRecovery.Recover(tariff.DebtRecovery, amountPaid, context.DebtOutstanding, context.DebtRecoveredThisMonth);
+        var debt = DebtRecovery.Recover(tariff.DebtRecovery, amountPaid, context.DebtOutstanding, context.DebtRecoveredThisMonth, context.DebtCap);
         var budget = amountPaid - debt + context.CarriedRemainder;
 
         var fixedCharges = FixedChargeRecovery.Recover(

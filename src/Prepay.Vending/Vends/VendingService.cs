@@ -38,7 +38,8 @@ public sealed class VendingService(
     CreditTokens creditTokens,
     CommandDispatcher dispatcher,
     VendingOptions options,
-    VendingMetrics metrics)
+    VendingMetrics metrics,
+    Debts.ITopUpDebtCap? debtCaps = null)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -166,7 +167,8 @@ public sealed class VendingService(
         }
 
         // 3. Price it.
-        var quote = TariffEngine.Quote(tariff, cmd.Amount, now, state.ContextFor(fresh, currency));
+        var context = await Debts.TopUpDebtCaps.ApplyAsync(debtCaps, db, tariff, state.ContextFor(fresh, currency), meter.Id, now, ct);
+        var quote = TariffEngine.Quote(tariff, cmd.Amount, now, context);
 
         // 4. Token, ledger, meter state, vend, audit; all or nothing.
         //    A sale too large for one exact STS amount is carried by two tokens (CreditSplit): never refused for size.

@@ -25,6 +25,16 @@ public class DebtRecoveryTests
     }
 
     [Fact]
+    public void A_top_up_cap_limits_the_share_rounded_down()
+    {
+        var greedy = new DebtRecoveryRule(Percentage.FromPercent(95), null);
+        Assert.Equal(Zar("95.01"), DebtRecovery.Recover(greedy, Zar("100.01"), Zar("1000.00"), Zar("0.00")));
+        Assert.Equal(Zar("90.00"), DebtRecovery.Recover(greedy, Zar("100.01"), Zar("1000.00"), Zar("0.00"), Percentage.FromPercent(90)));
+        // Below the cap, the tariff's share stands.
+        Assert.Equal(Zar("20.00"), DebtRecovery.Recover(TwentyPercentCapped, Zar("100.00"), Zar("1000.00"), Zar("0.00"), Percentage.FromPercent(90)));
+    }
+
+    [Fact]
     public void Recovery_stops_when_the_debt_is_paid()
     {
         Assert.Equal(Zar("5.00"), DebtRecovery.Recover(TwentyPercentCapped, Zar("100.00"), Zar("5.00"), Zar("0.00")));

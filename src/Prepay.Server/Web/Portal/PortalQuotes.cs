@@ -19,7 +19,7 @@ public sealed record PortalQuote(string Amount, string Currency, string EnergyKw
 /// same account state a vend reads (energy bought this month, debt and its monthly recovery, fixed-charge arrears,
 /// the carried remainder): the signed-in customer may see all of it. It writes nothing.
 /// </summary>
-public sealed class PortalQuotes(TariffCatalog tariffs, IClock clock)
+public sealed class PortalQuotes(TariffCatalog tariffs, IClock clock, Vending.Debts.ITopUpDebtCap? debtCaps = null)
 {
     public async Task<(PortalQuote? Quote, string? Problem)> QuoteAsync(PrepayDb db, CustomerMeter meter, Guid customerId, string? amount, CancellationToken ct)
     {
@@ -38,7 +38,7 @@ public sealed class PortalQuotes(TariffCatalog tariffs, IClock clock)
         var state = await PricingState.ReadAsync(db, meter.MeterId, tariff.StartOfMonth(now),
             AccountCode.CustomerCredit(customerId, cur.Code), AccountCode.CustomerDebt(customerId, cur.Code), ct);
         var stored = await db.Meters.AsNoTracking().FirstAsync(m => m.Id == meter.MeterId, ct);
-        var context = state.ContextFor(stored, cur);
+        var context = await Vending.Debts.TopUpDebtCaps.ApplyAsync(debtCaps, db, tariff, state.ContextFor(stored, cur), meter.MeterId, now, ct);
         var quote = TariffEngine.Quote(tariff, money.Value, now, context);
 
         string M(Money m) => $"{cur.Code} {m.ToDecimalString()}";
