@@ -35,6 +35,7 @@ public static class AlertsRegistration
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<MeterEventAlerts>();
         services.AddHostedService(sp => sp.GetRequiredService<MeterEventAlerts>());
+        services.AddSingleton<TopUpShareAlerts>();
         services.AddSingleton<LowCreditWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<LowCreditWatch>());
         if (options.Dispatch)

@@ -64,6 +64,16 @@ public sealed class DisconnectionCheck(TariffCatalog tariffs, DisconnectionOptio
             place?.InstalledAt, lastCreditEvent == "emergencyCreditActivated");
     }
 
+    /// <summary>The policy in force for the household a meter is installed at, at an instant, and whose assignment it is.</summary>
+    public async Task<(PolicyDocument Policy, string Source)> InForceForMeterAsync(PrepayDb db, Guid meterId, Instant at, CancellationToken ct)
+    {
+        var place = await (from i in db.MeterInstallations.AsNoTracking()
+                           join p in db.Premises.AsNoTracking() on i.PremisesId equals p.Id
+                           where i.MeterId == meterId && i.InstalledAt <= at && (i.RemovedAt == null || i.RemovedAt > at)
+                           select new { p.SiteId, p.CustomerId }).FirstOrDefaultAsync(ct);
+        return await InForceAsync(db, place?.CustomerId, place?.SiteId, at, ct);
+    }
+
     /// <summary>The policy in force for a customer at a site at an instant, and whose assignment it is.</summary>
     public async Task<(PolicyDocument Policy, string Source)> InForceAsync(PrepayDb db, Guid? customerId, Guid? siteId, Instant at, CancellationToken ct)
     {

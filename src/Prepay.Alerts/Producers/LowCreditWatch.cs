@@ -17,6 +17,7 @@ namespace Prepay.Alerts.Producers;
 /// lowCredit event covers the meter's own threshold in Wh). Credit in money is estimated at the price of the
 /// meter's last paid vend; days left from the last week's readings (<see cref="CreditEstimate"/>). A warning goes
 /// to each enabled channel whose threshold is crossed, at most once per meter, channel and UTC day (the dedup key).
+/// Then the disconnection policy's thresholds in percent of the last top-up (<see cref="TopUpShareAlerts"/>).
 /// </summary>
 public sealed class LowCreditWatch(
     IServiceScopeFactory scopes,
@@ -24,6 +25,7 @@ public sealed class LowCreditWatch(
     IClock clock,
     AlertsOptions options,
     JobLeases leases,
+    TopUpShareAlerts shares,
     ILogger<LowCreditWatch> logger) : BackgroundService
 {
     /// <summary>The job's lease (<see cref="JobLeases"/>).</summary>
@@ -55,7 +57,7 @@ public sealed class LowCreditWatch(
         }
     }
 
-    /// <summary>One pass over every customer with a threshold. Returns how many warnings were queued.</summary>
+    /// <summary>One pass over every customer with a threshold, then the policies' thresholds. Returns how many warnings were queued.</summary>
     public async Task<int> CheckOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -95,6 +97,7 @@ public sealed class LowCreditWatch(
                 queued += await Outbox.Outbox.InsertAsync(db, rows, ct);
             }
         }
+        queued += await shares.CheckAsync(db, now, ct);
         if (queued > 0)
         {
             dispatcher.Wake();

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Prepay.Storage;
 using Prepay.Tariffs.Rates;
@@ -15,11 +14,7 @@ public sealed class PolicyDebtCap(DisconnectionCheck check) : ITopUpDebtCap
 {
     public async Task<Percentage?> ForMeterAsync(PrepayDb db, Guid meterId, Instant at, CancellationToken ct)
     {
-        var place = await (from i in db.MeterInstallations.AsNoTracking()
-                           join p in db.Premises.AsNoTracking() on i.PremisesId equals p.Id
-                           where i.MeterId == meterId && i.InstalledAt <= at && (i.RemovedAt == null || i.RemovedAt > at)
-                           select new { p.SiteId, p.CustomerId }).FirstOrDefaultAsync(ct);
-        var (policy, _) = await check.InForceAsync(db, place?.CustomerId, place?.SiteId, at, ct);
+        var (policy, _) = await check.InForceForMeterAsync(db, meterId, at, ct);
         return policy.DebtRecovery is { } cap ? Percentage.FromPercent(cap.MaxPercentOfTopUp) : null;
     }
 }
