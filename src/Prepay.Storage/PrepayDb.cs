@@ -79,6 +79,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<Records.CentralCredit.PostedAdjustmentRecord> CentralCreditAdjustments => Set<Records.CentralCredit.PostedAdjustmentRecord>();
     public DbSet<Records.CentralCredit.ChargedDayRecord> CentralCreditDays => Set<Records.CentralCredit.ChargedDayRecord>();
     public DbSet<Records.CentralCredit.CentralCreditStateRecord> CentralCreditStates => Set<Records.CentralCredit.CentralCreditStateRecord>();
+    public DbSet<Records.CentralCredit.BalanceComparisonRecord> BalanceComparisons => Set<Records.CentralCredit.BalanceComparisonRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 
