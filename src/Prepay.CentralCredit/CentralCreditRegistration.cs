@@ -17,6 +17,7 @@ public static class CentralCreditRegistration
         services.AddSingleton(options);
         services.AddSingleton<ConsumptionRound>();
         services.AddSingleton<Reconnections>();
+        services.AddSingleton<Display.BalanceDisplays>();
         services.AddSingleton<CreditModelSwitch>();
         services.AddSingleton<CentralCreditStatements>();
         services.AddSingleton<CentralCreditWorker>();

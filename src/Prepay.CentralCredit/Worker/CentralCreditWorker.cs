@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging;
 namespace Prepay.CentralCredit.Worker;
 
 /// <summary>
-/// Runs <see cref="ConsumptionRound"/> back to back while it finds work, then <see cref="Reconnections"/>, then waits
+/// Runs <see cref="ConsumptionRound"/> back to back while it finds work, then <see cref="Reconnections"/> and
+/// <see cref="Display.BalanceDisplays"/> (the balances the rounds changed, and top-ups, to the meters' displays), then waits
 /// <see cref="CentralCreditOptions.PollInterval"/> (or until <see cref="Wake"/>). Any number of nodes may run it.
 /// </summary>
-public sealed class CentralCreditWorker(ConsumptionRound round, Reconnections reconnections, CentralCreditOptions options, ILogger<CentralCreditWorker> logger) : BackgroundService
+public sealed class CentralCreditWorker(ConsumptionRound round, Reconnections reconnections, Display.BalanceDisplays displays, CentralCreditOptions options,
+    ILogger<CentralCreditWorker> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0);
 
@@ -30,6 +32,7 @@ public sealed class CentralCreditWorker(ConsumptionRound round, Reconnections re
                 {
                 }
                 await reconnections.RunOnceAsync(stoppingToken);
+                await displays.RunOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
