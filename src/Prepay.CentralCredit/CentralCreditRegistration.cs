@@ -17,6 +17,13 @@ public static class CentralCreditRegistration
         services.AddSingleton(options);
         services.AddSingleton<ConsumptionRound>();
         services.AddSingleton<Reconnections>();
+        services.AddSingleton<Display.BalanceDisplays>();
+        services.AddSingleton<Comparison.BalanceComparisons>();
+        services.AddSingleton<Comparison.BalanceComparisonQueries>();
+        if (options.Comparison)
+        {
+            services.AddHostedService<Comparison.BalanceComparisonJob>();
+        }
         services.AddSingleton<CreditModelSwitch>();
         services.AddSingleton<CentralCreditStatements>();
         services.AddSingleton<CentralCreditWorker>();

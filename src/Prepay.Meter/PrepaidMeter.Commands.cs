@@ -11,6 +11,8 @@ public sealed partial class PrepaidMeter
     private long _lastRelayCommandId;
     private long _lastThresholdsCommandId;
     private long _lastFriendlyHoursCommandId;
+    private long _lastBalanceCommandId = long.MinValue;
+    private Display.ShownBalance? _shownBalance;
 
     /// <summary>
     /// A command from the head-end. Outputs: exactly one <see cref="CommandAck"/> (applied, duplicate or rejected),
@@ -48,6 +50,7 @@ public sealed partial class PrepaidMeter
             SetFriendlyHours c => Newest(ref _lastFriendlyHoursCommandId, id) ?? SetFriendlyHoursCommand(c),
             // It replaces the friendly hours too: one "newest" for both, so a late SetFriendlyHours cannot undo it.
             SetCreditPolicy c => Valid(c) ?? Newest(ref _lastFriendlyHoursCommandId, id) ?? SetCreditPolicyCommand(c),
+            ShowBalance c => Valid(c) ?? Newest(ref _lastBalanceCommandId, id) ?? ShowBalanceCommand(c),
             ReadNow => ReadNowCommand(),
             ClearTamper => ClearTamperCommand(),
             _ => (CommandRejection.Invalid, $"Unknown command {command.GetType().Name}."),
@@ -152,6 +155,18 @@ public sealed partial class PrepaidMeter
             PolicyCode = command.PolicyCode,
             PolicyVersion = command.PolicyVersion,
         };
+        return null;
+    }
+
+    private static (CommandRejection Reason, string Detail)? Valid(ShowBalance command) =>
+        command.Currency is not { Length: 3 } || !command.Currency.All(char.IsAsciiLetterUpper)
+            ? (CommandRejection.Invalid, "A balance names its currency (ISO 4217, three capital letters).")
+            : null;
+
+    // Display only: nothing else changes, so nothing the meter does with its credit can depend on it.
+    private (CommandRejection Reason, string Detail)? ShowBalanceCommand(ShowBalance command)
+    {
+        _shownBalance = new Display.ShownBalance(command.BalanceMinor, command.Currency, command.AsOf);
         return null;
     }
 

@@ -84,6 +84,8 @@ public sealed partial class PrepaidMeter
         _lastThresholdsCommandId = s.LastThresholdsCommandId;
         _lastFriendlyHoursCommandId = s.LastFriendlyHoursCommandId;
         _lastCommandSeq = s.LastCommandSeq;
+        _shownBalance = s.Balance;
+        _lastBalanceCommandId = s.LastBalanceCommandId;
     }
 
     /// <summary>The meter's clock.</summary>
@@ -130,7 +132,11 @@ public sealed partial class PrepaidMeter
         _credit.CreditWh <= _policy.LowCreditWh,
         _credit.EmergencyOwedWh > 0,
         SuppliedWatts(),
-        _lastKeypadResult);
+        _lastKeypadResult)
+    { Balance = _shownBalance };
+
+    /// <summary>The money balance on the display as the server last told it (<see cref="ShowBalance"/>); null when never told.</summary>
+    public ShownBalance? ShownBalance => _shownBalance;
 
     /// <summary>A meter continuing exactly where <paramref name="snapshot"/> was taken.</summary>
     public static PrepaidMeter Restore(MeterSnapshot snapshot)
@@ -144,7 +150,7 @@ public sealed partial class PrepaidMeter
         _config, _now, _energy.Wh, _energy.RemainderWattNanoseconds, _lastIntervalEnergyWh, _credit.CreditWh,
         _credit.EmergencyOwedWh, _lowArmed, _exhaustedArmed, _policy, _powerLimitWatts, _relay.Reasons, _overloadRetryAt,
         _alarms, _voltageOverride, _extraLoadWatts, _lastKeypadResult, _keypad.State, _commands.Floor, _commands.Records,
-        _lastRelayCommandId, _lastThresholdsCommandId, _lastFriendlyHoursCommandId, _lastCommandSeq);
+        _lastRelayCommandId, _lastThresholdsCommandId, _lastFriendlyHoursCommandId, _lastCommandSeq, _shownBalance, _lastBalanceCommandId);
 
     /// <summary>Moves the clock forward by <paramref name="by"/> (≥ 0).</summary>
     public IReadOnlyList<MeterOutput> Tick(Duration by) => Advance(_now + by);

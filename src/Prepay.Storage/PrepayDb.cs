@@ -80,6 +80,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<Records.CentralCredit.ChargedDayRecord> CentralCreditDays => Set<Records.CentralCredit.ChargedDayRecord>();
     public DbSet<Records.CentralCredit.CentralCreditStateRecord> CentralCreditStates => Set<Records.CentralCredit.CentralCreditStateRecord>();
     public DbSet<Records.CentralCredit.PendingIntervalRecord> CentralCreditPending => Set<Records.CentralCredit.PendingIntervalRecord>();
+    public DbSet<Records.CentralCredit.BalanceComparisonRecord> BalanceComparisons => Set<Records.CentralCredit.BalanceComparisonRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 

@@ -99,11 +99,23 @@ public sealed class CommandDispatcher : BackgroundService
                 .Where(c => (c.State == CommandState.Queued || c.State == CommandState.Sent) && c.ExpiresAt <= now)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CommandState.Expired), ct);
             var ticks = now.ToUnixTimeTicks();
-            // Due, and the lowest open one of its meter (an earlier open command, due or waiting for its retry, holds it back).
+            var display = MeterLink.Mqtt.CommandTypes.ShowBalance;
+            // Due, and the lowest open one of its meter (an earlier open command, due or waiting for its retry, holds
+            // it back), displays apart: they hold nothing back (DisplayCommands).
             due = await (db.Provider == DatabaseProvider.Postgres
-                    ? db.MeterCommands.FromSql($"SELECT * FROM meter_commands c WHERE c.state IN ('Queued', 'Sent') AND c.next_attempt_at <= {ticks} AND c.expires_at > {ticks} AND NOT EXISTS (SELECT 1 FROM meter_commands e WHERE e.meter_id = c.meter_id AND e.state IN ('Queued', 'Sent') AND e.seq < c.seq) ORDER BY c.next_attempt_at LIMIT 200 FOR UPDATE OF c SKIP LOCKED")
-                    : db.MeterCommands.FromSql($"SELECT * FROM meter_commands c WHERE c.state IN ('Queued', 'Sent') AND c.next_attempt_at <= {ticks} AND c.expires_at > {ticks} AND NOT EXISTS (SELECT 1 FROM meter_commands e WHERE e.meter_id = c.meter_id AND e.state IN ('Queued', 'Sent') AND e.seq < c.seq) ORDER BY c.next_attempt_at LIMIT 200"))
+                    ? db.MeterCommands.FromSql($"SELECT * FROM meter_commands c WHERE c.state IN ('Queued', 'Sent') AND c.next_attempt_at <= {ticks} AND c.expires_at > {ticks} AND NOT EXISTS (SELECT 1 FROM meter_commands e WHERE e.meter_id = c.meter_id AND e.state IN ('Queued', 'Sent') AND e.seq < c.seq AND e.type <> {display}) ORDER BY c.next_attempt_at LIMIT 200 FOR UPDATE OF c SKIP LOCKED")
+                    : db.MeterCommands.FromSql($"SELECT * FROM meter_commands c WHERE c.state IN ('Queued', 'Sent') AND c.next_attempt_at <= {ticks} AND c.expires_at > {ticks} AND NOT EXISTS (SELECT 1 FROM meter_commands e WHERE e.meter_id = c.meter_id AND e.state IN ('Queued', 'Sent') AND e.seq < c.seq AND e.type <> {display}) ORDER BY c.next_attempt_at LIMIT 200"))
                 .ToListAsync(ct);
+            // A later command going out now overtakes an open display: the meter would refuse the display's lower
+            // number after accepting the later one, so it is withdrawn here and its sender sends the value again.
+            var overtaking = due.Where(c => !DisplayCommands.IsDisplay(c.Type)).GroupBy(c => c.MeterId).ToDictionary(g => g.Key, g => g.Max(c => c.Seq));
+            foreach (var (meterId, seq) in overtaking)
+            {
+                await db.MeterCommands
+                    .Where(c => c.MeterId == meterId && c.Type == display && c.Seq < seq && (c.State == CommandState.Queued || c.State == CommandState.Sent))
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, CommandState.Cancelled).SetProperty(c => c.Outcome, DisplayCommands.SupersededByLater), ct);
+            }
+            due.RemoveAll(c => DisplayCommands.IsDisplay(c.Type) && overtaking.TryGetValue(c.MeterId, out var later) && c.Seq < later);
             var meterIds = due.Select(c => c.MeterId).Distinct().ToList();
             var meterTransports = await db.Meters.AsNoTracking().Where(m => meterIds.Contains(m.Id)).Select(m => new { m.Id, m.Transport })
                 .ToDictionaryAsync(m => m.Id, m => m.Transport, ct);

@@ -37,6 +37,26 @@ public static class CommandQueue
     }
 
     /// <summary>
+    /// Queues a display command (<see cref="DisplayCommands"/>) in place of any of the same type for the meter not yet
+    /// acknowledged: those are withdrawn (<see cref="CommandState.Cancelled"/>, "superseded"), since a meter should show
+    /// the newest value and an older one still travelling is worth nothing. In the caller's transaction, as
+    /// <see cref="Enqueue"/>.
+    /// </summary>
+    public static async Task<MeterCommandRecord> EnqueueSupersedingAsync(PrepayDb db, Guid meterId, string meterNumber, MeterCommand command, Instant now,
+        string? reference, Duration? lifetime, CancellationToken ct)
+    {
+        var (type, _) = StoredCommands.Write(command);
+        if (!DisplayCommands.IsDisplay(type))
+        {
+            throw new ArgumentException($"Only a display command supersedes the ones before it, not {type}.", nameof(command));
+        }
+        await db.MeterCommands
+            .Where(c => c.MeterId == meterId && c.Type == type && (c.State == CommandState.Queued || c.State == CommandState.Sent))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CommandState.Cancelled).SetProperty(c => c.Outcome, DisplayCommands.SupersededByNewer), ct);
+        return Enqueue(db, meterId, meterNumber, command, now, reference, lifetime);
+    }
+
+    /// <summary>
     /// Records a meter's acknowledgement; only a command of that meter still waiting for one changes. A rejection
     /// fails the command, with or without a reason, except a token delivery the keypad got to first
     /// (<see cref="CommandAcknowledgement.Succeeded"/>): its credit is on the meter, so it is done, with the outcome

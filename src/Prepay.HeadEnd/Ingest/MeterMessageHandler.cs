@@ -230,12 +230,21 @@ public sealed class MeterMessageHandler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant().ToUnixTimeTicks();
+        // The displayed balance is one value of three columns: all replaced together, or all kept.
+        var shown = status.DisplayedBalance;
+        var shownMinor = shown?.Balance.Minor;
+        var shownCurrency = shown?.Balance.Currency.Code;
+        var shownAt = shown?.AsOf.ToUnixTimeTicks();
         await db.QueuedAsync(() => db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh, key_revision) VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.Credit?.WattHours}, {status.Register?.WattHours}, {status.KeyRevision})
+            INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh, key_revision, displayed_balance_minor, displayed_balance_currency, displayed_balance_at)
+            VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.Credit?.WattHours}, {status.Register?.WattHours}, {status.KeyRevision}, {shownMinor}, {shownCurrency}, {shownAt})
             ON CONFLICT (meter_id) DO UPDATE SET online = excluded.online, last_seen_at = excluded.last_seen_at,
                 relay = COALESCE(excluded.relay, meter_status.relay), credit_wh = COALESCE(excluded.credit_wh, meter_status.credit_wh),
-                energy_wh = COALESCE(excluded.energy_wh, meter_status.energy_wh), key_revision = COALESCE(excluded.key_revision, meter_status.key_revision)
+                energy_wh = COALESCE(excluded.energy_wh, meter_status.energy_wh), key_revision = COALESCE(excluded.key_revision, meter_status.key_revision),
+                displayed_balance_minor = CASE WHEN excluded.displayed_balance_at IS NULL THEN meter_status.displayed_balance_minor ELSE excluded.displayed_balance_minor END,
+                displayed_balance_currency = CASE WHEN excluded.displayed_balance_at IS NULL THEN meter_status.displayed_balance_currency ELSE excluded.displayed_balance_currency END,
+                displayed_balance_at = COALESCE(excluded.displayed_balance_at, meter_status.displayed_balance_at)
             """, ct), ct);
     }
 

@@ -15,4 +15,5 @@ namespace Prepay.Meter.Commands;
 [JsonDerivedType(typeof(SetFriendlyHours), "setFriendlyHours")]
 [JsonDerivedType(typeof(ClearTamper), "clearTamper")]
 [JsonDerivedType(typeof(SetCreditPolicy), "setCreditPolicy")]
+[JsonDerivedType(typeof(ShowBalance), "showBalance")]
 public abstract record MeterCommand(long CommandId);

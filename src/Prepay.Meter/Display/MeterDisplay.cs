@@ -15,4 +15,8 @@ public sealed record MeterDisplay(
     bool LowCreditWarning,
     bool EmergencyCreditInUse,
     int ActivePowerWatts,
-    KeypadResult? LastKeypadResult);
+    KeypadResult? LastKeypadResult)
+{
+    /// <summary>The money balance the server last told the meter to show (central credit); null when it was told none.</summary>
+    public ShownBalance? Balance { get; init; }
+}

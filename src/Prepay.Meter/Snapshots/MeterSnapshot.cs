@@ -32,4 +32,6 @@ public sealed record MeterSnapshot(
     long LastRelayCommandId,
     long LastThresholdsCommandId,
     long LastFriendlyHoursCommandId,
-    long LastCommandSeq = 0);
+    long LastCommandSeq = 0,
+    ShownBalance? Balance = null,
+    long LastBalanceCommandId = long.MinValue);

@@ -27,14 +27,17 @@ public static class AckResults
 /// <summary>
 /// A meter's state, published retained; its last will is the same with <c>online: false</c>. <see cref="KeyRevision"/>:
 /// the key revision its STS decoder holds, for a meter that has one (how a key change campaign sees it arrive).
+/// <see cref="BalanceMinor"/>, <see cref="BalanceCurrency"/> and <see cref="BalanceAt"/>: the money balance the meter
+/// displays as <c>showBalance</c> last told it, all three or none (optional: meters from before them leave them out).
 /// </summary>
-public sealed record StatusMessage(bool Online, string? Relay, long? CreditWh, long? EnergyWh, DateTimeOffset? At, int? KeyRevision = null);
+public sealed record StatusMessage(bool Online, string? Relay, long? CreditWh, long? EnergyWh, DateTimeOffset? At, int? KeyRevision = null,
+    long? BalanceMinor = null, string? BalanceCurrency = null, DateTimeOffset? BalanceAt = null);
 
 /// <summary>
 /// A command to a meter. <see cref="CommandId"/> makes it idempotent on the meter; <see cref="Args"/> depends on
 /// <see cref="Type"/>: <c>addCredit</c> {energyWh}, <c>deliverToken</c> {tokens} (or {token}), <c>connect</c>, <c>disconnect</c>,
 /// <c>setThresholds</c> {lowCreditWh, emergencyCreditWh}, <c>setTariff</c> {tariffCode, version}, <c>readNow</c>,
-/// <c>setCreditPolicy</c> {policy, version, friendlyHours, holidays, protected}.
+/// <c>setCreditPolicy</c> {policy, version, friendlyHours, holidays, protected}, <c>showBalance</c> {balanceMinor, currency, asOf}.
 /// <see cref="Seq"/> is the command's place in its meter's sequence and <see cref="Mac"/> the HMAC over
 /// <see cref="CommandSignature.Bytes"/> under the meter's command key (protocol 1.1); a meter refuses a command
 /// without them.
@@ -52,9 +55,10 @@ public static class CommandTypes
     public const string SetTariff = "setTariff";
     public const string ReadNow = "readNow";
     public const string SetCreditPolicy = "setCreditPolicy";
+    public const string ShowBalance = "showBalance";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-        { AddCredit, DeliverToken, Connect, Disconnect, SetThresholds, SetTariff, ReadNow, SetCreditPolicy };
+        { AddCredit, DeliverToken, Connect, Disconnect, SetThresholds, SetTariff, ReadNow, SetCreditPolicy, ShowBalance };
 }
 
 /// <summary>Reasons in acknowledgements that the head-end reads, not only records.</summary>

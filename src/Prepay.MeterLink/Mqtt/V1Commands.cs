@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NodaTime;
+using NodaTime.Text;
 using Prepay.Domain.Energy;
+using Prepay.Domain.Money;
 using Prepay.MeterLink.Commands;
 
 namespace Prepay.MeterLink.Mqtt;
@@ -26,6 +28,12 @@ public static class V1Commands
             SetThresholds t => (CommandTypes.SetThresholds, Thresholds(t)),
             SetTariff t => (CommandTypes.SetTariff, new JsonObject { ["tariffCode"] = t.TariffCode, ["version"] = t.Version }),
             SetCreditPolicy p when V1CreditPolicy.Write(p) is { } policy => (CommandTypes.SetCreditPolicy, policy),
+            ShowBalance b when !b.Balance.Currency.IsDefault => (CommandTypes.ShowBalance, new JsonObject
+            {
+                ["balanceMinor"] = b.Balance.Minor,
+                ["currency"] = b.Balance.Currency.Code,
+                ["asOf"] = InstantPattern.ExtendedIso.Format(b.AsOf),
+            }),
             _ => ("", new JsonObject()),
         };
         return type.Length > 0;
@@ -61,6 +69,7 @@ public static class V1Commands
             CommandTypes.SetTariff => a.Only("tariffCode", "version") && a.Text("tariffCode") is { Length: > 0 } code && a.Integer("version", required: true) is >= 0 and <= int.MaxValue and var v
                 ? new SetTariff(code, (int)v) : null,
             CommandTypes.SetCreditPolicy => a.Only("policy", "version", "friendlyHours", "holidays", "protected") ? CreditPolicy(a) : null,
+            CommandTypes.ShowBalance => a.Only("balanceMinor", "currency", "asOf") ? Balance(a) : null,
             _ => null,
         };
         if (command is null)
@@ -89,6 +98,25 @@ public static class V1Commands
         var low = a.Integer("lowCreditWh", required: false);
         var emergency = a.Integer("emergencyCreditWh", required: false);
         return a.Error is null ? new SetThresholds(low is { } l ? new Energy(l) : null, emergency is { } e ? new Energy(e) : null) : null;
+    }
+
+    // Every member required: a balance without its currency or its instant means nothing on a display.
+    private static ShowBalance? Balance(Args a)
+    {
+        var minor = a.Integer("balanceMinor", required: true);
+        var code = a.Error is null ? a.Text("currency") : null;
+        var currency = default(Currency);
+        if (a.Error is null && !Currency.TryFromCode(code, out currency))
+        {
+            a.Refuse<string>($"args.currency '{code}' is not a known ISO 4217 code");
+        }
+        var text = a.Error is null ? a.Text("asOf") : null;
+        var asOf = text is null ? null : InstantPattern.ExtendedIso.Parse(text);
+        if (a.Error is null && asOf is not { Success: true })
+        {
+            a.Refuse<string>($"args.asOf must be an instant (yyyy-MM-ddTHH:mm:ss.FFFFFFFFFZ), not '{text}'");
+        }
+        return a.Error is null ? new ShowBalance(new Money(minor!.Value, currency), asOf!.Value) : null;
     }
 
     // Every member required: a meter given part of a policy would keep the rest of an older one.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NodaTime;
 using Prepay.Domain.Energy;
+using Prepay.Domain.Money;
 using Prepay.MeterLink.Uplinks;
 
 namespace Prepay.MeterLink.Mqtt;
@@ -34,7 +35,8 @@ public static class V1Uplinks
             IntervalReadings r => (Topics.Readings, (object)new ReadingsMessage([.. r.Readings.Select(Reading)])),
             MeterEvents e => (Topics.Events, new EventsMessage([.. e.Events.Select(Event)])),
             CommandAcknowledgement a => (Topics.Acks, Acknowledgement(a)),
-            MeterStatus s => (Topics.Status, new StatusMessage(s.Online, s.Relay, s.Credit?.WattHours, s.Register?.WattHours, s.At?.ToDateTimeOffset(), s.KeyRevision)),
+            MeterStatus s => (Topics.Status, new StatusMessage(s.Online, s.Relay, s.Credit?.WattHours, s.Register?.WattHours, s.At?.ToDateTimeOffset(), s.KeyRevision,
+                s.DisplayedBalance?.Balance.Minor, s.DisplayedBalance?.Balance.Currency.Code, s.DisplayedBalance?.AsOf.ToDateTimeOffset())),
             _ => ("", new object()),
         };
         return kind.Length > 0;
@@ -76,7 +78,16 @@ public static class V1Uplinks
 
     private static MeterStatus Status(StatusMessage s) =>
         new(s.Online, s.Relay, s.CreditWh is { } c ? new Energy(c) : null, s.EnergyWh is { } e ? new Energy(e) : null,
-            s.At is { } at ? Instant.FromDateTimeOffset(at) : null, s.KeyRevision);
+            s.At is { } at ? Instant.FromDateTimeOffset(at) : null, s.KeyRevision)
+        { DisplayedBalance = Displayed(s) };
+
+    // All three or none: a balance without its currency or its instant cannot be compared with what the server told it.
+    private static DisplayedBalance? Displayed(StatusMessage s) => (s.BalanceMinor, s.BalanceCurrency, s.BalanceAt) switch
+    {
+        (null, null, null) => null,
+        ({ } minor, { } code, { } at) when Currency.TryFromCode(code, out var currency) => new DisplayedBalance(new Money(minor, currency), Instant.FromDateTimeOffset(at)),
+        _ => throw new V1PayloadException("out-of-schema"),
+    };
 }
 
 /// <summary>A payload that parsed as JSON but is not what the protocol says; the message names the refusal as it is counted.</summary>

@@ -1,6 +1,7 @@
 using NodaTime;
 using NodaTime.Text;
 using Prepay.CentralCredit.Balances;
+using Prepay.CentralCredit.Comparison;
 using Prepay.CentralCredit.Models;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
@@ -23,8 +24,18 @@ public static class CentralCreditApi
             .WithSummary("The meter's central balance, today's deductions in the tariff's zone, and the days it lasts at the last 7 days' average.");
         g.MapPut("/credit-model", Switch).RequireAuthorization(Policies.Admin).Accepts<CreditModelInput>("application/json")
             .WithSummary("Hold the meter's credit in the meter or centrally from a date, with a reason; a switch to central carries the meter's reported credit in.");
+        api.MapGet("/balance-comparisons", Comparisons).WithTags("Central credit").RequireAuthorization(Policies.Staff)
+            .WithSummary("The daily comparisons of meters' and the server's view of their balance for a local date (yyyy-MM-dd), by meter number; differencesOnly=true for the differences reported.");
         return api;
     }
+
+    private static async Task<IResult> Comparisons(string? date, bool? differencesOnly, BalanceComparisonQueries queries, CancellationToken ct) =>
+        await queries.ForDayAsync(date, differencesOnly ?? false, ct) switch
+        {
+            ComparisonListOutcome.Listed l => TypedResults.Ok(l.Comparisons),
+            ComparisonListOutcome.InvalidDate => Problems.Invalid("date", "must be a date such as 2026-11-23 (yyyy-MM-dd)"),
+            var other => throw new InvalidOperationException(other.ToString()),
+        };
 
     private static async Task<IResult> Read(string meterNumber, CentralCreditStatements statements, CancellationToken ct) =>
         await statements.ReadAsync(meterNumber, ct) switch

@@ -17,8 +17,15 @@ public static class CommandTranslation
         CommandTypes.ReadNow => new ReadNow(id),
         CommandTypes.SetThresholds => new SetThresholds(id, Long(message.Args, "lowCreditWh") ?? current.LowCreditWh, Long(message.Args, "emergencyCreditWh") ?? current.EmergencyCreditWh),
         CommandTypes.SetCreditPolicy => CreditPolicy(message, id),
+        CommandTypes.ShowBalance => Balance(message, id),
         _ => null,
     };
+
+    // Read as strictly as the head-end writes it: a balance without its currency or instant is no balance.
+    private static ShowBalance? Balance(CommandMessage message, long id) =>
+        V1Commands.TryRead(message.Type, message.Args, out var command, out _) && command is Link.ShowBalance b
+            ? new ShowBalance(id, b.Balance.Minor, b.Balance.Currency.Code, b.AsOf)
+            : null;
 
     // Read as strictly as the head-end writes it (V1Commands): the meter takes the whole policy or nothing.
     private static SetCreditPolicy? CreditPolicy(CommandMessage message, long id) =>
@@ -28,8 +35,8 @@ public static class CommandTranslation
 
     /// <summary>Why <see cref="ToMeterCommand"/> gave no command: what is wrong with its arguments, or that the meter does not take the type.</summary>
     public static string WhyNot(CommandMessage message) =>
-        message.Type == CommandTypes.SetCreditPolicy && !V1Commands.TryRead(message.Type, message.Args, out _, out var error)
-            ? error ?? "setCreditPolicy has no such arguments"
+        message.Type is CommandTypes.SetCreditPolicy or CommandTypes.ShowBalance && !V1Commands.TryRead(message.Type, message.Args, out _, out var error)
+            ? error ?? $"{message.Type} has no such arguments"
             : $"unsupported command type '{message.Type}'";
 
     public static string? String(JsonElement? args, string name) =>

@@ -307,6 +307,10 @@ public sealed class MqttMeterAgent : IFleetAgent
             Interlocked.Increment(ref _addCreditsApplied);
         }
         Record(result, added);
+        if (ack is CommandApplied && meterCommand is ShowBalance)
+        {
+            QueueStatus(); // what the display shows now, for the server to compare with what it told it
+        }
         AckMessage? reply = ack switch
         {
             CommandApplied => new AckMessage(command.CommandId, "applied", null, at),
@@ -439,8 +443,10 @@ public sealed class MqttMeterAgent : IFleetAgent
     {
         _lastRelay = _meter.Relay;
         _lastStatusAt = _meter.Now;
+        var shown = _meter.ShownBalance;
         _outbox.Enqueue((Topics.Status, new StatusMessage(true, _meter.Relay == RelayState.Connected ? "connected" : "disconnected",
-            _meter.CreditWh, _meter.EnergyWh, _meter.Now.ToDateTimeOffset(), _meter.KeyRevisionNumber)));
+            _meter.CreditWh, _meter.EnergyWh, _meter.Now.ToDateTimeOffset(), _meter.KeyRevisionNumber,
+            shown?.Minor, shown?.Currency, shown?.AsOf.ToDateTimeOffset())));
     }
 
     // Under the gate. Offline, everything waits; a failed publish stays first in line.

@@ -52,6 +52,18 @@ internal static class CentralCreditModel
             e.ToTable("central_credit_pending");
             e.HasKey(x => new { x.MeterId, x.At });
         });
+        b.Entity<BalanceComparisonRecord>(e =>
+        {
+            e.ToTable("balance_comparisons", t => t.HasCheckConstraint("ck_balance_comparisons_model", "model IN ('meter', 'central') AND unit IN ('minor', 'Wh')"));
+            e.HasKey(x => new { x.MeterId, x.Day });
+            e.Property(x => x.MeterNumber).HasMaxLength(32);
+            e.Property(x => x.Model).HasMaxLength(10);
+            e.Property(x => x.Unit).HasMaxLength(5);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Explanation).HasMaxLength(1000);
+            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(x => new { x.Day, x.Reported });
+        });
         b.Entity<CentralCreditStateRecord>(e =>
         {
             e.ToTable("central_credit_states");

@@ -85,6 +85,7 @@ internal static class MeteringModel
             e.ToTable("meter_status");
             e.HasKey(x => x.MeterId);
             e.Property(x => x.Relay).HasMaxLength(20);
+            e.Property(x => x.DisplayedBalanceCurrency).HasMaxLength(3);
             e.HasOne<Meter>().WithOne().HasForeignKey<MeterStatusRecord>(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
         });
         b.Entity<Records.Campaigns.KeyChangeCampaignRecord>(e =>

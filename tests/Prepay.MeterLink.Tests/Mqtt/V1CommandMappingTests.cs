@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NodaTime;
 using Prepay.Domain.Energy;
+using Prepay.Domain.Money;
 using Prepay.MeterLink.Commands;
 using Prepay.MeterLink.Mqtt;
 
@@ -29,6 +30,8 @@ public sealed class V1CommandMappingTests
             """{"policy":"IN-UPPCL","version":1,"friendlyHours":["monday 18:00 840","saturday 00:00 2880"],"holidays":["2027-01-26","2027-08-15"],"protected":1}"""
         },
         { new SetCreditPolicy("ZA-NERSA", 0, [], [], Protected: false), "setCreditPolicy", """{"policy":"ZA-NERSA","version":0,"friendlyHours":[],"holidays":[],"protected":0}""" },
+        { new ShowBalance(new Money(123_456, Currency.ZAR), Instant.FromUtc(2026, 11, 23, 8, 15, 30) + Duration.FromMilliseconds(250)), "showBalance", """{"balanceMinor":123456,"currency":"ZAR","asOf":"2026-11-23T08:15:30.25Z"}""" },
+        { new ShowBalance(new Money(-1_250, Currency.FromCode("KWD")), Issued), "showBalance", """{"balanceMinor":-1250,"currency":"KWD","asOf":"2026-11-23T08:20:00Z"}""" },
     };
 
     [Theory]
@@ -91,6 +94,12 @@ public sealed class V1CommandMappingTests
     [InlineData("setCreditPolicy", """{"policy":"","version":1,"friendlyHours":[],"holidays":[],"protected":0}""", "args.policy must not be empty")]
     [InlineData("setCreditPolicy", """{"policy":"P","version":-1,"friendlyHours":[],"holidays":[],"protected":0}""", "args.version must be 0 to 2147483647")]
     [InlineData("setCreditPolicy", """{"policy":"P","version":1,"friendlyHours":[],"holidays":[],"protected":0,"debtLimitWh":5}""", "args has no member 'debtLimitWh'")]
+    [InlineData("showBalance", """{"balanceMinor":100,"currency":"ZAR"}""", "args.asOf must be a string")]
+    [InlineData("showBalance", """{"balanceMinor":1.5,"currency":"ZAR","asOf":"2026-11-23T08:20:00Z"}""", "args.balanceMinor must be an integer")]
+    [InlineData("showBalance", """{"currency":"ZAR","asOf":"2026-11-23T08:20:00Z"}""", "args.balanceMinor is required")]
+    [InlineData("showBalance", """{"balanceMinor":100,"currency":"RAND","asOf":"2026-11-23T08:20:00Z"}""", "args.currency 'RAND' is not a known ISO 4217 code")]
+    [InlineData("showBalance", """{"balanceMinor":100,"currency":"ZAR","asOf":"23/11/2026"}""", "args.asOf must be an instant (yyyy-MM-ddTHH:mm:ss.FFFFFFFFFZ), not '23/11/2026'")]
+    [InlineData("showBalance", """{"balanceMinor":100,"currency":"ZAR","asOf":"2026-11-23T08:20:00Z","creditWh":5}""", "args has no member 'creditWh'")]
     public void Arguments_that_are_not_what_the_document_says_are_refused_saying_what_is_wrong(string type, string args, string error)
     {
         Assert.False(V1Commands.TryRead(type, Json(args), out var command, out var why));

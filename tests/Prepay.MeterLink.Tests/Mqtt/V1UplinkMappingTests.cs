@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using NodaTime;
 using Prepay.Domain.Energy;
+using Prepay.Domain.Money;
 using Prepay.MeterLink.Mqtt;
 using Prepay.MeterLink.Uplinks;
 
@@ -22,6 +23,7 @@ public sealed class V1UplinkMappingTests
         { new CommandAcknowledgement(Guid.Parse("01937a5c-6f5e-7d1c-9c1e-2a7b4c1d9e00"), AcknowledgementResult.Rejected, "relay-fault: contacts welded", At), Topics.Acks },
         { new MeterStatus(true, "connected", new Energy(40_000), new Energy(1_250_400), At, 2), Topics.Status },
         { new MeterStatus(false, null, null, null, null, null), Topics.Status },
+        { new MeterStatus(true, "connected", null, new Energy(1_250_400), At, null) { DisplayedBalance = new(new Money(-1_250, Currency.ZAR), At - Duration.FromMinutes(3)) }, Topics.Status },
     };
 
     [Theory]
@@ -39,6 +41,23 @@ public sealed class V1UplinkMappingTests
     {
         var status = V1Uplinks.Read(Topics.Status, Encoding.UTF8.GetBytes("""{ "online": true, "relay": "connected", "creditWh": 40000, "energyWh": 1250400, "at": "2026-11-23T08:15:00Z" }"""));
         Assert.Equal(new MeterStatus(true, "connected", new Energy(40_000), new Energy(1_250_400), At, null), status);
+    }
+
+    [Fact]
+    public void A_status_from_a_meter_that_displays_no_balance_still_reads_and_one_that_does_says_all_of_it()
+    {
+        var old = V1Uplinks.Read(Topics.Status, Encoding.UTF8.GetBytes("""{ "online": true, "relay": "connected", "creditWh": 40000 }"""));
+        Assert.Null(Assert.IsType<MeterStatus>(old).DisplayedBalance);
+
+        var shown = V1Uplinks.Read(Topics.Status, Encoding.UTF8.GetBytes("""{ "online": true, "balanceMinor": 12345, "balanceCurrency": "ZAR", "balanceAt": "2026-11-23T08:15:00Z" }"""));
+        Assert.Equal(new DisplayedBalance(new Money(12_345, Currency.ZAR), At), Assert.IsType<MeterStatus>(shown).DisplayedBalance);
+
+        // Part of a balance, or one in no known currency, is not what the protocol says.
+        foreach (var partial in new[] { """{"online":true,"balanceMinor":1}""", """{"online":true,"balanceMinor":1,"balanceCurrency":"ZAR"}""",
+            """{"online":true,"balanceMinor":1,"balanceCurrency":"XXQ","balanceAt":"2026-11-23T08:15:00Z"}""" })
+        {
+            Assert.Equal("out-of-schema", Assert.Throws<V1PayloadException>(() => V1Uplinks.Read(Topics.Status, Encoding.UTF8.GetBytes(partial))).Message);
+        }
     }
 
     [Fact]

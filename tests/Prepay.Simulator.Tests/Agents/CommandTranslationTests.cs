@@ -40,5 +40,19 @@ public sealed class CommandTranslationTests
         Assert.Equal("unsupported command type 'setTariff'", CommandTranslation.WhyNot(Message(CommandTypes.SetTariff, null)));
     }
 
+    [Fact]
+    public void A_balance_to_show_becomes_the_meters_own_and_a_broken_one_is_refused_saying_what_is_wrong()
+    {
+        var asOf = Instant.FromUtc(2026, 11, 23, 8, 15);
+        Assert.True(V1Commands.TryWrite(new Link.ShowBalance(new Prepay.Domain.Money.Money(-1_250, Prepay.Domain.Money.Currency.ZAR), asOf), out var type, out var args));
+
+        var command = CommandTranslation.ToMeterCommand(Message(type, JsonSerializer.SerializeToElement(args)), 9, new CreditPolicy());
+
+        Assert.Equal(new MeterCommands.ShowBalance(9, -1_250, "ZAR", asOf), command);
+        var broken = Message(CommandTypes.ShowBalance, JsonDocument.Parse("""{"balanceMinor":1,"currency":"ZAR"}""").RootElement.Clone());
+        Assert.Null(CommandTranslation.ToMeterCommand(broken, 10, new CreditPolicy()));
+        Assert.Equal("args.asOf must be a string", CommandTranslation.WhyNot(broken));
+    }
+
     private static CommandMessage Message(string type, JsonElement? args) => new(Guid.NewGuid(), type, args, Issued, Issued.AddDays(1), 1);
 }

@@ -1383,6 +1383,82 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.ToTable("key_change_campaigns", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.BalanceComparisonRecord", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("Day")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("day");
+
+                    b.Property<long>("ComparedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("compared_at");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("Difference")
+                        .HasColumnType("bigint")
+                        .HasColumnName("difference");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("meter_number");
+
+                    b.Property<long?>("MeterView")
+                        .HasColumnType("bigint")
+                        .HasColumnName("meter_view");
+
+                    b.Property<long?>("MeterViewAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("meter_view_at");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("model");
+
+                    b.Property<bool>("Reported")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reported");
+
+                    b.Property<long?>("ServerView")
+                        .HasColumnType("bigint")
+                        .HasColumnName("server_view");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("unit");
+
+                    b.HasKey("MeterId", "Day")
+                        .HasName("pk_balance_comparisons");
+
+                    b.HasIndex("Day", "Reported")
+                        .HasDatabaseName("ix_balance_comparisons_day_reported");
+
+                    b.ToTable("balance_comparisons", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_balance_comparisons_model", "model IN ('meter', 'central') AND unit IN ('minor', 'Wh')");
+                        });
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.CentralCreditStateRecord", b =>
                 {
                     b.Property<Guid>("MeterId")
@@ -1392,6 +1468,18 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.Property<long>("ChangedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("changed_at");
+
+                    b.Property<Guid?>("DisplayCommandId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("display_command_id");
+
+                    b.Property<long?>("DisplayMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("display_minor");
+
+                    b.Property<long?>("DisplayQueuedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("display_queued_at");
 
                     b.Property<bool>("Exhausted")
                         .HasColumnType("boolean")
@@ -1978,6 +2066,19 @@ namespace Prepay.Storage.Migrations.Postgres
                     b.Property<long?>("CreditWh")
                         .HasColumnType("bigint")
                         .HasColumnName("credit_wh");
+
+                    b.Property<long?>("DisplayedBalanceAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("displayed_balance_at");
+
+                    b.Property<string>("DisplayedBalanceCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("displayed_balance_currency");
+
+                    b.Property<long?>("DisplayedBalanceMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("displayed_balance_minor");
 
                     b.Property<long?>("EnergyWh")
                         .HasColumnType("bigint")
@@ -3072,6 +3173,16 @@ namespace Prepay.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_key_change_campaign_meters_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.BalanceComparisonRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_balance_comparisons_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.CentralCreditStateRecord", b =>

@@ -1362,6 +1362,82 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.ToTable("key_change_campaigns", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.BalanceComparisonRecord", b =>
+                {
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("Day")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<long>("ComparedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("compared_at");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("Difference")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("difference");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_number");
+
+                    b.Property<long?>("MeterView")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("meter_view");
+
+                    b.Property<long?>("MeterViewAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("meter_view_at");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model");
+
+                    b.Property<bool>("Reported")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reported");
+
+                    b.Property<long?>("ServerView")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("server_view");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit");
+
+                    b.HasKey("MeterId", "Day")
+                        .HasName("pk_balance_comparisons");
+
+                    b.HasIndex("Day", "Reported")
+                        .HasDatabaseName("ix_balance_comparisons_day_reported");
+
+                    b.ToTable("balance_comparisons", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_balance_comparisons_model", "model IN ('meter', 'central') AND unit IN ('minor', 'Wh')");
+                        });
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.CentralCreditStateRecord", b =>
                 {
                     b.Property<Guid>("MeterId")
@@ -1371,6 +1447,18 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.Property<long>("ChangedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("changed_at");
+
+                    b.Property<Guid?>("DisplayCommandId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_command_id");
+
+                    b.Property<long?>("DisplayMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("display_minor");
+
+                    b.Property<long?>("DisplayQueuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("display_queued_at");
 
                     b.Property<bool>("Exhausted")
                         .HasColumnType("INTEGER")
@@ -1955,6 +2043,19 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.Property<long?>("CreditWh")
                         .HasColumnType("INTEGER")
                         .HasColumnName("credit_wh");
+
+                    b.Property<long?>("DisplayedBalanceAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("displayed_balance_at");
+
+                    b.Property<string>("DisplayedBalanceCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("displayed_balance_currency");
+
+                    b.Property<long?>("DisplayedBalanceMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("displayed_balance_minor");
 
                     b.Property<long?>("EnergyWh")
                         .HasColumnType("INTEGER")
@@ -3047,6 +3148,16 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_key_change_campaign_meters_meters_meter_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.BalanceComparisonRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_balance_comparisons_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.CentralCreditStateRecord", b =>

@@ -14,4 +14,14 @@ public sealed class MeterStatusRecord
 
     /// <summary>The key revision the meter's STS decoder reports holding (smart meters with a keypad decoder).</summary>
     public int? KeyRevision { get; set; }
+
+    /// <summary>
+    /// The money balance the meter reports displaying (a central-credit meter, as the server's <c>showBalance</c> told
+    /// it): minor units, its ISO 4217 currency and the instant it was true at; all null until a meter reports one.
+    /// </summary>
+    public long? DisplayedBalanceMinor { get; set; }
+
+    public string? DisplayedBalanceCurrency { get; set; }
+
+    public Instant? DisplayedBalanceAt { get; set; }
 }

@@ -27,7 +27,8 @@ namespace Prepay.Server.Web.Pages.Operations.Meters;
 /// monthly budget, made when a second administrator approves it (<c>Approvals/GoodwillCredits</c>).
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
-public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands commands, DisconnectOverrides overrides, GoodwillCredits goodwill, VirtualMeterRegistry devices, OperatorZone zones) : PageModel
+public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands commands, DisconnectOverrides overrides, GoodwillCredits goodwill, VirtualMeterRegistry devices, OperatorZone zones,
+    Prepay.CentralCredit.Comparison.BalanceComparisonQueries comparisons) : PageModel
 {
     /// <summary>The commands an operator may send from this page, with what the button says.</summary>
     public static readonly IReadOnlyList<(string Type, string Label, MeterCommand Command)> Commands =
@@ -69,6 +70,11 @@ public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands comma
     public IReadOnlyList<DisconnectionDecisionRecord> Decisions { get; private set; } = [];
 
     public const int DecisionsShown = 20;
+
+    /// <summary>The meter's last daily balance comparisons (meter's view against the server's), newest first.</summary>
+    public IReadOnlyList<Prepay.CentralCredit.Comparison.BalanceComparisonView> Comparisons { get; private set; } = [];
+
+    public const int ComparisonsShown = 7;
 
     [BindProperty]
     public Guid? DecisionId { get; set; }
@@ -199,6 +205,7 @@ public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands comma
         Zone = await zones.ZoneAsync(db, ct);
         Activity = (await MeterActivity.ReadAsync(db, clock, Zone, meterNumber, ct))!;
         Decisions = await DisconnectionDecisions.ForMeterAsync(db, meterNumber, DecisionsShown, ct) ?? [];
+        Comparisons = await comparisons.ForMeterAsync(meterNumber, ComparisonsShown, ct);
         IsSimulated = devices.Find(meterNumber) is not null;
         IdempotencyKey ??= NewKey();
         if (Request.Query["sent"] is { Count: 1 } sent && Commands.FirstOrDefault(c => c.Type == sent[0]).Label is { } label)
