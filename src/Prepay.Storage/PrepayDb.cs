@@ -79,6 +79,8 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<Records.CentralCredit.PostedAdjustmentRecord> CentralCreditAdjustments => Set<Records.CentralCredit.PostedAdjustmentRecord>();
     public DbSet<Records.CentralCredit.ChargedDayRecord> CentralCreditDays => Set<Records.CentralCredit.ChargedDayRecord>();
     public DbSet<Records.CentralCredit.CentralCreditStateRecord> CentralCreditStates => Set<Records.CentralCredit.CentralCreditStateRecord>();
+    public DbSet<Records.Statements.StatementDisputeRecord> StatementDisputes => Set<Records.Statements.StatementDisputeRecord>();
+    public DbSet<Records.Statements.StatementDigestRecord> StatementDigests => Set<Records.Statements.StatementDigestRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -270,6 +272,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
         ApprovalsModel.Configure(b);
         PoliciesModel.Configure(b);
         CentralCreditModel.Configure(b);
+        StatementsModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {
