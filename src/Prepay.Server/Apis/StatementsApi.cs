@@ -116,7 +116,7 @@ public static class StatementsApi
     }
 
     private static async Task<IResult> Digest(Guid id, DigestSubscriptions digests, CancellationToken ct) =>
-        TypedResults.Ok(new DigestDto(id, DigestText(await digests.GetAsync(id, ct))));
+        TypedResults.Ok(new DigestDto(id, DigestFrequencies.Name(await digests.GetAsync(id, ct))));
 
     private static async Task<IResult> SetDigest(Guid id, HttpContext http, DigestSubscriptions digests, CancellationToken ct)
     {
@@ -125,13 +125,13 @@ public static class StatementsApi
         {
             return error;
         }
-        if (!TryDigest(input!.Frequency, out var frequency))
+        if (!DigestFrequencies.TryParse(input!.Frequency, out var frequency))
         {
             return Problems.Invalid("frequency", "must be 'daily', 'weekly' or 'none'");
         }
         return await digests.SetAsync(id, frequency, ApiKeyAuthentication.ActorOf(http.User).AuditName, ct) switch
         {
-            DigestOutcome.Set => TypedResults.Ok(new DigestDto(id, DigestText(frequency))),
+            DigestOutcome.Set => TypedResults.Ok(new DigestDto(id, DigestFrequencies.Name(frequency))),
             DigestOutcome.CustomerNotFound => Problems.NotFound($"No customer {id}."),
             var other => throw new InvalidOperationException(other.ToString()),
         };
@@ -146,20 +146,6 @@ public static class StatementsApi
         DisputeOutcome.Invalid i => Problems.Invalid(i.Field, i.Message),
         _ => throw new InvalidOperationException(outcome.ToString()),
     };
-
-    /// <summary>The digest's name on the wire.</summary>
-    public static string DigestText(DigestFrequency? frequency) => frequency?.ToString().ToLowerInvariant() ?? "none";
-
-    public static bool TryDigest(string? text, out DigestFrequency? frequency)
-    {
-        frequency = text switch
-        {
-            "daily" => DigestFrequency.Daily,
-            "weekly" => DigestFrequency.Weekly,
-            _ => null,
-        };
-        return frequency is not null || text == "none";
-    }
 
     private static LocalDate Date(string? text, string field, Dictionary<string, string[]> errors)
     {

@@ -88,14 +88,14 @@ public sealed class PortalStatementModel(IClock clock, CustomerStatements statem
         {
             return NotFound();
         }
-        if (!Apis.StatementsApi.TryDigest(frequency, out var chosen))
+        if (!DigestFrequencies.TryParse(frequency, out var chosen))
         {
             Error = "Choose daily, weekly or none.";
             return Page();
         }
         await digests.SetAsync(CustomerId, chosen, "customer:" + (User.Identity?.Name ?? "?"), ct);
         Digest = chosen;
-        Message = chosen is null ? "You will get no statement digest." : $"You will get a {Apis.StatementsApi.DigestText(chosen)} digest by your alert channels.";
+        Message = chosen is null ? "You will get no statement digest." : $"You will get a {DigestFrequencies.Name(chosen)} digest by your alert channels.";
         return Page();
     }
 
