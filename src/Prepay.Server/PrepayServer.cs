@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using Prepay.CentralCredit;
+using Prepay.Statements;
 using Prepay.Alerts;
 using Prepay.Disconnections;
 using Prepay.HeadEnd;
@@ -71,6 +72,7 @@ public static class PrepayServer
             builder.Configuration.GetValue("Disconnections:PushPolicies", false)));
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
         builder.Services.AddPrepayCentralCredit(builder.Configuration.GetSection(CentralCreditOptions.Section).Get<CentralCreditOptions>() ?? new CentralCreditOptions());
+        builder.Services.AddPrepayStatements(builder.Configuration.GetSection(Prepay.Statements.StatementsOptions.Section).Get<Prepay.Statements.StatementsOptions>() ?? new Prepay.Statements.StatementsOptions());
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 
         var app = builder.Build();
@@ -92,6 +94,7 @@ public static class PrepayServer
         api.MapPaymentsApi();
         api.MapApprovalsApi();
         api.MapCentralCreditApi();
+        api.MapStatementsApi();
         app.MapPrepayWeb();
         return app;
     }

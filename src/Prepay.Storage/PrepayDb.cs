@@ -81,6 +81,8 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<Records.CentralCredit.CentralCreditStateRecord> CentralCreditStates => Set<Records.CentralCredit.CentralCreditStateRecord>();
     public DbSet<Records.CentralCredit.PendingIntervalRecord> CentralCreditPending => Set<Records.CentralCredit.PendingIntervalRecord>();
     public DbSet<Records.CentralCredit.BalanceComparisonRecord> BalanceComparisons => Set<Records.CentralCredit.BalanceComparisonRecord>();
+    public DbSet<Records.Statements.StatementDisputeRecord> StatementDisputes => Set<Records.Statements.StatementDisputeRecord>();
+    public DbSet<Records.Statements.StatementDigestRecord> StatementDigests => Set<Records.Statements.StatementDigestRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -272,6 +274,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
         ApprovalsModel.Configure(b);
         PoliciesModel.Configure(b);
         CentralCreditModel.Configure(b);
+        StatementsModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

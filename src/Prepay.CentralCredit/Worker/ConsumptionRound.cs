@@ -131,6 +131,7 @@ public sealed class ConsumptionRound(
                     MonthPositionWh = position.EnergyPricedThisMonth.WattHours,
                     ChargedMinor = charges.Total.Minor,
                     DebtRecoveredMinor = charges.DebtRecovered.Minor,
+                    FixedChargesMinor = charges.FixedCharges.Minor,
                     TariffCode = tariff.Code,
                     TariffVersion = tariff.Version,
                     TransactionId = charges.Total.IsZero ? null : transactions[reading.MeterId],

@@ -17,7 +17,7 @@ namespace Prepay.CentralCredit.Worker;
 /// </summary>
 internal static class PricedIntervalWriter
 {
-    private const string Columns = "(meter_id, at, start, month, wh, month_position_wh, charged_minor, debt_recovered_minor, tariff_code, tariff_version, transaction_id, priced_at)";
+    private const string Columns = "(meter_id, at, start, month, wh, month_position_wh, charged_minor, debt_recovered_minor, fixed_charges_minor, tariff_code, tariff_version, transaction_id, priced_at)";
 
     public static async Task WriteAsync(PrepayDb db, IReadOnlyList<PricedIntervalRecord> rows, CancellationToken ct)
     {
@@ -41,6 +41,7 @@ internal static class PricedIntervalWriter
                 await copy.WriteAsync(r.MonthPositionWh, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(r.ChargedMinor, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(r.DebtRecoveredMinor, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.FixedChargesMinor ?? throw new InvalidOperationException("A priced interval keeps its fixed charges."), NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(r.TariffCode, NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(r.TariffVersion, NpgsqlDbType.Integer, ct);
                 if (r.TransactionId is { } id)
@@ -59,8 +60,8 @@ internal static class PricedIntervalWriter
         var sqlite = (SqliteConnection)connection;
         await using var insert = sqlite.CreateCommand();
         insert.Transaction = (SqliteTransaction)tx;
-        insert.CommandText = $"INSERT INTO central_credit_intervals {Columns} VALUES (@m, @a, @s, @mo, @wh, @pos, @ch, @debt, @tc, @tv, @tx, @pa)";
-        var p = new[] { "@m", "@a", "@s", "@mo", "@wh", "@pos", "@ch", "@debt", "@tc", "@tv", "@tx", "@pa" }
+        insert.CommandText = $"INSERT INTO central_credit_intervals {Columns} VALUES (@m, @a, @s, @mo, @wh, @pos, @ch, @debt, @fix, @tc, @tv, @tx, @pa)";
+        var p = new[] { "@m", "@a", "@s", "@mo", "@wh", "@pos", "@ch", "@debt", "@fix", "@tc", "@tv", "@tx", "@pa" }
             .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
         insert.Prepare();
         foreach (var r in rows)
@@ -73,10 +74,11 @@ internal static class PricedIntervalWriter
             p[5].Value = r.MonthPositionWh;
             p[6].Value = r.ChargedMinor;
             p[7].Value = r.DebtRecoveredMinor;
-            p[8].Value = r.TariffCode;
-            p[9].Value = r.TariffVersion;
-            p[10].Value = r.TransactionId is { } id ? id.ToString().ToUpperInvariant() : DBNull.Value;
-            p[11].Value = r.PricedAt.ToUnixTimeTicks();
+            p[8].Value = r.FixedChargesMinor ?? throw new InvalidOperationException("A priced interval keeps its fixed charges.");
+            p[9].Value = r.TariffCode;
+            p[10].Value = r.TariffVersion;
+            p[11].Value = r.TransactionId is { } id ? id.ToString().ToUpperInvariant() : DBNull.Value;
+            p[12].Value = r.PricedAt.ToUnixTimeTicks();
             // Synchronous on purpose: Microsoft.Data.Sqlite has no real asynchronous I/O, and the async path only adds overhead.
             insert.ExecuteNonQuery();
         }

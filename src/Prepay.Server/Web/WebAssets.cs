@@ -8,6 +8,7 @@ internal static class WebAssets
         ("/web/site.css", "Prepay.Server.Web.Assets.site.css", "text/css; charset=utf-8"),
         ("/web/print.js", "Prepay.Server.Web.Assets.print.js", "text/javascript; charset=utf-8"),
         ("/web/portal-usage.js", "Prepay.Server.Web.Assets.portal-usage.js", "text/javascript; charset=utf-8"),
+        ("/web/portal-statement.js", "Prepay.Server.Web.Assets.portal-statement.js", "text/javascript; charset=utf-8"),
         ("/web/lib/chart.js/4.6.1/chart.umd.min.js", "Prepay.Server.Web.Assets.lib.chart.js.4.6.1.chart.umd.min.js", "text/javascript; charset=utf-8"),
         ("/web/console.js", "Prepay.Server.Web.Assets.console.js", "text/javascript; charset=utf-8"),
         ("/web/console-charts.js", "Prepay.Server.Web.Assets.console-charts.js", "text/javascript; charset=utf-8"),

@@ -103,4 +103,17 @@ public sealed class DependencyRulesTests
         Assert.DoesNotContain("Prepay.Policy", closure);
         Assert.Contains("Prepay.HeadEnd", Closure(Assembly.Load("Prepay.Disconnections")));
     }
+
+    [Fact]
+    public void Statements_read_what_central_credit_and_the_ledger_keep_and_nothing_below_them_depends_on_statements()
+    {
+        var closure = Closure(Assembly.Load("Prepay.Statements"));
+        Assert.Contains("Prepay.CentralCredit", closure);
+        Assert.Contains("Prepay.Alerts", closure);
+        Assert.DoesNotContain("Prepay.Server", closure);
+        foreach (var module in new[] { "Prepay.CentralCredit", "Prepay.Alerts", "Prepay.Vending", "Prepay.HeadEnd", "Prepay.Storage", "Prepay.Payments", "Prepay.Disconnections" })
+        {
+            Assert.DoesNotContain("Prepay.Statements", Closure(Assembly.Load(module)));
+        }
+    }
 }

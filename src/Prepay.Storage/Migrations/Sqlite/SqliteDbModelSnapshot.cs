@@ -1625,6 +1625,10 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("debt_recovered_minor");
 
+                    b.Property<long?>("FixedChargesMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fixed_charges_minor");
+
                     b.Property<string>("Month")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -2744,6 +2748,116 @@ namespace Prepay.Storage.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Statements.StatementDigestRecord", b =>
+                {
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Frequency")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("frequency");
+
+                    b.HasKey("CustomerId")
+                        .HasName("pk_statement_digests");
+
+                    b.ToTable("statement_digests", (string)null);
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Statements.StatementDisputeRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("answer");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("answered_at");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("answered_by");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Day")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("LineKind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("line_kind");
+
+                    b.Property<Guid>("MeterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("MeterNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_number");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("raised_at");
+
+                    b.Property<string>("RaisedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raised_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_statement_disputes");
+
+                    b.HasIndex("MeterId")
+                        .HasDatabaseName("ix_statement_disputes_meter_id");
+
+                    b.HasIndex("CustomerId", "Day")
+                        .HasDatabaseName("ix_statement_disputes_customer_id_day");
+
+                    b.HasIndex("State", "RaisedAt")
+                        .HasDatabaseName("ix_statement_disputes_state_raised_at");
+
+                    b.ToTable("statement_disputes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_statement_disputes_answer", "(state = 'Open') = (answer IS NULL)");
+
+                            t.HasCheckConstraint("ck_statement_disputes_state", "state IN ('Open', 'Resolved', 'Rejected')");
+                        });
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.TariffVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3364,6 +3478,33 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasForeignKey("SiteId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_disconnection_policy_assignments_sites_site_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Statements.StatementDigestRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Parties.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_statement_digests_customers_customer_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Statements.StatementDisputeRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Parties.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_statement_disputes_customers_customer_id");
+
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_statement_disputes_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.VendRecord", b =>

@@ -24,6 +24,13 @@ public sealed class PricedIntervalRecord
     public long MonthPositionWh { get; init; }
     public long ChargedMinor { get; set; }
     public long DebtRecoveredMinor { get; set; }
+
+    /// <summary>
+    /// The fixed charges (before their taxes) this interval took for the local days it was the first to touch; null for
+    /// intervals priced before it was kept. The rest of its charge is derived again exactly from the tariff version
+    /// (energy and the taxes on both), so a statement itemises it to the minor unit. Adjustments never change it.
+    /// </summary>
+    public long? FixedChargesMinor { get; init; }
     public required string TariffCode { get; init; }
     public int TariffVersion { get; init; }
     /// <summary>The ledger transaction that charged it (with the meter's other intervals of its batch); none when it cost nothing.</summary>
