@@ -20,11 +20,11 @@ public abstract class PolicyPushTests(ServerFixture server)
 
     private Task<int> PushAsync() => server.Services.GetRequiredService<PolicyPushes>().PushAllAsync(Ct);
 
-    private async Task<List<JsonNode>> PushedAsync(string meter)
+    private async Task<List<JsonNode>> PushedAsync(string meter, string type = "setCreditPolicy")
     {
         using var admin = server.Client();
         var commands = (await Ok(await admin.GetAsync($"/api/v1/meters/{meter}/commands", Ct))).AsArray();
-        return [.. commands.Where(c => c!["type"]!.GetValue<string>() == "setCreditPolicy").Select(c => c!)];
+        return [.. commands.Where(c => c!["type"]!.GetValue<string>() == type).Select(c => c!)];
     }
 
     private static StringContent Policy(string code, int version, string effectiveFrom) => new(
@@ -72,6 +72,38 @@ public abstract class PolicyPushTests(ServerFixture server)
         Assert.Equal(3, pushed.Count);
         Assert.Equal(2, pushed[0]["args"]!["version"]!.GetValue<int>());
         Assert.Contains(" 17:00 ", pushed[0]["args"]!["friendlyHours"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    private static StringContent EmergencyPolicy(string code, int version, string amount) => new($$"""
+        { "code": "{{code}}", "name": "Emergency credit", "version": {{version}}, "effectiveFrom": "2027-01-01",
+          "timeZone": "Africa/Johannesburg", "currency": "ZAR", "source": ["test"],
+          "emergencyCredit": { "amount": "{{amount}}" } }
+        """, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task The_policys_emergency_credit_is_told_as_the_energy_its_amount_buys_once_and_again_when_it_changes()
+    {
+        server.Clock.Reset(Instant.FromUtc(2027, 1, 4, 8, 0));
+        var s = await CreateAsync(server, mode: "smart");
+        using var admin = server.Client();
+        var code = "EC-" + s.Suffix;
+        await Ok(await admin.PostAsync("/api/v1/disconnection-policies", EmergencyPolicy(code, 1, "10.00"), Ct));
+        await Ok(await admin.PostAsJsonAsync("/api/v1/disconnection-policies/assignments", new { policy = code, site = s.SiteCode, effectiveFrom = "2027-01-01T00:00:00Z" }, Ct));
+        server.Clock.Reset(Instant.FromUtc(2027, 6, 9, 12, 0));
+
+        await PushAsync();
+        await PushAsync();
+        // 10.00 at 2.00 a kWh, VAT included: 5 kWh, once.
+        var told = Assert.Single(await PushedAsync(s.MeterNumber, "setThresholds"));
+        Assert.Equal(5_000, told["args"]!["emergencyCreditWh"]!.GetValue<long>());
+        Assert.Null(told["args"]!["lowCreditWh"]);
+        Assert.Equal("policy: emergency credit", told["reference"]!.GetValue<string>());
+
+        await Ok(await admin.PostAsync("/api/v1/disconnection-policies", EmergencyPolicy(code, 2, "15.00"), Ct));
+        await PushAsync();
+        var pushed = await PushedAsync(s.MeterNumber, "setThresholds");
+        Assert.Equal(2, pushed.Count);
+        Assert.Equal(7_500, pushed[0]["args"]!["emergencyCreditWh"]!.GetValue<long>());
     }
 }
 

@@ -12,7 +12,7 @@ namespace Prepay.Disconnections.Push;
 /// public holidays of the policy's region, the days of any seasonal moratorium that applies to the household, and the
 /// days of the grace period after the switch to prepaid, from the first of January of this year to the end of next
 /// year (so the command changes once a year, not daily); and whether the household is protected. A part-day of grace
-/// becomes the whole day: every rounding errs on supplying. Emergency credit is the meter's own (set by thresholds).
+/// becomes the whole day: every rounding errs on supplying. Emergency credit goes apart, as the meter's own setting (<see cref="EmergencyCreditSetting"/>).
 /// </summary>
 public static class MeterRules
 {

@@ -18,11 +18,12 @@ namespace Prepay.Disconnections.Push;
 /// (<see cref="MeterRules"/>): each round computes the command a meter should have and queues it when it differs from
 /// the last one queued (a new version published or assigned, the household's protection changed, a new year's
 /// holidays) or when the last one expired or was withdrawn unsent. One the meter refused is not sent again until
-/// the rules change. Only meters that hold their own credit and whose transport carries the command (MQTT) are told; a round runs on one node at a
+/// the rules change. The policy's emergency credit goes the same way, as the meter's own setting
+/// (<see cref="EmergencyCreditSetting"/>). Only meters that hold their own credit and whose transport carries the command (MQTT) are told; a round runs on one node at a
 /// time (a job lease), in pages of meters.
 /// </summary>
 public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck check, JobLeases leases, IClock clock, DisconnectionOptions options,
-    CommandDispatcher dispatcher, ILogger<PolicyPushes> logger) : BackgroundService
+    CommandDispatcher dispatcher, Vending.Pricing.TariffCatalog tariffs, ILogger<PolicyPushes> logger) : BackgroundService
 {
     public const string JobName = "disconnections.policy-push";
     public const int PageSize = 200;
@@ -49,6 +50,34 @@ public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary>
+    /// Queues <paramref name="command"/> unless the last of its type this job queued carries the same arguments and
+    /// still stands.
+    /// </summary>
+    private async Task<bool> QueueIfChangedAsync(PrepayDb db, Guid meterId, string meterNumber, MeterLink.Commands.MeterCommand command, string reference, Instant now, CancellationToken ct)
+    {
+        string type, arguments;
+        try
+        {
+            (type, arguments) = StoredCommands.Write(command);
+        }
+        catch (ArgumentException e)
+        {
+            // More windows or days than the command carries (MQTT v1's limits): the meter keeps what it has.
+            logger.LogWarning("{Reference} cannot be told to meter {Meter}: {Problem}", reference, meterNumber, e.Message);
+            return false;
+        }
+        // Its own earlier pushes only (every reference it gives starts so): an operator's thresholds are not this job's to compare with.
+        var last = await db.MeterCommands.AsNoTracking().Where(c => c.MeterId == meterId && c.Type == type && c.Reference != null && c.Reference.StartsWith("policy: "))
+            .OrderByDescending(c => c.Seq).Select(c => new { c.Arguments, c.State }).FirstOrDefaultAsync(ct);
+        if (last is not null && last.Arguments == arguments && StillStands.Contains(last.State))
+        {
+            return false;
+        }
+        CommandQueue.Enqueue(db, meterId, meterNumber, command, now, reference);
+        return true;
+    }
+
     /// <summary>One round over every meter. Returns how many commands were queued.</summary>
     public async Task<int> PushAllAsync(CancellationToken ct)
     {
@@ -65,6 +94,7 @@ public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck
                 {
                     m.Id,
                     m.MeterNumber,
+                    m.ResolutionWh,
                     // A meter whose credit is held centrally does not cut itself: the server does, through the gate.
                     Model = db.MeterCreditModels.Where(c => c.MeterId == m.Id && c.EffectiveFrom <= now)
                         .OrderByDescending(c => c.EffectiveFrom).ThenByDescending(c => c.Id).Select(c => c.Model).FirstOrDefault(),
@@ -76,26 +106,18 @@ public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck
             after = page[^1].MeterNumber;
             foreach (var meter in page.Where(m => m.Model != Storage.Records.CentralCredit.MeterCreditModelRecord.Central))
             {
-                var command = MeterRules.For(await check.SituationAsync(db, meter.Id, now, ct), now, HolidayCalendars.Shipped);
-                string type, arguments;
-                try
+                var situation = await check.SituationAsync(db, meter.Id, now, ct);
+                var rules = MeterRules.For(situation, now, HolidayCalendars.Shipped);
+                if (await QueueIfChangedAsync(db, meter.Id, meter.MeterNumber, rules, $"policy: {rules.PolicyCode} v{rules.PolicyVersion}", now, ct))
                 {
-                    (type, arguments) = StoredCommands.Write(command);
+                    queued++;
                 }
-                catch (ArgumentException e)
+                var tariff = await tariffs.ForMeterAsync(db, meter.Id, now, ct);
+                if (EmergencyCreditSetting.For(situation.Policy, tariff, meter.ResolutionWh, now) is { } emergency
+                    && await QueueIfChangedAsync(db, meter.Id, meter.MeterNumber, emergency, EmergencyCreditSetting.Reference, now, ct))
                 {
-                    // More windows or days than the command carries (MQTT v1's limits): the meter keeps what it has.
-                    logger.LogWarning("The rules of policy {Policy} v{Version} cannot be told to meter {Meter}: {Problem}", command.PolicyCode, command.PolicyVersion, meter.MeterNumber, e.Message);
-                    continue;
+                    queued++;
                 }
-                var last = await db.MeterCommands.AsNoTracking().Where(c => c.MeterId == meter.Id && c.Type == type)
-                    .OrderByDescending(c => c.Seq).Select(c => new { c.Arguments, c.State }).FirstOrDefaultAsync(ct);
-                if (last is not null && last.Arguments == arguments && StillStands.Contains(last.State))
-                {
-                    continue;
-                }
-                CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, command, now, $"policy: {command.PolicyCode} v{command.PolicyVersion}");
-                queued++;
             }
             await db.SaveChangesAsync(ct);
         }
