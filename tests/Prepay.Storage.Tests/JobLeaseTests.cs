@@ -48,6 +48,43 @@ public abstract class JobLeaseTests(ServerFixture server)
         var held = await Task.WhenAll(nodes.Select(n => n.TryHoldAsync(job, Lease, Ct)));
         Assert.Equal(1, held.Count(h => h));
     }
+
+    [Fact]
+    public async Task The_periodic_loop_runs_rounds_only_on_the_holder_and_goes_on_after_a_round_fails()
+    {
+        server.SkipUnlessAvailable();
+        var job = "test-loop-" + Guid.NewGuid().ToString("N")[..8];
+        var (holder, other) = (Node(), Node());
+        Assert.True(await holder.TryHoldAsync(job, Lease, Ct)); // the test clock stands still: the lease holds throughout
+        var rounds = 0;
+        var otherRounds = 0;
+        var thirdRound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var running = holder.RunPeriodicallyAsync(job, TimeSpan.FromMilliseconds(20), atStart: true, _ =>
+        {
+            if (Interlocked.Increment(ref rounds) == 1)
+            {
+                throw new InvalidOperationException("the first round fails");
+            }
+            if (rounds == 3)
+            {
+                thirdRound.TrySetResult();
+            }
+            return Task.CompletedTask;
+        }, logger, stop.Token);
+        var otherRunning = other.RunPeriodicallyAsync(job, TimeSpan.FromMilliseconds(20), atStart: true, _ =>
+        {
+            Interlocked.Increment(ref otherRounds);
+            return Task.CompletedTask;
+        }, logger, stop.Token);
+
+        await thirdRound.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(running, otherRunning); // both loops end on cancellation, without throwing
+        Assert.True(rounds >= 3);
+        Assert.Equal(0, otherRounds);
+    }
 }
 
 public sealed class JobLeaseSqliteTests(SqliteServer server) : JobLeaseTests(server), IClassFixture<SqliteServer>;

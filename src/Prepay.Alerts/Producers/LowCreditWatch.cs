@@ -31,31 +31,8 @@ public sealed class LowCreditWatch(
     /// <summary>The job's lease (<see cref="JobLeases"/>).</summary>
     public const string JobName = "alerts.low-credit-watch";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.LowCreditCheckInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    // Once across the cluster: the node holding the lease checks (three rounds long, renewed each round).
-                    if (await leases.TryHoldAsync(JobName, Duration.FromTimeSpan(options.LowCreditCheckInterval * 3), stoppingToken))
-                    {
-                        await CheckOnceAsync(stoppingToken);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Low-credit check failed; trying again at the next interval");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        leases.RunPeriodicallyAsync(JobName, options.LowCreditCheckInterval, atStart: false, CheckOnceAsync, logger, stoppingToken);
 
     /// <summary>One pass over every customer with a threshold, then the policies' thresholds. Returns how many warnings were queued.</summary>
     public async Task<int> CheckOnceAsync(CancellationToken ct)

@@ -14,27 +14,13 @@ public sealed class BalanceComparisonJob(BalanceComparisons comparisons, JobLeas
 {
     public const string JobName = "central-credit.balance-comparison";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.ComparisonInterval);
-        do
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        leases.RunPeriodicallyAsync(JobName, options.ComparisonInterval, atStart: true, async ct =>
         {
-            try
+            var run = await comparisons.RunAsync(null, ct);
+            if (run.Differences > 0)
             {
-                if (await leases.TryHoldAsync(JobName, Duration.FromTimeSpan(options.ComparisonInterval * 3), stoppingToken))
-                {
-                    var run = await comparisons.RunAsync(null, stoppingToken);
-                    if (run.Differences > 0)
-                    {
-                        logger.LogWarning("Balance comparison: {Differences} of {Written} meters differ from the server", run.Differences, run.Written);
-                    }
-                }
+                logger.LogWarning("Balance comparison: {Differences} of {Written} meters differ from the server", run.Differences, run.Written);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Comparing meters' balances failed; trying again next round");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+        }, logger, stoppingToken);
 }

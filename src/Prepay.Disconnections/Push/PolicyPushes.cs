@@ -30,25 +30,8 @@ public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck
 
     private static readonly CommandState[] StillStands = [CommandState.Queued, CommandState.Sent, CommandState.Acknowledged, CommandState.Failed];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.PushInterval);
-        do
-        {
-            try
-            {
-                if (await leases.TryHoldAsync(JobName, Duration.FromTimeSpan(options.PushInterval * 3), stoppingToken))
-                {
-                    await PushAllAsync(stoppingToken);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Pushing disconnection policies to meters failed; trying again next round");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        leases.RunPeriodicallyAsync(JobName, options.PushInterval, atStart: true, PushAllAsync, logger, stoppingToken);
 
     /// <summary>
     /// Queues <paramref name="command"/> unless the last of its type this job queued carries the same arguments and

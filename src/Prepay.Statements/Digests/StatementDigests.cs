@@ -34,30 +34,8 @@ public sealed class StatementDigests(
     public const string JobName = "statements.digests";
     public const string Kind = "statementDigest";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.DigestInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    if (await leases.TryHoldAsync(JobName, Duration.FromTimeSpan(options.DigestInterval * 3), stoppingToken))
-                    {
-                        await RunOnceAsync(stoppingToken);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Statement digests failed; trying again at the next interval");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        leases.RunPeriodicallyAsync(JobName, options.DigestInterval, atStart: false, RunOnceAsync, logger, stoppingToken);
 
     /// <summary>One pass over every opted-in customer. Returns how many outbox rows were queued (0 when all were already).</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)

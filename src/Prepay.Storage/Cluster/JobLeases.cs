@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace Prepay.Storage.Cluster;
@@ -13,6 +14,44 @@ namespace Prepay.Storage.Cluster;
 /// </summary>
 public sealed class JobLeases(IServiceScopeFactory scopes, NodeIdentity node, IClock clock)
 {
+    /// <summary>
+    /// Runs <paramref name="round"/> every <paramref name="interval"/> (the first at once when <paramref name="atStart"/>,
+    /// else after one interval), each time only if this node holds <paramref name="job"/>'s lease, three intervals long
+    /// and renewed each round. A round that fails is logged and tried again at the next interval. Returns when
+    /// <paramref name="stoppingToken"/> is cancelled: the loop of every periodic job that runs once across the cluster.
+    /// </summary>
+    public async Task RunPeriodicallyAsync(string job, TimeSpan interval, bool atStart, Func<CancellationToken, Task> round, ILogger logger, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(round);
+        ArgumentNullException.ThrowIfNull(logger);
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            if (!atStart && !await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                return;
+            }
+            do
+            {
+                try
+                {
+                    if (await TryHoldAsync(job, Duration.FromTimeSpan(interval * 3), stoppingToken))
+                    {
+                        await round(stoppingToken);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Periodic job {Job} failed; trying again at the next interval", job);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
     /// <summary>True when this node holds <paramref name="job"/> for <paramref name="lease"/> from now (taken or renewed).</summary>
     public async Task<bool> TryHoldAsync(string job, Duration lease, CancellationToken ct)
     {
