@@ -61,7 +61,7 @@ internal static class IngestReference
             var ddl = new List<string>();
             await using (var read = sqlite.CreateCommand())
             {
-                read.CommandText = "SELECT sql FROM sqlite_master WHERE tbl_name = 'readings' AND sql IS NOT NULL ORDER BY type DESC";
+                read.CommandText = "SELECT sql FROM sqlite_master WHERE tbl_name = 'readings' AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC";
                 await using var reader = await read.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
