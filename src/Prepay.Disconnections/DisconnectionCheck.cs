@@ -47,10 +47,7 @@ public sealed class DisconnectionCheck(TariffCatalog tariffs, DisconnectionOptio
     /// <summary>What the catalog says of the meter at <paramref name="at"/>, as the class summary maps it.</summary>
     public async Task<MeterSituation> SituationAsync(PrepayDb db, Guid meterId, Instant at, CancellationToken ct)
     {
-        var place = await (from i in db.MeterInstallations.AsNoTracking()
-                           join p in db.Premises.AsNoTracking() on i.PremisesId equals p.Id
-                           where i.MeterId == meterId && i.InstalledAt <= at && (i.RemovedAt == null || i.RemovedAt > at)
-                           select new { i.InstalledAt, p.SiteId, p.CustomerId }).FirstOrDefaultAsync(ct);
+        var place = await PlaceAsync(db, meterId, at, ct);
         var customer = place?.CustomerId is { } cid
             ? await db.Customers.AsNoTracking().Where(c => c.Id == cid).Select(c => new { c.Protected }).FirstOrDefaultAsync(ct)
             : null;
@@ -67,10 +64,7 @@ public sealed class DisconnectionCheck(TariffCatalog tariffs, DisconnectionOptio
     /// <summary>The policy in force for the household a meter is installed at, at an instant, and whose assignment it is.</summary>
     public async Task<(PolicyDocument Policy, string Source)> InForceForMeterAsync(PrepayDb db, Guid meterId, Instant at, CancellationToken ct)
     {
-        var place = await (from i in db.MeterInstallations.AsNoTracking()
-                           join p in db.Premises.AsNoTracking() on i.PremisesId equals p.Id
-                           where i.MeterId == meterId && i.InstalledAt <= at && (i.RemovedAt == null || i.RemovedAt > at)
-                           select new { p.SiteId, p.CustomerId }).FirstOrDefaultAsync(ct);
+        var place = await PlaceAsync(db, meterId, at, ct);
         return await InForceAsync(db, place?.CustomerId, place?.SiteId, at, ct);
     }
 
@@ -89,6 +83,15 @@ public sealed class DisconnectionCheck(TariffCatalog tariffs, DisconnectionOptio
         }
         return (options.DefaultPolicy, "default");
     }
+
+    private sealed record Place(Instant InstalledAt, Guid SiteId, Guid? CustomerId);
+
+    /// <summary>Where the meter is installed at <paramref name="at"/>: since when, the premises' site and customer; none when it is not installed.</summary>
+    private static Task<Place?> PlaceAsync(PrepayDb db, Guid meterId, Instant at, CancellationToken ct) =>
+        (from i in db.MeterInstallations.AsNoTracking()
+         join p in db.Premises.AsNoTracking() on i.PremisesId equals p.Id
+         where i.MeterId == meterId && i.InstalledAt <= at && (i.RemovedAt == null || i.RemovedAt > at)
+         select new Place(i.InstalledAt, p.SiteId, p.CustomerId)).FirstOrDefaultAsync(ct);
 
     private static Task<string?> AssignedCodeAsync(IQueryable<Storage.Records.Policies.DisconnectionPolicyAssignment> rows, Instant at, CancellationToken ct) =>
         rows.AsNoTracking().Where(a => a.EffectiveFrom <= at).OrderByDescending(a => a.EffectiveFrom).Select(a => a.PolicyCode).FirstOrDefaultAsync(ct);

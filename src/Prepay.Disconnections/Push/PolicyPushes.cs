@@ -66,6 +66,7 @@ public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck
     {
         var queued = 0;
         string? after = null;
+        var settings = new Dictionary<(string, int, string?, int?, LocalDate?, long), MeterLink.Commands.SetThresholds?>();
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -96,7 +97,13 @@ public sealed class PolicyPushes(IServiceScopeFactory scopes, DisconnectionCheck
                     queued++;
                 }
                 var tariff = await tariffs.ForMeterAsync(db, meter.Id, now, ct);
-                if (EmergencyCreditSetting.For(situation.Policy, tariff, meter.ResolutionWh, now) is { } emergency
+                // Meters sharing a policy, a tariff, its local date and a resolution share the setting: priced once a round, not 24 quotes a meter.
+                var key = (situation.Policy.Code, situation.Policy.Version, tariff?.Code, tariff?.Version, tariff?.LocalDateOf(now), meter.ResolutionWh);
+                if (!settings.TryGetValue(key, out var setting))
+                {
+                    settings[key] = setting = EmergencyCreditSetting.For(situation.Policy, tariff, meter.ResolutionWh, now);
+                }
+                if (setting is { } emergency
                     && await QueueIfChangedAsync(db, meter.Id, meter.MeterNumber, emergency, EmergencyCreditSetting.Reference, now, ct))
                 {
                     queued++;
