@@ -85,17 +85,8 @@ public static class IngestBench
     public static async Task<IReadOnlyList<Result>> RunAsync(Settings s, TextWriter log, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var results = new List<Result>
-        {
-            await RunProviderAsync("sqlite", new() { ["Storage:Provider"] = nameof(DatabaseProvider.Sqlite), ["Storage:ConnectionString"] = null }, s, log, ct),
-        };
-        if (s.Postgres is { } admin && !s.SqliteOnly)
-        {
-            await using var db = await PostgresScratch.CreateAsync(admin, s.RunId, "ingest", 50, ct);
-            log.WriteLine($"[postgres] database {db.Name}");
-            results.Add(await RunProviderAsync("postgres", new() { ["Storage:Provider"] = nameof(DatabaseProvider.Postgres), ["Storage:ConnectionString"] = db.ConnectionString }, s, log, ct));
-        }
-        return results;
+        return await PostgresScratch.OnEachProviderAsync(s.SqliteOnly ? null : s.Postgres, s.RunId, "ingest", log,
+            (provider, storage) => RunProviderAsync(provider, storage, s, log, ct), ct);
     }
 
     private static async Task<Result> RunProviderAsync(string provider, Dictionary<string, string?> settings, Settings s, TextWriter log, CancellationToken ct)

@@ -24,6 +24,25 @@ public sealed class PostgresScratch : IAsyncDisposable
 
     public static bool IsLoopback(string host) => host is "127.0.0.1" or "localhost" or "::1";
 
+    /// <summary>
+    /// Runs a bench on SQLite, then, given an admin connection string, on a scratch PostgreSQL database of its own
+    /// (<paramref name="suffix"/> names it), dropped after: each run gets the storage settings of its provider.
+    /// </summary>
+    public static async Task<List<T>> OnEachProviderAsync<T>(string? postgresAdmin, string runId, string suffix, TextWriter log,
+        Func<string, Dictionary<string, string?>, Task<T>> run, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(run);
+        var results = new List<T> { await run("sqlite", new() { ["Storage:Provider"] = nameof(Storage.DatabaseProvider.Sqlite), ["Storage:ConnectionString"] = null }) };
+        if (postgresAdmin is { } admin)
+        {
+            await using var db = await CreateAsync(admin, runId, suffix, 50, ct);
+            log.WriteLine($"[postgres] database {db.Name}");
+            results.Add(await run("postgres", new() { ["Storage:Provider"] = nameof(Storage.DatabaseProvider.Postgres), ["Storage:ConnectionString"] = db.ConnectionString }));
+        }
+        return results;
+    }
+
     public static async Task<PostgresScratch> CreateAsync(string adminConnectionString, string runId, string? suffix, int maxPoolSize, CancellationToken ct)
     {
         var name = $"prepay_bench_{runId}{(suffix is null ? "" : "_" + suffix)}";
