@@ -37,7 +37,8 @@ public sealed record StatusMessage(bool Online, string? Relay, long? CreditWh, l
 /// A command to a meter. <see cref="CommandId"/> makes it idempotent on the meter; <see cref="Args"/> depends on
 /// <see cref="Type"/>: <c>addCredit</c> {energyWh}, <c>deliverToken</c> {tokens} (or {token}), <c>connect</c>, <c>disconnect</c>,
 /// <c>setThresholds</c> {lowCreditWh, emergencyCreditWh}, <c>setTariff</c> {tariffCode, version}, <c>readNow</c>,
-/// <c>setCreditPolicy</c> {policy, version, friendlyHours, holidays, protected}, <c>showBalance</c> {balanceMinor, currency, asOf}.
+/// <c>setCreditPolicy</c> {policy, version, friendlyHours, holidays, protected}, <c>showBalance</c> {balanceMinor, currency, asOf},
+/// <c>setCreditMode</c> {mode, from, creditWh}.
 /// <see cref="Seq"/> is the command's place in its meter's sequence and <see cref="Mac"/> the HMAC over
 /// <see cref="CommandSignature.Bytes"/> under the meter's command key (protocol 1.1); a meter refuses a command
 /// without them.
@@ -56,9 +57,10 @@ public static class CommandTypes
     public const string ReadNow = "readNow";
     public const string SetCreditPolicy = "setCreditPolicy";
     public const string ShowBalance = "showBalance";
+    public const string SetCreditMode = "setCreditMode";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-        { AddCredit, DeliverToken, Connect, Disconnect, SetThresholds, SetTariff, ReadNow, SetCreditPolicy, ShowBalance };
+        { AddCredit, DeliverToken, Connect, Disconnect, SetThresholds, SetTariff, ReadNow, SetCreditPolicy, ShowBalance, SetCreditMode };
 }
 
 /// <summary>Reasons in acknowledgements that the head-end reads, not only records.</summary>

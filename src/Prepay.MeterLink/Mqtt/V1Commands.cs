@@ -34,6 +34,12 @@ public static class V1Commands
                 ["currency"] = b.Balance.Currency.Code,
                 ["asOf"] = InstantPattern.ExtendedIso.Format(b.AsOf),
             }),
+            SetCreditMode m when m.Credit.WattHours >= 0 && (m.Mode == CreditMode.Meter || m.Credit.WattHours == 0) => (CommandTypes.SetCreditMode, new JsonObject
+            {
+                ["mode"] = ModeName(m.Mode),
+                ["from"] = InstantPattern.ExtendedIso.Format(m.From),
+                ["creditWh"] = m.Credit.WattHours,
+            }),
             _ => ("", new JsonObject()),
         };
         return type.Length > 0;
@@ -70,6 +76,7 @@ public static class V1Commands
                 ? new SetTariff(code, (int)v) : null,
             CommandTypes.SetCreditPolicy => a.Only("policy", "version", "friendlyHours", "holidays", "protected") ? CreditPolicy(a) : null,
             CommandTypes.ShowBalance => a.Only("balanceMinor", "currency", "asOf") ? Balance(a) : null,
+            CommandTypes.SetCreditMode => a.Only("mode", "from", "creditWh") ? Mode(a) : null,
             _ => null,
         };
         if (command is null)
@@ -117,6 +124,36 @@ public static class V1Commands
             a.Refuse<string>($"args.asOf must be an instant (yyyy-MM-ddTHH:mm:ss.FFFFFFFFFZ), not '{text}'");
         }
         return a.Error is null ? new ShowBalance(new Money(minor!.Value, currency), asOf!.Value) : null;
+    }
+
+    private static string ModeName(CreditMode mode) => mode switch
+    {
+        CreditMode.Meter => "meter",
+        CreditMode.Central => "central",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
+
+    // Every member required, and no credit handed to a meter giving its credit up: a meter must not guess either.
+    private static SetCreditMode? Mode(Args a)
+    {
+        var name = a.Text("mode");
+        CreditMode? mode = name switch { "meter" => CreditMode.Meter, "central" => CreditMode.Central, _ => null };
+        if (a.Error is null && mode is null)
+        {
+            a.Refuse<string>($"args.mode must be meter or central, not '{name}'");
+        }
+        var text = a.Error is null ? a.Text("from") : null;
+        var from = text is null ? null : InstantPattern.ExtendedIso.Parse(text);
+        if (a.Error is null && from is not { Success: true })
+        {
+            a.Refuse<string>($"args.from must be an instant (yyyy-MM-ddTHH:mm:ss.FFFFFFFFFZ), not '{text}'");
+        }
+        var credit = a.Error is null ? a.Integer("creditWh", required: true) : null;
+        if (a.Error is null && (credit < 0 || (mode == CreditMode.Central && credit != 0)))
+        {
+            a.Refuse<string>("args.creditWh must be 0 for central and at least 0 for meter");
+        }
+        return a.Error is null ? new SetCreditMode(mode!.Value, from!.Value, new Energy(credit!.Value)) : null;
     }
 
     // Every member required: a meter given part of a policy would keep the rest of an older one.
