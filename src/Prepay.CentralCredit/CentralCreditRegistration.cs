@@ -25,6 +25,7 @@ public static class CentralCreditRegistration
             services.AddHostedService<Comparison.BalanceComparisonJob>();
         }
         services.AddSingleton<CreditModelSwitch>();
+        services.AddHostedService<CreditHandovers>();
         services.AddSingleton<CentralCreditStatements>();
         services.AddSingleton<CentralCreditWorker>();
         if (options.Worker)

@@ -53,6 +53,7 @@ internal sealed class CentralMeter(ServerFixture server, Scenario scenario, Guid
         await ApproveAsync(server, await Ok(await admin.PostAsJsonAsync($"/api/v1/customers/{s.CustomerId}/debts", new { amount = "20.00", currency = "ZAR", reason = "arrears" }, Ct)));
         await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model",
             new { model = "central", effectiveFrom = "2027-03-26T00:00:00Z", reason = "statement tests" }, Ct));
+        await Scenario.HandOverAsync(server, s.MeterNumber, Instant.FromUtc(2027, 3, 26, 0, 0), creditWh: 0);
         await using var scope = server.Scope();
         var id = await scope.ServiceProvider.GetRequiredService<PrepayDb>().Meters.Where(m => m.MeterNumber == s.MeterNumber).Select(m => m.Id).SingleAsync(Ct);
         return new CentralMeter(server, s, id);

@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Text;
 
 namespace Prepay.Testing;
 
@@ -93,6 +96,41 @@ public sealed class Scenario
     {
         using var approver = server.Client(await server.ApproverKeyAsync());
         return await Ok(await approver.PostAsync($"/api/v1/approvals/{requested["id"]}/approve", null));
+    }
+
+    /// <summary>
+    /// An admin switches the meter to central credit from <paramref name="from"/>, and the meter hands over
+    /// <paramref name="creditWh"/> at <paramref name="handoverAt"/> (its <c>creditHandedOver</c> event, as a meter sends it
+    /// at a boundary of its reading interval); the handover defaults to the switch's instant.
+    /// </summary>
+    public static async Task SwitchToCentralAsync(ServerFixture server, string meterNumber, Instant from, long creditWh, Instant? handoverAt = null,
+        long emergencyOwedWh = 0)
+    {
+        using var admin = server.Client();
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{meterNumber}/credit-model",
+            new { model = "central", effectiveFrom = InstantPattern.ExtendedIso.Format(from), reason = "central credit" }));
+        await HandOverAsync(server, meterNumber, handoverAt ?? from, creditWh, emergencyOwedWh);
+    }
+
+    /// <summary>
+    /// The meter reports handing its register over (<c>creditHandedOver</c>) through the head-end's ingestion, sent at
+    /// <paramref name="at"/>: the server's clock is there while it arrives (the head-end refuses events from its future).
+    /// </summary>
+    public static async Task HandOverAsync(ServerFixture server, string meterNumber, Instant at, long creditWh, long emergencyOwedWh = 0)
+    {
+        var handler = server.Services.GetRequiredService<Prepay.HeadEnd.Ingest.MeterMessageHandler>();
+        var details = $$"""{"creditWh":{{creditWh}},"emergencyOwedWh":{{emergencyOwedWh}}}""";
+        var before = server.Clock.GetCurrentInstant();
+        server.Clock.Reset(Instant.Max(before, at));
+        try
+        {
+            await handler.IngestAsync(meterNumber, new Prepay.MeterLink.Uplinks.MeterEvents([new Prepay.MeterLink.Uplinks.MeterEvent(at, "creditHandedOver", details)]),
+                TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            server.Clock.Reset(before);
+        }
     }
 
     public static async Task<JsonNode> Ok(HttpResponseMessage response)

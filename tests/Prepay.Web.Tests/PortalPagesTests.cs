@@ -141,7 +141,7 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
     [Fact]
     public async Task A_customer_whose_credit_is_held_centrally_sees_the_balance_on_their_meter_page()
     {
-        // The third unit of Sunrise Gardens, switched to central credit now: its last reported credit is carried in.
+        // The third unit of Sunrise Gardens, switched to central credit now; the meter hands its register over at once.
         const string meter = "10000000003";
         Guid customerId;
         await using (var scope = web.Services.CreateAsyncScope())
@@ -159,6 +159,8 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
             var switched = await admin.PutAsJsonAsync($"/api/v1/meters/{meter}/credit-model", new { model = "central", reason = "moved to central credit" }, Ct);
             Assert.True(switched.IsSuccessStatusCode, await switched.Content.ReadAsStringAsync(Ct));
         }
+        await web.Services.GetRequiredService<Prepay.HeadEnd.Ingest.MeterMessageHandler>().IngestAsync(meter, new Prepay.MeterLink.Uplinks.MeterEvents(
+            [new Prepay.MeterLink.Uplinks.MeterEvent(web.Clock.GetCurrentInstant(), "creditHandedOver", "{\"creditWh\":2000,\"emergencyOwedWh\":0}")]), Ct);
         var page = await CustomerPages.SignInAsync(web, "central-customer", "central-customer-password-8Lm", "portal-central");
         await page.GotoAsync($"/portal/meters/{meter}");
         await Expect(page.Locator("#central-balance")).ToContainTextAsync("Your credit is kept on our side");

@@ -12,9 +12,15 @@ namespace Prepay.CentralCredit.Balances;
 /// <param name="TodayDeductionsMinor">What intervals starting today (the tariff's zone) were charged, corrections included.</param>
 /// <param name="AverageDailyMinor">The last 7 whole local days' deductions, divided by 7 and rounded up.</param>
 /// <param name="DaysLeft">Whole days the balance lasts at that average (rounded down); null with no consumption to go by.</param>
+/// <param name="HandedOverAt">
+/// The latest switch to central: the boundary at which the meter handed its register over and pricing began; null while
+/// the meter has not yet (it still counts its own credit down; top-ups already go to the central balance).
+/// </param>
+/// <param name="CarriedInMinor">What that handover carried into the central balance.</param>
 public sealed record CentralCreditStatement(
     string MeterNumber, string Model, string Currency, long BalanceMinor, LocalDate Today, string TimeZone,
-    long TodayDeductionsMinor, long AverageDailyMinor, long? DaysLeft, bool Exhausted, Instant? LastPricedAt);
+    long TodayDeductionsMinor, long AverageDailyMinor, long? DaysLeft, bool Exhausted, Instant? LastPricedAt,
+    Instant? HandedOverAt = null, long CarriedInMinor = 0);
 
 public abstract record StatementOutcome
 {
@@ -45,7 +51,9 @@ public sealed class CentralCreditStatements(IServiceScopeFactory scopes, IClock 
             return new StatementOutcome.MeterNotFound(meterNumber);
         }
         var state = await db.CentralCreditStates.AsNoTracking().FirstOrDefaultAsync(s => s.MeterId == meter.Id, ct);
-        if (state is null)
+        var switched = await db.MeterCreditModels.AsNoTracking().Where(m => m.MeterId == meter.Id && m.Model == Storage.Records.CentralCredit.MeterCreditModelRecord.Central)
+            .OrderByDescending(m => m.EffectiveFrom).FirstOrDefaultAsync(ct);
+        if (state is null && switched is null)
         {
             return new StatementOutcome.NotCentral(meter.MeterNumber);
         }
@@ -68,6 +76,6 @@ public sealed class CentralCreditStatements(IServiceScopeFactory scopes, IClock 
         long? daysLeft = average <= 0 ? null : Math.Max(0, balance) / average;
         return new StatementOutcome.Found(new CentralCreditStatement(
             meter.MeterNumber, model?.Model ?? "meter", meter.Currency, balance, today, tariff.TimeZone.Id,
-            todayMinor, average, daysLeft, state.Exhausted, lastPriced));
+            todayMinor, average, daysLeft, state?.Exhausted ?? false, lastPriced, switched?.HandedOverAt, switched?.CarriedInMinor ?? 0));
     }
 }

@@ -37,4 +37,41 @@ public sealed record CarriedCredit(Energy Energy, Money Total, Money Revenue, IR
         var inclusive = taxes.Where(t => t.Inclusive).Aggregate(zero, (sum, t) => sum + t.Amount);
         return new CarriedCredit(credit, TaxCalculator.WithExclusiveTaxes(tariff.Taxes, price), price - inclusive, taxes);
     }
+
+    /// <summary>
+    /// The most energy <paramref name="balance"/> buys at the switch's prices, valued as <see cref="Value"/> values it,
+    /// so that carrying it back in would cost no more than the balance: what a meter going back to its own credit
+    /// starts from. What the energy does not use up (less than a watt-hour's worth) stays on the central balance.
+    /// </summary>
+    private const long MaxSoldWh = 1_000_000_000_000;
+
+    public static CarriedCredit Sold(TariffDocument tariff, Money balance, Instant at)
+    {
+        ArgumentNullException.ThrowIfNull(tariff);
+        if (balance.Minor <= 0)
+        {
+            return Value(tariff, Energy.Zero, at);
+        }
+        // Value's total rises with the energy: grow a bound past the balance, then halve the gap to the last that fits.
+        long fits = 0, over = 1;
+        // A free tariff (every rate zero) would grow it for ever: a terawatt-hour is past any meter.
+        while (over < MaxSoldWh && Value(tariff, new Energy(over), at).Total.Minor <= balance.Minor)
+        {
+            fits = over;
+            over = checked(over * 2);
+        }
+        while (over - fits > 1)
+        {
+            var mid = fits + ((over - fits) / 2);
+            if (Value(tariff, new Energy(mid), at).Total.Minor <= balance.Minor)
+            {
+                fits = mid;
+            }
+            else
+            {
+                over = mid;
+            }
+        }
+        return Value(tariff, new Energy(fits), at);
+    }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Prepay.Domain.Energy;
+using Prepay.HeadEnd.Commands;
 using Prepay.Ledger.Accounts;
 using Prepay.Ledger.Transactions;
 using Prepay.Storage;
@@ -23,8 +24,12 @@ public abstract record CreditModelSwitchOutcome
     {
     }
 
-    /// <param name="CarriedInMinor">The meter's reported credit carried into its central balance (switch to central), in minor units.</param>
-    public sealed record Switched(string MeterNumber, CreditModel Model, Instant EffectiveFrom, long CarriedInMinor, long CarriedInWh, string Currency) : CreditModelSwitchOutcome;
+    /// <summary>
+    /// Recorded and the meter told. To central, nothing is carried in yet: that waits for the meter's handover
+    /// (<see cref="CreditHandovers"/>). Back to the meter: the central balance sold to it, <paramref name="CarriedOutMinor"/>
+    /// for <paramref name="CarriedOutWh"/> of credit.
+    /// </summary>
+    public sealed record Switched(string MeterNumber, CreditModel Model, Instant EffectiveFrom, long CarriedOutMinor, long CarriedOutWh, string Currency) : CreditModelSwitchOutcome;
 
     /// <summary>The meter already holds its credit that way: nothing was written.</summary>
     public sealed record Unchanged(string MeterNumber, CreditModel Model) : CreditModelSwitchOutcome;
@@ -37,25 +42,46 @@ public abstract record CreditModelSwitchOutcome
     /// <summary>Central credit needs a tariff in force at the switch to price consumption and value the carried credit.</summary>
     public sealed record NoTariff(string MeterNumber) : CreditModelSwitchOutcome;
 
-    public sealed record Invalid(string Reason) : CreditModelSwitchOutcome;
+    /// <summary>
+    /// The meter cannot be told to stop counting its own credit down: a keypad meter without a link, or a DLMS meter
+    /// (this head-end writes no object of its credit account). Central credit on it would charge the customer twice.
+    /// </summary>
+    public sealed record NoCentralMode(string MeterNumber, string Why) : CreditModelSwitchOutcome;
+
+    public sealed record Invalid(string Field, string Reason) : CreditModelSwitchOutcome;
 }
 
 /// <summary>
-/// Switches where a meter's credit is held, from a date, audited (<c>credit-model.switch</c>), in one write transaction:
-/// the <c>meter_credit_models</c> row, the meter's <c>central_credit_states</c> row (which readings the worker prices),
-/// and, on a switch to central, the meter's last reported credit (<c>meter_status.credit_wh</c>) carried into the
-/// central balance valued at the tariff in force at the switch (<see cref="CarriedCredit"/>): the energy is unsold, so
-/// its revenue and taxes move back into the central balance in a balanced <c>CreditCarriedIn</c> transaction. A switch
-/// back to the meter stops pricing at its date and leaves the central balance as it is (refunding or vending it is a
-/// separate, two-person decision).
+/// Switches where a meter's credit is held, from a date, audited (<c>credit-model.switch</c>), in one write transaction.
+/// To central: the <c>meter_credit_models</c> row and a <c>setCreditMode</c> command. The meter keeps counting its own
+/// credit down until the first boundary of its reading interval at or after the date, then hands its register over;
+/// <see cref="CreditHandovers"/> carries it into the central balance and starts pricing from that boundary, so no
+/// interval is paid for twice and the meter never cuts itself while the server holds the balance. Only MQTT meters
+/// take the command (<see cref="CreditModelSwitchOutcome.NoCentralMode"/>). Back to the meter (dated now or earlier):
+/// pricing stops at the date, and the central balance as it stands is sold to the meter at the tariff's prices
+/// (<see cref="CarriedCredit.Sold"/>, a balanced <c>CreditCarriedOut</c> transaction), the credit it starts from in the
+/// same <c>setCreditMode</c>: the customer keeps supply and every minor unit. What readings priced after the switch
+/// change (late ones from before it) stays on the central balance, shown on its statement.
 /// </summary>
-public sealed class CreditModelSwitch(IServiceScopeFactory scopes, IClock clock, LedgerStore ledger, TariffCatalog tariffs)
+public sealed class CreditModelSwitch(IServiceScopeFactory scopes, IClock clock, LedgerStore ledger, TariffCatalog tariffs, CommandDispatcher dispatcher)
 {
+    /// <summary>The reference on the <c>setCreditMode</c> a switch queues.</summary>
+    public const string CommandReference = "credit-model: switch";
+
+    /// <summary>How long a <c>setCreditMode</c> waits for an offline meter: until it arrives, whatever the default lifetime.</summary>
+    public static readonly Duration CommandLifetime = Duration.FromDays(365);
+
     public async Task<CreditModelSwitchOutcome> SwitchAsync(CreditModelChange change, Actor actor, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(change.Reason) || change.Reason.Length > 500)
         {
-            return new CreditModelSwitchOutcome.Invalid("A reason of 1 to 500 characters is required.");
+            return new CreditModelSwitchOutcome.Invalid("reason", "A reason of 1 to 500 characters is required.");
+        }
+        var now = clock.GetCurrentInstant();
+        if (change.Model == CreditModel.Meter && change.EffectiveFrom > now)
+        {
+            return new CreditModelSwitchOutcome.Invalid("effectiveFrom",
+                "A switch back to the meter takes effect when it is made: the central balance is sold to the meter as it stands now.");
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
@@ -69,38 +95,46 @@ public sealed class CreditModelSwitch(IServiceScopeFactory scopes, IClock clock,
         {
             return new CreditModelSwitchOutcome.Unchanged(meter.MeterNumber, change.Model);
         }
+        if (change.Model == CreditModel.Central && NoCentralMode(meter) is { } why)
+        {
+            return new CreditModelSwitchOutcome.NoCentralMode(meter.MeterNumber, why);
+        }
         if (current is not null && change.EffectiveFrom <= current.EffectiveFrom)
         {
             return new CreditModelSwitchOutcome.NotAfterLatest(current.EffectiveFrom);
         }
-        CarriedCredit? carried = null;
-        if (change.Model == CreditModel.Central)
+        var tariff = await tariffs.ForMeterAsync(db, meter.Id, change.EffectiveFrom, ct);
+        if (tariff is null)
         {
-            var tariff = await tariffs.ForMeterAsync(db, meter.Id, change.EffectiveFrom, ct);
-            if (tariff is null)
-            {
-                return new CreditModelSwitchOutcome.NoTariff(meter.MeterNumber);
-            }
-            var reported = await db.MeterStatus.AsNoTracking().Where(s => s.MeterId == meter.Id).Select(s => s.CreditWh).FirstOrDefaultAsync(ct);
-            carried = CarriedCredit.Value(tariff, new Energy(Math.Max(0, reported ?? 0)), change.EffectiveFrom);
-            await ledger.EnsureAsync(db, [AccountCode.MeterCentralCredit(meter.Id, meter.Currency), AccountCode.EnergyRevenue(meter.Currency),
-                .. tariff.Taxes.Select(t => AccountCode.Tax(t.Name, meter.Currency))], ct);
+            return new CreditModelSwitchOutcome.NoTariff(meter.MeterNumber);
         }
+        var central = AccountCode.MeterCentralCredit(meter.Id, meter.Currency);
+        await ledger.EnsureAsync(db, [central, AccountCode.EnergyRevenue(meter.Currency), .. tariff.Taxes.Select(t => AccountCode.Tax(t.Name, meter.Currency))], ct);
 
-        var now = clock.GetCurrentInstant();
         await using var tx = await db.BeginWriteAsync(ct);
+        CarriedCredit? sold = null;
         Guid? transactionId = null;
-        if (carried is { Total.IsZero: false })
+        if (change.Model == CreditModel.Meter)
         {
-            transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
-            var central = AccountCode.MeterCentralCredit(meter.Id, meter.Currency);
-            var builder = new LedgerTransaction.Builder(transactionId.Value, TransactionKind.CreditCarriedIn, $"credit of meter {meter.MeterNumber} carried in")
-                .Move(AccountCode.EnergyRevenue(meter.Currency), central, carried.Revenue);
-            foreach (var tax in carried.Taxes)
+            var balance = new Domain.Money.Money(await LedgerStore.BalanceAsync(db, central, ct), Domain.Money.Currency.FromCode(meter.Currency));
+            sold = CarriedCredit.Sold(tariff, balance, change.EffectiveFrom);
+            if (!sold.Total.IsZero)
             {
-                builder.Move(AccountCode.Tax(tax.Name, meter.Currency), central, tax.Amount);
+                transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
+                var builder = new LedgerTransaction.Builder(transactionId.Value, TransactionKind.CreditCarriedOut, $"central balance of meter {meter.MeterNumber} sold to it as credit")
+                    .Move(central, AccountCode.EnergyRevenue(meter.Currency), sold.Revenue);
+                foreach (var tax in sold.Taxes)
+                {
+                    builder.Move(central, AccountCode.Tax(tax.Name, meter.Currency), tax.Amount);
+                }
+                await ledger.AddAsync(db, builder.Build(), now, $"central-credit/{meter.Id:N}", ct);
             }
-            await ledger.AddAsync(db, builder.Build(), now, $"central-credit/{meter.Id:N}", ct);
+            var state = await db.CentralCreditStates.FirstOrDefaultAsync(s => s.MeterId == meter.Id, ct);
+            if (state is not null)
+            {
+                state.PricedUntil = change.EffectiveFrom;
+                state.ChangedAt = now;
+            }
         }
         db.MeterCreditModels.Add(new MeterCreditModelRecord
         {
@@ -110,28 +144,13 @@ public sealed class CreditModelSwitch(IServiceScopeFactory scopes, IClock clock,
             Actor = actor.AuditName,
             Reason = change.Reason,
             RecordedAt = now,
-            CarriedInMinor = carried?.Total.Minor ?? 0,
+            CarriedOutMinor = sold?.Total.Minor ?? 0,
+            CarriedOutWh = sold?.Energy.WattHours ?? 0,
             TransactionId = transactionId,
         });
-        var state = await db.CentralCreditStates.FirstOrDefaultAsync(s => s.MeterId == meter.Id, ct);
-        if (change.Model == CreditModel.Central)
-        {
-            if (state is null)
-            {
-                db.CentralCreditStates.Add(new CentralCreditStateRecord { MeterId = meter.Id, PricedFrom = change.EffectiveFrom, ChangedAt = now });
-            }
-            else
-            {
-                state.PricedFrom = change.EffectiveFrom;
-                state.PricedUntil = null;
-                state.ChangedAt = now;
-            }
-        }
-        else if (state is not null)
-        {
-            state.PricedUntil = change.EffectiveFrom;
-            state.ChangedAt = now;
-        }
+        var mode = change.Model == CreditModel.Central ? MeterLink.Commands.CreditMode.Central : MeterLink.Commands.CreditMode.Meter;
+        CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, new MeterLink.Commands.SetCreditMode(mode, change.EffectiveFrom, sold?.Energy ?? Energy.Zero),
+            now, CommandReference, CommandLifetime);
         db.Audit.Add(new AuditRecord
         {
             At = now,
@@ -139,14 +158,19 @@ public sealed class CreditModelSwitch(IServiceScopeFactory scopes, IClock clock,
             ActorId = actor.AuditId,
             Action = "credit-model.switch",
             Target = $"meter/{meter.MeterNumber}",
-            Details = $"{CreditModelText.Stored(change.Model)} from {change.EffectiveFrom}; carried in {carried?.Total.Minor ?? 0} minor units for {carried?.Energy.WattHours ?? 0} Wh; {change.Reason}",
+            Details = change.Model == CreditModel.Central
+                ? $"central from {change.EffectiveFrom}, once the meter hands its register over; {change.Reason}"
+                : $"meter from {change.EffectiveFrom}; central balance sold to the meter: {sold?.Total.Minor ?? 0} minor units for {sold?.Energy.WattHours ?? 0} Wh; {change.Reason}",
         });
         await db.SaveChangesAsync(ct);
-        if (change.Model == CreditModel.Central)
-        {
-            await Worker.UnpricedWork.QueueStoredAsync(db, meter.Id, change.EffectiveFrom, ct);
-        }
         await tx.CommitAsync(ct);
-        return new CreditModelSwitchOutcome.Switched(meter.MeterNumber, change.Model, change.EffectiveFrom, carried?.Total.Minor ?? 0, carried?.Energy.WattHours ?? 0, meter.Currency);
+        dispatcher.Wake();
+        return new CreditModelSwitchOutcome.Switched(meter.MeterNumber, change.Model, change.EffectiveFrom, sold?.Total.Minor ?? 0, sold?.Energy.WattHours ?? 0, meter.Currency);
     }
+
+    /// <summary>Why the meter cannot hold its credit centrally, or null when it can.</summary>
+    public static string? NoCentralMode(Domain.Metering.Meter meter) =>
+        meter.Mode == Domain.Metering.MeterMode.Token ? "a keypad meter without a link counts its own credit down and cannot be told to stop"
+        : meter.Transport != Domain.Metering.MeterTransport.Mqtt ? "a DLMS meter keeps its own credit account, which this head-end does not write"
+        : null;
 }

@@ -16,4 +16,7 @@ public enum TransactionKind
 
     /// <summary>Central credit: a meter's credit carried into its central balance when it switches to central credit.</summary>
     CreditCarriedIn,
+
+    /// <summary>Central credit: the central balance sold to the meter as credit when it switches back to holding its own.</summary>
+    CreditCarriedOut,
 }

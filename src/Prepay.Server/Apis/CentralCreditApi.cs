@@ -11,8 +11,11 @@ namespace Prepay.Server.Apis;
 /// <summary>The body of a credit model switch.</summary>
 public sealed record CreditModelInput(string? Model, string? EffectiveFrom, string? Reason);
 
-/// <summary>A switch made: the model from its date, and the meter's credit carried into its central balance.</summary>
-public sealed record CreditModelDto(string MeterNumber, string Model, Instant EffectiveFrom, long CarriedInMinor, long CarriedInWh, string Currency);
+/// <summary>
+/// A switch made: the model from its date. To central, nothing is carried in until the meter hands its register over
+/// (then shown by <c>GET …/central-credit</c>); back to the meter, the central balance sold to it as credit.
+/// </summary>
+public sealed record CreditModelDto(string MeterNumber, string Model, Instant EffectiveFrom, long CarriedOutMinor, long CarriedOutWh, string Currency);
 
 /// <summary>Central credit (Prepay.CentralCredit): a meter's central balance, and an admin's switch of its credit model.</summary>
 public static class CentralCreditApi
@@ -23,7 +26,7 @@ public static class CentralCreditApi
         g.MapGet("/central-credit", Read).RequireAuthorization(Policies.Staff)
             .WithSummary("The meter's central balance, today's deductions in the tariff's zone, and the days it lasts at the last 7 days' average.");
         g.MapPut("/credit-model", Switch).RequireAuthorization(Policies.Admin).Accepts<CreditModelInput>("application/json")
-            .WithSummary("Hold the meter's credit in the meter or centrally from a date, with a reason; a switch to central carries the meter's reported credit in.");
+            .WithSummary("Hold the meter's credit in the meter or centrally from a date, with a reason; to central, the meter hands its register over at its next reading boundary and it is carried in then; back to the meter, the central balance is sold to it as credit.");
         api.MapGet("/balance-comparisons", Comparisons).WithTags("Central credit").RequireAuthorization(Policies.Staff)
             .WithSummary("The daily comparisons of meters' and the server's view of their balance for a local date (yyyy-MM-dd), by meter number; differencesOnly=true for the differences reported.");
         return api;
@@ -75,12 +78,13 @@ public static class CentralCreditApi
         var outcome = await switches.SwitchAsync(new CreditModelChange(meterNumber, model, effectiveFrom, input.Reason!), ApiKeyAuthentication.ActorOf(http.User), ct);
         return outcome switch
         {
-            CreditModelSwitchOutcome.Switched s => TypedResults.Ok(new CreditModelDto(s.MeterNumber, CreditModelText.Stored(s.Model), s.EffectiveFrom, s.CarriedInMinor, s.CarriedInWh, s.Currency)),
+            CreditModelSwitchOutcome.Switched s => TypedResults.Ok(new CreditModelDto(s.MeterNumber, CreditModelText.Stored(s.Model), s.EffectiveFrom, s.CarriedOutMinor, s.CarriedOutWh, s.Currency)),
             CreditModelSwitchOutcome.Unchanged u => TypedResults.Ok(new CreditModelDto(u.MeterNumber, CreditModelText.Stored(u.Model), effectiveFrom, 0, 0, "")),
+            CreditModelSwitchOutcome.NoCentralMode n => Problems.Unprocessable("no-central-mode", $"Meter '{meterNumber}' cannot hold its credit centrally: {n.Why}."),
             CreditModelSwitchOutcome.MeterNotFound => Problems.NotFound($"No meter '{meterNumber}'."),
             CreditModelSwitchOutcome.NotAfterLatest n => Problems.Conflict("credit-model-not-after-latest", $"The meter's latest switch is dated {n.Latest}; a new one must come after it."),
             CreditModelSwitchOutcome.NoTariff => Problems.Unprocessable("no-tariff", $"Meter '{meterNumber}' has no tariff in effect at the switch."),
-            CreditModelSwitchOutcome.Invalid i => Problems.Invalid("reason", i.Reason),
+            CreditModelSwitchOutcome.Invalid i => Problems.Invalid(i.Field, i.Reason),
             _ => throw new InvalidOperationException(outcome.ToString()),
         };
     }

@@ -128,8 +128,7 @@ public abstract class BalanceComparisonTests(ServerFixture server)
     {
         var s = await CreateAsync(server, mode: "smart", tariff: code => CentralTariffs.DayNight(code, 1, "2026-01-01", "1.00", "3.00"));
         using var admin = server.Client();
-        await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model",
-            new { model = "central", effectiveFrom = server.Clock.GetCurrentInstant().ToString(), reason = "central credit" }, Ct));
+        await SwitchToCentralAsync(server, s.MeterNumber, server.Clock.GetCurrentInstant(), creditWh: 0);
         server.Clock.Advance(Duration.FromDays(10)); // the days compared below lie after the switch
         return (s.MeterNumber, await MeterIdAsync(s.MeterNumber));
     }

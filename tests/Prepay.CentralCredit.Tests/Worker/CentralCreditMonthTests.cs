@@ -36,17 +36,10 @@ public abstract class CentralCreditMonthTests(ServerFixture server)
         await Ok(await admin.PostAsync("/api/v1/tariffs", new StringContent(CentralTariffs.DayNight(s.TariffCode, 2, "2026-12-16", "1.20", "3.60"), Encoding.UTF8, "application/json"), Ct));
         var meterId = await MeterIdAsync(s.MeterNumber);
 
-        // The meter last reported 10 kWh of credit before the switch.
-        await using (var scope = server.Scope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-            db.MeterStatus.Add(new MeterStatusRecord { MeterId = meterId, Online = true, LastSeenAt = server.Clock.GetCurrentInstant(), CreditWh = 10_000 });
-            await db.SaveChangesAsync(Ct);
-        }
-        var switched = await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model",
-            new { model = "central", effectiveFrom = "2026-11-30T22:00:00Z", reason = "pilot of central credit" }, Ct));
-        // Carried in at the switch (00:00 local, night, version 1): 10 kWh × 1.00 = 10.00, + VAT ceil(1.50) → 11.50.
-        Assert.Equal(1150, switched["carriedInMinor"]!.GetValue<long>());
+        // The meter hands over 10 kWh of credit (and no emergency credit owed) at the switch, the boundary of 00:00 local.
+        await SwitchToCentralAsync(server, s.MeterNumber, Instant.FromUtc(2026, 11, 30, 22, 0), creditWh: 10_000);
+        // Carried in at the handover (00:00 local, night, version 1): 10 kWh × 1.00 = 10.00, + VAT ceil(1.50) → 11.50.
+        Assert.Equal(1150, (await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/central-credit", Ct)))["carriedInMinor"]!.GetValue<long>());
 
         // The top-up comes on the morning of the 1st, under central credit.
         server.Clock.Reset(Day(1) + Duration.FromHours(6));

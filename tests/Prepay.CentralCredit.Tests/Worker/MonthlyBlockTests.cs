@@ -38,6 +38,7 @@ public abstract class MonthlyBlockTests(ServerFixture server)
         using var admin = server.Client();
         await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model",
             new { model = "central", effectiveFrom = "2026-11-30T22:00:00Z", reason = "blocks" }, Ct));
+        await HandOverAsync(server, s.MeterNumber, Instant.FromUtc(2026, 11, 30, 22, 0), creditWh: 0);
         Guid meterId;
         await using (var scope = server.Scope())
         {

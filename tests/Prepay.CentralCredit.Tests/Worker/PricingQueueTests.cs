@@ -84,6 +84,7 @@ public abstract class PricingQueueTests(ServerFixture server)
         using var admin = server.Client();
         await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{meterNumber}/credit-model",
             new { model = "central", effectiveFrom = "2026-11-30T22:00:00Z", reason = "queue" }, Ct));
+        await HandOverAsync(server, meterNumber, Instant.FromUtc(2026, 11, 30, 22, 0), creditWh: 0);
     }
 
     private async Task PriceAsync()

@@ -1535,9 +1535,29 @@ namespace Prepay.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("carried_in_minor");
 
+                    b.Property<long>("CarriedOutMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carried_out_minor");
+
+                    b.Property<long>("CarriedOutWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carried_out_wh");
+
                     b.Property<long>("EffectiveFrom")
                         .HasColumnType("bigint")
                         .HasColumnName("effective_from");
+
+                    b.Property<long?>("HandedOverAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("handed_over_at");
+
+                    b.Property<long?>("HandedOverEmergencyOwedWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("handed_over_emergency_owed_wh");
+
+                    b.Property<long?>("HandedOverWh")
+                        .HasColumnType("bigint")
+                        .HasColumnName("handed_over_wh");
 
                     b.Property<Guid>("MeterId")
                         .HasColumnType("uuid")

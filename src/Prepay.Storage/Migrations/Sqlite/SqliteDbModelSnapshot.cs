@@ -1512,9 +1512,29 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("carried_in_minor");
 
+                    b.Property<long>("CarriedOutMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("carried_out_minor");
+
+                    b.Property<long>("CarriedOutWh")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("carried_out_wh");
+
                     b.Property<long>("EffectiveFrom")
                         .HasColumnType("INTEGER")
                         .HasColumnName("effective_from");
+
+                    b.Property<long?>("HandedOverAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handed_over_at");
+
+                    b.Property<long?>("HandedOverEmergencyOwedWh")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handed_over_emergency_owed_wh");
+
+                    b.Property<long?>("HandedOverWh")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("handed_over_wh");
 
                     b.Property<Guid>("MeterId")
                         .HasColumnType("TEXT")
