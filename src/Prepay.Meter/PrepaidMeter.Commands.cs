@@ -51,6 +51,7 @@ public sealed partial class PrepaidMeter
             // It replaces the friendly hours too: one "newest" for both, so a late SetFriendlyHours cannot undo it.
             SetCreditPolicy c => Valid(c) ?? Newest(ref _lastFriendlyHoursCommandId, id) ?? SetCreditPolicyCommand(c),
             ShowBalance c => Valid(c) ?? Newest(ref _lastBalanceCommandId, id) ?? ShowBalanceCommand(c),
+            SetCreditMode c => Valid(c) ?? Newest(ref _lastCreditModeCommandId, id) ?? SetCreditModeCommand(c),
             ReadNow => ReadNowCommand(),
             ClearTamper => ClearTamperCommand(),
             _ => (CommandRejection.Invalid, $"Unknown command {command.GetType().Name}."),
@@ -83,6 +84,11 @@ public sealed partial class PrepaidMeter
             return (CommandRejection.Invalid, "Credit to add must be positive.");
         }
 
+        if (IsCentral)
+        {
+            return (CommandRejection.Invalid, "Credit is held centrally.");
+        }
+
         _credit.Add(command.Wh);
         return null;
     }
@@ -94,7 +100,7 @@ public sealed partial class PrepaidMeter
             return (CommandRejection.TamperLatched, "Clear the tamper condition first.");
         }
 
-        if (_credit.CreditWh <= 0 && !MaySupplyWithoutCredit())
+        if (!IsCentral && _credit.CreditWh <= 0 && !MaySupplyWithoutCredit())
         {
             return (CommandRejection.InsufficientCredit, "Credit is at or below zero outside friendly hours.");
         }

@@ -29,8 +29,14 @@ public sealed partial class PrepaidMeter
 
     // Low credit once per crossing; at zero: emergency credit, else keep supplying if protected or friendly,
     // else disconnect. Credit back above zero lifts CreditExhausted (at once, or after a button press).
+    // None of it while the credit is held centrally: the server decides supply then.
     private void EvaluateCredit()
     {
+        if (IsCentral)
+        {
+            return;
+        }
+
         long credit = _credit.CreditWh;
         if (credit > _policy.LowCreditWh)
         {

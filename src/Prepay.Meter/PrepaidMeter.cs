@@ -86,6 +86,9 @@ public sealed partial class PrepaidMeter
         _lastCommandSeq = s.LastCommandSeq;
         _shownBalance = s.Balance;
         _lastBalanceCommandId = s.LastBalanceCommandId;
+        _creditMode = s.CreditMode;
+        _pendingCreditMode = s.PendingCreditMode;
+        _lastCreditModeCommandId = s.LastCreditModeCommandId;
     }
 
     /// <summary>The meter's clock.</summary>
@@ -97,7 +100,10 @@ public sealed partial class PrepaidMeter
     /// <summary>Monotonic import register, Wh.</summary>
     public long EnergyWh => _energy.Wh;
 
-    /// <summary>Credit register, Wh (negative only in friendly hours or for protected customers).</summary>
+    /// <summary>
+    /// Credit register, Wh (negative only in friendly hours or for protected customers). While the credit is held
+    /// centrally it is 0 unless a token was typed meanwhile, and it is not counted down.
+    /// </summary>
     public long CreditWh => _credit.CreditWh;
 
     /// <summary>Emergency credit taken and not yet repaid, Wh.</summary>
@@ -129,7 +135,7 @@ public sealed partial class PrepaidMeter
         _relay.State,
         _relay.Reasons,
         _alarms,
-        _credit.CreditWh <= _policy.LowCreditWh,
+        !IsCentral && _credit.CreditWh <= _policy.LowCreditWh,
         _credit.EmergencyOwedWh > 0,
         SuppliedWatts(),
         _lastKeypadResult)
@@ -150,7 +156,8 @@ public sealed partial class PrepaidMeter
         _config, _now, _energy.Wh, _energy.RemainderWattNanoseconds, _lastIntervalEnergyWh, _credit.CreditWh,
         _credit.EmergencyOwedWh, _lowArmed, _exhaustedArmed, _policy, _powerLimitWatts, _relay.Reasons, _overloadRetryAt,
         _alarms, _voltageOverride, _extraLoadWatts, _lastKeypadResult, _keypad.State, _commands.Floor, _commands.Records,
-        _lastRelayCommandId, _lastThresholdsCommandId, _lastFriendlyHoursCommandId, _lastCommandSeq, _shownBalance, _lastBalanceCommandId);
+        _lastRelayCommandId, _lastThresholdsCommandId, _lastFriendlyHoursCommandId, _lastCommandSeq, _shownBalance, _lastBalanceCommandId,
+        _creditMode, _pendingCreditMode, _lastCreditModeCommandId);
 
     /// <summary>Moves the clock forward by <paramref name="by"/> (≥ 0).</summary>
     public IReadOnlyList<MeterOutput> Tick(Duration by) => Advance(_now + by);
@@ -227,7 +234,7 @@ public sealed partial class PrepaidMeter
             return Flush();
         }
 
-        if (_credit.CreditWh <= 0 && EmergencyOffered && _policy.EmergencyActivation == EmergencyActivation.ButtonPress)
+        if (!IsCentral && _credit.CreditWh <= 0 && EmergencyOffered && _policy.EmergencyActivation == EmergencyActivation.ButtonPress)
         {
             TakeEmergency();
         }
@@ -266,7 +273,11 @@ public sealed partial class PrepaidMeter
         }
 
         long consumed = _energy.Integrate(watts, end - _now);
-        _credit.Consume(consumed);
+        if (!IsCentral)
+        {
+            _credit.Consume(consumed); // held centrally, the server prices the readings instead
+        }
+
         _now = end;
         if (IsOutage)
         {
@@ -277,11 +288,17 @@ public sealed partial class PrepaidMeter
         if (NextBoundary(_now - Duration.Epsilon, ReadingInterval) == _now)
         {
             EmitReading(ReadingKind.Interval);
+            ChangeCreditModeIfDue();
         }
     }
 
     private long? WhUntilNextCreditMark()
     {
+        if (IsCentral)
+        {
+            return null; // nothing counted down, so no mark to stop at
+        }
+
         long credit = _credit.CreditWh;
         long best = long.MaxValue;
         if (_lowArmed && credit > _policy.LowCreditWh)

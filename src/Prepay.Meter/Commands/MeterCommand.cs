@@ -16,4 +16,5 @@ namespace Prepay.Meter.Commands;
 [JsonDerivedType(typeof(ClearTamper), "clearTamper")]
 [JsonDerivedType(typeof(SetCreditPolicy), "setCreditPolicy")]
 [JsonDerivedType(typeof(ShowBalance), "showBalance")]
+[JsonDerivedType(typeof(SetCreditMode), "setCreditMode")]
 public abstract record MeterCommand(long CommandId);

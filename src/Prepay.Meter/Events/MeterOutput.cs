@@ -24,6 +24,8 @@ namespace Prepay.Meter.Events;
 [JsonDerivedType(typeof(PowerRestored), "powerRestored")]
 [JsonDerivedType(typeof(TokenAccepted), "tokenAccepted")]
 [JsonDerivedType(typeof(TokenRejected), "tokenRejected")]
+[JsonDerivedType(typeof(CreditHandedOver), "creditHandedOver")]
+[JsonDerivedType(typeof(CreditTakenOver), "creditTakenOver")]
 [JsonDerivedType(typeof(Reading), "reading")]
 [JsonDerivedType(typeof(CommandApplied), "commandApplied")]
 [JsonDerivedType(typeof(CommandDuplicate), "commandDuplicate")]

@@ -34,4 +34,7 @@ public sealed record MeterSnapshot(
     long LastFriendlyHoursCommandId,
     long LastCommandSeq = 0,
     ShownBalance? Balance = null,
-    long LastBalanceCommandId = long.MinValue);
+    long LastBalanceCommandId = long.MinValue,
+    CreditMode CreditMode = CreditMode.Meter,
+    CreditModeChange? PendingCreditMode = null,
+    long LastCreditModeCommandId = long.MinValue);

@@ -18,6 +18,7 @@ public static class CommandTranslation
         CommandTypes.SetThresholds => new SetThresholds(id, Long(message.Args, "lowCreditWh") ?? current.LowCreditWh, Long(message.Args, "emergencyCreditWh") ?? current.EmergencyCreditWh),
         CommandTypes.SetCreditPolicy => CreditPolicy(message, id),
         CommandTypes.ShowBalance => Balance(message, id),
+        CommandTypes.SetCreditMode => Mode(message, id),
         _ => null,
     };
 
@@ -25,6 +26,12 @@ public static class CommandTranslation
     private static ShowBalance? Balance(CommandMessage message, long id) =>
         V1Commands.TryRead(message.Type, message.Args, out var command, out _) && command is Link.ShowBalance b
             ? new ShowBalance(id, b.Balance.Minor, b.Balance.Currency.Code, b.AsOf)
+            : null;
+
+    // Read as strictly as the head-end writes it: a meter must not guess when, or with what credit, it takes its credit back.
+    private static SetCreditMode? Mode(CommandMessage message, long id) =>
+        V1Commands.TryRead(message.Type, message.Args, out var command, out _) && command is Link.SetCreditMode m
+            ? new SetCreditMode(id, m.Mode == Link.CreditMode.Central ? CreditMode.Central : CreditMode.Meter, m.From, m.Credit.WattHours)
             : null;
 
     // Read as strictly as the head-end writes it (V1Commands): the meter takes the whole policy or nothing.
@@ -35,7 +42,7 @@ public static class CommandTranslation
 
     /// <summary>Why <see cref="ToMeterCommand"/> gave no command: what is wrong with its arguments, or that the meter does not take the type.</summary>
     public static string WhyNot(CommandMessage message) =>
-        message.Type is CommandTypes.SetCreditPolicy or CommandTypes.ShowBalance && !V1Commands.TryRead(message.Type, message.Args, out _, out var error)
+        message.Type is CommandTypes.SetCreditPolicy or CommandTypes.ShowBalance or CommandTypes.SetCreditMode && !V1Commands.TryRead(message.Type, message.Args, out _, out var error)
             ? error ?? $"{message.Type} has no such arguments"
             : $"unsupported command type '{message.Type}'";
 

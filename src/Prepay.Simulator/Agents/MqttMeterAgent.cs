@@ -423,7 +423,9 @@ public sealed class MqttMeterAgent : IFleetAgent
             _events.Clear();
         }
         QueueReadings(force: false);
-        if (_meter.Relay != _lastRelay || _meter.Now - _lastStatusAt >= StatusHeartbeat)
+        // A credit-mode change moves the register in one step (to 0, or to the credit taken over): the status says so at
+        // once rather than at the next heartbeat.
+        if (_meter.Relay != _lastRelay || _meter.Now - _lastStatusAt >= StatusHeartbeat || outputs.Any(o => o is CreditHandedOver or CreditTakenOver))
         {
             QueueStatus();
         }

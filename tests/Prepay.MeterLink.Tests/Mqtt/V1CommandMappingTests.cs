@@ -32,6 +32,9 @@ public sealed class V1CommandMappingTests
         { new SetCreditPolicy("ZA-NERSA", 0, [], [], Protected: false), "setCreditPolicy", """{"policy":"ZA-NERSA","version":0,"friendlyHours":[],"holidays":[],"protected":0}""" },
         { new ShowBalance(new Money(123_456, Currency.ZAR), Instant.FromUtc(2026, 11, 23, 8, 15, 30) + Duration.FromMilliseconds(250)), "showBalance", """{"balanceMinor":123456,"currency":"ZAR","asOf":"2026-11-23T08:15:30.25Z"}""" },
         { new ShowBalance(new Money(-1_250, Currency.FromCode("KWD")), Issued), "showBalance", """{"balanceMinor":-1250,"currency":"KWD","asOf":"2026-11-23T08:20:00Z"}""" },
+        { new SetCreditMode(CreditMode.Central, Instant.FromUtc(2026, 11, 23, 8, 30), Energy.Zero), "setCreditMode", """{"mode":"central","from":"2026-11-23T08:30:00Z","creditWh":0}""" },
+        { new SetCreditMode(CreditMode.Meter, Issued + Duration.FromMilliseconds(500), new Energy(12_345)), "setCreditMode", """{"mode":"meter","from":"2026-11-23T08:20:00.5Z","creditWh":12345}""" },
+        { new SetCreditMode(CreditMode.Meter, Issued, Energy.Zero), "setCreditMode", """{"mode":"meter","from":"2026-11-23T08:20:00Z","creditWh":0}""" },
     };
 
     [Theory]
@@ -100,6 +103,14 @@ public sealed class V1CommandMappingTests
     [InlineData("showBalance", """{"balanceMinor":100,"currency":"RAND","asOf":"2026-11-23T08:20:00Z"}""", "args.currency 'RAND' is not a known ISO 4217 code")]
     [InlineData("showBalance", """{"balanceMinor":100,"currency":"ZAR","asOf":"23/11/2026"}""", "args.asOf must be an instant (yyyy-MM-ddTHH:mm:ss.FFFFFFFFFZ), not '23/11/2026'")]
     [InlineData("showBalance", """{"balanceMinor":100,"currency":"ZAR","asOf":"2026-11-23T08:20:00Z","creditWh":5}""", "args has no member 'creditWh'")]
+    [InlineData("setCreditMode", """{"mode":"central","from":"2026-11-23T08:30:00Z","creditWh":1}""", "args.creditWh must be 0 for central and at least 0 for meter")]
+    [InlineData("setCreditMode", """{"mode":"meter","from":"2026-11-23T08:30:00Z","creditWh":-5}""", "args.creditWh must be 0 for central and at least 0 for meter")]
+    [InlineData("setCreditMode", """{"mode":"meter","from":"2026-11-23T08:30:00Z"}""", "args.creditWh is required")]
+    [InlineData("setCreditMode", """{"mode":"meter","from":"2026-11-23T08:30:00Z","creditWh":"5"}""", "args.creditWh must be an integer")]
+    [InlineData("setCreditMode", """{"mode":"Central","from":"2026-11-23T08:30:00Z","creditWh":0}""", "args.mode must be meter or central, not 'Central'")]
+    [InlineData("setCreditMode", """{"from":"2026-11-23T08:30:00Z","creditWh":0}""", "args.mode must be a string")]
+    [InlineData("setCreditMode", """{"mode":"central","from":"2026-11-23 08:30","creditWh":0}""", "args.from must be an instant (yyyy-MM-ddTHH:mm:ss.FFFFFFFFFZ), not '2026-11-23 08:30'")]
+    [InlineData("setCreditMode", """{"mode":"central","from":"2026-11-23T08:30:00Z","creditWh":0,"tariff":"X"}""", "args has no member 'tariff'")]
     public void Arguments_that_are_not_what_the_document_says_are_refused_saying_what_is_wrong(string type, string args, string error)
     {
         Assert.False(V1Commands.TryRead(type, Json(args), out var command, out var why));
@@ -133,6 +144,13 @@ public sealed class V1CommandMappingTests
         Assert.False(V1Commands.TryWrite(new SetCreditPolicy("P", 1, [new(IsoDayOfWeek.None, new LocalTime(18, 0), 60)], [], false), out _, out _));
         Assert.False(V1Commands.TryWrite(new SetCreditPolicy("", 1, evening, [], false), out _, out _));
         Assert.False(V1Commands.TryWrite(new SetCreditPolicy("P", 1, [.. Enumerable.Repeat(evening[0], 57)], [], false), out _, out _));
+    }
+
+    [Fact]
+    public void A_credit_mode_v1_would_be_refused_for_has_no_v1_form()
+    {
+        Assert.False(V1Commands.TryWrite(new SetCreditMode(CreditMode.Central, Issued, new Energy(1)), out _, out _));
+        Assert.False(V1Commands.TryWrite(new SetCreditMode(CreditMode.Meter, Issued, new Energy(-1)), out _, out _));
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

@@ -54,5 +54,32 @@ public sealed class CommandTranslationTests
         Assert.Equal("args.asOf must be a string", CommandTranslation.WhyNot(broken));
     }
 
+    [Theory]
+    [InlineData(Link.CreditMode.Central, 0, CreditMode.Central)]
+    [InlineData(Link.CreditMode.Meter, 2_500, CreditMode.Meter)]
+    public void A_credit_mode_becomes_the_meters_own_with_its_instant_and_credit(Link.CreditMode mode, long creditWh, CreditMode expected)
+    {
+        var from = Instant.FromUtc(2026, 11, 23, 8, 30);
+        Assert.True(V1Commands.TryWrite(new Link.SetCreditMode(mode, from, new Prepay.Domain.Energy.Energy(creditWh)), out var type, out var args));
+
+        var command = CommandTranslation.ToMeterCommand(Message(type, JsonSerializer.SerializeToElement(args)), 11, new CreditPolicy());
+
+        Assert.Equal(new MeterCommands.SetCreditMode(11, expected, from, creditWh), command);
+    }
+
+    [Theory]
+    [InlineData("""{"mode":"central","from":"2026-11-23T08:30:00Z","creditWh":100}""", "args.creditWh must be 0 for central and at least 0 for meter")]
+    [InlineData("""{"mode":"meter","from":"2026-11-23T08:30:00Z","creditWh":-1}""", "args.creditWh must be 0 for central and at least 0 for meter")]
+    [InlineData("""{"mode":"server","from":"2026-11-23T08:30:00Z","creditWh":0}""", "args.mode must be meter or central, not 'server'")]
+    [InlineData("""{"mode":"central","from":"23 Nov","creditWh":0}""", "args.from must be an instant (yyyy-MM-ddTHH:mm:ss.FFFFFFFFFZ), not '23 Nov'")]
+    [InlineData("""{"mode":"central","creditWh":0}""", "args.from must be a string")]
+    public void A_broken_credit_mode_is_no_command_and_the_refusal_says_what_is_wrong(string args, string error)
+    {
+        var message = Message(CommandTypes.SetCreditMode, JsonDocument.Parse(args).RootElement.Clone());
+
+        Assert.Null(CommandTranslation.ToMeterCommand(message, 12, new CreditPolicy()));
+        Assert.Equal(error, CommandTranslation.WhyNot(message));
+    }
+
     private static CommandMessage Message(string type, JsonElement? args) => new(Guid.NewGuid(), type, args, Issued, Issued.AddDays(1), 1);
 }
