@@ -43,7 +43,9 @@ public sealed partial class PrepaidMeter
     // at all. The newest command decides alone: a pending change it does not repeat is dropped.
     private (CommandRejection Reason, string Detail)? SetCreditModeCommand(SetCreditMode command)
     {
-        if (command.Mode == _creditMode)
+        // Already there: nothing to change, unless credit comes with it. A switch to central withdrawn before its
+        // handover still brings the top-ups the server took centrally meanwhile; they are added at the boundary.
+        if (command.Mode == _creditMode && !(command.Mode == CreditMode.Meter && command.CreditWh > 0))
         {
             _pendingCreditMode = null;
             return null;

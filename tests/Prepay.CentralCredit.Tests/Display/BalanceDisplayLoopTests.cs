@@ -16,8 +16,9 @@ using static Prepay.Testing.Scenario;
 namespace Prepay.CentralCredit.Tests.Display;
 
 /// <summary>
-/// A virtual meter on MQTT whose credit is central, over the real loop: its readings are priced on the server, the
-/// balance goes to its display (<see cref="BalanceDisplays"/>), and the meter reports back what it shows.
+/// A virtual meter on MQTT switched to central credit, over the real loop: it hands its register over at a reading
+/// boundary and never cuts itself after, its readings are priced on the server from that boundary, the balance goes to
+/// its display (<see cref="BalanceDisplays"/>), and the meter reports back what it shows.
 /// </summary>
 public abstract class BalanceDisplayLoopTests(ServerFixture server)
 {
@@ -28,24 +29,43 @@ public abstract class BalanceDisplayLoopTests(ServerFixture server)
     {
         var s = await CreateAsync(server, mode: "smart", tariff: code => CentralTariffs.DayNight(code, 1, "2026-01-01", "1.00", "3.00"));
         using var admin = server.Client();
+        var loop = new LoopHarness(server, s);
+        // Half a kilowatt-hour of its own: counted down by the meter, it would run out and cut within the two hours below.
+        await using var agent = await loop.AgentAsync(initialCreditWh: 500);
         await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model",
             new { model = "central", effectiveFrom = server.Clock.GetCurrentInstant().ToString(), reason = "central credit" }, Ct));
-        var loop = new LoopHarness(server, s);
         await loop.VendAsync("50.00");
         var meterId = await MeterIdAsync(s.MeterNumber);
-        await using var agent = await loop.AgentAsync(initialCreditWh: 100_000);
+        await LoopHarness.EventuallyAsync(async () => await agent.ReadAsync(m => m.PendingCreditModeChange, Ct) is not null, "the meter is told to hand its credit over");
 
-        // Two hours of the meter's own consumption reach the server and are priced there.
+        // Two hours: the meter hands its register over at its next reading boundary, then its consumption is priced here.
         server.Clock.Advance(Duration.FromHours(2));
         await agent.AdvanceAsync(server.Clock.GetCurrentInstant(), Ct);
         await agent.FlushAsync(Ct);
         await LoopHarness.EventuallyAsync(async () => await ReadingCountAsync(meterId) >= 8, "the readings are stored");
+        await LoopHarness.EventuallyAsync(async () => (await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/central-credit", Ct)))["handedOverAt"] is not null,
+            "the handover is booked");
+        Assert.Equal(Prepay.Meter.Credit.CreditMode.Central, await agent.ReadAsync(m => m.CreditMode, Ct));
+        Assert.Equal(Prepay.Meter.Registers.RelayState.Connected, await agent.ReadAsync(m => m.Relay, Ct)); // never cut itself
         var round = server.Services.GetRequiredService<ConsumptionRound>();
         while (await round.RunOnceAsync(Ct) > 0)
         {
         }
         var balance = await BalanceAsync(meterId);
-        Assert.True(balance < 5_000, "consumption was priced");
+        await using (var scope = server.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            // Carried in from what the meter handed over (less than its 500 Wh: it counted down until the boundary).
+            var model = await db.MeterCreditModels.SingleAsync(m => m.MeterId == meterId, Ct);
+            var handedOverAt = model.HandedOverAt!.Value;
+            Assert.InRange(model.HandedOverWh!.Value, 1, 499);
+            Assert.True(model.CarriedInMinor > 0);
+            var charged = await db.CentralCreditIntervals.Where(p => p.MeterId == meterId).SumAsync(p => p.ChargedMinor, Ct);
+            Assert.True(await db.CentralCreditIntervals.CountAsync(p => p.MeterId == meterId, Ct) >= 6, "consumption after the handover was priced");
+            Assert.False(await db.CentralCreditIntervals.AnyAsync(p => p.MeterId == meterId && p.At <= handedOverAt, Ct), "nothing the meter counted was priced");
+            Assert.Equal(5_000 + model.CarriedInMinor - charged, balance);
+            Assert.False(await db.MeterEvents.AnyAsync(e => e.MeterId == meterId && e.Type == "creditExhausted", Ct));
+        }
 
         var displays = server.Services.GetRequiredService<BalanceDisplays>();
         Assert.Equal(1, await displays.RunOnceAsync(Ct));

@@ -120,12 +120,28 @@ public sealed class SetCreditModeTests
     {
         var meter = Constant(1000, 10_000);
 
-        var outputs = meter.Apply(new SetCreditMode(1, CreditMode.Meter, Utc(16, 0), 3_000));
+        var outputs = meter.Apply(new SetCreditMode(1, CreditMode.Meter, Utc(16, 0), 0));
 
         Assert.IsType<CommandApplied>(Assert.Single(outputs));
         Assert.Null(meter.PendingCreditModeChange);
         Assert.Empty(meter.Advance(Utc(17, 0)).OfType<CreditTakenOver>());
         Assert.Equal(10_000 - 1_000, meter.CreditWh);
+    }
+
+    [Fact]
+    public void Credit_sent_with_the_meter_mode_in_force_is_added_at_the_boundary_a_withdrawn_central_switch_loses_nothing()
+    {
+        var meter = Constant(1000, 10_000);
+        meter.Apply(new SetCreditMode(1, CreditMode.Central, Utc(16, 30), 0));
+
+        // Withdrawn before its handover, with the top-ups the server took centrally meanwhile.
+        Single<CommandApplied>(meter.Apply(new SetCreditMode(2, CreditMode.Meter, Utc(16, 0), 3_000)));
+
+        Assert.Equal(Utc(16, 15), meter.PendingCreditModeChange!.At);
+        var outputs = meter.Advance(Utc(17, 0));
+        Assert.Empty(outputs.OfType<CreditHandedOver>());
+        Assert.Equal((Utc(16, 15), 3_000L), Single<CreditTakenOver>(outputs) is var taken ? (taken.At, taken.CreditWh) : default);
+        Assert.Equal((CreditMode.Meter, 10_000L - 1_000 + 3_000), (meter.CreditMode, meter.CreditWh));
     }
 
     [Theory]
