@@ -12,7 +12,7 @@ public sealed class CentralCreditOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Readings priced in one write transaction (1 to 10 000).</summary>
-    public int BatchSize { get; set; } = 1000;
+    public int BatchSize { get; set; } = 2500;
 
     /// <summary>
     /// The shortest time between two balances sent to one meter's display while the balance falls (each priced reading

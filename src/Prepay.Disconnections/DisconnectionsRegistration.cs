@@ -17,6 +17,7 @@ public static class DisconnectionsRegistration
         services.AddSingleton<DisconnectionCheck>();
         services.AddSingleton<DisconnectionPreview>();
         services.AddSingleton<Vending.Debts.ITopUpDebtCap, Policies.PolicyDebtCap>();
+        services.AddSingleton<CentralCredit.Worker.IEmergencyCreditAllowance, Policies.PolicyEmergencyCredit>();
         services.AddSingleton<Alerts.Producers.IPolicyAlertThresholds, Policies.PolicyAlertThresholds>();
         services.AddSingleton<ISupplyCutGate, DispatchGate>();
         services.AddSingleton<OperatorCommands>();

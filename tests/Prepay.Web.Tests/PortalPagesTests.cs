@@ -141,14 +141,14 @@ public sealed partial class PortalPagesTests(WebFixture web) : IClassFixture<Web
     [Fact]
     public async Task A_customer_whose_credit_is_held_centrally_sees_the_balance_on_their_meter_page()
     {
-        // The third unit of Sunrise Gardens, switched to central credit now; the meter hands its register over at once.
-        const string meter = "10000000003";
+        // The second unit of the industrial park (a smart meter), switched to central credit now; it hands its register over at once.
+        const string meter = "10000000022";
         Guid customerId;
         await using (var scope = web.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
             customerId = (await (from p in db.Premises join s in db.Sites on p.SiteId equals s.Id
-                                 where s.Code == "SUNRISE" && p.Label == "A-103" select p.CustomerId).SingleAsync(Ct))!.Value;
+                                 where s.Code == "TECHPARK" && p.Label == "U-102" select p.CustomerId).SingleAsync(Ct))!.Value;
             var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Prepay.Storage.Records.People.PersonAccount>>();
             await Prepay.Server.Web.People.PeopleAccounts.EnsureAsync(users, "central-customer", "central-customer-password-8Lm",
                 Prepay.Storage.Records.People.PeopleRoles.Customer, customerId: customerId);

@@ -32,7 +32,8 @@ namespace Prepay.CentralCredit.Worker;
 /// late or often it arrives. Then each new adjustment of a priced interval is posted once, for the exact difference
 /// between the interval's price at its current value and what it was charged, and marked under its id.</item>
 /// <item>Per meter one balanced ledger transaction carries the batch's sums, then the balance is read: at or below
-/// zero, a <c>Disconnect</c> is queued once (until a top-up brings it back, <see cref="Reconnections"/>).</item>
+/// zero less the emergency credit the household's disconnection policy offers (<see cref="IEmergencyCreditAllowance"/>),
+/// a <c>Disconnect</c> is queued once (until a top-up brings it back above zero, <see cref="Reconnections"/>).</item>
 /// </list>
 /// </summary>
 public sealed class ConsumptionRound(
@@ -42,7 +43,8 @@ public sealed class ConsumptionRound(
     TariffCatalog tariffs,
     VeeOptions vee,
     CentralCreditOptions options,
-    CommandDispatcher dispatcher)
+    CommandDispatcher dispatcher,
+    IEmergencyCreditAllowance? emergencyCredit = null)
 {
     /// <summary>The reference every command central credit queues for an exhausted balance carries.</summary>
     public const string ExhaustedReference = "central-credit: exhausted";
@@ -60,7 +62,7 @@ public sealed class ConsumptionRound(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        var work = await UnpricedWork.MetersAsync(db, MetersPerRound, ct);
+        var work = await UnpricedWork.MetersAsync(db, MetersPerRound, options.BatchSize, ct);
         if (work.Count == 0)
         {
             return 0;
@@ -103,6 +105,8 @@ public sealed class ConsumptionRound(
             var priced = new List<PricedIntervalRecord>(readings.Count);
             var notYet = new List<UnpricedWork.Queued>();
             var transactions = books.Keys.ToDictionary(id => id, _ => Guid.CreateVersion7(now.ToDateTimeOffset()));
+            // A meter's readings come oldest first: its tariff and month are looked up again only past where they held.
+            var spans = new Dictionary<Guid, TariffSpan>();
             foreach (var reading in readings)
             {
                 if (!books.TryGetValue(reading.MeterId, out var book) || !ToPrice(reading, states[reading.MeterId]))
@@ -110,13 +114,18 @@ public sealed class ConsumptionRound(
                     continue; // dropped from the queue: not to be priced
                 }
                 var start = reading.At - vee.IntervalLength;
-                var tariff = await tariffs.ForMeterAsync(db, reading.MeterId, start, ct);
-                if (tariff is null || !ensured.Contains((reading.MeterId, tariff.Code, tariff.Version)) || !tariff.IsEffectiveAt(start))
+                if (!spans.TryGetValue(reading.MeterId, out var span) || !span.Holds(start))
+                {
+                    span = await TariffSpan.AtAsync(tariffs, db, reading.MeterId, start, ct);
+                    spans[reading.MeterId] = span;
+                }
+                var tariff = span.Tariff;
+                if (tariff is null || !ensured.Contains((reading.MeterId, tariff.Code, tariff.Version)))
                 {
                     notYet.Add(reading); // no tariff (yet), or one published since step 1: the next round has its accounts
                     continue;
                 }
-                var month = Month(tariff, start);
+                var month = span.MonthOf(start);
                 var position = await book.PositionAsync(db, tariff, month, tariff.LocalDateOf(start), ct);
                 var interval = new IntervalToPrice(reading.MeterId, start, reading.At, new Energy(reading.DeltaWh!.Value), reading.Quality!);
                 var charges = IntervalPricing.Price(tariff, interval, position);
@@ -152,7 +161,10 @@ public sealed class ConsumptionRound(
                 }
             }
 
-            // 5. One ledger transaction per meter, then the balance it leaves.
+            // 5. One ledger transaction per meter, then the balance it leaves: read before the postings and less what
+            //    they take, as the same figure on both providers (PostgreSQL applies postings to balances only at commit).
+            var charged = books.Values.Where(b => b.Totals.Net > 0).ToList();
+            var before = charged.Count == 0 ? null : await LedgerStore.BalancesAsync(db, charged.Select(b => b.Totals.CentralAccount).ToList(), ct);
             foreach (var book in books.Values)
             {
                 if (book.Totals.Transaction(transactions[book.MeterId], $"consumption of meter {book.MeterNumber}") is not { } transaction)
@@ -165,10 +177,11 @@ public sealed class ConsumptionRound(
             await db.SaveChangesAsync(ct);
             // After the ledger transactions they refer to; by the bulk path, as readings are written.
             await PricedIntervalWriter.WriteAsync(db, priced, ct);
-            foreach (var book in books.Values.Where(b => b.Totals.Net > 0))
+            foreach (var book in charged)
             {
                 var state = states[book.MeterId];
-                if (!state.Exhausted && await LedgerStore.BalanceAsync(db, book.Totals.CentralAccount, ct) <= 0)
+                var balance = before![book.Totals.CentralAccount.Value] - book.Totals.Net;
+                if (!state.Exhausted && balance <= 0 && balance <= -await EmergencyAllowanceAsync(db, book, now, ct))
                 {
                     CommandQueue.Enqueue(db, book.MeterId, book.MeterNumber, new MeterLink.Commands.Disconnect(), now, ExhaustedReference);
                     state.Exhausted = true;
@@ -186,6 +199,10 @@ public sealed class ConsumptionRound(
         }
         return dealt;
     }
+
+    // Asked only of a balance at or below zero: a meter in credit costs no policy read.
+    private async Task<long> EmergencyAllowanceAsync(PrepayDb db, MeterBook book, Instant now, CancellationToken ct) =>
+        emergencyCredit is null ? 0 : await emergencyCredit.MinorAsync(db, book.MeterId, book.Totals.CentralAccount.Currency, now, ct);
 
     /// <summary>
     /// Posts an adjustment of a priced interval: the interval re-priced at its current value, at the block position it
@@ -241,6 +258,36 @@ public sealed class ConsumptionRound(
         && ReadingQualities.IsPriced(quality)
         && reading.At > state.PricedFrom && (state.PricedUntil is not { } until || reading.At <= until);
 
-    private static string Month(TariffDocument tariff, Instant start) =>
-        tariff.MonthOf(start).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The tariff pricing a meter from <see cref="From"/> until <see cref="Until"/> (<see cref="TariffCatalog.ForMeterUntilAsync"/>),
+    /// and the month (tariff's zone, <c>yyyy-MM</c>) last asked for with its bounds.
+    /// </summary>
+    private sealed class TariffSpan(TariffDocument? tariff, Instant from, Instant until)
+    {
+        private Instant _monthFrom = Instant.MaxValue;
+        private Instant _monthUntil = Instant.MinValue;
+        private string _month = "";
+
+        public TariffDocument? Tariff => tariff;
+
+        public static async Task<TariffSpan> AtAsync(TariffCatalog tariffs, PrepayDb db, Guid meterId, Instant at, CancellationToken ct)
+        {
+            var (tariff, until) = await tariffs.ForMeterUntilAsync(db, meterId, at, ct);
+            return new TariffSpan(tariff, at, until);
+        }
+
+        public bool Holds(Instant at) => at >= from && at < until;
+
+        public string MonthOf(Instant start)
+        {
+            if (start < _monthFrom || start >= _monthUntil)
+            {
+                var month = tariff!.MonthOf(start);
+                _monthFrom = tariff.StartOfMonth(start);
+                _monthUntil = tariff.TimeZone.AtStartOfDay(month.PlusMonths(1).OnDayOfMonth(1)).ToInstant();
+                _month = month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return _month;
+        }
+    }
 }

@@ -31,9 +31,11 @@ internal sealed class MeterBook(Guid meterId, string meterNumber, Currency curre
     {
         if (!_monthWh.TryGetValue(month, out var wh))
         {
-            wh = await db.CentralCreditIntervals.Where(p => p.MeterId == meterId && p.Month == month).SumAsync(p => p.Wh, ct);
+            var sums = await db.CentralCreditIntervals.Where(p => p.MeterId == meterId && p.Month == month).GroupBy(p => p.MeterId)
+                .Select(g => new { Wh = g.Sum(p => p.Wh), Debt = g.Sum(p => p.DebtRecoveredMinor) }).FirstOrDefaultAsync(ct);
+            wh = sums?.Wh ?? 0;
             _monthWh[month] = wh;
-            _monthDebt[month] = await db.CentralCreditIntervals.Where(p => p.MeterId == meterId && p.Month == month).SumAsync(p => p.DebtRecoveredMinor, ct);
+            _monthDebt[month] = sums?.Debt ?? 0;
         }
         // The month's days (and the next month's first, which an interval ending at midnight can't touch but one across it can).
         var from = firstDay.With(DateAdjusters.StartOfMonth);

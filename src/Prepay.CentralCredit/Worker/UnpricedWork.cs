@@ -28,20 +28,30 @@ internal static class UnpricedWork
               && !db.CentralCreditAdjustments.Any(p => p.AdjustmentId == a.Id)
         select a;
 
-    /// <summary>Meters with work, oldest reading first, at most <paramref name="limit"/>, each with the first and last interval end to price or correct.</summary>
-    public static async Task<List<(Guid Meter, Instant First, Instant Last)>> MetersAsync(PrepayDb db, int limit, CancellationToken ct)
+    /// <summary>
+    /// Meters with work, at most <paramref name="limit"/> meters and only as many as it takes to reach
+    /// <paramref name="batch"/> items (at least one meter): a round claims and reads no meter it will not price, and
+    /// takes its readings from those few. The queue is read in its key's order (meter, then interval) for at most a
+    /// batch of rows, so finding the work costs the same however long the queue has grown; every queued row is reached,
+    /// as each round takes off what it read. Each meter with the first and last interval end to price or correct.
+    /// </summary>
+    public static async Task<List<(Guid Meter, Instant First, Instant Last)>> MetersAsync(PrepayDb db, int limit, int batch, CancellationToken ct)
     {
-        var fromReadings = await db.CentralCreditPending.AsNoTracking().GroupBy(r => r.MeterId)
-            .Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At) })
-            .OrderBy(g => g.First).Take(limit).ToListAsync(ct);
-        var fromAdjustments = await Adjustments(db).GroupBy(a => a.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At) })
+        var fromReadings = await db.CentralCreditPending.AsNoTracking().OrderBy(r => r.MeterId).ThenBy(r => r.At).Take(batch)
+            .GroupBy(r => r.MeterId)
+            .Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At), Count = g.Count() })
+            .Take(limit).ToListAsync(ct);
+        var fromAdjustments = await Adjustments(db).GroupBy(a => a.MeterId).Select(g => new { g.Key, First = g.Min(r => r.At), Last = g.Max(r => r.At), Count = g.Count() })
             .ToListAsync(ct);
-        return fromReadings.Concat(fromAdjustments)
+        var meters = fromReadings.Concat(fromAdjustments)
             .GroupBy(m => m.Key)
-            .Select(g => (g.Key, g.Min(x => x.First), g.Max(x => x.Last)))
-            .OrderBy(m => m.Item2)
+            .Select(g => (Meter: g.Key, First: g.Min(x => x.First), Last: g.Max(x => x.Last), Count: g.Sum(x => x.Count)))
+            .OrderBy(m => m.First)
             .Take(limit)
             .ToList();
+        var taken = 0;
+        var enough = meters.TakeWhile(m => (taken += m.Count) - m.Count < batch).ToList();
+        return enough.Select(m => (m.Meter, m.First, m.Last)).ToList();
     }
 
     /// <summary>
@@ -61,15 +71,18 @@ internal static class UnpricedWork
         take.Transaction = tx;
         if (connection is NpgsqlConnection)
         {
+            // Shaped so that its plan does not depend on statistics: the queue rows by their row ids, each reading
+            // and each priced interval looked up by its key (a LIMIT keeps a lateral subquery from being flattened
+            // into a join the planner may hash over the whole table, as it does on tables it believes small).
             take.CommandText = """
                 WITH taken AS (
-                    DELETE FROM central_credit_pending q
-                    USING (SELECT meter_id, at FROM central_credit_pending WHERE meter_id = ANY(@meters) ORDER BY meter_id, at LIMIT @limit) k
-                    WHERE q.meter_id = k.meter_id AND q.at = k.at
-                    RETURNING q.meter_id, q.at)
-                SELECT t.meter_id, t.at, r.delta_wh, r.quality,
-                       EXISTS (SELECT 1 FROM central_credit_intervals p WHERE p.meter_id = t.meter_id AND p.at = t.at)
-                FROM taken t LEFT JOIN readings r ON r.meter_id = t.meter_id AND r.at = t.at
+                    DELETE FROM central_credit_pending
+                    WHERE ctid = ANY(ARRAY(SELECT ctid FROM central_credit_pending WHERE meter_id = ANY(@meters) ORDER BY meter_id, at LIMIT @limit))
+                    RETURNING meter_id, at)
+                SELECT t.meter_id, t.at, r.delta_wh, r.quality, p.priced IS NOT NULL
+                FROM taken t
+                LEFT JOIN LATERAL (SELECT delta_wh, quality FROM readings WHERE meter_id = t.meter_id AND at = t.at LIMIT 1) r ON true
+                LEFT JOIN LATERAL (SELECT true AS priced FROM central_credit_intervals WHERE meter_id = t.meter_id AND at = t.at LIMIT 1) p ON true
                 ORDER BY t.meter_id, t.at
                 """;
             take.Parameters.Add(new NpgsqlParameter("meters", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = meters.ToArray() });

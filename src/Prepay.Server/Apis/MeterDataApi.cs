@@ -125,7 +125,7 @@ public static class MeterDataApi
         {
             return Problems.NotFound($"No meter '{meterNumber}'.");
         }
-        var rows = await db.MeterCommands.AsNoTracking().Where(c => c.MeterId == id).OrderByDescending(c => c.CreatedAt)
+        var rows = await db.MeterCommands.AsNoTracking().Where(c => c.MeterId == id).OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Seq)
             .Take(Math.Clamp(limit ?? 100, 1, MaxRows)).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(CommandDto.From).ToList());
     }

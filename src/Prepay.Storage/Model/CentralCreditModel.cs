@@ -23,12 +23,13 @@ internal static class CentralCreditModel
         });
         b.Entity<PricedIntervalRecord>(e =>
         {
+            // No foreign keys: rows are written only by the pricing round, in bulk, in the transaction that adds the
+            // ledger transaction they name, for a meter whose reading (itself keyed to the meter) they price; a check
+            // per row would cost the bulk write as much again. The key is the guard that matters: priced once.
             e.ToTable("central_credit_intervals");
             e.HasKey(x => new { x.MeterId, x.At });
             e.Property(x => x.Month).HasMaxLength(7);
             e.Property(x => x.TariffCode).HasMaxLength(40);
-            e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
-            e.HasOne<StoredTransaction>().WithMany().HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(x => new { x.MeterId, x.Month });
         });
         b.Entity<PostedAdjustmentRecord>(e =>

@@ -22,17 +22,65 @@ public sealed class TariffCatalog(IClock clock, VendingOptions options)
 
     public async Task<TariffDocument?> ForMeterAsync(PrepayDb db, Guid meterId, Instant at, CancellationToken ct)
     {
-        var assignments = await _assignments.GetOrLoadAsync(meterId, async id =>
+        var assignments = await AssignmentsAsync(db, meterId, ct);
+        var code = assignments.Where(a => a.From <= at).Select(a => a.Code).FirstOrDefault();
+        return code is null ? null : await EffectiveAsync(db, code, at, ct);
+    }
+
+    /// <summary>
+    /// <see cref="ForMeterAsync"/> at <paramref name="at"/>, and the instant until which that answer holds (exclusive)
+    /// as this server knows the configuration now: the meter's next assignment, or a later version of its tariff taking
+    /// effect, whichever comes first. A caller pricing one meter's instants in order asks again only past it.
+    /// </summary>
+    public async Task<(TariffDocument? Tariff, Instant Until)> ForMeterUntilAsync(PrepayDb db, Guid meterId, Instant at, CancellationToken ct)
+    {
+        var until = Instant.MaxValue;
+        string? code = null;
+        foreach (var (from, assigned) in await AssignmentsAsync(db, meterId, ct)) // newest first
+        {
+            if (from <= at)
+            {
+                code = assigned;
+                break;
+            }
+            until = from;
+        }
+        if (code is null)
+        {
+            return (null, until);
+        }
+        foreach (var doc in await VersionsAsync(db, code, ct)) // highest first
+        {
+            if (doc.IsEffectiveAt(at))
+            {
+                return (doc, until);
+            }
+            until = Instant.Min(until, doc.TimeZone.AtStartOfDay(doc.EffectiveFrom).ToInstant());
+        }
+        return (null, until);
+    }
+
+    public async Task<TariffDocument?> EffectiveAsync(PrepayDb db, string code, Instant at, CancellationToken ct)
+    {
+        foreach (var doc in await VersionsAsync(db, code, ct))
+        {
+            if (doc.IsEffectiveAt(at))
+            {
+                return doc;
+            }
+        }
+        return null;
+    }
+
+    private ValueTask<IReadOnlyList<(Instant From, string Code)>> AssignmentsAsync(PrepayDb db, Guid meterId, CancellationToken ct) =>
+        _assignments.GetOrLoadAsync(meterId, async id =>
             (await db.TariffAssignments.AsNoTracking()
                 .Where(a => a.MeterId == id)
                 .OrderByDescending(a => a.EffectiveFrom)
                 .Select(a => new { a.EffectiveFrom, a.TariffCode })
                 .ToListAsync(ct)).Select(a => (a.EffectiveFrom, a.TariffCode)).ToList());
-        var code = assignments.Where(a => a.From <= at).Select(a => a.Code).FirstOrDefault();
-        return code is null ? null : await EffectiveAsync(db, code, at, ct);
-    }
 
-    public async Task<TariffDocument?> EffectiveAsync(PrepayDb db, string code, Instant at, CancellationToken ct)
+    private async ValueTask<IEnumerable<TariffDocument>> VersionsAsync(PrepayDb db, string code, CancellationToken ct)
     {
         var versions = await _versions.GetOrLoadAsync(code, async c =>
             (await db.Tariffs.AsNoTracking()
@@ -40,15 +88,7 @@ public sealed class TariffCatalog(IClock clock, VendingOptions options)
                 .OrderByDescending(t => t.Version)
                 .Select(t => new { t.Version, t.Document })
                 .ToListAsync(ct)).Select(v => (v.Version, v.Document)).ToList());
-        foreach (var v in versions)
-        {
-            var doc = _parsed.GetOrAdd((code, v.Version), _ => TariffDocumentJson.Parse(v.Document));
-            if (doc.IsEffectiveAt(at))
-            {
-                return doc;
-            }
-        }
-        return null;
+        return versions.Select(v => _parsed.GetOrAdd((code, v.Version), _ => TariffDocumentJson.Parse(v.Document)));
     }
 
     /// <summary>A meter's tariff assignment changed here.</summary>

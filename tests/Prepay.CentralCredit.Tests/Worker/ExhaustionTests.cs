@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Prepay.CentralCredit.Worker;
+using Prepay.Policy.Presets;
 using Prepay.Storage;
 using Prepay.Storage.Records.Metering;
 using Prepay.Testing;
@@ -41,6 +43,8 @@ public abstract class ExhaustionTests(ServerFixture server)
         // The 15th quarter takes it to −14 c: one disconnect. Three more: still one.
         await InsertAsync(meterId, [start + Quarter * 15]);
         await PriceAsync();
+        // In the round that priced it, not the next one (PostgreSQL applies postings to balances only at commit).
+        Assert.Equal([("disconnect", ConsumptionRound.ExhaustedReference)], await CommandsAsync(meterId));
         await InsertAsync(meterId, Enumerable.Range(16, 3).Select(i => start + Quarter * i));
         await PriceAsync();
         var queued = await CommandsAsync(meterId);
@@ -56,6 +60,40 @@ public abstract class ExhaustionTests(ServerFixture server)
         Assert.Equal(1, await reconnections.RunOnceAsync(Ct));
         Assert.Equal(0, await reconnections.RunOnceAsync(Ct));
         Assert.Equal([("disconnect", ConsumptionRound.ExhaustedReference), ("connect", ConsumptionRound.ToppedUpReference)], await CommandsAsync(meterId));
+    }
+
+    [Fact]
+    public async Task A_central_meter_runs_on_its_policys_emergency_credit_and_is_asked_to_disconnect_only_once_that_is_used_up()
+    {
+        var s = await CreateAsync(server, mode: "smart", tariff: code => CentralTariffs.DayNight(code, 1, "2026-01-01", "1.00", "3.00"));
+        using var admin = server.Client();
+        // The household's site is under a policy that offers 5.00 of emergency credit.
+        var code = "ZA-EC-" + s.Suffix;
+        var json = PolicyPresets.Json("ZA-MUNICIPAL").Replace("\"code\": \"ZA-MUNICIPAL\"", $"\"code\": \"{code}\"", StringComparison.Ordinal)
+            .Replace("\"protectedCustomers\"", "\"emergencyCredit\": { \"amount\": \"5.00\" },\n  \"protectedCustomers\"", StringComparison.Ordinal);
+        using (var body = new StringContent(json, Encoding.UTF8, "application/json"))
+        {
+            await Ok(await admin.PostAsync("/api/v1/disconnection-policies", body, Ct));
+        }
+        await Ok(await admin.PostAsJsonAsync("/api/v1/disconnection-policies/assignments", new { policy = code, site = s.SiteCode, effectiveFrom = "2026-01-01T00:00:00Z" }, Ct));
+        await SwitchToCentralAsync(server, s.MeterNumber, server.Clock.GetCurrentInstant(), creditWh: 0);
+        using var vendor = server.Client(s.VendorKey);
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
+        var meterId = await MeterIdAsync(s.MeterNumber);
+
+        // As above: 15 day quarters leave −14 c, now emergency credit; 13 more (35 c each) leave −469 c, still within 5.00.
+        var start = new LocalDate(2026, 11, 23).At(new LocalTime(10, 0)).InZoneStrictly(DateTimeZoneProviders.Tzdb["Africa/Johannesburg"]).ToInstant();
+        await InsertAsync(meterId, Enumerable.Range(1, 28).Select(i => start + Quarter * i));
+        await PriceAsync();
+        Assert.Empty(await CommandsAsync(meterId));
+
+        // The 29th takes it to −504 c, past the emergency credit: one disconnect.
+        await InsertAsync(meterId, [start + Quarter * 29]);
+        await PriceAsync();
+        var statement = await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/central-credit", Ct));
+        Assert.Equal(-504, statement["balanceMinor"]!.GetValue<long>());
+        Assert.Equal([("disconnect", ConsumptionRound.ExhaustedReference)], await CommandsAsync(meterId));
+        Assert.True(statement["exhausted"]!.GetValue<bool>());
     }
 
     [Fact]

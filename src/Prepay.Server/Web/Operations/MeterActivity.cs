@@ -31,7 +31,7 @@ public sealed record MeterActivity(string MeterNumber, bool Online, string Relay
         var readings = await db.Readings.AsNoTracking().Where(r => r.MeterId == id).OrderByDescending(r => r.At).Take(ReadingsShown)
             .Select(r => new { r.At, r.CreditWh, r.DeltaWh }).ToListAsync(ct);
         var events = await db.MeterEvents.AsNoTracking().Where(e => e.MeterId == id).OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(EventsShown).ToListAsync(ct);
-        var commands = await db.MeterCommands.AsNoTracking().Where(c => c.MeterId == id).OrderByDescending(c => c.CreatedAt).Take(CommandsShown).ToListAsync(ct);
+        var commands = await db.MeterCommands.AsNoTracking().Where(c => c.MeterId == id).OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Seq).Take(CommandsShown).ToListAsync(ct);
         return new MeterActivity(meterNumber, status?.Online ?? false, FleetOverview.RelayText(status?.Relay), FleetOverview.CreditText(status?.CreditWh),
             status?.EnergyWh is { } e ? ConsoleFormat.Kwh(e) : "Unknown", ConsoleFormat.At(status?.LastSeenAt, zone),
             [.. readings.OrderBy(r => r.At).Select(r => new ReadingPoint(ConsoleFormat.Iso(r.At), ConsoleFormat.At(r.At, zone), Kwh(r.CreditWh), Kwh(r.DeltaWh)))],

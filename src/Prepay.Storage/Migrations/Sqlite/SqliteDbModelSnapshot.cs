@@ -1688,9 +1688,6 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.HasKey("MeterId", "At")
                         .HasName("pk_central_credit_intervals");
 
-                    b.HasIndex("TransactionId")
-                        .HasDatabaseName("ix_central_credit_intervals_transaction_id");
-
                     b.HasIndex("MeterId", "Month")
                         .HasDatabaseName("ix_central_credit_intervals_meter_id_month");
 
@@ -3344,22 +3341,6 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasForeignKey("TransactionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_central_credit_adjustments_ledger_transactions_transaction_id");
-                });
-
-            modelBuilder.Entity("Prepay.Storage.Records.CentralCredit.PricedIntervalRecord", b =>
-                {
-                    b.HasOne("Prepay.Domain.Metering.Meter", null)
-                        .WithMany()
-                        .HasForeignKey("MeterId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_central_credit_intervals_meters_meter_id");
-
-                    b.HasOne("Prepay.Ledger.Transactions.StoredTransaction", null)
-                        .WithMany()
-                        .HasForeignKey("TransactionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_central_credit_intervals_ledger_transactions_transaction_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Metering.DlmsEndpointRecord", b =>
