@@ -70,9 +70,11 @@ public sealed class CreditHandovers(MeterMessageHandler handler, TariffCatalog t
                 logger.LogWarning("Meter {Meter} reported a credit handover at {At} without its register; nothing carried in", meterNumber, e.At);
                 continue;
             }
-            var model = await db.MeterCreditModels.Where(m => m.MeterId == meterId && m.EffectiveFrom <= e.At)
+            // The latest switch to central from before the boundary, even if a switch back has been made since: the
+            // meter gave its register up, and what it gave is carried in whatever came after.
+            var model = await db.MeterCreditModels.Where(m => m.MeterId == meterId && m.Model == MeterCreditModelRecord.Central && m.EffectiveFrom <= e.At)
                 .OrderByDescending(m => m.EffectiveFrom).FirstOrDefaultAsync(ct);
-            if (model is not { Model: MeterCreditModelRecord.Central, HandedOverAt: null })
+            if (model is not { HandedOverAt: null })
             {
                 logger.LogWarning("Meter {Meter} handed its credit over at {At} with no switch to central waiting for it; nothing carried in", meterNumber, e.At);
                 continue;
@@ -112,15 +114,18 @@ public sealed class CreditHandovers(MeterMessageHandler handler, TariffCatalog t
             }
             await ledger.AddAsync(db, builder.Build(), now, $"central-credit/{meterId:N}", ct);
         }
+        // A switch back already made (its command crossed this event on the way) still ends the stretch where it said.
+        var until = await db.MeterCreditModels.Where(m => m.MeterId == meterId && m.EffectiveFrom > model.EffectiveFrom)
+            .OrderBy(m => m.EffectiveFrom).Select(m => (Instant?)m.EffectiveFrom).FirstOrDefaultAsync(ct);
         var state = await db.CentralCreditStates.FirstOrDefaultAsync(s => s.MeterId == meterId, ct);
         if (state is null)
         {
-            db.CentralCreditStates.Add(new CentralCreditStateRecord { MeterId = meterId, PricedFrom = at, ChangedAt = now });
+            db.CentralCreditStates.Add(new CentralCreditStateRecord { MeterId = meterId, PricedFrom = at, PricedUntil = until, ChangedAt = now });
         }
         else
         {
             state.PricedFrom = at;
-            state.PricedUntil = null;
+            state.PricedUntil = until;
             state.Exhausted = false;
             state.ChangedAt = now;
         }

@@ -109,7 +109,13 @@ public readonly record struct CosemDateTime(CosemDate Date, CosemTime Time, shor
         return unchecked(DaysSinceEpoch(year, month, day) * NodaConstants.TicksPerDay);
     }
 
-    /// <summary>The instant of a local time of day after <paramref name="dayStartTicks"/>; null when a field is out of range.</summary>
+    private static readonly long FirstTicks = Instant.MinValue.ToUnixTimeTicks();
+    private static readonly long LastTicks = Instant.MaxValue.ToUnixTimeTicks();
+
+    /// <summary>
+    /// The instant of a local time of day after <paramref name="dayStartTicks"/>; null when a field is out of range or the
+    /// instant is not one NodaTime holds (31 December 9999 late in the day with a deviation that puts UTC in year 10000).
+    /// </summary>
     internal static Instant? InstantAt(long dayStartTicks, int hour, int minute, int second, int hundredths, short deviation)
     {
         if (hour > 23 || minute > 59 || second > 59 || (hundredths > 99 && hundredths != CosemTime.NotSpecified)
@@ -123,7 +129,7 @@ public readonly record struct CosemDateTime(CosemDate Date, CosemTime Time, shor
             long seconds = (hour * 3_600) + (minute * 60) + second + (deviation * 60);
             long ticks = dayStartTicks + (seconds * NodaConstants.TicksPerSecond)
                 + (hundredths == CosemTime.NotSpecified ? 0 : hundredths * 10 * NodaConstants.TicksPerMillisecond);
-            return Instant.FromUnixTimeTicks(ticks);
+            return ticks < FirstTicks || ticks > LastTicks ? null : Instant.FromUnixTimeTicks(ticks);
         }
     }
 

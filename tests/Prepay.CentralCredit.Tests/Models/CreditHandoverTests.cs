@@ -32,7 +32,7 @@ public abstract class CreditHandoverTests(ServerFixture server)
         var s = await CreateAsync(server, mode: "smart", tariff: code => CentralTariffs.DayNight(code, 1, "2026-01-01", "1.00", "3.00"));
         using var admin = server.Client();
         await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model", new { model = "central", effectiveFrom = "2026-12-01T20:00:00Z", reason = "pilot" }, Ct));
-        var meterId = await MeterIdAsync(s.MeterNumber);
+        var meterId = await CentralRounds.MeterIdAsync(server, s.MeterNumber);
 
         // The meter is told; nothing is carried in and nothing priced until it answers.
         var told = await CommandsAsync(meterId);
@@ -46,17 +46,17 @@ public abstract class CreditHandoverTests(ServerFixture server)
         await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
 
         // Readings up to 20:30 were counted down in the meter; it hands over at 20:30 with 3 kWh, 1 kWh of them emergency credit.
-        await InsertAsync(meterId, Quarters(switchAt, 1, 2, 3));
-        await PriceAsync();
-        Assert.Equal(1_000, await BalanceAsync(meterId));
+        await CentralRounds.InsertAsync(server, meterId, Quarters(switchAt, 1, 2, 3));
+        await CentralRounds.PriceAsync(server);
+        Assert.Equal(1_000, await CentralRounds.BalanceAsync(server, meterId));
         await HandOverAsync(server, s.MeterNumber, switchAt + Duration.FromMinutes(30), creditWh: 3_000, emergencyOwedWh: 1_000);
-        await InsertAsync(meterId, Quarters(switchAt, 4));
-        await PriceAsync();
+        await CentralRounds.InsertAsync(server, meterId, Quarters(switchAt, 4));
+        await CentralRounds.PriceAsync(server);
 
         // Carried in: (3 000 − 1 000) Wh at night, 1.00/kWh = 200 c + VAT ceil(30) → 230 c.
         // Priced: 20:45 and 21:00 only, 100 Wh at night each 10 c + VAT ceil(1.5) = 12 c, and the day's service charge
         // 425 + VAT ceil(63.75) = 489 c on the first. 1 000 + 230 − (12 + 12 + 489) = 717 c.
-        Assert.Equal(717, await BalanceAsync(meterId));
+        Assert.Equal(717, await CentralRounds.BalanceAsync(server, meterId));
         await using (var scope = server.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
@@ -71,7 +71,7 @@ public abstract class CreditHandoverTests(ServerFixture server)
         // The same event again is stored once; a handover with no switch waiting for it carries nothing.
         await HandOverAsync(server, s.MeterNumber, switchAt + Duration.FromMinutes(30), creditWh: 3_000, emergencyOwedWh: 1_000);
         await HandOverAsync(server, s.MeterNumber, switchAt + Duration.FromMinutes(45), creditWh: 9_000);
-        Assert.Equal(717, await BalanceAsync(meterId));
+        Assert.Equal(717, await CentralRounds.BalanceAsync(server, meterId));
         await using (var scope = server.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
@@ -88,7 +88,7 @@ public abstract class CreditHandoverTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         var problem = JsonNode.Parse(await refused.Content.ReadAsStringAsync(Ct))!;
         Assert.EndsWith("no-central-mode", problem["type"]!.GetValue<string>());
-        var meterId = await MeterIdAsync(s.MeterNumber);
+        var meterId = await CentralRounds.MeterIdAsync(server, s.MeterNumber);
         await using var scope = server.Scope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         Assert.False(await db.MeterCreditModels.AnyAsync(m => m.MeterId == meterId, Ct));
@@ -104,8 +104,8 @@ public abstract class CreditHandoverTests(ServerFixture server)
         await SwitchToCentralAsync(server, s.MeterNumber, at, creditWh: 2_000); // 600 c + VAT 90 → 690 c
         using var vendor = server.Client(s.VendorKey);
         await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
-        var meterId = await MeterIdAsync(s.MeterNumber);
-        Assert.Equal(1_690, await BalanceAsync(meterId));
+        var meterId = await CentralRounds.MeterIdAsync(server, s.MeterNumber);
+        Assert.Equal(1_690, await CentralRounds.BalanceAsync(server, meterId));
 
         using var admin = server.Client();
         server.Clock.Advance(Duration.FromMinutes(1));
@@ -119,33 +119,42 @@ public abstract class CreditHandoverTests(ServerFixture server)
         // = 1 690 c; 4 897 Wh would cost 1 470 + 221 = 1 691 c.
         Assert.Equal(1_690, back["carriedOutMinor"]!.GetValue<long>());
         Assert.Equal(4_896, back["carriedOutWh"]!.GetValue<long>());
-        Assert.Equal(0, await BalanceAsync(meterId));
+        Assert.Equal(0, await CentralRounds.BalanceAsync(server, meterId));
         Assert.Equal(("setCreditMode", """{"mode":"meter","from":"2026-12-02T08:01:00Z","creditWh":4896}"""), (await CommandsAsync(meterId))[^1]);
         await using var scope = server.Scope();
         Assert.Empty(await LedgerStore.VerifyAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), Ct));
     }
 
+    [Fact]
+    public async Task A_handover_that_crosses_a_switch_back_is_carried_in_and_nothing_after_the_switch_back_is_priced()
+    {
+        var at = Instant.FromUtc(2026, 12, 3, 20, 0); // 22:00 in Johannesburg: night, 1.00/kWh
+        server.Clock.Reset(at);
+        var s = await CreateAsync(server, mode: "smart", tariff: code => CentralTariffs.DayNight(code, 1, "2026-01-01", "1.00", "3.00"));
+        using var admin = server.Client();
+        await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model", new { model = "central", effectiveFrom = "2026-12-03T20:00:00Z", reason = "pilot" }, Ct));
+        using var vendor = server.Client(s.VendorKey);
+        await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
+        var meterId = await CentralRounds.MeterIdAsync(server, s.MeterNumber);
+
+        // Switched back a minute later, before the meter answered: the top-up is sold to it (869 c + VAT 131 c for 8 690 Wh).
+        server.Clock.Advance(Duration.FromMinutes(1));
+        var back = await Ok(await admin.PutAsJsonAsync($"/api/v1/meters/{s.MeterNumber}/credit-model", new { model = "meter", reason = "changed our mind" }, Ct));
+        Assert.Equal((1_000L, 8_690L), (back["carriedOutMinor"]!.GetValue<long>(), back["carriedOutWh"]!.GetValue<long>()));
+
+        // The meter had already handed 3 kWh over at 20:15: carried in (300 c + VAT 45 c), and nothing after 20:01 is priced.
+        await HandOverAsync(server, s.MeterNumber, at + Duration.FromMinutes(15), creditWh: 3_000);
+        await CentralRounds.InsertAsync(server, meterId, Quarters(at, 2, 3));
+        await CentralRounds.PriceAsync(server);
+        Assert.Equal(345, await CentralRounds.BalanceAsync(server, meterId));
+        await using var scope = server.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+        Assert.False(await db.CentralCreditIntervals.AnyAsync(p => p.MeterId == meterId, Ct));
+        Assert.Equal(at + Duration.FromMinutes(1), (await db.CentralCreditStates.SingleAsync(x => x.MeterId == meterId, Ct)).PricedUntil);
+        Assert.Empty(await LedgerStore.VerifyAsync(db, Ct));
+    }
+
     private static IEnumerable<Instant> Quarters(Instant from, params int[] quarters) => quarters.Select(q => from + Duration.FromMinutes(15 * q));
-
-    private async Task PriceAsync()
-    {
-        var round = server.Services.GetRequiredService<ConsumptionRound>();
-        while (await round.RunOnceAsync(Ct) > 0)
-        {
-        }
-    }
-
-    private async Task<long> BalanceAsync(Guid meterId)
-    {
-        await using var scope = server.Scope();
-        return await LedgerStore.BalanceAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), AccountCode.MeterCentralCredit(meterId, "ZAR"), Ct);
-    }
-
-    private async Task<Guid> MeterIdAsync(string number)
-    {
-        await using var scope = server.Scope();
-        return await scope.ServiceProvider.GetRequiredService<PrepayDb>().Meters.Where(m => m.MeterNumber == number).Select(m => m.Id).SingleAsync(Ct);
-    }
 
     private async Task<List<(string, string)>> CommandsAsync(Guid meterId)
     {
@@ -153,17 +162,6 @@ public abstract class CreditHandoverTests(ServerFixture server)
         var rows = await scope.ServiceProvider.GetRequiredService<PrepayDb>().MeterCommands.Where(c => c.MeterId == meterId)
             .OrderBy(c => c.Seq).Select(c => new { c.Type, c.Arguments }).ToListAsync(Ct);
         return rows.Select(r => (r.Type, r.Arguments)).ToList();
-    }
-
-    private async Task InsertAsync(Guid meterId, IEnumerable<Instant> ats)
-    {
-        await using var scope = server.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        foreach (var at in ats)
-        {
-            db.Readings.Add(new IntervalReading { MeterId = meterId, At = at, DeltaWh = 100 });
-        }
-        await db.SaveChangesAsync(Ct);
     }
 }
 

@@ -31,22 +31,22 @@ public abstract class ExhaustionTests(ServerFixture server)
         await SwitchToCentralAsync(server, s.MeterNumber, now, creditWh: 0);
         using var vendor = server.Client(s.VendorKey);
         await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
-        var meterId = await MeterIdAsync(s.MeterNumber);
+        var meterId = await CentralRounds.MeterIdAsync(server, s.MeterNumber);
 
         // Day quarters (10:00 local on) of 100 Wh: 35 c each, the first also the day's service charge 489 c.
         // 1 000 − (524 + 13 × 35) = 21 c left after 14 quarters: still credit, nothing queued.
         var start = new LocalDate(2026, 11, 23).At(new LocalTime(10, 0)).InZoneStrictly(DateTimeZoneProviders.Tzdb["Africa/Johannesburg"]).ToInstant();
-        await InsertAsync(meterId, Enumerable.Range(1, 14).Select(i => start + Quarter * i));
-        await PriceAsync();
+        await CentralRounds.InsertAsync(server, meterId, Enumerable.Range(1, 14).Select(i => start + Quarter * i));
+        await CentralRounds.PriceAsync(server);
         Assert.Empty(await CommandsAsync(meterId));
 
         // The 15th quarter takes it to −14 c: one disconnect. Three more: still one.
-        await InsertAsync(meterId, [start + Quarter * 15]);
-        await PriceAsync();
+        await CentralRounds.InsertAsync(server, meterId, [start + Quarter * 15]);
+        await CentralRounds.PriceAsync(server);
         // In the round that priced it, not the next one (PostgreSQL applies postings to balances only at commit).
         Assert.Equal([("disconnect", ConsumptionRound.ExhaustedReference)], await CommandsAsync(meterId));
-        await InsertAsync(meterId, Enumerable.Range(16, 3).Select(i => start + Quarter * i));
-        await PriceAsync();
+        await CentralRounds.InsertAsync(server, meterId, Enumerable.Range(16, 3).Select(i => start + Quarter * i));
+        await CentralRounds.PriceAsync(server);
         var queued = await CommandsAsync(meterId);
         Assert.Equal([("disconnect", ConsumptionRound.ExhaustedReference)], queued);
 
@@ -79,17 +79,17 @@ public abstract class ExhaustionTests(ServerFixture server)
         await SwitchToCentralAsync(server, s.MeterNumber, server.Clock.GetCurrentInstant(), creditWh: 0);
         using var vendor = server.Client(s.VendorKey);
         await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "10.00", currency = "ZAR" }), Ct));
-        var meterId = await MeterIdAsync(s.MeterNumber);
+        var meterId = await CentralRounds.MeterIdAsync(server, s.MeterNumber);
 
         // As above: 15 day quarters leave −14 c, now emergency credit; 13 more (35 c each) leave −469 c, still within 5.00.
         var start = new LocalDate(2026, 11, 23).At(new LocalTime(10, 0)).InZoneStrictly(DateTimeZoneProviders.Tzdb["Africa/Johannesburg"]).ToInstant();
-        await InsertAsync(meterId, Enumerable.Range(1, 28).Select(i => start + Quarter * i));
-        await PriceAsync();
+        await CentralRounds.InsertAsync(server, meterId, Enumerable.Range(1, 28).Select(i => start + Quarter * i));
+        await CentralRounds.PriceAsync(server);
         Assert.Empty(await CommandsAsync(meterId));
 
         // The 29th takes it to −504 c, past the emergency credit: one disconnect.
-        await InsertAsync(meterId, [start + Quarter * 29]);
-        await PriceAsync();
+        await CentralRounds.InsertAsync(server, meterId, [start + Quarter * 29]);
+        await CentralRounds.PriceAsync(server);
         var statement = await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/central-credit", Ct));
         Assert.Equal(-504, statement["balanceMinor"]!.GetValue<long>());
         Assert.Equal([("disconnect", ConsumptionRound.ExhaustedReference)], await CommandsAsync(meterId));
@@ -121,20 +121,6 @@ public abstract class ExhaustionTests(ServerFixture server)
         Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "credit-model.switch" && a.Target == $"meter/{s.MeterNumber}", Ct));
     }
 
-    private async Task PriceAsync()
-    {
-        var round = server.Services.GetRequiredService<ConsumptionRound>();
-        while (await round.RunOnceAsync(Ct) > 0)
-        {
-        }
-    }
-
-    private async Task<Guid> MeterIdAsync(string number)
-    {
-        await using var scope = server.Scope();
-        return await scope.ServiceProvider.GetRequiredService<PrepayDb>().Meters.Where(m => m.MeterNumber == number).Select(m => m.Id).SingleAsync(Ct);
-    }
-
     private async Task<List<(string, string?)>> CommandsAsync(Guid meterId)
     {
         await using var scope = server.Scope();
@@ -144,16 +130,6 @@ public abstract class ExhaustionTests(ServerFixture server)
         return rows.Select(r => (r.Type, r.Reference)).ToList();
     }
 
-    private async Task InsertAsync(Guid meterId, IEnumerable<Instant> ats)
-    {
-        await using var scope = server.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        foreach (var at in ats)
-        {
-            db.Readings.Add(new IntervalReading { MeterId = meterId, At = at, DeltaWh = 100 });
-        }
-        await db.SaveChangesAsync(Ct);
-    }
 }
 
 public sealed class ExhaustionSqliteTests(CentralCreditSqliteServer server) : ExhaustionTests(server), IClassFixture<CentralCreditSqliteServer>;
