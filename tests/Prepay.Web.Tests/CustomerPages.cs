@@ -36,7 +36,7 @@ internal static class CustomerPages
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.EndsWith("/login", StringComparison.Ordinal) && !url.Contains("/login?", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await WebFixture.AnswerTwoFactorAsync(page, user, authenticatorKey);
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { Timeout = 90_000 }); // as in AnswerTwoFactorAsync
         await ScreenshotAsync(page, screenshot + "-landing");
         return page;
     }

@@ -194,7 +194,8 @@ public class WebFixture : IAsyncLifetime
                 var error = System.Text.RegularExpressions.Regex.Match(body, "id=\"two-factor-error\"[^>]*>([^<]*)<").Groups[1].Value;
                 Assert.Fail($"The authenticator step answered {userName} with {answer.Status}: {(error.Length > 0 ? error : body[..Math.Min(body.Length, 400)])}");
             }
-            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+            // Longer than the page default: on a machine shared with other builds the redirect's page has taken over 30 s.
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 90_000 });
         }
     }
 

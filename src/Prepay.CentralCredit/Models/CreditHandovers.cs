@@ -19,8 +19,8 @@ namespace Prepay.CentralCredit.Models;
 /// <summary>
 /// Completes a switch to central credit when the meter reports handing its register over (the <c>creditHandedOver</c>
 /// event, docs/mqtt.md, at a boundary of its reading interval): in the transaction that stores the event, the register
-/// net of the emergency credit it had lent is carried into the central balance, valued at the tariff in force at that
-/// boundary (<see cref="CarriedCredit.Value"/>, a balanced <c>CreditCarriedIn</c> transaction), and pricing starts from
+/// net of the emergency credit it had lent is carried into the central balance, valued with the tariff in force at the
+/// switch at that boundary's prices (<see cref="CarriedCredit.Value"/>, a balanced <c>CreditCarriedIn</c> transaction), and pricing starts from
 /// the boundary: every reading up to it was counted down in the meter, every one after is priced here, so no interval
 /// is paid for twice. A net debt (more emergency credit lent than left) is not carried: the meter forgives it with the
 /// register. Once per switch: the switch's row moves from "not handed over" by a conditional update, and the meter's
@@ -88,8 +88,10 @@ public sealed class CreditHandovers(MeterMessageHandler handler, TariffCatalog t
     {
         var now = clock.GetCurrentInstant();
         var currency = await db.Meters.Where(m => m.Id == meterId).Select(m => m.Currency).SingleAsync(ct);
-        var tariff = await tariffs.ForMeterAsync(db, meterId, at, ct) ?? await tariffs.ForMeterAsync(db, meterId, model.EffectiveFrom, ct)
-            ?? throw new InvalidOperationException($"Meter {meterNumber} has no tariff at its handover or its switch.");
+        // The switch's tariff, whose accounts the switch created: none may be created inside this transaction, and a
+        // version published since could name a tax account that does not exist yet.
+        var tariff = await tariffs.ForMeterAsync(db, meterId, model.EffectiveFrom, ct)
+            ?? throw new InvalidOperationException($"Meter {meterNumber} has no tariff at its switch.");
         var carried = CarriedCredit.Value(tariff, new Energy(Math.Max(0, register.CreditWh - register.EmergencyOwedWh)), at);
         // The guard first: of two deliveries racing, one moves the row and carries in; the other throws and rolls back.
         var moved = await db.MeterCreditModels.Where(m => m.Id == model.Id && m.HandedOverAt == null).ExecuteUpdateAsync(s => s

@@ -259,8 +259,9 @@ public sealed class ConsumptionRound(
         && reading.At > state.PricedFrom && (state.PricedUntil is not { } until || reading.At <= until);
 
     /// <summary>
-    /// The tariff pricing a meter from <see cref="From"/> until <see cref="Until"/> (<see cref="TariffCatalog.ForMeterUntilAsync"/>),
-    /// and the month (tariff's zone, <c>yyyy-MM</c>) last asked for with its bounds.
+    /// The tariff pricing a meter from <paramref name="from"/> until <paramref name="until"/> (exclusive, as
+    /// <see cref="TariffCatalog.ForMeterUntilAsync"/> found it), and the month (tariff's zone, <c>yyyy-MM</c>) last asked
+    /// for with its bounds.
     /// </summary>
     private sealed class TariffSpan(TariffDocument? tariff, Instant from, Instant until)
     {
