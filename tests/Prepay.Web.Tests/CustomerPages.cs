@@ -34,9 +34,9 @@ internal static class CustomerPages
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.EndsWith("/login", StringComparison.Ordinal) && !url.Contains("/login?", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await WebFixture.CommittedAsync(page, url => !url.EndsWith("/login", StringComparison.Ordinal) && !url.Contains("/login?", StringComparison.Ordinal));
         await WebFixture.AnswerTwoFactorAsync(page, user, authenticatorKey);
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { Timeout = 90_000 }); // as in AnswerTwoFactorAsync
+        await WebFixture.CommittedAsync(page, url => !url.Contains("/login", StringComparison.Ordinal));
         await ScreenshotAsync(page, screenshot + "-landing");
         return page;
     }
@@ -61,7 +61,7 @@ internal static class CustomerPages
     /// </summary>
     public static async Task PaymentResultAsync(IPage page)
     {
-        await page.WaitForURLAsync(url => url.Contains("/pay/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await WebFixture.CommittedAsync(page, url => url.Contains("/pay/", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("#payment-status")).ToBeVisibleAsync();
     }
 }

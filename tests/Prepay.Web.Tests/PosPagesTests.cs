@@ -26,7 +26,7 @@ public sealed partial class PosPagesTests(WebFixture web) : IClassFixture<WebFix
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         if (authenticatorKey is not null)
         {
-            await page.WaitForURLAsync(url => !url.EndsWith("/login", StringComparison.Ordinal) && !url.Contains("/login?", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+            await WebFixture.CommittedAsync(page, url => !url.EndsWith("/login", StringComparison.Ordinal) && !url.Contains("/login?", StringComparison.Ordinal));
             await WebFixture.AnswerTwoFactorAsync(page, user, authenticatorKey);
         }
         return page;

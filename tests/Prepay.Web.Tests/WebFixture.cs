@@ -153,8 +153,7 @@ public class WebFixture : IAsyncLifetime
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             // Committed, not loaded: what follows waits for the content it needs, and a page that keeps a live stream
             // open or reloads itself (the console's) need not reach its load event for the sign-in to be done.
-            await page.WaitForURLAsync(url => !url.Contains("/login?", StringComparison.Ordinal) && !url.EndsWith("/login", StringComparison.Ordinal),
-                new() { WaitUntil = WaitUntilState.Commit, Timeout = 20_000 });
+            await CommittedAsync(page, url => !url.Contains("/login?", StringComparison.Ordinal) && !url.EndsWith("/login", StringComparison.Ordinal), 20_000);
         }
         catch (TimeoutException)
         {
@@ -194,8 +193,26 @@ public class WebFixture : IAsyncLifetime
                 var error = System.Text.RegularExpressions.Regex.Match(body, "id=\"two-factor-error\"[^>]*>([^<]*)<").Groups[1].Value;
                 Assert.Fail($"The authenticator step answered {userName} with {answer.Status}: {(error.Length > 0 ? error : body[..Math.Min(body.Length, 400)])}");
             }
-            // Longer than the page default: on a machine shared with other builds the redirect's page has taken over 30 s.
-            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 90_000 });
+            await CommittedAsync(page, url => !url.Contains("/login", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// Waits until the main frame's address satisfies <paramref name="url"/>: committed, not loaded. Not
+    /// <c>WaitForURLAsync</c> with <c>WaitUntil = Commit</c>: when the address already matches (the redirect was faster
+    /// than the call) it waits for the load event instead (playwright-dotnet issue 3365), which a page that keeps a live
+    /// stream open may never reach. The page's address changes when a navigation commits, so it is watched directly.
+    /// </summary>
+    public static async Task CommittedAsync(IPage page, Func<string, bool> url, int timeoutMs = 30_000)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!url(page.Url))
+        {
+            if (waited.ElapsedMilliseconds > timeoutMs)
+            {
+                throw new TimeoutException($"The page stayed on {page.Url} for {timeoutMs} ms.");
+            }
+            await Task.Delay(25);
         }
     }
 
