@@ -1,4 +1,6 @@
 using NodaTime;
+using Prepay.Ledger.Accounts;
+using Prepay.Ledger.Transactions;
 using Prepay.Domain.Energy;
 using Prepay.Domain.Money;
 using Prepay.Tariffs.Blocks;
@@ -73,5 +75,38 @@ public sealed record CarriedCredit(Energy Energy, Money Total, Money Revenue, IR
             }
         }
         return Value(tariff, new Energy(fits), at);
+    }
+
+    /// <summary>This value moved from revenue and taxes into the meter's central balance (a handover's <c>CreditCarriedIn</c>).</summary>
+    public LedgerTransaction CarriedIn(Guid transactionId, Guid meterId, string meterNumber) =>
+        Moved(transactionId, TransactionKind.CreditCarriedIn, $"credit of meter {meterNumber} carried in", meterId, intoBalance: true);
+
+    /// <summary>This value moved out of the meter's central balance to revenue and taxes (a switch back's <c>CreditCarriedOut</c>).</summary>
+    public LedgerTransaction SoldToMeter(Guid transactionId, Guid meterId, string meterNumber) =>
+        Moved(transactionId, TransactionKind.CreditCarriedOut, $"central balance of meter {meterNumber} sold to it as credit", meterId, intoBalance: false);
+
+    // The two are mirror images: the same lines, each moved the other way.
+    private LedgerTransaction Moved(Guid transactionId, TransactionKind kind, string description, Guid meterId, bool intoBalance)
+    {
+        var currency = Total.Currency.Code;
+        var central = AccountCode.MeterCentralCredit(meterId, currency);
+        var builder = new LedgerTransaction.Builder(transactionId, kind, description);
+        void Move(AccountCode other, Money amount)
+        {
+            if (intoBalance)
+            {
+                builder.Move(other, central, amount);
+            }
+            else
+            {
+                builder.Move(central, other, amount);
+            }
+        }
+        Move(AccountCode.EnergyRevenue(currency), Revenue);
+        foreach (var tax in Taxes)
+        {
+            Move(AccountCode.Tax(tax.Name, currency), tax.Amount);
+        }
+        return builder.Build();
     }
 }

@@ -5,8 +5,6 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using Prepay.Domain.Energy;
 using Prepay.HeadEnd.Ingest;
-using Prepay.Ledger.Accounts;
-using Prepay.Ledger.Transactions;
 using Prepay.MeterLink.Uplinks;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
@@ -87,7 +85,6 @@ public sealed class CreditHandovers(MeterMessageHandler handler, TariffCatalog t
         CancellationToken ct)
     {
         var now = clock.GetCurrentInstant();
-        var currency = await db.Meters.Where(m => m.Id == meterId).Select(m => m.Currency).SingleAsync(ct);
         // The switch's tariff, whose accounts the switch created: none may be created inside this transaction, and a
         // version published since could name a tax account that does not exist yet.
         var tariff = await tariffs.ForMeterAsync(db, meterId, model.EffectiveFrom, ct)
@@ -107,14 +104,7 @@ public sealed class CreditHandovers(MeterMessageHandler handler, TariffCatalog t
         if (!carried.Total.IsZero)
         {
             transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
-            var central = AccountCode.MeterCentralCredit(meterId, currency);
-            var builder = new LedgerTransaction.Builder(transactionId.Value, TransactionKind.CreditCarriedIn, $"credit of meter {meterNumber} carried in")
-                .Move(AccountCode.EnergyRevenue(currency), central, carried.Revenue);
-            foreach (var tax in carried.Taxes)
-            {
-                builder.Move(AccountCode.Tax(tax.Name, currency), central, tax.Amount);
-            }
-            await ledger.AddAsync(db, builder.Build(), now, $"central-credit/{meterId:N}", ct);
+            await ledger.AddAsync(db, carried.CarriedIn(transactionId.Value, meterId, meterNumber), now, $"central-credit/{meterId:N}", ct);
         }
         // A switch back already made (its command crossed this event on the way) still ends the stretch where it said.
         var until = await db.MeterCreditModels.Where(m => m.MeterId == meterId && m.EffectiveFrom > model.EffectiveFrom)

@@ -4,7 +4,6 @@ using NodaTime;
 using Prepay.Domain.Energy;
 using Prepay.HeadEnd.Commands;
 using Prepay.Ledger.Accounts;
-using Prepay.Ledger.Transactions;
 using Prepay.Storage;
 using Prepay.Storage.Ledger;
 using Prepay.Storage.Records;
@@ -121,13 +120,7 @@ public sealed class CreditModelSwitch(IServiceScopeFactory scopes, IClock clock,
             if (!sold.Total.IsZero)
             {
                 transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
-                var builder = new LedgerTransaction.Builder(transactionId.Value, TransactionKind.CreditCarriedOut, $"central balance of meter {meter.MeterNumber} sold to it as credit")
-                    .Move(central, AccountCode.EnergyRevenue(meter.Currency), sold.Revenue);
-                foreach (var tax in sold.Taxes)
-                {
-                    builder.Move(central, AccountCode.Tax(tax.Name, meter.Currency), tax.Amount);
-                }
-                await ledger.AddAsync(db, builder.Build(), now, $"central-credit/{meter.Id:N}", ct);
+                await ledger.AddAsync(db, sold.SoldToMeter(transactionId.Value, meter.Id, meter.MeterNumber), now, $"central-credit/{meter.Id:N}", ct);
             }
             var state = await db.CentralCreditStates.FirstOrDefaultAsync(s => s.MeterId == meter.Id, ct);
             if (state is not null)
