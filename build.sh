@@ -6,7 +6,8 @@
 #   ./build.sh bench   end-to-end vend benchmark on SQLite and PostgreSQL beside pgbench, then the MQTT ingestion
 #                      benchmark beside a raw COPY / prepared insert, 10,000 meters' MQTT connections beside plain
 #                      TCP, top-up to relay closed on SQLite and PostgreSQL beside a bare MQTT publish, and DLMS
-#                      GET.response encode/decode, plain and AES-GCM-128, beside raw AES-GCM
+#                      GET.response encode/decode, plain and AES-GCM-128, beside raw AES-GCM, and the demo's steady
+#                      CPU beside the same server with no meters
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -116,6 +117,7 @@ case "${1:-test}" in
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench topup || status=$?
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench topup --postgres "$PREPAY_TEST_POSTGRES" || status=$?
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench dlms || status=$?
+    dotnet run --project src/Prepay.Cli -c Release --no-build -- bench demo-idle || status=$?
     exit $status
     ;;
   *) echo "usage: ./build.sh [test|demo|bench]" >&2; exit 2 ;;

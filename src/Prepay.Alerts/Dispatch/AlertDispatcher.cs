@@ -103,9 +103,7 @@ public sealed class AlertDispatcher(
             {
                 n.State = NotificationState.Failed;
                 n.LastError = result.Error;
-                // A final answer (no such address, channel not configured) is the receiver's business, not an incident.
-                logger.Log(result.Permanent ? LogLevel.Information : LogLevel.Warning,
-                    "Notification {Id} ({Channel}, {Kind}) failed after {Attempts} attempts: {Error}", n.Id, n.Channel, n.Kind, n.Attempts, result.Error);
+                LogFailure(n, result);
             }
             else
             {
@@ -125,6 +123,31 @@ public sealed class AlertDispatcher(
         }
         return due.Count;
     }
+
+    /// <summary>
+    /// A final answer (no such address, a channel not configured) is the receiver's business, not an incident, and the
+    /// same answer comes for every notification of its kind: said once per channel and answer, at information level,
+    /// then only at debug (a server without email would otherwise log a line per receipt). Running out of attempts
+    /// is a warning every time.
+    /// </summary>
+    private void LogFailure(NotificationRecord n, SendResult result)
+    {
+        if (!result.Permanent)
+        {
+            logger.LogWarning("Notification {Id} ({Channel}, {Kind}) failed after {Attempts} attempts: {Error}", n.Id, n.Channel, n.Kind, n.Attempts, result.Error);
+        }
+        else if (_permanentSaid.TryAdd($"{n.Channel}\n{result.Error}", 0))
+        {
+            logger.LogInformation("Notification {Id} ({Channel}, {Kind}) failed: {Error}; later {Channel} notifications failing the same way are marked failed without a line here",
+                n.Id, n.Channel, n.Kind, result.Error, n.Channel);
+        }
+        else
+        {
+            logger.LogDebug("Notification {Id} ({Channel}, {Kind}) failed: {Error}", n.Id, n.Channel, n.Kind, result.Error);
+        }
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _permanentSaid = new(StringComparer.Ordinal);
 
     /// <summary>
     /// One statement claims a batch: it counts the attempt and moves <c>next_attempt_at</c> to the lease's end, so

@@ -101,16 +101,18 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
             _started.TrySetResult();
             var end = options.Days is { } days ? start + Duration.FromSeconds(days * 86_400) : Instant.MaxValue;
             var lastProgress = TimeSpan.Zero;
+            var lastStep = -options.Tick;
             var now = start;
             while (now < end && !ct.IsCancellationRequested)
             {
                 var scheduled = start + Duration.FromSeconds(real.Elapsed.TotalSeconds * options.Speed);
                 var next = Min(Min(scheduled, now + options.MaxStep), end);
-                if (next <= now)
+                if (NextStepIn(options, now, next, end, real.Elapsed - lastStep) is { } wait)
                 {
-                    await Task.Delay(20, ct);
+                    await Task.Delay(wait, ct);
                     continue;
                 }
+                lastStep = real.Elapsed;
                 var step = next - now;
                 now = next;
                 clock.AdvanceTo(now);
@@ -250,6 +252,24 @@ public sealed class Fleet(FleetOptions options, SimulationClock clock, PrepayApi
 
     private Task ForEachAsync(List<Member> members, Func<Member, CancellationToken, ValueTask> body, CancellationToken ct) =>
         Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, body);
+
+    /// <summary>
+    /// How long a fleet waits before stepping from <paramref name="now"/> to <paramref name="next"/>, or null to step now: at
+    /// once when a whole <see cref="FleetOptions.MaxStep"/> (or the end) is owed, else once a tick has passed since the
+    /// last step, and never to a time not yet reached.
+    /// </summary>
+    public static TimeSpan? NextStepIn(FleetOptions options, Instant now, Instant next, Instant end, TimeSpan sinceLastStep)
+    {
+        if (next > now && (next == end || next - now >= options.MaxStep || sinceLastStep >= options.Tick))
+        {
+            return null;
+        }
+        var untilTick = options.Tick - sinceLastStep;
+        // Real time until a whole MaxStep is owed: at high speeds that comes before the tick.
+        var untilMaxStep = TimeSpan.FromSeconds((options.MaxStep - (next - now)).TotalSeconds / options.Speed);
+        var wait = untilTick < untilMaxStep ? untilTick : untilMaxStep;
+        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+    }
 
     private static Instant Min(Instant a, Instant b) => a < b ? a : b;
 }

@@ -22,6 +22,14 @@ public sealed record FleetOptions
     /// <summary>Largest simulated step; when the machine cannot keep up the simulation runs slower rather than coarser.</summary>
     public NodaTime.Duration MaxStep { get; init; } = NodaTime.Duration.FromMinutes(15);
 
+    /// <summary>
+    /// Real time between two steps while the fleet keeps up with its speed. Each meter integrates its minutes inside a
+    /// step and applies commands and tokens the moment they arrive, so a finer tick changes nothing a meter does, only
+    /// how often 200 meters are walked (every 20 ms, it kept more than a core busy at 60x). A step is taken sooner when
+    /// the simulated time owed reaches <see cref="MaxStep"/> (high speeds).
+    /// </summary>
+    public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long (real time) to wait at the end for credit commands still on their way.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
@@ -43,6 +51,7 @@ public sealed record FleetOptions
         : Days is { } d && (d <= 0 || d > 3650) ? "days must be above 0 and at most 3650"
         : LinkDropsPerMeterDay is < 0 or > 24 ? "link drops per meter-day must be 0 to 24"
         : Parallelism is < 1 or > 256 ? "parallelism must be 1 to 256"
+        : Tick < TimeSpan.FromMilliseconds(1) || Tick > TimeSpan.FromSeconds(10) ? "tick must be 1 ms to 10 s"
         : DlmsShare is < 0 or > 1 || double.IsNaN(DlmsShare) ? "DLMS share must be 0 to 1"
         : DlmsShare > 0 && DlmsKeys is null ? "a DLMS share needs the DLMS keys the server holds"
         : null;

@@ -62,6 +62,9 @@ public class BenchArgumentsTests
     [InlineData("topup", "--postgres", "Host=192.0.2.1;Username=postgres")]
     [InlineData("dlms", "--duration", "0")]
     [InlineData("dlms", "--duration", "601")]
+    [InlineData("demo-idle", "--meters", "0")]
+    [InlineData("demo-idle", "--duration", "0")]
+    [InlineData("demo-idle", "--warmup", "601")]
     public async Task A_bad_bench_argument_is_one_line_and_exit_code_2(string bench, string option, string value)
     {
         var (exit, stdout, stderr) = await PrepayAsync("bench", bench, option, value);
