@@ -112,6 +112,13 @@ public sealed class WriteTransaction(IDbContextTransaction transaction, Semaphor
 
     public Task RollbackAsync(CancellationToken ct) => transaction.RollbackAsync(ct);
 
+    /// <summary>Marks a point to return to: what follows can be undone alone (one vend of a batch), the rest kept.</summary>
+    public Task SavepointAsync(string name, CancellationToken ct) => transaction.CreateSavepointAsync(name, ct);
+
+    public Task RollbackToSavepointAsync(string name, CancellationToken ct) => transaction.RollbackToSavepointAsync(name, ct);
+
+    public Task ReleaseSavepointAsync(string name, CancellationToken ct) => transaction.ReleaseSavepointAsync(name, ct);
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -38,6 +38,7 @@ public static class VendingRegistration
         services.AddHostedService(sp => sp.GetRequiredService<Campaigns.CampaignDeliveries>());
         services.AddSingleton<TariffCatalog>();
         services.AddSingleton<VendingService>();
+        services.AddSingleton<VendBatches>();
         services.AddSingleton<Vends.VendingMetrics>();
         services.AddSingleton<FreeBasic.FreeBasicService>();
         services.AddSingleton<ReversalService>();

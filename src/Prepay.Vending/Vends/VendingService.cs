@@ -23,10 +23,12 @@ using Prepay.Vending.Tokens;
 namespace Prepay.Vending.Vends;
 
 /// <summary>
-/// Payment in, token out. One vend is one database transaction: lock the meter and take its next token id, claim
-/// the idempotency key (with what the purchase is priced against, in the same statement), price the purchase, post
-/// the ledger transaction, store the vend and its response.
-/// Every guard is the database's, so any number of servers can vend at once.
+/// Payment in, token out. What a vend is priced against is read first; then, all or nothing: lock the meter and take
+/// its next token id, claim the idempotency key (with what the purchase is priced against, in the same statement),
+/// price the purchase, post the ledger transaction, store the vend and its response. Concurrent vends are written
+/// together, each in its own savepoint of one transaction (<see cref="VendBatches"/>); a vend that carries work of
+/// its own (an approval it pays) gets a transaction to itself. Every guard is the database's, so any number of
+/// servers can vend at once.
 /// </summary>
 public sealed class VendingService(
     IServiceScopeFactory scopes,
@@ -39,6 +41,7 @@ public sealed class VendingService(
     CommandDispatcher dispatcher,
     VendingOptions options,
     VendingMetrics metrics,
+    VendBatches batches,
     Debts.ITopUpDebtCap? debtCaps = null)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -86,16 +89,53 @@ public sealed class VendingService(
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         // One connection for the whole vend, not one from the pool per statement before the transaction.
         await db.Database.OpenConnectionAsync(ct);
+        var (plan, refusal) = await PrepareAsync(db, cmd, vendorId, actor, ct);
+        if (plan is null)
+        {
+            return refusal!;
+        }
+        // Work that must commit with the vend runs in a transaction of its own; every other vend joins the next batch.
+        var written = alongside is null && batches.Enabled
+            ? await batches.WriteAsync((batchDb, batchCt) => WriteAsync(batchDb, plan, null, batchCt), InsufficientFloat(plan), ct)
+            : await WriteAloneAsync(db, plan, alongside, ct);
+        if (written is VendWrite.Alone)
+        {
+            written = await WriteAloneAsync(db, plan, null, ct);
+        }
+        switch (written)
+        {
+            case VendWrite.Committed c:
+                if (c.CreditCommand)
+                {
+                    dispatcher.Wake();
+                }
+                return c.Created;
+            case VendWrite.Refused r:
+                return r.Outcome;
+            default:
+                // The key was claimed by another request (or this one's earlier try): its answer, now committed.
+                return await ReplayIfClaimedAsync(db, vendorId, cmd.IdempotencyKey, plan.Hash, ct)
+                       ?? throw new InvalidOperationException("Idempotency claim vanished.");
+        }
+    }
+
+    /// <summary>
+    /// Everything read and checked before the vend's transaction: the vendor, meter, customer, tariff and credit model,
+    /// and every account the vend may post to (creating one is its own committed statement). A refusal here has
+    /// written nothing; a request that would be refused but was made before is answered with what it got then.
+    /// </summary>
+    private async Task<(VendPlan? Plan, VendOutcome? Refusal)> PrepareAsync(PrepayDb db, VendCommand cmd, Guid vendorId, Actor actor, CancellationToken ct)
+    {
         var hash = cmd.RequestHash();
         var vendor = await _vendors.GetOrLoadAsync(vendorId, id => db.Vendors.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct));
         if (vendor is null)
         {
-            return new VendOutcome.Unprocessable("no-vendor", "The vendor of this API key no longer exists.");
+            return (null, new VendOutcome.Unprocessable("no-vendor", "The vendor of this API key no longer exists."));
         }
         var (target, receiptsTo, failure) = await VendTargets.ResolveWithReceiptsAsync(db, cmd, ct);
         if (failure is not null)
         {
-            return await Refuse(failure);
+            return (null, await Refuse(failure));
         }
         // A retry of a vend that was made is answered with it, whatever has changed since (the meter moved, the
         // tariff ended): checked only when this request would otherwise be refused, so a new vend pays nothing for it.
@@ -105,42 +145,78 @@ public sealed class VendingService(
         var meter = target!.Meter;
         if (meter.Currency != cmd.Amount.Currency.Code)
         {
-            return await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Meter '{meter.MeterNumber}' is sold in {meter.Currency}, not {cmd.Amount.Currency.Code}."));
+            return (null, await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Meter '{meter.MeterNumber}' is sold in {meter.Currency}, not {cmd.Amount.Currency.Code}.")));
         }
         if (vendor.Currency != cmd.Amount.Currency.Code)
         {
-            return await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Vendor '{vendor.Code}' sells in {vendor.Currency}, not {cmd.Amount.Currency.Code}."));
+            return (null, await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Vendor '{vendor.Code}' sells in {vendor.Currency}, not {cmd.Amount.Currency.Code}.")));
         }
         if (meter.IssuesStsTokens && tokens.CannotIssueFor(meter) is { } noToken)
         {
-            return await Refuse(new VendOutcome.Unprocessable("no-token", noToken));
+            return (null, await Refuse(new VendOutcome.Unprocessable("no-token", noToken)));
         }
 
         var now = clock.GetCurrentInstant();
         var tariff = await tariffs.ForMeterAsync(db, meter.Id, now, ct);
         if (tariff is null)
         {
-            return await Refuse(new VendOutcome.Unprocessable("no-tariff", $"Meter '{meter.MeterNumber}' has no tariff in effect."));
+            return (null, await Refuse(new VendOutcome.Unprocessable("no-tariff", $"Meter '{meter.MeterNumber}' has no tariff in effect.")));
         }
         if (tariff.Currency != cmd.Amount.Currency)
         {
-            return await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Tariff '{tariff.Code}' is priced in {tariff.Currency}, not {cmd.Amount.Currency.Code}."));
+            return (null, await Refuse(new VendOutcome.Unprocessable("currency-mismatch", $"Tariff '{tariff.Code}' is priced in {tariff.Currency}, not {cmd.Amount.Currency.Code}.")));
         }
 
         // Every account the vend may post to exists before its transaction: creating one is its own committed statement.
-        var currency = cmd.Amount.Currency;
-        var creditAccount = AccountCode.CustomerCredit(target.CustomerId, currency.Code);
-        var debtAccount = AccountCode.CustomerDebt(target.CustomerId, currency.Code);
         await ledger.EnsureAsync(db, VendPostings.Accounts(vendorId, target.CustomerId, tariff), ct);
         // The meter's credit model: held centrally, the sale tops up its central balance and the meter is sent nothing.
         var centralCredit = await CreditModels.IsCentralAsync(db, meter.Id, now, ct);
         if (centralCredit)
         {
-            await ledger.EnsureAsync(db, [AccountCode.MeterCentralCredit(meter.Id, currency.Code)], ct);
+            await ledger.EnsureAsync(db, [AccountCode.MeterCentralCredit(meter.Id, cmd.Amount.Currency.Code)], ct);
         }
+        return (new VendPlan(cmd, hash, vendor, actor, target, receiptsTo!, tariff, centralCredit, now, Guid.CreateVersion7(now.ToDateTimeOffset())), null);
+    }
 
-        var vendId = Guid.CreateVersion7(now.ToDateTimeOffset());
+    private static VendOutcome InsufficientFloat(VendPlan plan) =>
+        // The only account a vend draws below what it adds to is the vendor's float.
+        new VendOutcome.Conflict("insufficient-float", $"Vendor '{plan.Vendor.Code}' has not enough float for {plan.Cmd.Amount}.");
+
+    /// <summary>The vend in a transaction of its own: committed, or rolled back with its refusal.</summary>
+    private async Task<VendWrite> WriteAloneAsync(PrepayDb db, VendPlan plan, Func<PrepayDb, Guid, CancellationToken, Task<bool>>? alongside, CancellationToken ct)
+    {
         await using var tx = await db.BeginWriteAsync(ct);
+        var written = await WriteAsync(db, plan, alongside, ct);
+        if (written is not VendWrite.Committed)
+        {
+            await tx.RollbackAsync(ct);
+            return written;
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
+        {
+            return new VendWrite.Refused(InsufficientFloat(plan));
+        }
+        return written;
+    }
+
+    /// <summary>
+    /// The vend's writes, inside a transaction (or a batch's savepoint) its caller opened and will commit or undo: lock
+    /// the meter and take its next token id, claim the key with the pricing state, price, post, and add the vend, its
+    /// command, receipt and audit to the context. Returns <see cref="VendWrite.Committed"/> when all of it is to be
+    /// saved and committed, anything else when it is to be undone.
+    /// </summary>
+    private async Task<VendWrite> WriteAsync(PrepayDb db, VendPlan plan, Func<PrepayDb, Guid, CancellationToken, Task<bool>>? alongside, CancellationToken ct)
+    {
+        var (cmd, vendor, actor, target, now, vendId) = (plan.Cmd, plan.Vendor, plan.Actor, plan.Target, plan.Now, plan.VendId);
+        var (meter, tariff, centralCredit, vendorId) = (target.Meter, plan.Tariff, plan.CentralCredit, plan.Vendor.Id);
+        var currency = cmd.Amount.Currency;
+        var creditAccount = AccountCode.CustomerCredit(target.CustomerId, currency.Code);
+        var debtAccount = AccountCode.CustomerDebt(target.CustomerId, currency.Code);
 
         // 1. The meter's row lock and its next token id: vends to one meter queue here, so the month's energy and
         //    the token id below are read by one vend at a time, on any number of servers. A key change due now is
@@ -151,19 +227,16 @@ public sealed class VendingService(
 
         // 2. The key, and what this meter and customer already have to price against, in one statement under that
         //    lock. Of two requests racing with one key, the second waits (here, or already at the meter's row) for
-        //    the first to commit, then finds the claim taken, rolls back what it reserved and replays the first
-        //    one's response.
-        var state = await PricingState.ClaimAndReadAsync(db, vendorId, cmd.IdempotencyKey, hash, vendId, meter.Id, tariff.StartOfMonth(now), creditAccount, debtAccount, ct);
+        //    the first to commit, then finds the claim taken, undoes what it reserved and replays the first one's
+        //    response.
+        var state = await PricingState.ClaimAndReadAsync(db, vendorId, cmd.IdempotencyKey, plan.Hash, vendId, meter.Id, tariff.StartOfMonth(now), creditAccount, debtAccount, ct);
         if (state is null)
         {
-            await tx.RollbackAsync(ct);
-            return await ReplayIfClaimedAsync(db, vendorId, cmd.IdempotencyKey, hash, ct)
-                   ?? throw new InvalidOperationException("Idempotency claim vanished.");
+            return VendWrite.Replay.Instance;
         }
         if (alongside is not null && !await alongside(db, vendId, ct))
         {
-            await tx.RollbackAsync(ct);
-            return new VendOutcome.Conflict("withdrawn", "What this vend was for was decided otherwise meanwhile; nothing was sold.");
+            return new VendWrite.Refused(new VendOutcome.Conflict("withdrawn", "What this vend was for was decided otherwise meanwhile; nothing was sold."));
         }
 
         // 3. Price it.
@@ -179,8 +252,7 @@ public sealed class VendingService(
         }
         catch (UnrepresentableCreditException e)
         {
-            await tx.RollbackAsync(ct);
-            return new VendOutcome.Unprocessable("energy-not-representable", e.Message);
+            return new VendWrite.Refused(new VendOutcome.Unprocessable("energy-not-representable", e.Message));
         }
         var token = credit is [var firstToken, ..] ? firstToken.Token : null;
         var transactionId = Guid.CreateVersion7(now.ToDateTimeOffset());
@@ -205,7 +277,7 @@ public sealed class VendingService(
         {
             Id = vendId,
             IdempotencyKey = cmd.IdempotencyKey,
-            RequestHash = hash,
+            RequestHash = plan.Hash,
             VendorId = vendorId,
             MeterId = meter.Id,
             MeterNumber = meter.MeterNumber,
@@ -232,23 +304,9 @@ public sealed class VendingService(
             Details = $"{cmd.Amount} to meter {meter.MeterNumber}",
         });
         // The customer's receipt (email, SMS, push, webhooks) is queued in this transaction: it commits with the vend.
-        TopUpReceipts.Enqueue(db, receiptsTo!, new TopUpReceipt(vendId, target.CustomerId, meter.MeterNumber, response.Amount, response.Currency,
+        TopUpReceipts.Enqueue(db, plan.ReceiptsTo, new TopUpReceipt(vendId, target.CustomerId, meter.MeterNumber, response.Amount, response.Currency,
             response.EnergyWh, response.EnergyKwh, token, response.Receipt.ReceiptNumber, now, credit?.Select(t => t.Token).ToList(), reserved.KeyChangeTokens));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            if (creditCommand)
-            {
-                dispatcher.Wake();
-            }
-        }
-        catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
-        {
-            // The only account a vend draws below what it adds to is the vendor's float.
-            return new VendOutcome.Conflict("insufficient-float", $"Vendor '{vendor.Code}' has not enough float for {cmd.Amount}.");
-        }
-        return new VendOutcome.Created(response) { Json = json };
+        return new VendWrite.Committed(new VendOutcome.Created(response) { Json = json }, creditCommand);
     }
 
     private static async Task<VendOutcome?> ReplayIfClaimedAsync(PrepayDb db, Guid vendorId, string key, string hash, CancellationToken ct)

@@ -83,6 +83,16 @@ public static class StatementCounter
             }
         }
 
+        public void Savepoint(string what)
+        {
+            lock (this)
+            {
+                Statements++; // SAVEPOINT, RELEASE or ROLLBACK TO, each sent on its own
+                RoundTrips++;
+                Commands.Add(what);
+            }
+        }
+
         public void TransactionEnded(string how)
         {
             lock (this)
@@ -128,6 +138,12 @@ public static class StatementCounter
         return pending ? count + 1 : count;
     }
 
+    private static readonly HashSet<string> Savepoints =
+    [
+        RelationalEventId.CreatedTransactionSavepoint.Name!, RelationalEventId.ReleasedTransactionSavepoint.Name!,
+        RelationalEventId.RolledBackToTransactionSavepoint.Name!,
+    ];
+
     private sealed class ListenerObserver : IObserver<DiagnosticListener>
     {
         public void OnNext(DiagnosticListener listener)
@@ -136,7 +152,8 @@ public static class StatementCounter
             {
                 listener.Subscribe(new EventObserver(), name =>
                     name == RelationalEventId.CommandExecuted.Name || name == RelationalEventId.CommandError.Name
-                    || name == RelationalEventId.TransactionCommitted.Name || name == RelationalEventId.TransactionRolledBack.Name);
+                    || name == RelationalEventId.TransactionCommitted.Name || name == RelationalEventId.TransactionRolledBack.Name
+                    || Savepoints.Contains(name));
             }
         }
 
@@ -164,6 +181,9 @@ public static class StatementCounter
                     break;
                 case TransactionEndEventData:
                     tally.TransactionEnded(e.Key == RelationalEventId.TransactionCommitted.Name ? "COMMIT" : "ROLLBACK");
+                    break;
+                case TransactionEventData when Savepoints.Contains(e.Key):
+                    tally.Savepoint(e.Key);
                     break;
             }
         }
