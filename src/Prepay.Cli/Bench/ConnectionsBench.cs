@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
+using MQTTnet.Protocol;
 using NodaTime;
 using Prepay.Cli.Hosting;
 using Prepay.HeadEnd.Commands;
@@ -221,6 +223,7 @@ public static class ConnectionsBench
             }
         }
         var holdSeconds = hold.Elapsed.TotalSeconds;
+        var (bareDelivered, bareSeconds) = timedOut ? (0L, null) : await BareReferenceAsync(app.Services, broker.Port, sample, peer, log, ct);
         var brokerUp = await broker.ConnectedClientCountAsync() - 1; // less the head-end's own client
         var rssEnd = ProcessMemory.OwnResidentBytes();
         var (acknowledged, fresh) = await ReadBackAsync(app.Services, clock, s, ct);
@@ -242,6 +245,8 @@ public static class ConnectionsBench
             timedOut ? 0 : sample.Count, done.CommandsReceived, done.AcksSent, acknowledged, delivered, fresh, ready.LastError ?? done.LastError)
         {
             CommandArrivals = done.CommandArrivals,
+            BareDelivered = bareDelivered,
+            BareSeconds = bareSeconds,
             HeartbeatAckMs = done.HeartbeatAckMs ?? [],
         };
     }
@@ -292,6 +297,36 @@ public static class ConnectionsBench
             await db.SaveChangesAsync(ct);
         }
         services.GetRequiredService<CommandDispatcher>().Wake();
+    }
+
+    /// <summary>
+    /// The reference for commands: one bare QoS 1 message to each sampled meter's command topic, published at once
+    /// by a client of the service user through the same broker, timed from publishing to the last arrival at the
+    /// meters, with all the meters still connected and heartbeating as during the commands.
+    /// </summary>
+    private static async Task<(long Delivered, double? Seconds)> BareReferenceAsync(IServiceProvider services, int port,
+        IReadOnlyList<(string Number, Guid Id)> sample, PeerProcess peer, TextWriter log, CancellationToken ct)
+    {
+        var options = services.GetRequiredService<MqttOptions>();
+        var credentials = services.GetRequiredService<MeterCredentials>();
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("bench-bare-reference")
+            .WithCredentials(options.ServiceUser, credentials.ServicePassword).WithCleanSession().Build(), ct);
+        var payload = BareReference.Payload.ToArray();
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(sample.Select(m => client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.For(m.Number, Topics.Commands))
+            .WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct)));
+        var waited = Stopwatch.StartNew();
+        PeerStatus status;
+        do
+        {
+            status = PeerProtocol.Parse<PeerStatus>((await peer.NextAsync(ct, PeerProtocol.Status)).Json);
+        }
+        while (status.BareReceived < sample.Count && waited.Elapsed < TimeSpan.FromSeconds(30));
+        await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), ct);
+        log.WriteLine($"[mqtt] reference: {status.BareReceived} of {sample.Count} bare messages delivered");
+        return (status.BareReceived, status.BareReceived >= sample.Count && status.LastBareAt > start
+            ? Stopwatch.GetElapsedTime(start, status.LastBareAt).TotalSeconds : null);
     }
 
     /// <summary>Commands the head-end recorded as acknowledged, and meters whose status it stored within the last two heartbeats.</summary>

@@ -79,6 +79,7 @@ public sealed record ConnectionsReport(ConnectionsSettings Settings, MqttConnect
             o.WriteLine($"while held ({mq.HoldSeconds:0} s): {mq.HeartbeatsSent:N0} heartbeats acknowledged by the broker ({mq.HeartbeatsPerSecond:N0}/s, {s.Meters / s.Heartbeat.TotalSeconds:N0}/s offered), {mq.HeartbeatsFailed:N0} failed{ack}; {mq.Disconnections:N0} connections dropped");
             o.WriteLine($"head-end: a status younger than two heartbeats stored for {mq.StatusFresh:N0} of {s.Meters:N0} meters");
             o.WriteLine($"commands: {mq.CommandsDelivered} of {mq.CommandsSent} delivered{(mq.DeliverySeconds is { } d ? $", the last {d:0.00} s after they were queued" : "")} ({mq.CommandArrivals} arrivals counting the head-end's resends), {mq.CommandsAcknowledged} recorded as acknowledged by the head-end at the end of the hold");
+            o.WriteLine($"commands delivered per second: {Rate(mq.CommandsPerSecond)}; bare QoS 1 messages to the same meters through the same broker (reference): {mq.BareDelivered} of {mq.CommandsSent} delivered, {Rate(mq.BarePerSecond)}{(mq.CommandsPerSecond is { } c && mq.BarePerSecond is { } b ? $"; ratio {c / b:0.000}" : "")}");
             if (mq.LastError is { } e)
             {
                 o.WriteLine($"last error: {e}");
@@ -141,6 +142,9 @@ public sealed record ConnectionsReport(ConnectionsSettings Settings, MqttConnect
                 heartbeatAckMaxMs = m.HeartbeatAckMs.Count == 3 ? Math.Round(m.HeartbeatAckMs[2], 1) : (double?)null,
                 commandsAcknowledgedRecorded = m.CommandsAcknowledged,
                 deliverySeconds = m.DeliverySeconds is { } d ? Math.Round(d, 3) : (double?)null,
+                commandsPerSecond = m.CommandsPerSecond is { } cps ? Math.Round(cps, 1) : (double?)null,
+                bareDelivered = m.BareDelivered,
+                barePerSecond = m.BarePerSecond is { } bps ? Math.Round(bps, 1) : (double?)null,
                 lastError = m.LastError,
             } : null,
             tcp = Tcp is { } t ? new
@@ -171,4 +175,6 @@ public sealed record ConnectionsReport(ConnectionsSettings Settings, MqttConnect
     private static string Kib(long? total, int connections) => total is { } t && connections > 0 ? $"{t / 1024.0 / connections:0.0}" : "n/a";
 
     private static double? Round(double? v, int digits = 0) => v is { } x ? Math.Round(x, digits) : null;
+
+    private static string Rate(double? perSecond) => perSecond is { } r ? $"{r:N1}/s" : "n/a (not all arrived)";
 }

@@ -19,6 +19,17 @@ public sealed record MqttConnectionsResult(
     /// <summary>Commands that reached a meter, counting each time the head-end sent one again.</summary>
     public long CommandArrivals { get; init; }
 
+    /// <summary>Bare reference messages delivered to the sampled meters and the seconds from publishing them to the last arrival.</summary>
+    public long BareDelivered { get; init; }
+
+    public double? BareSeconds { get; init; }
+
+    /// <summary>Commands delivered per second, from queueing to the last arrival; null unless all arrived.</summary>
+    public double? CommandsPerSecond => DeliverySeconds is > 0 && CommandsDelivered >= CommandsSent ? CommandsSent / DeliverySeconds : null;
+
+    /// <summary>Bare messages delivered per second, from publishing to the last arrival; null unless all arrived.</summary>
+    public double? BarePerSecond => BareSeconds is > 0 && BareDelivered >= CommandsSent ? CommandsSent / BareSeconds : null;
+
     /// <summary>A heartbeat's publish to the broker's PUBACK: p50, p99 and max in milliseconds.</summary>
     public IReadOnlyList<double> HeartbeatAckMs { get; init; } = [];
 

@@ -28,6 +28,8 @@ internal sealed class MqttMetersPeer(PeerPlan plan, TextWriter output)
     private readonly List<long> _heartbeatAckTicks = new(capacity: 1024);
     private long _commandArrivals;
     private long _lastCommandAt;
+    private long _bareReceived;
+    private long _lastBareAt;
     private long _acks;
     private long _disconnections;
     private volatile bool _stopping;
@@ -79,8 +81,21 @@ internal sealed class MqttMetersPeer(PeerPlan plan, TextWriter output)
         {
             CommandArrivals = Interlocked.Read(ref _commandArrivals),
             LastCommandAt = Interlocked.Read(ref _lastCommandAt),
+            BareReceived = Interlocked.Read(ref _bareReceived),
+            LastBareAt = Interlocked.Read(ref _lastBareAt),
             HeartbeatAckMs = [acks.P50Ms, acks.P99Ms, acks.MaxMs],
         };
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        for (var seen = Interlocked.Read(ref target); value > seen; seen = Interlocked.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
     }
 
     private string Meter(int i) => (plan.FirstMeter + i).ToString(CultureInfo.InvariantCulture);
@@ -94,8 +109,15 @@ internal sealed class MqttMetersPeer(PeerPlan plan, TextWriter output)
         client.ApplicationMessageReceivedAsync += e =>
         {
             var arrived = Stopwatch.GetTimestamp();
-            Interlocked.Increment(ref _commandArrivals);
             var payload = e.ApplicationMessage.Payload.ToArray();
+            if (payload.AsSpan().StartsWith(BareReference.Payload))
+            {
+                // The bench's reference: a bare message through the same broker, counted apart and not acknowledged.
+                Interlocked.Increment(ref _bareReceived);
+                InterlockedMax(ref _lastBareAt, arrived);
+                return Task.CompletedTask;
+            }
+            Interlocked.Increment(ref _commandArrivals);
             // Acknowledged off the client's receive path: a QoS 1 publish waits for its PUBACK, which that path reads.
             _ = Task.Run(() => AcknowledgeAsync(client, meter, payload, arrived), CancellationToken.None);
             return Task.CompletedTask;

@@ -32,7 +32,22 @@ public sealed record PeerStatus(int Up, long HeartbeatsSent, long HeartbeatsFail
 
     public long LastCommandAt { get; init; }
 
+    /// <summary>The bench's bare reference messages received (<see cref="BareReference"/>), and the timestamp of the last.</summary>
+    public long BareReceived { get; init; }
+
+    public long LastBareAt { get; init; }
+
     public double[]? HeartbeatAckMs { get; init; }
+}
+
+/// <summary>
+/// The reference for commands' delivery: a bare QoS 1 message to a meter's command topic, published by the bench
+/// through the same broker to the same meters, carrying nothing the head-end makes (no queue, no signature, no
+/// acknowledgement). The meters' peer counts them apart by this payload.
+/// </summary>
+public static class BareReference
+{
+    public static ReadOnlySpan<byte> Payload => "{\"bare\":true}"u8;
 }
 
 /// <summary>
