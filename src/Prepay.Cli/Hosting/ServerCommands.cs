@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Prepay.Cli.Simulate;
 using Prepay.Server;
 using Prepay.Server.Demo;
@@ -39,6 +40,10 @@ internal static class ServerCommands
                 return CommandLine.BadInput;
             }
             await app.PrepareAsync(ct);
+            if (await Prepay.Server.Cluster.EmbeddedBrokerSize.WarningAsync(app.Services, app.Configuration, ct) is { } outgrown)
+            {
+                app.Logger.LogWarning("{Warning}", outgrown);
+            }
             try
             {
                 await app.StartAsync(ct);
