@@ -34,12 +34,16 @@ public sealed class StatusAndAckWriter(IServiceScopeFactory scopes, IClock clock
     });
 
     private long _settled;
+    private long _taken;
 
     /// <summary>Raised after a batch whose acknowledgements closed at least one command has committed.</summary>
     public event Action? CommandClosed;
 
     /// <summary>Items whose batch has committed or failed since start (tests wait for it).</summary>
     public long Settled => Interlocked.Read(ref _settled);
+
+    /// <summary>Batches taken off the queue to be written since start (tests wait for one to be under way).</summary>
+    public long BatchesTaken => Interlocked.Read(ref _taken);
 
     /// <summary>
     /// Queues a meter's status, stamped with when the head-end received it; the task completes when it is committed.
@@ -90,6 +94,7 @@ public sealed class StatusAndAckWriter(IServiceScopeFactory scopes, IClock clock
                 {
                     batch.Add(item);
                 }
+                Interlocked.Increment(ref _taken);
                 await WriteOrIsolateAsync(batch, stoppingToken);
                 batch.Clear();
             }
