@@ -12,8 +12,9 @@ namespace Prepay.HeadEnd;
 public static class HeadEndRegistration
 {
     /// <summary>
-    /// The head-end: embedded broker (unless an external one is configured), the MQTT client, ingestion, the
-    /// command dispatcher and housekeeping, as hosted services in that order; and, when <paramref name="dlms"/> is
+    /// The head-end: embedded broker (unless an external one is configured), the MQTT client, ingestion (readings,
+    /// statuses and acknowledgements), the command dispatcher with its PostgreSQL wake-up
+    /// (<see cref="CommandNotifications"/>) and housekeeping, as hosted services in that order; and, when <paramref name="dlms"/> is
     /// enabled, the DLMS transport and its scheduled reads (<see cref="DlmsRegistration.AddPrepayDlms"/>), with keys
     /// from <paramref name="dlmsKeys"/>.
     /// </summary>
@@ -34,6 +35,7 @@ public static class HeadEndRegistration
         services.TryAddSingleton(new Prepay.MeterData.VeeOptions());
         services.AddSingleton(sp => new Ingest.Quality.IngestValidation(sp.GetRequiredService<Prepay.MeterData.VeeOptions>(), sp.GetRequiredService<NodaTime.IClock>()));
         services.AddSingleton<ReadingIngestor>();
+        services.AddSingleton<StatusAndAckWriter>();
         services.AddSingleton<MeterMessageHandler>();
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton(sp => new HeadEndMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ReadingIngestor>(),
@@ -52,7 +54,9 @@ public static class HeadEndRegistration
             }
             // DLMS alone: MQTT meters have no transport here, so their commands stay queued (the dispatcher's rule).
             services.AddHostedService(sp => sp.GetRequiredService<ReadingIngestor>());
+            services.AddHostedService(sp => sp.GetRequiredService<StatusAndAckWriter>());
             services.AddHostedService(sp => sp.GetRequiredService<CommandDispatcher>());
+            services.AddHostedService<CommandNotifications>();
             return services;
         }
         if (options.Embedded)
@@ -66,7 +70,9 @@ public static class HeadEndRegistration
         services.AddSingleton<IMeterTransport>(sp => sp.GetRequiredService<MqttHeadEnd>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttHeadEnd>());
         services.AddHostedService(sp => sp.GetRequiredService<ReadingIngestor>());
+        services.AddHostedService(sp => sp.GetRequiredService<StatusAndAckWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<CommandDispatcher>());
+        services.AddHostedService<CommandNotifications>();
         services.AddHostedService<HeadEndHousekeeping>();
         return services;
     }

@@ -14,6 +14,20 @@ public sealed class StorageOptions
     /// <summary>Required for PostgreSQL; for SQLite it overrides the file in <see cref="DataDirectory"/>.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// PostgreSQL only, optional: where the head-end's command listener holds its one long-lived connection
+    /// (<c>LISTEN prepay_commands</c>, so that a command queued on any node wakes every node's dispatcher at once).
+    /// Behind pgbouncer in transaction mode (or any pooler that hands a session's statements to different server
+    /// connections) LISTEN does not work: give this a direct connection to the server, while
+    /// <see cref="ConnectionString"/> goes through the pooler. Empty: the listener uses <see cref="ConnectionString"/>.
+    /// Without notifications the dispatcher still finds every command at its next poll (<c>Mqtt:DispatchInterval</c>).
+    /// </summary>
+    public string? ListenConnectionString { get; set; }
+
+    /// <summary>The connection string the command listener uses (<see cref="ListenConnectionString"/> or the main one).</summary>
+    public string ResolveListenConnectionString() =>
+        string.IsNullOrWhiteSpace(ListenConnectionString) ? ResolveConnectionString() : ListenConnectionString;
+
     /// <summary>Folder for the SQLite database and other local state. Default: <c>./data</c>.</summary>
     public string DataDirectory { get; set; } = "data";
 

@@ -33,7 +33,7 @@ public static class StorageRegistration
     /// Lets Npgsql prepare the statements a server runs again and again (a vend's dozen, the head-end's), so that
     /// PostgreSQL parses and plans each once per connection instead of on every call; and hand a pooled connection on
     /// without resetting its session (seven statements on every return to the pool): Prepay sets no session state
-    /// (no SET, LISTEN or session lock; the head-end's temporary table empties at every commit), and an open
+    /// (no SET, LISTEN or session lock on a pooled connection: the command listener's LISTEN has an unpooled one of its own; the head-end's temporary table empties at every commit), and an open
     /// transaction is rolled back on return whatever this says. A connection string that names either setting itself keeps its own.
     /// </summary>
     public static string WithPoolSettings(string connectionString)

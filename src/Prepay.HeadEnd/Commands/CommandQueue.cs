@@ -64,6 +64,19 @@ public static class CommandQueue
     /// </summary>
     public static Task<int> AcknowledgeAsync(PrepayDb db, string meterNumber, CommandAcknowledgement ack, Instant now, CancellationToken ct)
     {
+        var (state, outcome) = Closing(ack);
+        return db.MeterCommands
+            .Where(c => c.Id == ack.CommandId && c.MeterNumber == meterNumber && (c.State == CommandState.Queued || c.State == CommandState.Sent))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, state).SetProperty(c => c.AcknowledgedAt, now).SetProperty(c => c.Outcome, outcome), ct);
+    }
+
+    /// <summary>
+    /// The state and outcome an acknowledgement gives its command (<see cref="AcknowledgeAsync"/>); the batch writer
+    /// of acknowledgements (<see cref="Ingest.StatusAndAckWriter"/>) writes the same.
+    /// </summary>
+    public static (CommandState State, string Outcome) Closing(CommandAcknowledgement ack)
+    {
+        ArgumentNullException.ThrowIfNull(ack);
         var state = ack.Succeeded ? CommandState.Acknowledged : CommandState.Failed;
         var result = ack.Result switch
         {
@@ -72,9 +85,6 @@ public static class CommandQueue
             _ => "rejected",
         };
         var outcome = ack.Reason is null ? result : $"{result}: {ack.Reason}";
-        outcome = outcome.Length > 500 ? outcome[..500] : outcome;
-        return db.MeterCommands
-            .Where(c => c.Id == ack.CommandId && c.MeterNumber == meterNumber && (c.State == CommandState.Queued || c.State == CommandState.Sent))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, state).SetProperty(c => c.AcknowledgedAt, now).SetProperty(c => c.Outcome, outcome), ct);
+        return (state, outcome.Length > 500 ? outcome[..500] : outcome);
     }
 }

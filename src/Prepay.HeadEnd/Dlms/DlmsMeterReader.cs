@@ -87,7 +87,7 @@ public sealed class DlmsMeterReader(IServiceScopeFactory scopes, MeterMessageHan
         {
             await ingestion.IngestAsync(meter.Value, new MeterEvents(state.Events), ct);
         }
-        await ingestion.IngestAsync(meter.Value, new MeterStatus(true, known.Relay, credit, register, at, null), ct);
+        await (await ingestion.IngestAsync(meter.Value, new MeterStatus(true, known.Relay, credit, register, at, null), ct)).Stored;
     }
 
     /// <summary>The relay, credit and latest reading the head-end has stored for <paramref name="meter"/>.</summary>
@@ -157,7 +157,8 @@ public sealed class DlmsMeterReader(IServiceScopeFactory scopes, MeterMessageHan
         {
             await ingestion.IngestAsync(meter.Value, new MeterEvents(state.Events), ct);
         }
-        await ingestion.IngestAsync(meter.Value, new MeterStatus(true, state.Relay, state.Credit, state.Register, state.At, null), ct);
+        // Awaited to its commit: the next read compares with the stored status (KnownAsync).
+        await (await ingestion.IngestAsync(meter.Value, new MeterStatus(true, state.Relay, state.Credit, state.Register, state.At, null), ct)).Stored;
     }
 
     /// <summary>

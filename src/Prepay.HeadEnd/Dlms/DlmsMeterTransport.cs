@@ -222,8 +222,9 @@ public sealed class DlmsMeterTransport(
     /// <summary>A token the meter's decoder could not authenticate or parse (a wrong key or a mistyped token).</summary>
     public const string TokenInvalid = "token-invalid";
 
-    private Task AcknowledgeAsync(MeterNumber meter, CommandEnvelope envelope, AcknowledgementResult result, string? reason, CancellationToken ct) =>
-        ingestion.IngestAsync(meter.Value, new CommandAcknowledgement(envelope.CommandId, result, reason, clock.GetCurrentInstant()), ct);
+    /// <summary>Recorded and committed before it returns (the acknowledgement is written in a batch, <see cref="Handled.Stored"/>).</summary>
+    private async Task AcknowledgeAsync(MeterNumber meter, CommandEnvelope envelope, AcknowledgementResult result, string? reason, CancellationToken ct) =>
+        await (await ingestion.IngestAsync(meter.Value, new CommandAcknowledgement(envelope.CommandId, result, reason, clock.GetCurrentInstant()), ct)).Stored;
 
     /// <summary>A refusal as the acknowledgement's reason: the problem in the API's words, then what the meter said.</summary>
     private static string Reason(DlmsProblem problem, string reason)

@@ -1,8 +1,9 @@
 namespace Prepay.HeadEnd.Ingest;
 
 /// <summary>
-/// What handling a meter's message leaves to finish: events, acknowledgements and status are committed before the
-/// handler returns, readings a moment later by the batch writer (<see cref="ReadingIngestor"/>). A transport tells the
+/// What handling a meter's message leaves to finish: events are committed before the handler returns, readings a moment
+/// later by their batch writer (<see cref="ReadingIngestor"/>), statuses and command acknowledgements by theirs
+/// (<see cref="StatusAndAckWriter"/>). A transport tells the
 /// meter's side the message is delivered (an MQTT PUBACK) only once <see cref="Stored"/> completes; if it is
 /// cancelled (the node stopped), nothing is acknowledged and the broker delivers the message again.
 /// </summary>

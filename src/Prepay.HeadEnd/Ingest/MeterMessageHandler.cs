@@ -23,6 +23,7 @@ public sealed class MeterMessageHandler(
     IServiceScopeFactory scopes,
     MeterDirectory meters,
     ReadingIngestor readings,
+    StatusAndAckWriter statusesAndAcks,
     RejectionCounter rejections,
     MeterRateLimits limits,
     MqttOptions options,
@@ -42,7 +43,11 @@ public sealed class MeterMessageHandler(
     /// Raised after an acknowledgement closed a command: the meter's next command, which waited for this one
     /// (<see cref="CommandDispatcher"/> sends a meter its lowest open command only), is due now.
     /// </summary>
-    public event Action? CommandClosed;
+    public event Action? CommandClosed
+    {
+        add => statusesAndAcks.CommandClosed += value;
+        remove => statusesAndAcks.CommandClosed -= value;
+    }
 
     /// <summary>An MQTT v1 message from <paramref name="meterNumber"/> under its topic kind <paramref name="kind"/> (docs/mqtt.md).</summary>
     public async Task<Handled> HandleAsync(string meterNumber, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
@@ -108,11 +113,9 @@ public sealed class MeterMessageHandler(
                     await EventsAsync(meterNumber, meterId, e, ct);
                     break;
                 case CommandAcknowledgement a:
-                    await AckAsync(meterNumber, a, ct);
-                    break;
+                    return await AckAsync(meterNumber, a, ct);
                 case MeterStatus s:
-                    await StatusAsync(meterId, s, ct);
-                    break;
+                    return await StatusAsync(meterId, s, ct);
                 default:
                     // InstantaneousValues: no transport sends them on their own yet (MQTT v1 carries them in readings)
                     // and nothing stores them apart; refused and counted rather than dropped unseen.
@@ -207,45 +210,24 @@ public sealed class MeterMessageHandler(
         }
     }
 
-    private async Task AckAsync(string meterNumber, CommandAcknowledgement ack, CancellationToken ct)
+    /// <summary>Queued for the next batch of statuses and acknowledgements; stored once <see cref="Handled.Stored"/> completes.</summary>
+    private async Task<Handled> AckAsync(string meterNumber, CommandAcknowledgement ack, CancellationToken ct)
     {
         if (!Enum.IsDefined(ack.Result) || !Storable(ack.Reason))
         {
             throw new SchemaException("out-of-schema");
         }
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        if (await db.QueuedAsync(() => CommandQueue.AcknowledgeAsync(db, meterNumber, ack, clock.GetCurrentInstant(), ct), ct) > 0)
-        {
-            CommandClosed?.Invoke();
-        }
+        return new Handled(await statusesAndAcks.AcknowledgeAsync(meterNumber, ack, ct));
     }
 
-    private async Task StatusAsync(Guid meterId, MeterStatus status, CancellationToken ct)
+    /// <summary>Queued for the next batch of statuses and acknowledgements; stored once <see cref="Handled.Stored"/> completes.</summary>
+    private async Task<Handled> StatusAsync(Guid meterId, MeterStatus status, CancellationToken ct)
     {
         if (status.Relay is { Length: > 20 } || !Storable(status.Relay) || status.KeyRevision is < 0 or > 15)
         {
             throw new SchemaException("out-of-schema");
         }
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var now = clock.GetCurrentInstant().ToUnixTimeTicks();
-        // The displayed balance is one value of three columns: all replaced together, or all kept.
-        var shown = status.DisplayedBalance;
-        var shownMinor = shown?.Balance.Minor;
-        var shownCurrency = shown?.Balance.Currency.Code;
-        var shownAt = shown?.AsOf.ToUnixTimeTicks();
-        await db.QueuedAsync(() => db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO meter_status (meter_id, online, last_seen_at, relay, credit_wh, energy_wh, key_revision, displayed_balance_minor, displayed_balance_currency, displayed_balance_at)
-            VALUES ({meterId}, {status.Online}, {now}, {status.Relay}, {status.Credit?.WattHours}, {status.Register?.WattHours}, {status.KeyRevision}, {shownMinor}, {shownCurrency}, {shownAt})
-            ON CONFLICT (meter_id) DO UPDATE SET online = excluded.online, last_seen_at = excluded.last_seen_at,
-                relay = COALESCE(excluded.relay, meter_status.relay), credit_wh = COALESCE(excluded.credit_wh, meter_status.credit_wh),
-                energy_wh = COALESCE(excluded.energy_wh, meter_status.energy_wh), key_revision = COALESCE(excluded.key_revision, meter_status.key_revision),
-                displayed_balance_minor = CASE WHEN excluded.displayed_balance_at IS NULL THEN meter_status.displayed_balance_minor ELSE excluded.displayed_balance_minor END,
-                displayed_balance_currency = CASE WHEN excluded.displayed_balance_at IS NULL THEN meter_status.displayed_balance_currency ELSE excluded.displayed_balance_currency END,
-                displayed_balance_at = COALESCE(excluded.displayed_balance_at, meter_status.displayed_balance_at)
-            """, ct), ct);
+        return new Handled(await statusesAndAcks.StatusAsync(meterId, status, ct));
     }
 
     /// <summary>A payload that parsed as JSON but is not what the protocol says.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -14,7 +15,8 @@ namespace Prepay.HeadEnd.Mqtt;
 
 /// <summary>
 /// The head-end's own MQTT client: subscribes to everything meters send and hands it to
-/// <see cref="MeterMessageHandler"/>, and publishes commands as MQTT v1 (<see cref="V1Commands"/>), each signed with the
+/// <see cref="MeterMessageHandler"/> in lanes (<see cref="MqttOptions.IngestLanes"/>): a meter's messages in order in
+/// its lane, different meters' side by side. It publishes commands as MQTT v1 (<see cref="V1Commands"/>), each signed with the
 /// meter's command key (<see cref="CommandSignature"/>), QoS 1, to the meter's command topic. The same code
 /// talks to the embedded broker and to an external one; it reconnects by itself when the broker goes away.
 /// </summary>
@@ -51,43 +53,108 @@ public sealed class MqttHeadEnd(
         : broker is not null && options.Host is "::" ? "::1"
         : options.Host;
 
+    /// <summary>
+    /// Which lane handles <paramref name="meterNumber"/>'s messages (0 to <see cref="MqttOptions.IngestLanes"/> − 1):
+    /// always the same one in this process, so a meter's messages are handled in the order they arrived.
+    /// </summary>
+    public int LaneOf(string meterNumber) => (int)(unchecked((uint)StringComparer.Ordinal.GetHashCode(meterNumber)) % (uint)_lanes.Length);
+
+    private readonly Channel<Received>[] _lanes = Enumerable.Range(0, options.IngestLanes)
+        .Select(_ => Channel.CreateBounded<Received>(new BoundedChannelOptions(MqttOptions.IngestLaneCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        }))
+        .ToArray();
+
+    /// <summary>A meter's message as it waits in its lane, its payload copied out of the client's receive buffer.</summary>
+    private sealed record Received(MqttApplicationMessageReceivedEventArgs Message, string Meter, string Kind, byte[] Payload);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lanes = _lanes.Select(lane => Task.Run(() => HandleLaneAsync(lane.Reader, stoppingToken), CancellationToken.None)).ToArray();
         _client.ApplicationMessageReceivedAsync += async e =>
         {
-            // The PUBACK says "delivered": it goes only once what the message carries is committed (readings are
-            // committed by the batch writer after the handler returns), so a crash in between leaves the message
-            // with the broker, which delivers it again to this node's session.
+            // The PUBACK says "delivered": it goes only once what the message carries is committed (readings,
+            // statuses and acknowledgements by their batch writers after the handler returns), so a crash in between
+            // leaves the message with the broker, which delivers it again to this node's session.
             e.AutoAcknowledge = false;
-            var handled = Handled.Done;
-            if (Topics.TryParse(e.ApplicationMessage.Topic, out var meter, out var kind))
+            if (!Topics.TryParse(e.ApplicationMessage.Topic, out var meter, out var kind)
+                // Through the embedded broker a message was admitted at publish; from any other broker it is admitted
+                // here, once, before it is parsed or retried.
+                || (broker is null && !limits.AdmitMessage(meter)))
             {
-                // Through the embedded broker a message was admitted at publish; from any other broker it is
-                // admitted here, once, before it is parsed or retried.
-                if (broker is not null || limits.AdmitMessage(meter))
-                {
-                    var payload = e.ApplicationMessage.Payload;
-                    var bytes = payload.IsSingleSegment ? payload.First : payload.ToArray();
-                    handled = await HandleWithRetriesAsync(meter, kind, bytes, stoppingToken);
-                }
+                _ = AcknowledgeWhenStoredAsync(e, Task.CompletedTask, stoppingToken);
+                return;
             }
-            _ = AcknowledgeWhenStoredAsync(e, handled.Stored, stoppingToken);
-        };
-        while (!stoppingToken.IsCancellationRequested)
-        {
             try
             {
-                if (!_client.IsConnected)
+                // Handed to the meter's lane and returned at once: the client dispatches the next message, other
+                // meters' messages go on in the other lanes. A full lane makes this wait (the broker holds the rest).
+                await _lanes[LaneOf(meter)].Writer.WriteAsync(new Received(e, meter, kind, e.ApplicationMessage.Payload.ToArray()), stoppingToken);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+            {
+                // Stopping: not handled, not acknowledged; the broker delivers it again.
+            }
+            catch (Exception ex)
+            {
+                // The client would swallow it unseen, and the message would wait unacknowledged until a reconnection.
+                logger.LogError(ex, "A message from meter {Meter} could not be queued for handling; it is not acknowledged", meter);
+            }
+        };
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
                 {
-                    await ConnectAsync(stoppingToken);
-                    _connected.TrySetResult();
+                    if (!_client.IsConnected)
+                    {
+                        await ConnectAsync(stoppingToken);
+                        _connected.TrySetResult();
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning("MQTT broker at {Host}:{Port} not reachable ({Message}); retrying", options.Host, BrokerPort, e.Message);
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+        finally
+        {
+            // What is still in a lane is abandoned, unacknowledged: the broker keeps it for this node's session.
+            foreach (var lane in _lanes)
+            {
+                lane.Writer.TryComplete();
+            }
+            await Task.WhenAll(lanes);
+        }
+    }
+
+    /// <summary>One lane: its meters' messages one at a time, in order; each acknowledged once its content commits.</summary>
+    private async Task HandleLaneAsync(ChannelReader<Received> lane, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var m in lane.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    var handled = await HandleWithRetriesAsync(m.Meter, m.Kind, m.Payload, stoppingToken);
+                    _ = AcknowledgeWhenStoredAsync(m.Message, handled.Stored, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Whatever one message does, its lane (and every meter in it) must go on; it stays unacknowledged.
+                    logger.LogError(ex, "Handling {Kind} from meter {Meter} failed; the message is not acknowledged", m.Kind, m.Meter);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning("MQTT broker at {Host}:{Port} not reachable ({Message}); retrying", options.Host, BrokerPort, e.Message);
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the message being handled and those queued behind it stay unacknowledged.
         }
     }
 

@@ -71,6 +71,19 @@ public sealed class MqttOptions
     /// </summary>
     public int MaxPendingMessagesPerClient { get; set; } = 200_000;
 
+    /// <summary>
+    /// How many lanes the head-end handles meters' messages in side by side (<c>Mqtt:IngestLanes</c>, 1 to 256,
+    /// default 8). A meter's messages always go to the same lane (by its meter number), so they are handled in the
+    /// order they arrived, while other meters' messages proceed in the other lanes: 10,000 meters coming online do not
+    /// hold one meter's command acknowledgement back behind their statuses for long. Each lane queues at most
+    /// <see cref="IngestLaneCapacity"/> messages; a full lane makes the receiver wait (the broker holds the rest), it
+    /// never drops one. More lanes than the database has connections to spare only queue there instead.
+    /// </summary>
+    public int IngestLanes { get; set; } = 8;
+
+    /// <summary>Messages one ingest lane holds before the receiver waits for room (backpressure, nothing dropped).</summary>
+    public const int IngestLaneCapacity = 1000;
+
     /// <summary>A meter not heard from for this long is marked offline. Default 5 minutes.</summary>
     public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -101,6 +114,7 @@ public sealed class MqttOptions
         : MaxPayloadBytes is < 1024 or > 16 * 1024 * 1024 ? "Mqtt:MaxPayloadBytes must be 1 KiB to 16 MiB"
         : MaxItemsPerMessage is < 1 or > 100_000 ? "Mqtt:MaxItemsPerMessage must be 1 to 100000"
         : ClientId is { Length: > 128 } || (ClientId is { } id && id.Any(char.IsWhiteSpace)) ? "Mqtt:ClientId must be at most 128 characters, without spaces"
+        : IngestLanes is < 1 or > 256 ? "Mqtt:IngestLanes must be 1 to 256"
         : MaxPendingMessagesPerClient is < 1_000 or > 10_000_000 ? "Mqtt:MaxPendingMessagesPerClient must be 1000 to 10000000"
         : Tls.Validate() ?? Limits.Validate();
 
