@@ -25,10 +25,11 @@ namespace Prepay.Vending.Vends;
 /// <summary>
 /// Payment in, token out. What a vend is priced against is read first; then, all or nothing: lock the meter and take
 /// its next token id, claim the idempotency key (with what the purchase is priced against, in the same statement),
-/// price the purchase, post the ledger transaction, store the vend and its response. Concurrent vends are written
-/// together, each in its own savepoint of one transaction (<see cref="VendBatches"/>); a vend that carries work of
-/// its own (an approval it pays) gets a transaction to itself. Every guard is the database's, so any number of
-/// servers can vend at once.
+/// price the purchase, post the ledger transaction, store the vend and its response, in a transaction of its own or,
+/// with group commit on (<see cref="VendingOptions.GroupCommitMaxVends"/>), with the vends waiting at that moment, each
+/// in its own savepoint of one transaction (<see cref="VendBatches"/>); a vend that carries work of its own (an
+/// approval it pays) always gets a transaction to itself. Every guard is the database's, so any number of servers can
+/// vend at once.
 /// </summary>
 public sealed class VendingService(
     IServiceScopeFactory scopes,

@@ -109,10 +109,14 @@ public abstract class GroupCommitTests(ServerFixture server)
     }
 }
 
-/// <summary>A server with one batch writer, so that what is held back and what waits behind it are two batches.</summary>
+/// <summary>A server that writes vends in batches, with one batch writer, so that what is held back and what waits behind it are two batches.</summary>
 public abstract class OneWriterServer : ServerFixture
 {
-    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["Vending:GroupCommitWriters"] = "1" };
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Vending:GroupCommitMaxVends"] = "64",
+        ["Vending:GroupCommitWriters"] = "1",
+    };
 }
 
 public sealed class OneWriterSqliteServer : OneWriterServer
