@@ -84,6 +84,8 @@ internal static class DemoIdleBench
         var data = Directory.CreateTempSubdirectory("prepay-demo-idle-");
         var start = PeerProcess.SelfStartInfo("demo", "--data", data.FullName, "--urls", "http://127.0.0.1:0",
             "--meters", meters.ToString(CultureInfo.InvariantCulture), "--speed", s.Speed.ToString(CultureInfo.InvariantCulture));
+        // Free ports for its broker: the measured demo must not collide with a demo or broker already running.
+        start.Environment["PREPAY_Mqtt__Port"] = "0";
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.RedirectStandardInput = true;

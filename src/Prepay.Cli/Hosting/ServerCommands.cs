@@ -113,9 +113,12 @@ internal static class ServerCommands
                 overrides["Mqtt:Tls:KeyPath"] = tls.KeyPath;
                 // The demo's TLS endpoint stays on this machine, like the rest of the demo.
                 overrides["Mqtt:Tls:BindAddress"] = "127.0.0.1";
-                overrides["Mqtt:Tls:Port"] = LoopbackPortFree(DemoTlsPort) ? DemoTlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
+                if (!PortSetInEnvironment("Mqtt__Tls__Port"))
+                {
+                    overrides["Mqtt:Tls:Port"] = LoopbackPortFree(DemoTlsPort) ? DemoTlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
+                }
             }
-            if (!LoopbackPortFree(DemoBrokerPort))
+            if (!PortSetInEnvironment("Mqtt__Port") && !LoopbackPortFree(DemoBrokerPort))
             {
                 // A Mosquitto service or another demo has it: the demo's own broker and fleet do not need that port.
                 overrides["Mqtt:Port"] = "0";
@@ -210,6 +213,9 @@ internal static class ServerCommands
           Plain MQTT stays on loopback; meters elsewhere pin this fingerprint.
 
           """;
+
+    /// <summary>A port the user chose (PREPAY_Mqtt__Port=0 for a free one, say) is theirs: the demo does not second-guess it.</summary>
+    private static bool PortSetInEnvironment(string key) => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PREPAY_" + key));
 
     private static bool LoopbackPortFree(int port)
     {

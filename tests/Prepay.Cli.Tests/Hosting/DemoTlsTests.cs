@@ -43,6 +43,9 @@ public sealed partial class DemoTlsTests
             start.ArgumentList.Add(a);
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // Free ports, chosen by the demo's broker itself: another demo in this run may hold 1883 or 8883.
+        start.Environment["PREPAY_Mqtt__Port"] = "0";
+        start.Environment["PREPAY_Mqtt__Tls__Port"] = "0";
         start.Environment["PREPAY_Logging__LogLevel__Default"] = "Warning";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync(ct);
