@@ -20,9 +20,9 @@ public sealed class SlowPollPostgresServer : ServerFixture
 }
 
 /// <summary>
-/// A command inserted by a connection that wakes nobody (another node, say) reaches its meter at once on PostgreSQL:
-/// the insert's trigger notifies <c>prepay_commands</c> and the listener wakes the dispatcher; after the listener's
-/// connection is cut it connects again and listens on.
+/// Nodes tell one another of new commands on PostgreSQL: a command queued by another node reaches its meter at once
+/// through this node's listener (also after the listener's connection is cut), and this node's wake reaches the others
+/// as a notification sent after its commit.
 /// </summary>
 public sealed class CommandNotificationTests(SlowPollPostgresServer server) : IClassFixture<SlowPollPostgresServer>
 {
@@ -43,13 +43,21 @@ public sealed class CommandNotificationTests(SlowPollPostgresServer server) : IC
         return (id, peer);
     }
 
-    /// <summary>Queued through a context of its own, as another node would: nothing in this process calls Wake.</summary>
+    private string ConnectionString => server.Services.GetRequiredService<StorageOptions>().ResolveConnectionString();
+
+    /// <summary>
+    /// Queued as another node would: committed through a context of its own, then that node's notification on a
+    /// connection of its own. Nothing in this process calls Wake.
+    /// </summary>
     private async Task<Guid> QueueElsewhereAsync(Guid meterId, string meterNumber)
     {
         await using var scope = server.Scope();
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var command = CommandQueue.Enqueue(db, meterId, meterNumber, new Prepay.MeterLink.Commands.ReadNow(), server.Clock.GetCurrentInstant(), "another node");
         await db.SaveChangesAsync(Ct);
+        await using var otherNode = new NpgsqlConnection(ConnectionString);
+        await otherNode.OpenAsync(Ct);
+        await CommandNotifications.NotifyAsync(otherNode, Ct);
         return command.Id;
     }
 
@@ -57,7 +65,7 @@ public sealed class CommandNotificationTests(SlowPollPostgresServer server) : IC
         LoopHarness.EventuallyAsync(() => Task.FromResult(peer.Commands.Any(c => c.CommandId == commandId)), what, seconds: 20);
 
     [Fact]
-    public async Task A_command_queued_without_a_wake_reaches_its_meter_long_before_the_next_poll_also_after_the_listener_lost_its_connection()
+    public async Task A_command_queued_by_another_node_reaches_its_meter_long_before_the_next_poll_also_after_the_listener_lost_its_connection()
     {
         server.SkipUnlessAvailable();
         await LoopHarness.EventuallyAsync(() => Task.FromResult(Listener.Listens >= 1), "the listener listens");
@@ -76,7 +84,7 @@ public sealed class CommandNotificationTests(SlowPollPostgresServer server) : IC
 
         // The listener's connection is cut (a failover, a restart of the database): it connects and listens again.
         var listens = Listener.Listens;
-        await using (var admin = new NpgsqlConnection(server.Services.GetRequiredService<StorageOptions>().ResolveConnectionString()))
+        await using (var admin = new NpgsqlConnection(ConnectionString))
         {
             await admin.OpenAsync(Ct);
             await using var kill = new NpgsqlCommand(
@@ -90,5 +98,32 @@ public sealed class CommandNotificationTests(SlowPollPostgresServer server) : IC
         {
             await ArrivesAsync(thirdPeer, await QueueElsewhereAsync(third, thirdPeer.MeterNumber), "a command after the reconnection is sent on its notification");
         }
+    }
+
+    [Fact]
+    public async Task A_wake_after_commands_were_queued_here_is_a_notification_the_other_nodes_receive()
+    {
+        server.SkipUnlessAvailable();
+        var listener = Listener;
+        await using var otherNode = new NpgsqlConnection(ConnectionString);
+        await otherNode.OpenAsync(Ct);
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        otherNode.Notification += (_, e) => received.TrySetResult(e.Channel);
+        await using (var listen = new NpgsqlCommand($"LISTEN {CommandNotifications.Channel}", otherNode))
+        {
+            await listen.ExecuteNonQueryAsync(Ct);
+        }
+        var announced = listener.Announced;
+
+        server.Services.GetRequiredService<CommandDispatcher>().Wake();
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(20));
+        while (!received.Task.IsCompleted)
+        {
+            await otherNode.WaitAsync(limit.Token);
+        }
+        Assert.Equal(CommandNotifications.Channel, await received.Task);
+        await LoopHarness.EventuallyAsync(() => Task.FromResult(listener.Announced > announced), "this node counts the notification it sent");
     }
 }

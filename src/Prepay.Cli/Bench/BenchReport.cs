@@ -16,6 +16,17 @@ public sealed record BenchReport(BenchSettings Settings, IReadOnlyList<ProviderR
 
     public bool? RatioMet => Ratio is { } r ? r >= RatioTarget : null;
 
+    /// <summary>
+    /// The PostgreSQL server's CPU per vend ÷ its CPU per TPC-B transaction, both measured in this run: how many TPC-B
+    /// transactions' worth of database work one vend is, and with it the most vends/s the machine's cores could give if
+    /// the server itself spent nothing: the ceiling of the ratio to pgbench on this machine.
+    /// </summary>
+    public double? DatabaseWorkPerVend =>
+        PgBench is { PostgresCpuMsPerTransaction: > 0 } pg && Providers.FirstOrDefault(p => p.Provider == "postgres") is { } p && PostgresCpuMsPerVend(p) > 0
+            ? PostgresCpuMsPerVend(p) / pg.PostgresCpuMsPerTransaction : null;
+
+    private static double PostgresCpuMsPerVend(ProviderResult p) => PerVend(p.Cpu.PostgresPercent * 10, p);
+
     /// <summary>Every vend accounted for, no request failed, and every part that was asked for ran.</summary>
     public bool Passed => Failures.Count == 0 && Providers.All(p => p.Passed);
 
@@ -44,6 +55,14 @@ public sealed record BenchReport(BenchSettings Settings, IReadOnlyList<ProviderR
         if (Ratio is { } r)
         {
             o.WriteLine($"postgres vends/s ÷ pgbench TPS = {r:0.000} (target >= {RatioTarget}: {(r >= RatioTarget ? "met" : "not met")})");
+        }
+        if (DatabaseWorkPerVend is { } work && PgBench is { } tpcb)
+        {
+            var vendPg = PostgresCpuMsPerVend(Providers.First(p => p.Provider == "postgres"));
+            var cores = Providers.First(p => p.Provider == "postgres").Cpu.Cores;
+            var ceiling = cores * 1000 / vendPg;
+            o.WriteLine($"postgres cpu ms per vend {vendPg:0.00}, per TPC-B transaction {tpcb.PostgresCpuMsPerTransaction:0.00}: a vend is {work:0.0} TPC-B transactions of database work;");
+            o.WriteLine($"  with every one of the {cores} cores given to PostgreSQL and none to the server, at most {ceiling:0} vends/s = {ceiling / tpcb.Tps:0.00} of pgbench's TPS");
         }
         foreach (var p in Providers)
         {
@@ -105,6 +124,9 @@ public sealed record BenchReport(BenchSettings Settings, IReadOnlyList<ProviderR
             ratio = Ratio is { } r ? Math.Round(r, 3) : (double?)null,
             ratioTarget = RatioTarget,
             ratioMet = RatioMet,
+            pgbenchPostgresCpuMsPerTransaction = PgBench is { } t ? Math.Round(t.PostgresCpuMsPerTransaction, 3) : (double?)null,
+            postgresCpuMsPerVend = Providers.FirstOrDefault(p => p.Provider == "postgres") is { } pv ? Math.Round(PostgresCpuMsPerVend(pv), 3) : (double?)null,
+            databaseWorkPerVend = DatabaseWorkPerVend is { } w ? Math.Round(w, 2) : (double?)null,
             failures = Failures,
             passed = Passed,
         };

@@ -31,7 +31,7 @@ public sealed record CpuUse(double PrepayPercent, double PostgresPercent, int Co
         {
             return new CpuUse(0, 0, Environment.ProcessorCount);
         }
-        // A backend started during the stretch counts from zero; one that ended during it is not seen.
+        // A backend started during the stretch counts from zero; one that ended during it is counted in the postmaster's children.
         var pg = after.Postgres.Sum(p => p.Value - before.Postgres.GetValueOrDefault(p.Key)) / ClockTicksPerSecond;
         return new CpuUse(100 * (after.Own - before.Own).TotalSeconds / wall, 100 * pg / wall, Environment.ProcessorCount,
             after.Allocated - before.Allocated, after.Gen0 - before.Gen0, after.Gen2 - before.Gen2);
@@ -59,9 +59,11 @@ public sealed record CpuUse(double PrepayPercent, double PostgresPercent, int Co
                 {
                     continue;
                 }
-                // proc(5): after the command come state (3), ..., utime (14) and stime (15).
+                // proc(5): after the command come state (3), ..., utime (14), stime (15), cutime (16) and cstime (17).
+                // The children's times are the postmaster's: a backend that ended (pgbench's, when it disconnects
+                // before the stretch is read) is no longer listed, but its CPU is in the postmaster's cutime/cstime.
                 var fields = stat[(close + 2)..].Split(' ');
-                ticks[pid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                ticks[pid] = fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
             {

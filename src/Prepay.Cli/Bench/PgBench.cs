@@ -12,7 +12,12 @@ namespace Prepay.Cli.Bench;
 /// </summary>
 public static partial class PgBench
 {
-    public sealed record Result(double Tps, int Clients, int Seconds, int Scale);
+    /// <param name="PostgresPercent">The PostgreSQL server's CPU during the timed run, in percent of one core (pgbench's own client not counted).</param>
+    public sealed record Result(double Tps, int Clients, int Seconds, int Scale, double PostgresPercent = 0)
+    {
+        /// <summary>The database server's CPU per TPC-B transaction, in milliseconds (0 where /proc cannot be read).</summary>
+        public double PostgresCpuMsPerTransaction => Tps > 0 ? PostgresPercent * 10 / Tps : 0;
+    }
 
     public static async Task<Result> RunAsync(string pgbench, string host, int port, string user, string? password, string database,
         int clients, int seconds, TextWriter log, CancellationToken ct)
@@ -24,9 +29,11 @@ public static partial class PgBench
         var scale = scaleFactor.ToString(CultureInfo.InvariantCulture);
         await RunAsync(pgbench, [.. connection, "-i", "-s", scale, "-q", database], password, TimeSpan.FromMinutes(5), ct);
         log.WriteLine($"[pgbench] initialised scale {scale}; running {clients} clients, 2 threads, {seconds} s, prepared statements");
+        var before = CpuUse.Take();
         var output = await RunAsync(pgbench, [.. connection, "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2",
             "-T", seconds.ToString(CultureInfo.InvariantCulture), "-M", "prepared", database], password, TimeSpan.FromSeconds(seconds + 120), ct);
-        return new Result(ParseTps(output), clients, seconds, scaleFactor);
+        var cpu = CpuUse.Between(before, CpuUse.Take());
+        return new Result(ParseTps(output), clients, seconds, scaleFactor, cpu.PostgresPercent);
     }
 
     /// <summary>The "tps = N (without initial connection time)" line; older versions print "excluding connections establishing".</summary>

@@ -48,7 +48,7 @@ public sealed class CommandDispatcher : BackgroundService
         this.logger = logger;
         if (acknowledgements is not null)
         {
-            acknowledgements.CommandClosed += Wake;
+            acknowledgements.CommandClosed += WakeHere;
         }
     }
 
@@ -56,14 +56,28 @@ public sealed class CommandDispatcher : BackgroundService
     public const int BatchSize = 200;
     private readonly SemaphoreSlim _wake = new(0);
 
-    /// <summary>Asks for a dispatch round now (after a vend queued a command) instead of at the next interval.</summary>
+    /// <summary>
+    /// Commands were queued and committed (a vend's credit, a policy's push): a dispatch round now here instead of at
+    /// the next interval, and <see cref="CommandsQueued"/> tells the other nodes (whose transports may serve meters
+    /// this one cannot). Call it after the commit: a round before it would not see the commands.
+    /// </summary>
     public void Wake()
+    {
+        WakeHere();
+        CommandsQueued?.Invoke();
+    }
+
+    /// <summary>A dispatch round now on this node only (another node's announcement, an acknowledgement that frees a meter's next command).</summary>
+    public void WakeHere()
     {
         if (_wake.CurrentCount == 0)
         {
             _wake.Release();
         }
     }
+
+    /// <summary>Raised by <see cref="Wake"/>: on PostgreSQL <see cref="CommandNotifications"/> passes it on to the other nodes.</summary>
+    public event Action? CommandsQueued;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
