@@ -79,6 +79,39 @@ public static class WriteTransactions
     public static bool IsTransient(Exception e) =>
         Inner<PostgresException>(e) is { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
+    /// <summary>
+    /// The database could not take the write just now, whatever the write was: unreachable or restarting (a failover,
+    /// a restart, a connection cut: PostgreSQL's connection-exception class 08, admin or crash shutdown 57P01/57P02,
+    /// cannot connect now 57P03, too many connections 53300), a deadlock or serialisation failure, SQLite busy or
+    /// locked, or what the driver itself calls transient. The same write may succeed later; content the database
+    /// refuses (a constraint, a bad value) is never this.
+    /// </summary>
+    public static bool IsUnavailable(Exception e)
+    {
+        if (IsTransient(e))
+        {
+            return true;
+        }
+        if (Inner<PostgresException>(e) is { } pg)
+        {
+            return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                    or PostgresErrorCodes.TooManyConnections;
+        }
+        if (Inner<SqliteException>(e) is { } lite)
+        {
+            return lite.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
+        }
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is TimeoutException or IOException or System.Net.Sockets.SocketException or DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>A CHECK constraint refused the write (e.g. a float or customer credit would go below zero).</summary>
     public static bool IsCheckViolation(Exception e, string constraint) =>
         Inner<PostgresException>(e) is { SqlState: PostgresErrorCodes.CheckViolation } pg

@@ -17,7 +17,8 @@ namespace Prepay.HeadEnd.Ingest;
 /// <para>
 /// Each item's task completes when its batch has committed, and fails when it could not be written, so a transport
 /// acknowledges the message (an MQTT PUBACK, <see cref="Handled.Stored"/>) only once what it carries is stored. A
-/// batch that fails is written again item by item, so that one item the database refuses fails only its own message.
+/// batch is tried again while the database is unavailable (a failover), and a batch the database refuses is written
+/// again item by item, so that one item it refuses fails only its own message.
 /// Items of one meter keep the order they were queued in: a lane queues a meter's messages one after another, and a
 /// batch merges several statuses of one meter in that order.
 /// </para>
@@ -111,7 +112,54 @@ public sealed class StatusAndAckWriter(IServiceScopeFactory scopes, IClock clock
         }
     }
 
+    /// <summary>
+    /// The wait before writing a batch again while the database is unavailable: doubling from a quarter of a second
+    /// to <see cref="LongestRetryDelay"/>.
+    /// </summary>
+    public static TimeSpan RetryDelay(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(LongestRetryDelay.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures - 1, 16))));
+
+    /// <summary>The longest wait between two tries of a batch while the database is away.</summary>
+    public static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(5);
+
+    private long _retries;
+
+    /// <summary>Times a batch was written again because the database was unavailable, since start.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>
+    /// Writes a batch, trying again for as long as the database is unavailable (a failover, a restart, a cut
+    /// connection; <see cref="WriteTransactions.IsUnavailable"/>): its messages stay unacknowledged meanwhile, and the
+    /// queue filling up holds the lanes and with them the broker's deliveries back, so nothing is dropped and nothing
+    /// waits for the meter to reconnect. A batch the database refuses for what it holds is written item by item.
+    /// </summary>
     private async Task WriteOrIsolateAsync(IReadOnlyList<Pending> batch, CancellationToken ct)
+    {
+        for (var failures = 0; ; failures++)
+        {
+            try
+            {
+                await WriteOrIsolateOnceAsync(batch, ct);
+                if (failures > 0)
+                {
+                    logger.LogInformation("Statuses and acknowledgements are written again, after {Failures} tries", failures + 1);
+                }
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && WriteTransactions.IsUnavailable(e))
+            {
+                if (failures == 0)
+                {
+                    logger.LogWarning("Writing {Count} statuses and acknowledgements failed ({Message}): the database is unavailable; trying again, their messages unacknowledged until then",
+                        batch.Count, e.Message);
+                }
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(RetryDelay(failures + 1), ct);
+            }
+        }
+    }
+
+    private async Task WriteOrIsolateOnceAsync(IReadOnlyList<Pending> batch, CancellationToken ct)
     {
         bool closed;
         try
@@ -119,13 +167,14 @@ public sealed class StatusAndAckWriter(IServiceScopeFactory scopes, IClock clock
             await using var scope = scopes.CreateAsyncScope();
             closed = await StatusAndAckBatch.WriteAsync(scope.ServiceProvider.GetRequiredService<PrepayDb>(), batch, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && !WriteTransactions.IsUnavailable(e))
         {
             if (batch.Count > 1)
             {
                 logger.LogWarning("Writing {Count} statuses and acknowledgements together failed ({Message}); writing each alone", batch.Count, e.Message);
                 foreach (var item in batch)
                 {
+                    // Alone, an item still waits out an unavailable database like any batch.
                     await WriteOrIsolateAsync([item], ct);
                 }
                 return;
