@@ -174,7 +174,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
         });
         b.Entity<Account>(e =>
         {
-            e.ToTable("accounts", t => t.HasCheckConstraint("ck_accounts_minimum_balance", "minimum_balance IS NULL OR balance >= minimum_balance"));
+            e.ToTable("accounts", t => t.HasCheckConstraint(WriteTransactions.MinimumBalanceConstraint, "minimum_balance IS NULL OR balance >= minimum_balance"));
             e.HasIndex(x => x.Code).IsUnique();
             e.HasAlternateKey(x => new { x.Id, x.Currency });
             e.Property(x => x.Id).ValueGeneratedOnAdd();

@@ -112,6 +112,12 @@ public static class WriteTransactions
         return false;
     }
 
+    /// <summary>The CHECK constraint that keeps an account at or above its minimum balance (a float, a customer's credit).</summary>
+    public const string MinimumBalanceConstraint = "ck_accounts_minimum_balance";
+
+    /// <summary>An account would have gone below its minimum balance: the write is refused, nothing of it kept.</summary>
+    public static bool IsBelowMinimumBalance(Exception e) => IsCheckViolation(e, MinimumBalanceConstraint);
+
     /// <summary>A CHECK constraint refused the write (e.g. a float or customer credit would go below zero).</summary>
     public static bool IsCheckViolation(Exception e, string constraint) =>
         Inner<PostgresException>(e) is { SqlState: PostgresErrorCodes.CheckViolation } pg

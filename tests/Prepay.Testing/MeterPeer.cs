@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using MQTTnet;
+using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Prepay.MeterLink.Mqtt;
 
@@ -31,23 +32,36 @@ public sealed class MeterPeer : IAsyncDisposable
 
     public ConcurrentQueue<CommandMessage> Commands { get; } = new();
 
-    public async Task<MqttClientConnectResultCode> ConnectAsync(int port, string password, string? clientId = null)
+    /// <summary>The <c>traceparent</c> user property each command came with, by command id (MQTT 5 connections only).</summary>
+    public ConcurrentDictionary<Guid, string> TraceParents { get; } = new();
+
+    /// <param name="protocol">The client library's default unless asked (MQTT 5 to see user properties).</param>
+    public async Task<MqttClientConnectResultCode> ConnectAsync(int port, string password, string? clientId = null, MqttProtocolVersion? protocol = null)
     {
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            Commands.Enqueue(JsonSerializer.Deserialize<CommandMessage>(e.ApplicationMessage.Payload.FirstSpan, ProtocolJson.Options)!);
+            var command = JsonSerializer.Deserialize<CommandMessage>(e.ApplicationMessage.Payload.FirstSpan, ProtocolJson.Options)!;
+            if (e.ApplicationMessage.UserProperties?.FirstOrDefault(p => p.Name == "traceparent") is { } trace)
+            {
+                TraceParents[command.CommandId] = Encoding.UTF8.GetString(trace.ValueBuffer.Span);
+            }
+            Commands.Enqueue(command);
             return Task.CompletedTask;
         };
         try
         {
-            var result = await _client.ConnectAsync(new MqttClientOptionsBuilder()
+            var options = new MqttClientOptionsBuilder()
                 .WithTcpServer("127.0.0.1", port)
                 .WithClientId(clientId ?? MeterNumber)
                 .WithCredentials(MeterNumber, password)
                 .WithWillTopic(Topics.For(MeterNumber, Topics.Status))
                 .WithWillPayload(Encoding.UTF8.GetBytes("""{"online":false}"""))
-                .WithWillRetain()
-                .Build());
+                .WithWillRetain();
+            if (protocol is { } version)
+            {
+                options = options.WithProtocolVersion(version);
+            }
+            var result = await _client.ConnectAsync(options.Build());
             return result.ResultCode;
         }
         catch (MQTTnet.Adapter.MqttConnectingFailedException e)

@@ -104,7 +104,7 @@ public sealed class CommandDispatcher : BackgroundService
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant();
         List<MeterCommandRecord> due;
-        var sends = new List<(IMeterTransport Transport, MeterNumber Meter, CommandEnvelope Envelope)>();
+        var sends = new List<(IMeterTransport Transport, MeterNumber Meter, CommandEnvelope Envelope, MeterCommandRecord Queued)>();
         await using (var tx = await db.BeginWriteAsync(ct))
         {
             // Inside the claim's transaction: on SQLite a write outside the writers' queue finds the file locked by
@@ -172,17 +172,20 @@ public sealed class CommandDispatcher : BackgroundService
                     c.State = CommandState.Sent;
                     c.SentAt = now;
                     c.NextAttemptAt = now + RetryDelay(c.Attempts);
-                    sends.Add((transport, MeterNumber.Parse(c.MeterNumber), new CommandEnvelope(c.Id, c.Seq, c.CreatedAt, c.ExpiresAt, command)));
+                    sends.Add((transport, MeterNumber.Parse(c.MeterNumber), new CommandEnvelope(c.Id, c.Seq, c.CreatedAt, c.ExpiresAt, command), c));
                 }
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
 
-        foreach (var (transport, meter, envelope) in sends)
+        foreach (var (transport, meter, envelope, queued) in sends)
         {
+            // In the trace of what queued it; the transport carries the context on where it can (MQTT 5).
+            using var span = CommandTracing.StartSend(queued.TraceParent, queued.Id, queued.MeterNumber, queued.Type, queued.Attempts);
             if (!await transport.SendAsync(meter, envelope, ct))
             {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "not handed to its transport");
                 logger.LogWarning("Command {Command} for meter {Meter} not handed to its transport; it will be retried", envelope.CommandId, meter.Value);
             }
         }

@@ -31,6 +31,7 @@ public static class CommandQueue
             NextAttemptAt = now,
             ExpiresAt = now + (lifetime ?? DefaultLifetime),
             Reference = reference,
+            TraceParent = CommandTracing.CurrentTraceParent(),
         };
         db.MeterCommands.Add(record);
         return record;

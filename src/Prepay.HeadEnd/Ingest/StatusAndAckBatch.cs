@@ -50,7 +50,33 @@ internal static class StatusAndAckBatch
         }
         var closed = acks.Count > 0 && await AcknowledgeAsync(db, acks, ct) > 0;
         await tx.CommitAsync(ct);
+        if (acks.Count > 0 && CommandTracing.Listening)
+        {
+            await TraceAsync(db, acks, ct);
+        }
         return closed;
+    }
+
+    /// <summary>Each committed acknowledgement as a span in its command's trace (read only while somebody traces).</summary>
+    private static async Task TraceAsync(PrepayDb db, List<AckRow> acks, CancellationToken ct)
+    {
+        try
+        {
+            var ids = acks.Select(a => a.Ack.CommandId).ToList();
+            var commands = await db.MeterCommands.AsNoTracking().Where(c => ids.Contains(c.Id))
+                .Select(c => new { c.Id, c.TraceParent, c.State, c.Outcome }).ToDictionaryAsync(c => c.Id, ct);
+            foreach (var a in acks)
+            {
+                if (commands.TryGetValue(a.Ack.CommandId, out var c))
+                {
+                    CommandTracing.Acknowledged(c.TraceParent, c.Id, a.MeterNumber, c.State.ToString(), c.Outcome, a.ReceivedAt.ToDateTimeOffset());
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Telemetry only: the acknowledgements are committed, and a trace missing a span must not undo that.
+        }
     }
 
     private static Task<int> UpsertAsync(PrepayDb db, IReadOnlyList<StatusRow> rows, CancellationToken ct)

@@ -210,6 +210,8 @@ public sealed class MqttHeadEnd(
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(ConnectHost, BrokerPort)
+            // MQTT 5: shared subscriptions, the session's expiry and user properties (a command's trace context) are its.
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithClientId(_clientId)
             .WithCredentials(options.ServiceUser, credentials.ServicePassword)
             .WithCleanSession(false)
@@ -247,11 +249,16 @@ public sealed class MqttHeadEnd(
         {
             throw new InvalidOperationException($"Command {envelope.CommandId} has no signed MQTT v1 form; the dispatcher asks CanCarry first.");
         }
-        var message = new MqttApplicationMessageBuilder()
+        var builder = new MqttApplicationMessageBuilder()
             .WithTopic(Topics.For(meterNumber, Topics.Commands))
             .WithPayload(JsonSerializer.SerializeToUtf8Bytes(command, ProtocolJson.Options))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (CommandTracing.CurrentTraceParent() is { } traceParent && _client.Options?.ProtocolVersion == MQTTnet.Formatter.MqttProtocolVersion.V500)
+        {
+            // MQTT 5 user property: a meter or gateway that traces continues the command's trace (a 3.1.1 client never sees it).
+            builder = builder.WithUserProperty(CommandTracing.TraceParentProperty, System.Text.Encoding.ASCII.GetBytes(traceParent));
+        }
+        var message = builder.Build();
         try
         {
             var result = await _client.PublishAsync(message, ct);

@@ -35,6 +35,7 @@ internal static class MeteringModel
             e.Property(x => x.Arguments).HasMaxLength(4000);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
             e.Property(x => x.Outcome).HasMaxLength(500);
+            e.Property(x => x.TraceParent).HasMaxLength(55);
             e.HasOne<Meter>().WithMany().HasForeignKey(x => x.MeterId).OnDelete(DeleteBehavior.Restrict);
             // The dispatcher's query: what is due now.
             e.HasIndex(x => new { x.State, x.NextAttemptAt });

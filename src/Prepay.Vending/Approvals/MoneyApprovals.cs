@@ -172,7 +172,7 @@ public sealed class MoneyApprovals(IServiceScopeFactory scopes, IClock clock, Ap
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
+        catch (Exception e) when (WriteTransactions.IsBelowMinimumBalance(e))
         {
             return new ApprovalOutcome.Refused("insufficient-balance", "An account this would draw on has too little in it now (a float, or credit already spent); nothing moved.");
         }

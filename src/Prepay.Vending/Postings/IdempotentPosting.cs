@@ -53,9 +53,9 @@ public sealed class IdempotentPosting(IClock clock, LedgerStore ledger)
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
+        catch (Exception e) when (WriteTransactions.IsBelowMinimumBalance(e))
         {
-            return new Result.Refused("ck_accounts_minimum_balance");
+            return new Result.Refused(WriteTransactions.MinimumBalanceConstraint);
         }
         return new Result.Posted(transactionId, Replayed: false);
     }

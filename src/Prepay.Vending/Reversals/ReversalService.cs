@@ -82,7 +82,7 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
             await using var fresh = scopes.CreateAsyncScope();
             return new ReversalOutcome.AlreadyReversed((await ExistingAsync(fresh.ServiceProvider.GetRequiredService<PrepayDb>(), vend, ct))!);
         }
-        catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
+        catch (Exception e) when (WriteTransactions.IsBelowMinimumBalance(e))
         {
             return new ReversalOutcome.Conflict("credit-already-spent",
                 "The remainder this vend left on the customer's account has since been spent; reverse the later vend first.");

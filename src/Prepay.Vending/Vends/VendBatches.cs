@@ -157,7 +157,7 @@ public sealed class VendBatches(IServiceScopeFactory scopes, VendingOptions opti
             await tx.CommitAsync(stop);
             Interlocked.Increment(ref _committed);
         }
-        catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
+        catch (Exception e) when (WriteTransactions.IsBelowMinimumBalance(e))
         {
             // On PostgreSQL balances move at COMMIT (the deferred balance trigger), so a float too short for one vend
             // refuses the batch's commit. Nothing was written: each vend is written again in a transaction of its own,
@@ -219,7 +219,7 @@ public sealed class VendBatches(IServiceScopeFactory scopes, VendingOptions opti
             }
             return written;
         }
-        catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
+        catch (Exception e) when (WriteTransactions.IsBelowMinimumBalance(e))
         {
             await UndoAsync(tx, stop);
             return new VendWrite.Refused(p.InsufficientFloat);

@@ -198,7 +198,7 @@ public sealed class VendingService(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (Exception e) when (WriteTransactions.IsCheckViolation(e, "ck_accounts_minimum_balance"))
+        catch (Exception e) when (WriteTransactions.IsBelowMinimumBalance(e))
         {
             return new VendWrite.Refused(InsufficientFloat(plan));
         }

@@ -39,6 +39,12 @@ public sealed class MeterCommandRecord
 
     /// <summary>What caused it (a vend id, an operator action).</summary>
     public string? Reference { get; init; }
+
+    /// <summary>
+    /// The W3C trace context (<c>traceparent</c>) of what queued it, when that was traced: sending and acknowledging the
+    /// command continue that trace, so one trace follows a vend from its HTTP request to the meter's acknowledgement.
+    /// </summary>
+    public string? TraceParent { get; init; }
 }
 
 public enum CommandState
