@@ -28,6 +28,12 @@ public sealed class StorageOptions
     public string ResolveListenConnectionString() =>
         string.IsNullOrWhiteSpace(ListenConnectionString) ? ResolveConnectionString() : ListenConnectionString;
 
+    /// <summary>
+    /// Months of meter readings kept: older ones are dropped (on PostgreSQL a month's partition at a time, on SQLite
+    /// deleted), by a daily job once across the cluster. 0, the default, keeps every reading.
+    /// </summary>
+    public int ReadingRetentionMonths { get; set; }
+
     /// <summary>Folder for the SQLite database and other local state. Default: <c>./data</c>.</summary>
     public string DataDirectory { get; set; } = "data";
 

@@ -10,6 +10,11 @@ public static class StorageRegistration
     /// <summary>Registers <see cref="PrepayDb"/> for the configured provider, pooled, and the ledger store.</summary>
     public static IServiceCollection AddPrepayStorage(this IServiceCollection services, StorageOptions options)
     {
+        if (options.ReadingRetentionMonths is < 0 or 1 or > 1200)
+        {
+            // One month kept would drop last month's readings on the first of the month, before its bills are made.
+            throw new InvalidOperationException($"Storage:ReadingRetentionMonths must be 0 (keep every reading) or 2 to 1200, not {options.ReadingRetentionMonths}");
+        }
         var connectionString = options.ResolveConnectionString();
         services.AddSingleton(options);
         services.AddSingleton<LedgerStore>();
