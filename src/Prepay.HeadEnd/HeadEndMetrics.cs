@@ -15,7 +15,8 @@ public sealed class HeadEndMetrics
 {
     public const string MeterName = "Prepay.HeadEnd";
 
-    public HeadEndMetrics(IMeterFactory meters, ReadingIngestor readings, RejectionCounter rejections, MqttHeadEnd? headEnd = null, EmbeddedBroker? broker = null)
+    public HeadEndMetrics(IMeterFactory meters, ReadingIngestor readings, RejectionCounter rejections, MqttHeadEnd? headEnd = null, EmbeddedBroker? broker = null,
+        StatusAndAckWriter? statuses = null)
     {
         var meter = meters.Create(MeterName);
         meter.CreateObservableCounter("prepay.readings.accepted", () => readings.Accepted, "{reading}",
@@ -31,10 +32,19 @@ public sealed class HeadEndMetrics
         meter.CreateObservableCounter("prepay.payloads.refused",
             () => rejections.TotalsByReason.Select(r => new Measurement<long>(r.Value, new KeyValuePair<string, object?>("reason", r.Key))),
             "{payload}", "Meter payloads or items refused, by reason (docs/mqtt.md lists them).");
+        if (statuses is not null)
+        {
+            meter.CreateObservableGauge("prepay.statuses.waiting", () => statuses.Waiting, "{message}",
+                "Meters' statuses and acknowledgements queued for the batch writer, their messages not yet acknowledged to the broker.");
+            meter.CreateObservableCounter("prepay.statuses.write_retries", () => statuses.Retries, "{batch}",
+                "Batches of statuses and acknowledgements written again because the database was unavailable.");
+        }
         if (headEnd is not null)
         {
             meter.CreateObservableGauge("prepay.mqtt.headend_connected", () => headEnd.BrokerConnected ? 1 : 0, "{connection}",
                 "1 while this node's head-end is connected to its MQTT broker.");
+            meter.CreateObservableGauge("prepay.mqtt.lane_depth", () => headEnd.LaneDepth, "{message}",
+                "Meters' messages waiting in this node's ingest lanes (Mqtt:IngestLanes).");
         }
         if (broker is not null)
         {

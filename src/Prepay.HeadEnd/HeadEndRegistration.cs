@@ -39,7 +39,7 @@ public static class HeadEndRegistration
         services.AddSingleton<MeterMessageHandler>();
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton(sp => new HeadEndMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<ReadingIngestor>(),
-            sp.GetRequiredService<RejectionCounter>(), sp.GetService<MqttHeadEnd>(), sp.GetService<EmbeddedBroker>()));
+            sp.GetRequiredService<RejectionCounter>(), sp.GetService<MqttHeadEnd>(), sp.GetService<EmbeddedBroker>(), sp.GetService<StatusAndAckWriter>()));
         // Readings' months are kept whatever transports run here (a node may ingest nothing and still hold the lease).
         services.AddHostedService<Ingest.ReadingMonths>();
         var dlmsRuns = dlms is { Enabled: true };

@@ -90,6 +90,16 @@ public abstract partial class MetricsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task The_head_ends_lanes_and_status_writer_are_exported()
+    {
+        using var monitor = server.Client(await MonitorKeyAsync());
+        var text = await monitor.GetStringAsync("/metrics", Ct);
+        Assert.Contains("prepay_mqtt_lane_depth", text, StringComparison.Ordinal);
+        Assert.Contains("prepay_statuses_waiting", text, StringComparison.Ordinal);
+        Assert.Contains("prepay_statuses_write_retries_total", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_command_backlog_counts_pending_commands_and_the_age_of_the_oldest()
     {
         // A smart meter's vend queues a credit command; nothing is connected to take it, so it waits.

@@ -40,6 +40,9 @@ public sealed class StatusAndAckWriter(IServiceScopeFactory scopes, IClock clock
     /// <summary>Raised after a batch whose acknowledgements closed at least one command has committed.</summary>
     public event Action? CommandClosed;
 
+    /// <summary>Statuses and acknowledgements queued now, not yet taken into a batch (a metric).</summary>
+    public int Waiting => _queue.Reader.Count;
+
     /// <summary>Items whose batch has committed or failed since start (tests wait for it).</summary>
     public long Settled => Interlocked.Read(ref _settled);
 

@@ -57,6 +57,9 @@ public sealed class MqttHeadEnd(
     /// Which lane handles <paramref name="meterNumber"/>'s messages (0 to <see cref="MqttOptions.IngestLanes"/> − 1):
     /// always the same one in this process, so a meter's messages are handled in the order they arrived.
     /// </summary>
+    /// <summary>Messages waiting in the ingest lanes now (a metric).</summary>
+    public int LaneDepth => _lanes.Sum(l => l.Reader.Count);
+
     public int LaneOf(string meterNumber) => (int)(unchecked((uint)StringComparer.Ordinal.GetHashCode(meterNumber)) % (uint)_lanes.Length);
 
     private readonly Channel<Received>[] _lanes = Enumerable.Range(0, options.IngestLanes)

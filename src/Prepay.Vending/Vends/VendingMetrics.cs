@@ -6,7 +6,8 @@ namespace Prepay.Vending.Vends;
 /// What vending tells a running node's metrics (meter <c>Prepay.Vending</c>, exported by the server at
 /// <c>/metrics</c>): vends by outcome and how long each took, retries of a rolled-back transaction included. Names
 /// follow the OpenTelemetry semantic conventions (dotted, the unit in the instrument, not in the name). Made through
-/// the host's <see cref="IMeterFactory"/>, so each server in a process counts its own vends.
+/// the host's <see cref="IMeterFactory"/>, so each server in a process counts its own vends. With group commit on
+/// (<see cref="VendingOptions.GroupCommitMaxVends"/>), the batches committed and the vends waiting for a writer too.
 /// </summary>
 public sealed class VendingMetrics
 {
@@ -15,9 +16,16 @@ public sealed class VendingMetrics
     private readonly Counter<long> _vends;
     private readonly Histogram<double> _duration;
 
-    public VendingMetrics(IMeterFactory meters)
+    public VendingMetrics(IMeterFactory meters, VendBatches? batches = null)
     {
         var meter = meters.Create(MeterName);
+        if (batches is { Enabled: true })
+        {
+            meter.CreateObservableCounter("prepay.vend.batches", () => batches.BatchesCommitted, "{batch}",
+                "Batches of vends committed together (group commit).");
+            meter.CreateObservableGauge("prepay.vend.batch_waiting", () => batches.Waiting + batches.Writing, "{vend}",
+                "Vends waiting for a group-commit writer or in the batch being written.");
+        }
         _vends = meter.CreateCounter<long>("prepay.vends", "{vend}",
             "Vend requests answered, by outcome: created, replayed (an idempotent retry), or the refusal's kind.");
         _duration = meter.CreateHistogram<double>("prepay.vend.duration", "s",

@@ -66,6 +66,13 @@ public abstract class GroupCommitTests(ServerFixture server)
         // The one writer held a batch while held back; what waited behind it went together after.
         Assert.InRange(Batches.BatchesCommitted - batchesBefore, 1, 2);
         await AssertLedgerHealthyAsync(s, expectedVends: 7);
+
+        // The node's metrics say as much.
+        using var batchesMetric = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
+            server.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), VendingMetrics.MeterName, "prepay.vend.batches");
+        _ = server.Services.GetRequiredService<VendingMetrics>();
+        batchesMetric.RecordObservableInstruments();
+        Assert.Equal(Batches.BatchesCommitted, batchesMetric.LastMeasurement?.Value);
     }
 
     /// <summary>
