@@ -223,8 +223,10 @@ public static class ConnectionsBench
             }
         }
         var holdSeconds = hold.Elapsed.TotalSeconds;
-        var (bareDelivered, bareSeconds) = timedOut ? (0L, null) : await BareReferenceAsync(app.Services, broker.Port, sample, peer, log, ct);
+        // Counted at the end of the hold, before the bare reference's own client comes and goes: the broker may still
+        // list that one for a moment after it has disconnected.
         var brokerUp = await broker.ConnectedClientCountAsync() - 1; // less the head-end's own client
+        var (bareDelivered, bareSeconds) = timedOut ? (0L, null) : await BareReferenceAsync(app.Services, broker.Port, sample, peer, log, ct);
         var rssEnd = ProcessMemory.OwnResidentBytes();
         var (acknowledged, fresh) = await ReadBackAsync(app.Services, clock, s, ct);
 
