@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Prepay.Cli.Tests.Dlms;
 
 namespace Prepay.Cli.Tests.Bench;
 

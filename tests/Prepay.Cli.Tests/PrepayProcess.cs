@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Prepay.Cli.Tests.Dlms;
+namespace Prepay.Cli.Tests;
 
 /// <summary>
 /// The built <c>prepay</c> executable run as a child process, its output collected line by line so that a test
@@ -16,6 +16,12 @@ internal sealed class PrepayProcess : IDisposable
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Line)> _waiters = [];
 
     public PrepayProcess(params string[] args)
+        : this(null, args)
+    {
+    }
+
+    /// <param name="environment">Variables set for the child beside the test's own (PREPAY_… configuration).</param>
+    public PrepayProcess(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         Assert.True(File.Exists(Dll), $"{Dll} is not next to the test assembly");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
@@ -31,6 +37,10 @@ internal sealed class PrepayProcess : IDisposable
             start.ArgumentList.Add(a);
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Line(e.Data);
         _process.ErrorDataReceived += (_, e) => Line(e.Data);
@@ -67,6 +77,8 @@ internal sealed class PrepayProcess : IDisposable
         }
         return found.Task;
     }
+
+    public bool HasExited => _process.HasExited;
 
     public async Task<int> ExitAsync(TimeSpan limit)
     {

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Prepay.Testing;
 
-namespace Prepay.Alerts.Tests;
+namespace Prepay.Testing;
 
 /// <summary>
 /// A real SMTP server for the tests: Debian's aiosmtpd on a free loopback port, with a small handler that writes
