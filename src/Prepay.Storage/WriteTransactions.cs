@@ -80,9 +80,17 @@ public static class WriteTransactions
         Inner<PostgresException>(e) is { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
     /// <summary>
+    /// The wait before a write is tried again while the database is unavailable (<see cref="IsUnavailable"/>): doubling
+    /// from a quarter of a second to five seconds, so a failover of ten or twenty seconds costs a few tries, not hundreds.
+    /// </summary>
+    public static TimeSpan UnavailableRetryDelay(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(5_000, 250 * Math.Pow(2, Math.Clamp(failures - 1, 0, 16))));
+
+    /// <summary>
     /// The database could not take the write just now, whatever the write was: unreachable or restarting (a failover,
     /// a restart, a connection cut: PostgreSQL's connection-exception class 08, admin or crash shutdown 57P01/57P02,
-    /// cannot connect now 57P03, too many connections 53300), a deadlock or serialisation failure, SQLite busy or
+    /// cannot connect now 57P03, too many connections 53300, or no server answering at all: an Npgsql failure that is
+    /// not a server's error, such as no suitable host among several while a standby is promoted), a deadlock or serialisation failure, SQLite busy or
     /// locked, or what the driver itself calls transient. The same write may succeed later; content the database
     /// refuses (a constraint, a bad value) is never this.
     /// </summary>
@@ -97,6 +105,12 @@ public static class WriteTransactions
             return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
                 || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                     or PostgresErrorCodes.TooManyConnections;
+        }
+        if (Inner<NpgsqlException>(e) is not null)
+        {
+            // Npgsql's own failure, with no answer from a server: the connection could not be made or was lost. With
+            // several hosts during a failover it is "No suitable host was found", with no inner exception to tell by.
+            return true;
         }
         if (Inner<SqliteException>(e) is { } lite)
         {

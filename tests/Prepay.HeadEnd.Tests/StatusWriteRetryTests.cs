@@ -76,6 +76,13 @@ public sealed class StatusWriteRetryTests(PostgresServer server) : IClassFixture
         Assert.Equal(unavailable, WriteTransactions.IsUnavailable(new Microsoft.EntityFrameworkCore.DbUpdateException("save failed",
             new PostgresException("m", "ERROR", "ERROR", sqlState))));
 
+    [Fact]
+    public void No_suitable_host_among_several_is_waited_out_as_a_failover()
+    {
+        Assert.True(WriteTransactions.IsUnavailable(new InvalidOperationException("open failed", new NpgsqlException("No suitable host was found."))));
+        Assert.False(WriteTransactions.IsUnavailable(new InvalidOperationException("a bug, not the database")));
+    }
+
     [Theory]
     [InlineData(1, 250)]
     [InlineData(2, 500)]

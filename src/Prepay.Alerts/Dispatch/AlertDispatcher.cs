@@ -119,9 +119,37 @@ public sealed class AlertDispatcher(
                 });
             }
             // Marked one by one: a crash part-way through a batch resends at most the one in flight.
-            await db.SaveChangesAsync(CancellationToken.None);
+            await MarkAsync(db, n, ct);
         }
         return due.Count;
+    }
+
+    /// <summary>
+    /// Stores what became of a notification. It has gone out (or not) already, so a mark lost to a database that is
+    /// away for a moment (a failover, a restart) would have it sent again once its lease ends: the mark is tried again
+    /// with back-off while the database is unavailable, for up to half the claim's lease, before the round gives up.
+    /// </summary>
+    private async Task MarkAsync(PrepayDb db, NotificationRecord n, CancellationToken ct)
+    {
+        var waited = TimeSpan.Zero;
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (WriteTransactions.IsUnavailable(e) && waited < options.ClaimLease / 2)
+            {
+                if (failures == 1)
+                {
+                    logger.LogWarning("Marking notification {Id} as {State} waits for the database ({Message})", n.Id, n.State, e.Message);
+                }
+                var delay = WriteTransactions.UnavailableRetryDelay(failures);
+                await Task.Delay(delay, ct);
+                waited += delay;
+            }
+        }
     }
 
     /// <summary>

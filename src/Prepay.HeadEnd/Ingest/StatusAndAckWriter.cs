@@ -115,15 +115,8 @@ public sealed class StatusAndAckWriter(IServiceScopeFactory scopes, IClock clock
         }
     }
 
-    /// <summary>
-    /// The wait before writing a batch again while the database is unavailable: doubling from a quarter of a second
-    /// to <see cref="LongestRetryDelay"/>.
-    /// </summary>
-    public static TimeSpan RetryDelay(int failures) =>
-        TimeSpan.FromMilliseconds(Math.Min(LongestRetryDelay.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures - 1, 16))));
-
-    /// <summary>The longest wait between two tries of a batch while the database is away.</summary>
-    public static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(5);
+    /// <summary>The wait before writing a batch again while the database is unavailable (<see cref="WriteTransactions.UnavailableRetryDelay"/>).</summary>
+    public static TimeSpan RetryDelay(int failures) => WriteTransactions.UnavailableRetryDelay(failures);
 
     private long _retries;
 

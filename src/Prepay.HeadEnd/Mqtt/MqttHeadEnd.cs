@@ -10,6 +10,7 @@ using Prepay.HeadEnd.Commands;
 using Prepay.HeadEnd.Ingest;
 using Prepay.MeterLink.Commands;
 using Prepay.MeterLink.Mqtt;
+using Prepay.Storage;
 
 namespace Prepay.HeadEnd.Mqtt;
 
@@ -163,17 +164,29 @@ public sealed class MqttHeadEnd(
 
     /// <summary>
     /// What a meter sent is refused inside <see cref="MeterMessageHandler"/> when it is bad; what escapes it is the
-    /// database failing (a restart, a deadlock). Every write the handler makes is idempotent (keys refuse a repeat),
-    /// so the message is handled again after a pause, a few times, before it is given up with an error in the log:
-    /// one meter's message must never stop the head-end.
+    /// database failing. Every write the handler makes is idempotent (keys refuse a repeat), so the message is handled
+    /// again. While the database is unavailable (a failover, a restart: <see cref="WriteTransactions.IsUnavailable"/>)
+    /// it is tried again with back-off for as long as that lasts, unacknowledged, so the meter's events are not lost to
+    /// a failover that outlasts a few retries; any other failure is tried a few times and then given up with an error
+    /// in the log: one meter's message must never stop the head-end.
     /// </summary>
     private async Task<Handled> HandleWithRetriesAsync(string meter, string kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
+        var unavailable = 0;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await handler.HandleAsync(meter, kind, payload, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && WriteTransactions.IsUnavailable(ex))
+            {
+                if (unavailable++ == 0)
+                {
+                    logger.LogWarning("Handling {Kind} from meter {Meter} waits for the database ({Message}); the message stays unacknowledged until it is stored", kind, meter, ex.Message);
+                }
+                attempt--; // an outage is not the message's fault: it does not use up the message's attempts
+                await Task.Delay(WriteTransactions.UnavailableRetryDelay(unavailable), ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && attempt < RetryDelays.Length + 1)
             {

@@ -44,10 +44,13 @@ public sealed class ClusterNodes : IAsyncDisposable
 
     public Uri Address(int node) => new($"http://127.0.0.1:{Ports[node]}");
 
-    /// <summary>A fresh database, Mosquitto and SMTP server; the database migrated and seeded; no node running yet.</summary>
-    public static async Task<ClusterNodes> CreateAsync(int nodes)
+    /// <summary>
+    /// A fresh Mosquitto and SMTP server, and a database (<paramref name="connectionString"/>, or a fresh one on the
+    /// test server) migrated and seeded; no node running yet.
+    /// </summary>
+    public static async Task<ClusterNodes> CreateAsync(int nodes, string? connectionString = null)
     {
-        var cluster = new ClusterNodes(await Databases.CreatePostgresDatabaseAsync(), nodes);
+        var cluster = new ClusterNodes(connectionString ?? await Databases.CreatePostgresDatabaseAsync(), nodes);
         await cluster.Broker.StartAsync();
         await cluster.PrepareDatabaseAsync();
         return cluster;
