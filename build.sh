@@ -7,7 +7,8 @@
 #                      benchmark beside a raw COPY / prepared insert, 10,000 meters' MQTT connections beside plain
 #                      TCP, top-up to relay closed on SQLite and PostgreSQL beside a bare MQTT publish, and DLMS
 #                      GET.response encode/decode, plain and AES-GCM-128, beside raw AES-GCM, and the demo's steady
-#                      CPU beside the same server with no meters
+#                      CPU beside the same server with no meters, and vends/s and readings/s with 1, 2 and 3
+#                      nodes on one PostgreSQL and one Mosquitto
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -120,6 +121,8 @@ case "${1:-test}" in
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench topup --postgres "$PREPAY_TEST_POSTGRES" || status=$?
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench dlms || status=$?
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench demo-idle || status=$?
+    need_mosquitto
+    dotnet run --project src/Prepay.Cli -c Release --no-build -- bench nodes --postgres "$PREPAY_TEST_POSTGRES" || status=$?
     exit $status
     ;;
   *) echo "usage: ./build.sh [test|demo|bench]" >&2; exit 2 ;;

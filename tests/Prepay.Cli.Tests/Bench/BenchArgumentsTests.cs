@@ -73,6 +73,25 @@ public class BenchArgumentsTests
         Assert.StartsWith("prepay: " + option, stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--postgres", null)]
+    [InlineData("--postgres", "Host=192.0.2.1;Username=postgres")]
+    [InlineData("--nodes", "1,9")]
+    [InlineData("--nodes", "one")]
+    [InlineData("--duration", "0")]
+    [InlineData("--buyers", "0")]
+    [InlineData("--meters", "1000")]
+    public async Task A_bad_nodes_bench_argument_is_one_line_and_exit_code_2_before_anything_starts(string option, string? value)
+    {
+        string[] args = option == "--postgres"
+            ? value is null ? ["bench", "nodes"] : ["bench", "nodes", "--postgres", value]
+            : ["bench", "nodes", "--postgres", "Host=127.0.0.1;Username=postgres", option, value!];
+        var (exit, stdout, stderr) = await PrepayAsync(args);
+
+        OneLineError.Check(exit, stdout, stderr);
+        Assert.StartsWith("prepay: " + option, stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Too_low_an_open_file_limit_for_the_connections_is_one_line_and_exit_code_2()
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Prepay.Cli.Bench;
 using Prepay.Server;
 using Prepay.Server.Web.People;
 using Prepay.Storage.Records.People;
@@ -124,35 +125,15 @@ public sealed class ClusterNodes : IAsyncDisposable
         return client;
     }
 
-    private Dictionary<string, string> Environment(int node) => new()
+    private Dictionary<string, string> Environment(int node)
     {
-        // Development: the sign-in cookie may travel over the test's plain http.
-        ["DOTNET_ENVIRONMENT"] = "Development",
-        ["PREPAY_Storage__Provider"] = "Postgres",
-        ["PREPAY_Storage__ConnectionString"] = ConnectionString,
-        ["PREPAY_Mqtt__Embedded"] = "false",
-        ["PREPAY_Mqtt__Host"] = "127.0.0.1",
-        ["PREPAY_Mqtt__Port"] = Broker.ServicePort.ToString(CultureInfo.InvariantCulture),
-        ["PREPAY_Mqtt__CredentialSecret"] = Broker.Secret,
-        ["PREPAY_Mqtt__CommandSecret"] = _commandSecret,
-        // Three nodes on one host: the default (service user and host name) would be the same for all three.
-        ["PREPAY_Mqtt__ClientId"] = $"prepay-node-{node}",
-        // Meters here live hours in seconds.
-        ["PREPAY_Mqtt__Limits__MessagesPerMinute"] = "1000000",
-        ["PREPAY_Mqtt__Limits__EventsPerMinute"] = "1000000",
-        ["PREPAY_DataProtection__KeySecret"] = _keyRingSecret,
-        ["PREPAY_Sts__VendingKeyHex"] = "0123456789abcdef",
-        ["PREPAY_Alerts__Smtp__Host"] = "127.0.0.1",
-        ["PREPAY_Alerts__Smtp__Port"] = Smtp.Port.ToString(CultureInfo.InvariantCulture),
-        ["PREPAY_Alerts__Smtp__Security"] = "None",
-        ["PREPAY_Alerts__Smtp__From"] = "alerts@prepay.test",
-        ["PREPAY_RateLimit__PermitsPerSecond"] = "100000",
-        ["PREPAY_RateLimit__Burst"] = "100000",
-        ["PREPAY_RateLimit__PerAddressPermitsPerSecond"] = "100000",
-        ["PREPAY_RateLimit__PerAddressBurst"] = "100000",
-        ["PREPAY_RateLimit__SignInPerMinute"] = "100000",
-        ["PREPAY_Logging__LogLevel__Default"] = "Warning",
-    };
+        var environment = NodeEnvironment.For(new NodeEnvironment.Shared(ConnectionString, Broker.ServicePort, Broker.Secret, _commandSecret, _keyRingSecret), $"prepay-node-{node}");
+        environment["PREPAY_Alerts__Smtp__Host"] = "127.0.0.1";
+        environment["PREPAY_Alerts__Smtp__Port"] = Smtp.Port.ToString(CultureInfo.InvariantCulture);
+        environment["PREPAY_Alerts__Smtp__Security"] = "None";
+        environment["PREPAY_Alerts__Smtp__From"] = "alerts@prepay.test";
+        return environment;
+    }
 
     public async ValueTask DisposeAsync()
     {
