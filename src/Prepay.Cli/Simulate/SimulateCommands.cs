@@ -46,12 +46,34 @@ internal static class SimulateCommands
         var dlmsCipherKey = new Option<string?>("--dlms-block-cipher-key") { Description = "The server's Dlms:Keys:Default:BlockCipherKey (32 hex digits), the DLMS meters' global unicast key (with --server and --dlms-share)" };
         var dlmsAuthKey = new Option<string?>("--dlms-auth-key") { Description = "The server's Dlms:Keys:Default:AuthenticationKey (32 hex digits) (with --server and --dlms-share)" };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object" };
+        var deterministic = new Option<bool>("--deterministic") { Description = "Run the whole loop in one process on simulated time from seeds, with faults, checking invariants at every step (takes --seeds, --seed and --without only)" };
+        var seeds = new Option<int?>("--seeds") { Description = $"With --deterministic: how many seeds to run, from --seed (default 1) on (default {DeterministicRuns.DefaultSeeds}; with --seed alone, that one seed)" };
+        var without = new Option<string?>("--without") { Description = $"With --deterministic: guards to switch off, comma-separated, to see the invariants catch it ({string.Join(", ", Prepay.Simulation.GuardNames.All)})" };
         var command = new Command("simulate", "Run a fleet of virtual meters against a Prepay server over MQTT and HTTP, faster than real time.")
         {
-            meters, days, speed, seed, dlmsShare, server, broker, apiKey, mqttSecret, commandSecret, vendingKey, staffKey, dlmsCipherKey, dlmsAuthKey, json,
+            meters, days, speed, seed, dlmsShare, server, broker, apiKey, mqttSecret, commandSecret, vendingKey, staffKey, dlmsCipherKey, dlmsAuthKey, json, deterministic, seeds, without,
         };
         command.SetAction(async (r, ct) =>
         {
+            Option[] fleetOnly = [meters, days, speed, dlmsShare, server, broker, apiKey, mqttSecret, commandSecret, vendingKey, staffKey, dlmsCipherKey, dlmsAuthKey, json];
+            if (r.GetValue(deterministic))
+            {
+                if (fleetOnly.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } other)
+                {
+                    await Console.Error.WriteLineAsync($"prepay: {other.Name} does not go with --deterministic (it takes --seeds, --seed and --without)");
+                    return CommandLine.BadInput;
+                }
+                var given = r.GetResult(seed) is { Implicit: false } ? r.GetValue(seed) : (long?)null;
+                var outcome = DeterministicRuns.Run(given, r.GetValue(seeds), r.GetValue(without), line => Console.Error.WriteLine(line), ct);
+                await Console.Out.WriteAsync(outcome.Stdout);
+                await Console.Error.WriteAsync(outcome.Stderr);
+                return outcome.ExitCode;
+            }
+            if (r.GetResult(seeds) is { Implicit: false } || r.GetResult(without) is { Implicit: false })
+            {
+                await Console.Error.WriteLineAsync("prepay: --seeds and --without go with --deterministic");
+                return CommandLine.BadInput;
+            }
             var share = r.GetValue(dlmsShare);
             DlmsFleetKeys? dlmsKeys = null;
             string? keyProblem = null;

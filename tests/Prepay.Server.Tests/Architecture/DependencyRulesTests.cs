@@ -87,6 +87,18 @@ public sealed class DependencyRulesTests
     }
 
     [Fact]
+    public void The_deterministic_simulation_runs_the_real_meter_and_policy_on_no_infrastructure_and_no_server_module()
+    {
+        var closure = Closure(Assembly.Load("Prepay.Simulation"));
+        Assert.Contains("Prepay.Meter", closure);
+        Assert.Contains("Prepay.Policy", closure);
+        Assert.Contains("Prepay.Ledger", closure);
+        // One process, one seeded scheduler: no database, broker, web host or module that would bring real time and I/O.
+        Assert.DoesNotContain(closure, a => Infrastructure.Any(i => a.StartsWith(i, StringComparison.Ordinal)));
+        Assert.DoesNotContain(closure, a => a is "Prepay.HeadEnd" or "Prepay.Vending" or "Prepay.Alerts" or "Prepay.Server" or "Prepay.Disconnections");
+    }
+
+    [Fact]
     public void The_disconnection_policy_references_only_the_domain_of_Prepay_and_no_infrastructure()
     {
         var assembly = Assembly.Load("Prepay.Policy");
