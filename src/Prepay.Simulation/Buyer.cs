@@ -59,7 +59,14 @@ internal sealed class Buyer(World world, int index)
         }
         if (answer.Status == 503)
         {
-            Try(request, node + 1);
+            // The app waits a second before trying the next node (Retry-After), as a client should.
+            world.Scheduler.After(Duration.FromSeconds(1), "vend retry", () =>
+            {
+                if (_attempt == attempt && Waiting)
+                {
+                    Try(request, node + 1);
+                }
+            });
             return;
         }
         if (answer.Status == 201)

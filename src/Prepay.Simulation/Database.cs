@@ -17,9 +17,10 @@ internal sealed class CommandRow(int meter, long id, CommandKind kind, long wh)
     public CommandKind Kind { get; } = kind;
     public long Wh { get; } = wh;
     public CommandState State { get; set; }
-    public long ClaimedBy { get; set; } = -1;
-    public Instant ClaimUntil { get; set; }
     public int Attempts { get; set; }
+
+    /// <summary>When it may be claimed (again): a claim moves it on by the retry's back-off.</summary>
+    public Instant NextAttemptAt { get; set; }
 }
 
 internal sealed record VendRow(long VendId, string Key, int Meter, long AmountMinor, long Wh, long CommandId);
@@ -30,8 +31,9 @@ internal sealed class AlertRow(long id, string key)
     public long Id { get; } = id;
     public string Key { get; } = key;
     public bool Sent { get; set; }
-    public long ClaimedBy { get; set; } = -1;
-    public Instant ClaimUntil { get; set; }
+
+    /// <summary>When it may be claimed (again): a claim moves it to the lease's end.</summary>
+    public Instant NextAttemptAt { get; set; }
 }
 
 /// <summary>A cut the gate held: queued again once the policy allows it.</summary>
@@ -66,6 +68,15 @@ internal sealed class Database(World world)
     public SortedDictionary<string, long> Balances { get; } = new(StringComparer.Ordinal);
 
     public long Transactions { get; private set; }
+
+    /// <summary>The database is unavailable (its primary died, the standby is not promoted yet): every write fails.</summary>
+    public bool Down => _outages > 0;
+
+    private int _outages;
+
+    public void GoDown() => _outages++;
+
+    public void ComeBack() => _outages--;
 
     /// <summary>The slowest a write may be: a statement timeout. Leases outlast it and a sender's give-up together.</summary>
     public static readonly Duration MaxSlowWrite = Duration.FromSeconds(8);
@@ -124,7 +135,7 @@ internal sealed class Database(World world)
         {
             // A writer that died before its COMMIT reached the server is rolled back, unless the COMMIT was already on its way.
             var result = !node.IsAlive(incarnation) && s.Chance(0.5) ? WriteResult.Failed
-                : s.Chance(faults.WriteFailure) ? WriteResult.Failed
+                : Down || s.Chance(faults.WriteFailure) ? WriteResult.Failed
                 : apply();
             s.After(s.Between(Duration.FromMilliseconds(1), Duration.FromMilliseconds(10)), label + " answered", () =>
             {

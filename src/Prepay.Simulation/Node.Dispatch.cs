@@ -7,19 +7,27 @@ namespace Prepay.Simulation;
 /// <summary>The node's command dispatcher, its disconnection gate, the held cuts' release and the alerts' sender.</summary>
 internal sealed partial class Node
 {
-    /// <summary>How long a claimed command or notification is this node's before another may take it.</summary>
-    public static readonly Duration ClaimLease = Duration.FromSeconds(20);
+    /// <summary>How long a claimed notification is this node's before another may take it (<c>Alerts:ClaimLease</c>).</summary>
+    public static readonly Duration ClaimLease = Duration.FromMinutes(2);
 
+    /// <summary>A send that could outlast the lease does not start (<c>Alerts:SendTimeout</c>).</summary>
+    public static readonly Duration SendTimeout = Duration.FromSeconds(20);
+
+    /// <summary>A command's retries: 2, 4, 8 … seconds, at most 5 minutes (<c>CommandDispatcher.RetryDelay</c>).</summary>
+    public static Duration RetryDelay(int attempts) => Duration.FromSeconds(Math.Min(300, 1L << Math.Min(attempts, 20)));
+
+    // As the dispatcher's claim: due by this node's clock and, with the order guard, the lowest open command of its
+    // meter; claimed in one statement that rereads both under the row's lock (FOR UPDATE SKIP LOCKED).
     private void DispatchRound()
     {
-        var now = world.Scheduler.Now;
+        var now = Clock;
         foreach (var commands in world.Db.Commands)
         {
             foreach (var command in commands.Where(c => c.State == CommandState.Queued))
             {
-                if (command.ClaimUntil <= now)
+                if (command.NextAttemptAt <= now)
                 {
-                    Claim(command);
+                    Claim(command, now);
                 }
                 if (world.Guards.HasFlag(Guards.CommandOrder))
                 {
@@ -29,16 +37,16 @@ internal sealed partial class Node
         }
     }
 
-    private void Claim(CommandRow command) =>
+    private void Claim(CommandRow command, Instant now) =>
         world.Db.Write(this, "claim command", () =>
         {
-            if (command.State != CommandState.Queued || command.ClaimUntil > world.Scheduler.Now)
+            if (command.State != CommandState.Queued || command.NextAttemptAt > now
+                || (world.Guards.HasFlag(Guards.CommandOrder) && world.Db.Commands[command.Meter].Exists(c => c.Id < command.Id && c.State == CommandState.Queued)))
             {
                 return WriteResult.Conflict;
             }
-            command.ClaimedBy = Incarnation;
-            command.ClaimUntil = world.Scheduler.Now + ClaimLease;
             command.Attempts++;
+            command.NextAttemptAt = now + RetryDelay(command.Attempts);
             return WriteResult.Committed;
         }, result =>
         {
@@ -74,7 +82,7 @@ internal sealed partial class Node
     private void Hold(CommandRow command, DisconnectionDecision.Deny deny) =>
         world.Db.Write(this, "hold cut", () =>
         {
-            if (command.State != CommandState.Queued || command.ClaimedBy != Incarnation)
+            if (command.State != CommandState.Queued)
             {
                 return WriteResult.Conflict;
             }
@@ -103,28 +111,29 @@ internal sealed partial class Node
         }
     }
 
+    // As the outbox's claim: one statement moves what is due by this node's clock to the lease's end.
     private void AlertRound()
     {
-        var now = world.Scheduler.Now;
-        foreach (var alert in world.Db.Alerts.Where(a => !a.Sent && a.ClaimUntil <= now))
+        var now = Clock;
+        foreach (var alert in world.Db.Alerts.Where(a => !a.Sent && a.NextAttemptAt <= now))
         {
-            ClaimAlert(alert);
+            ClaimAlert(alert, now);
         }
     }
 
-    private void ClaimAlert(AlertRow alert) =>
+    private void ClaimAlert(AlertRow alert, Instant claimedAt) =>
         world.Db.Write(this, "claim alert", () =>
         {
-            if (alert.Sent || (world.Guards.HasFlag(Guards.AlertClaim) && alert.ClaimUntil > world.Scheduler.Now))
+            if (alert.Sent || (world.Guards.HasFlag(Guards.AlertClaim) && alert.NextAttemptAt > claimedAt))
             {
                 return WriteResult.Conflict;
             }
-            alert.ClaimedBy = Incarnation;
-            alert.ClaimUntil = world.Scheduler.Now + ClaimLease;
+            alert.NextAttemptAt = claimedAt + ClaimLease;
             return WriteResult.Committed;
         }, result =>
         {
-            if (result == WriteResult.Committed)
+            // A send that could outlast the lease is left for the next claim rather than risk two senders.
+            if (result == WriteResult.Committed && Clock <= claimedAt + ClaimLease - SendTimeout)
             {
                 world.Mail.Deliver(alert, this);
                 Mark(alert, Clock + ClaimLease / 2);

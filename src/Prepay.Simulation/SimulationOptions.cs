@@ -48,6 +48,9 @@ internal sealed record FaultPlan
     /// <summary>A database write takes seconds instead of milliseconds.</summary>
     public required double SlowWrite { get; init; }
 
+    /// <summary>Database outages during the busy time (a failover): every write fails while one lasts.</summary>
+    public required int DatabaseOutages { get; init; }
+
     /// <summary>Node crashes during the busy time (each node restarts a while later).</summary>
     public required int Crashes { get; init; }
 
@@ -62,12 +65,13 @@ internal sealed record FaultPlan
         WriteFailure = random.NextDouble() * 0.1,
         SlowWrite = random.NextDouble() * 0.1,
         Crashes = random.Next(0, 9),
+        DatabaseOutages = random.Next(0, 3),
         MaxSkew = Duration.FromMilliseconds(random.Next(0, 2_001)),
     };
 
     /// <summary>After the busy time: a calm network and database, so the world can settle.</summary>
     public static FaultPlan Calm { get; } = new()
     {
-        Loss = 0, Duplicate = 0, Jitter = Duration.FromMilliseconds(10), WriteFailure = 0, SlowWrite = 0, Crashes = 0, MaxSkew = Duration.Zero,
+        Loss = 0, Duplicate = 0, Jitter = Duration.FromMilliseconds(10), WriteFailure = 0, SlowWrite = 0, Crashes = 0, DatabaseOutages = 0, MaxSkew = Duration.Zero,
     };
 }

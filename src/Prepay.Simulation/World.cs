@@ -123,6 +123,12 @@ internal sealed class World
                 s.After(s.Between(Duration.FromSeconds(2), Duration.FromSeconds(90)), "restart", node.Start);
             });
         }
+        for (var i = 0; i < Faults.DatabaseOutages; i++)
+        {
+            var from = Start + s.Between(Duration.Zero, Options.Busy);
+            s.At(from, "database down", Db.GoDown);
+            s.At(from + s.Between(Duration.FromSeconds(5), Duration.FromSeconds(90)), "database back", Db.ComeBack);
+        }
         for (var at = Start + s.Between(Duration.FromMinutes(5), Duration.FromMinutes(30)); at < busyUntil; at += s.Between(Duration.FromMinutes(5), Duration.FromMinutes(30)))
         {
             var meter = s.Random.Next(Meters.Count);
