@@ -85,6 +85,8 @@ run_tests() {
   export PREPAY_TEST_REQUIRE_PROMETHEUS=1
   need_packages patroni etcd-server # the failover test starts its own etcd and Patroni pair on free loopback ports
   export PREPAY_TEST_REQUIRE_PATRONI=1
+  need_packages pgbouncer # the pgbouncer tests start their own on free loopback ports, in front of the test PostgreSQL
+  export PREPAY_TEST_REQUIRE_PGBOUNCER=1
   echo "==> building"
   dotnet build Prepay.sln -c Debug --nologo -v q
   echo "==> testing (SQLite and PostgreSQL)"

@@ -40,6 +40,12 @@ public static class StorageRegistration
     /// without resetting its session (seven statements on every return to the pool): Prepay sets no session state
     /// (no SET, LISTEN or session lock on a pooled connection: the command listener's LISTEN has an unpooled one of its own; the head-end's temporary table empties at every commit), and an open
     /// transaction is rolled back on return whatever this says. A connection string that names either setting itself keeps its own.
+    /// <para>
+    /// Behind pgbouncer in transaction mode (docs/operations.md) each transaction may run on another server
+    /// connection: before 1.21 pgbouncer keeps no prepared statement, so the operator writes <c>Max Auto Prepare=0</c>;
+    /// a reset would run on a server connection other clients share, so none is sent; the temporary table is made,
+    /// when missing, in the transaction that uses it.
+    /// </para>
     /// </summary>
     public static string WithPoolSettings(string connectionString)
     {

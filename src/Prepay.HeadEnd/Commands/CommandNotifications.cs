@@ -102,9 +102,20 @@ public sealed class CommandNotifications : BackgroundService
         await Task.WhenAll(ListenLoopAsync(builder.ConnectionString, stoppingToken), AnnounceLoopAsync(stoppingToken));
     }
 
+    /// <summary>
+    /// Where notifications are sent from: the pool the node's contexts use (<see cref="StorageRegistration.WithPoolSettings"/>),
+    /// whose connections reset nothing when used again. A reset (DISCARD ALL) through pgbouncer in transaction mode
+    /// would run on whichever server connection it hands out, dropping other clients' temporary tables there.
+    /// </summary>
+    public static string AnnounceConnectionString(StorageOptions storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return StorageRegistration.WithPoolSettings(storage.ResolveConnectionString());
+    }
+
     private async Task AnnounceLoopAsync(CancellationToken stoppingToken)
     {
-        var connectionString = storage.ResolveConnectionString();
+        var connectionString = AnnounceConnectionString(storage);
         try
         {
             while (true)

@@ -149,6 +149,8 @@ public static class ReadingWriter
             }
             if (careful.Count > 0)
             {
+                // In this transaction, not once per connection: behind pgbouncer in transaction mode each transaction
+                // may run on another server connection, one that has never made the table.
                 await using (var create = new NpgsqlCommand(
                     "CREATE TEMP TABLE IF NOT EXISTS readings_incoming (LIKE readings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", connection, tx))
                 {

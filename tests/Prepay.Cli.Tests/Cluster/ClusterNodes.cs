@@ -28,13 +28,21 @@ public sealed class ClusterNodes : IAsyncDisposable
     private readonly string _commandSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     private readonly string _keyRingSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
-    private ClusterNodes(string connectionString, int nodes)
+    private ClusterNodes(string connectionString, string? nodeConnectionString, int nodes)
     {
         ConnectionString = connectionString;
+        NodeConnectionString = nodeConnectionString;
         Ports = Enumerable.Range(0, nodes).Select(_ => LoopbackPorts.Free()).ToArray();
     }
 
+    /// <summary>The database, directly: migrated and seeded through this, and read by the tests.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// The nodes' <c>Storage:ConnectionString</c> when it is not <see cref="ConnectionString"/> (through a pooler); their
+    /// <c>Storage:ListenConnectionString</c> is then <see cref="ConnectionString"/>, since LISTEN needs the server itself.
+    /// </summary>
+    public string? NodeConnectionString { get; }
 
     public MosquittoBroker Broker { get; } = new();
 
@@ -47,11 +55,12 @@ public sealed class ClusterNodes : IAsyncDisposable
 
     /// <summary>
     /// A fresh Mosquitto and SMTP server, and a database (<paramref name="connectionString"/>, or a fresh one on the
-    /// test server) migrated and seeded; no node running yet.
+    /// test server) migrated and seeded; no node running yet. The nodes will use <paramref name="nodeConnectionString"/>
+    /// when given (<see cref="NodeConnectionString"/>).
     /// </summary>
-    public static async Task<ClusterNodes> CreateAsync(int nodes, string? connectionString = null)
+    public static async Task<ClusterNodes> CreateAsync(int nodes, string? connectionString = null, string? nodeConnectionString = null)
     {
-        var cluster = new ClusterNodes(connectionString ?? await Databases.CreatePostgresDatabaseAsync(), nodes);
+        var cluster = new ClusterNodes(connectionString ?? await Databases.CreatePostgresDatabaseAsync(), nodeConnectionString, nodes);
         await cluster.Broker.StartAsync();
         await cluster.PrepareDatabaseAsync();
         return cluster;
@@ -132,6 +141,11 @@ public sealed class ClusterNodes : IAsyncDisposable
         environment["PREPAY_Alerts__Smtp__Port"] = Smtp.Port.ToString(CultureInfo.InvariantCulture);
         environment["PREPAY_Alerts__Smtp__Security"] = "None";
         environment["PREPAY_Alerts__Smtp__From"] = "alerts@prepay.test";
+        if (NodeConnectionString is { } pooled)
+        {
+            environment["PREPAY_Storage__ConnectionString"] = pooled;
+            environment["PREPAY_Storage__ListenConnectionString"] = ConnectionString;
+        }
         return environment;
     }
 
