@@ -50,18 +50,22 @@ public static class StorageRegistration
     public static string WithPoolSettings(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!Names(connectionString, "Auto Prepare", "AutoPrepare"))
+        // The keys the string names, by keyword (case and spaces as written are Npgsql's own business).
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!named.Contains("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 100;
+        }
+        if (!named.Contains("AutoPrepareMinUsages"))
+        {
             builder.AutoPrepareMinUsages = 2;
         }
-        if (!Names(connectionString, "No Reset On Close", "NoResetOnClose"))
+        if (!named.Contains("NoResetOnClose"))
         {
             builder.NoResetOnClose = true;
         }
         return builder.ConnectionString;
-
-        static bool Names(string s, params string[] keys) => keys.Any(k => s.Contains(k, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>
