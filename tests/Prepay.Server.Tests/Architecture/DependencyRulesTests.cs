@@ -99,6 +99,15 @@ public sealed class DependencyRulesTests
     }
 
     [Fact]
+    public void Revenue_protection_detectors_reference_only_the_domain_of_Prepay_and_no_infrastructure()
+    {
+        var references = Assembly.Load("Prepay.RevenueProtection").GetReferencedAssemblies().Select(r => r.Name!).ToList();
+        Assert.Contains("Prepay.Domain", references);
+        Assert.All(references.Where(r => r.StartsWith("Prepay.", StringComparison.Ordinal)), r => Assert.Equal("Prepay.Domain", r));
+        Assert.DoesNotContain(references, r => Infrastructure.Any(i => r.StartsWith(i, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void The_disconnection_policy_references_only_the_domain_of_Prepay_and_no_infrastructure()
     {
         var assembly = Assembly.Load("Prepay.Policy");
