@@ -1,3 +1,4 @@
+using Prepay.Findings;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -73,6 +74,7 @@ public static class PrepayServer
         builder.Services.AddPrepayAlerts(builder.Configuration.GetSection(AlertsOptions.Section).Get<AlertsOptions>() ?? new AlertsOptions());
         builder.Services.AddPrepayCentralCredit(builder.Configuration.GetSection(CentralCreditOptions.Section).Get<CentralCreditOptions>() ?? new CentralCreditOptions());
         builder.Services.AddPrepayStatements(builder.Configuration.GetSection(Prepay.Statements.StatementsOptions.Section).Get<Prepay.Statements.StatementsOptions>() ?? new Prepay.Statements.StatementsOptions());
+        builder.Services.AddPrepayFindings(builder.Configuration.GetSection(Prepay.Findings.FindingsOptions.Section).Get<Prepay.Findings.FindingsOptions>() ?? new Prepay.Findings.FindingsOptions());
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 
         var app = builder.Build();
@@ -95,6 +97,7 @@ public static class PrepayServer
         api.MapApprovalsApi();
         api.MapCentralCreditApi();
         api.MapStatementsApi();
+        api.MapFindingsApi();
         app.MapPrepayWeb();
         return app;
     }

@@ -83,6 +83,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<Records.CentralCredit.BalanceComparisonRecord> BalanceComparisons => Set<Records.CentralCredit.BalanceComparisonRecord>();
     public DbSet<Records.Statements.StatementDisputeRecord> StatementDisputes => Set<Records.Statements.StatementDisputeRecord>();
     public DbSet<Records.Statements.StatementDigestRecord> StatementDigests => Set<Records.Statements.StatementDigestRecord>();
+    public DbSet<Records.Revenue.FindingRecord> Findings => Set<Records.Revenue.FindingRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -275,6 +276,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
         PoliciesModel.Configure(b);
         CentralCreditModel.Configure(b);
         StatementsModel.Configure(b);
+        RevenueModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

@@ -2770,6 +2770,119 @@ namespace Prepay.Storage.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Revenue.FindingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Confidence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("confidence");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evidence");
+
+                    b.Property<long>("FoundAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("found_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("MeterId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_id");
+
+                    b.Property<string>("MeterNumber")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("meter_number");
+
+                    b.Property<long>("PeriodEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_end");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("period_start");
+
+                    b.Property<string>("SiteCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("site_code");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long?>("StateAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state_at");
+
+                    b.Property<string>("StateBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state_by");
+
+                    b.Property<string>("StateReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state_reason");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_revenue_findings");
+
+                    b.HasIndex("MeterId")
+                        .HasDatabaseName("ix_revenue_findings_meter_id");
+
+                    b.HasIndex("SiteCode", "FoundAt")
+                        .HasDatabaseName("ix_revenue_findings_site_code_found_at");
+
+                    b.HasIndex("State", "FoundAt")
+                        .HasDatabaseName("ix_revenue_findings_state_found_at");
+
+                    b.HasIndex("Kind", "SiteCode", "MeterNumber", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("ux_revenue_findings_active")
+                        .HasFilter("state IN ('open', 'investigating')");
+
+                    b.ToTable("revenue_findings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_revenue_findings_confidence", "confidence BETWEEN 0 AND 100");
+
+                            t.HasCheckConstraint("ck_revenue_findings_moved", "(state = 'open' AND state_by IS NULL) OR (state_by IS NOT NULL AND state_reason IS NOT NULL AND state_at IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_revenue_findings_state", "state IN ('open', 'investigating', 'confirmed', 'dismissed')");
+                        });
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Statements.StatementDigestRecord", b =>
                 {
                     b.Property<Guid>("CustomerId")
@@ -3484,6 +3597,15 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .HasForeignKey("SiteId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_disconnection_policy_assignments_sites_site_id");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Revenue.FindingRecord", b =>
+                {
+                    b.HasOne("Prepay.Domain.Metering.Meter", null)
+                        .WithMany()
+                        .HasForeignKey("MeterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_revenue_findings_meters_meter_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Statements.StatementDigestRecord", b =>
