@@ -22,7 +22,7 @@ public sealed record FindingView(
         JsonSerializer.Deserialize<List<EvidenceView>>(r.Evidence, Json) ?? [], r.State, r.StateBy, r.StateReason, r.StateAt, r.FoundAt, r.UpdatedAt);
 }
 
-/// <summary>Which findings to list: each filter optional.</summary>
+/// <summary>Which findings to list: each filter optional; state <c>active</c> is open or under investigation.</summary>
 public sealed record FindingFilter(string? Kind = null, string? State = null, string? Site = null, string? Meter = null, int Limit = 100);
 
 /// <summary>Findings for the API and the console, newest first.</summary>
@@ -35,7 +35,12 @@ public sealed class FindingQueries(IServiceScopeFactory scopes)
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var q = db.Findings.AsNoTracking();
         q = filter.Kind is { } kind ? q.Where(f => f.Kind == kind) : q;
-        q = filter.State is { } state ? q.Where(f => f.State == state) : q;
+        q = filter.State switch
+        {
+            null => q,
+            "active" => q.Where(f => f.State == FindingRecord.Open || f.State == FindingRecord.Investigating),
+            var state => q.Where(f => f.State == state),
+        };
         q = filter.Site is { } site ? q.Where(f => f.SiteCode == site) : q;
         q = filter.Meter is { } meter ? q.Where(f => f.MeterNumber == meter) : q;
         var rows = await q.OrderByDescending(f => f.FoundAt).ThenByDescending(f => f.Id).Take(Math.Clamp(filter.Limit, 1, 1000)).ToListAsync(ct);

@@ -23,7 +23,7 @@ internal static class SiteObservationsReader
         var meters = await (from i in db.MeterInstallations.AsNoTracking()
                             join p in db.Premises.AsNoTracking() on i.PremisesId equals p.Id
                             join m in db.Meters.AsNoTracking() on i.MeterId equals m.Id
-                            where p.SiteId == siteId && i.InstalledAt < end && (i.RemovedAt == null || i.RemovedAt > start)
+                            where p.SiteId == siteId && i.InstalledAt <= end && (i.RemovedAt == null || i.RemovedAt > start)
                             select new { m.Id, m.MeterNumber, m.Mode }).Distinct().ToListAsync(ct);
         var ids = meters.Select(m => m.Id).ToList();
         var readings = (await db.Readings.AsNoTracking().Where(r => ids.Contains(r.MeterId) && r.At > start && r.At <= end)

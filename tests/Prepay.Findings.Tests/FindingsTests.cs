@@ -79,6 +79,43 @@ public abstract class FindingsTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.Forbidden, (await vendor.PostAsync("/api/v1/findings/run", null, Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task The_console_lists_a_sites_findings_with_their_evidence_and_an_operator_moves_one_with_a_reason()
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        var now = server.Clock.GetCurrentInstant();
+        await RecordAsync([s.MeterNumber], now - Duration.FromHours(6), now);
+        await EventsAsync([(s.MeterNumber, now - Duration.FromHours(2), "magneticTamper")]);
+        using var admin = server.Client();
+        await Ok(await admin.PostAsync("/api/v1/findings/run", null, Ct));
+
+        using var staff = await Browser.OperatorAsync(server);
+        var page = $"/console/findings?site={s.SiteCode}";
+        var html = await staff.GetStringAsync(page, Ct);
+        var id = (await Ok(await admin.GetAsync($"/api/v1/findings?site={s.SiteCode}&kind=tamper", Ct))).AsArray().Single()!["id"]!.GetValue<long>();
+        Assert.Contains($"id=\"finding-{id}\"", html, StringComparison.Ordinal);
+        Assert.Contains("magneticTamper", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"site-meters\"", html, StringComparison.Ordinal);
+        var token = await Browser.FormTokenAsync(staff, page);
+        using var refused = await staff.PostAsync(page + "&handler=Move", Form(id, "confirmed", "", token), Ct);
+        Assert.Contains("reason: is required", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        using var moved = await staff.PostAsync(page + "&handler=Move", Form(id, "confirmed", "Magnet found on the meter at the visit", token), Ct);
+        Assert.Contains($"Finding {id} (tamper) is now confirmed.", await moved.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var after = await Ok(await admin.GetAsync($"/api/v1/findings/{id}", Ct));
+        Assert.Equal(("confirmed", "Magnet found on the meter at the visit"), (after["state"]!.GetValue<string>(), after["stateReason"]!.GetValue<string>()));
+        Assert.StartsWith("operator:person/", after["stateBy"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Open or under investigation by default: a confirmed finding leaves the default list.
+        Assert.DoesNotContain($"id=\"finding-{id}\"", await staff.GetStringAsync(page, Ct), StringComparison.Ordinal);
+        Assert.Contains($"id=\"finding-{id}\"", await staff.GetStringAsync(page + "&state=confirmed", Ct), StringComparison.Ordinal);
+        using var customer = await Browser.CustomerAsync(server, s.CustomerId);
+        Assert.NotEqual(HttpStatusCode.OK, (await customer.GetAsync("/console/findings", Ct)).StatusCode);
+
+        static FormUrlEncodedContent Form(long id, string to, string reason, string token) => new(new Dictionary<string, string>
+        {
+            ["id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["to"] = to, ["reason"] = reason, ["__RequestVerificationToken"] = token,
+        });
+    }
+
     private static async Task ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         Assert.Equal(status, response.StatusCode);

@@ -6,16 +6,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Prepay.Server.Web.Account;
 using Prepay.Server.Web.People;
 using Prepay.Storage.Records.People;
-using Prepay.Testing;
 using static Prepay.Testing.Scenario;
 
-namespace Prepay.Statements.Tests;
+namespace Prepay.Testing;
 
 /// <summary>
 /// A browser as the pages see one: its own cookies, no redirects followed, signed in through /login (and the
 /// authenticator step for staff). People are made for the test: a customer bound to a customer record, or an operator.
 /// </summary>
-internal static partial class Browser
+public static partial class Browser
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
