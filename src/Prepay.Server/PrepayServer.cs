@@ -1,3 +1,4 @@
+using Prepay.Reports;
 using Prepay.Findings;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
@@ -75,6 +76,7 @@ public static class PrepayServer
         builder.Services.AddPrepayCentralCredit(builder.Configuration.GetSection(CentralCreditOptions.Section).Get<CentralCreditOptions>() ?? new CentralCreditOptions());
         builder.Services.AddPrepayStatements(builder.Configuration.GetSection(Prepay.Statements.StatementsOptions.Section).Get<Prepay.Statements.StatementsOptions>() ?? new Prepay.Statements.StatementsOptions());
         builder.Services.AddPrepayFindings(builder.Configuration.GetSection(Prepay.Findings.FindingsOptions.Section).Get<Prepay.Findings.FindingsOptions>() ?? new Prepay.Findings.FindingsOptions());
+        builder.Services.AddPrepayReports();
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 
         var app = builder.Build();
@@ -98,6 +100,7 @@ public static class PrepayServer
         api.MapCentralCreditApi();
         api.MapStatementsApi();
         api.MapFindingsApi();
+        api.MapReportsApi();
         app.MapPrepayWeb();
         return app;
     }

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Prepay.Reports;
+
+public static class ReportsRegistration
+{
+    /// <summary>Reports: the reconciliation of a period.</summary>
+    public static IServiceCollection AddPrepayReports(this IServiceCollection services)
+    {
+        services.AddSingleton<Reconciliation.PeriodReconciliation>();
+        return services;
+    }
+}

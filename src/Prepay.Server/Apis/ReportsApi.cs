@@ -1,0 +1,45 @@
+using NodaTime;
+using NodaTime.Text;
+using Prepay.Reports.Reconciliation;
+using Prepay.Server.Auth;
+using Prepay.Server.Http;
+
+namespace Prepay.Server.Apis;
+
+/// <summary>Reports over a period of local days: JSON, or CSV with <c>format=csv</c> (or <c>Accept: text/csv</c>).</summary>
+public static class ReportsApi
+{
+    public static void MapReportsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/reports/reconciliation", Reconcile).RequireAuthorization(Policies.Staff).WithTags("Reports")
+            .WithSummary("Vends, ledger, floats, online payments and credit registered on meters tied together for from..to (local days in zone, default UTC; at most 366 days): totals and every difference with its cause.");
+    }
+
+    private static async Task<IResult> Reconcile(string? from, string? to, string? zone, string? format, HttpRequest request, PeriodReconciliation reconciliation, CancellationToken ct)
+    {
+        if (Period(from, to, zone) is not { } period)
+        {
+            return Problems.Invalid("from", "from and to are required dates (YYYY-MM-DD), from not after to, at most 366 days; zone an IANA time zone");
+        }
+        var report = await reconciliation.RunAsync(period, ct);
+        return WantsCsv(format, request)
+            ? TypedResults.Text(ReconciliationCsv.Write(report), "text/csv; charset=utf-8")
+            : TypedResults.Ok(report);
+    }
+
+    /// <summary>[from 00:00, the day after to 00:00) in the zone; null when anything is missing or wrong.</summary>
+    public static Interval? Period(string? from, string? to, string? zone)
+    {
+        var tz = zone is null ? DateTimeZone.Utc : DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone);
+        if (tz is null || !LocalDatePattern.Iso.Parse(from ?? "").TryGetValue(default, out var first) || !LocalDatePattern.Iso.Parse(to ?? "").TryGetValue(default, out var last)
+            || last < first || NodaTime.Period.DaysBetween(first, last) > 365)
+        {
+            return null;
+        }
+        return new Interval(tz.AtStartOfDay(first).ToInstant(), tz.AtStartOfDay(last.PlusDays(1)).ToInstant());
+    }
+
+    private static bool WantsCsv(string? format, HttpRequest request) =>
+        string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
+        || (format is null && request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
+}
