@@ -20,6 +20,7 @@ public static class CentralCreditRegistration
         services.AddSingleton<Display.BalanceDisplays>();
         services.AddSingleton<Comparison.BalanceComparisons>();
         services.AddSingleton<Comparison.BalanceComparisonQueries>();
+        services.AddSingleton<Forecasts.MeterCreditForecasts>();
         if (options.Comparison)
         {
             services.AddHostedService<Comparison.BalanceComparisonJob>();

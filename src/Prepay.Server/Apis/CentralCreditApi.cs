@@ -25,6 +25,8 @@ public static class CentralCreditApi
         var g = api.MapGroup("/meters/{meterNumber}").WithTags("Central credit");
         g.MapGet("/central-credit", Read).RequireAuthorization(Policies.Staff)
             .WithSummary("The meter's central balance, today's deductions in the tariff's zone, and the days it lasts at the last 7 days' average.");
+        g.MapGet("/forecast", Forecast).RequireAuthorization(Policies.Staff)
+            .WithSummary("When the meter's own credit is expected to run out: from its last reported credit and its usage by weekday and hour over the last four weeks (the flat average beside it).");
         g.MapPut("/credit-model", Switch).RequireAuthorization(Policies.Admin).Accepts<CreditModelInput>("application/json")
             .WithSummary("Hold the meter's credit in the meter or centrally from a date, with a reason; to central, the meter hands its register over at its next reading boundary and it is carried in then; back to the meter, the central balance is sold to it as credit.");
         api.MapGet("/balance-comparisons", Comparisons).WithTags("Central credit").RequireAuthorization(Policies.Staff)
@@ -37,6 +39,16 @@ public static class CentralCreditApi
         {
             ComparisonListOutcome.Listed l => TypedResults.Ok(l.Comparisons),
             ComparisonListOutcome.InvalidDate => Problems.Invalid("date", "must be a date such as 2026-11-23 (yyyy-MM-dd)"),
+            var other => throw new InvalidOperationException(other.ToString()),
+        };
+
+    private static async Task<IResult> Forecast(string meterNumber, CentralCredit.Forecasts.MeterCreditForecasts forecasts, CancellationToken ct) =>
+        await forecasts.ForecastAsync(meterNumber, ct) switch
+        {
+            CentralCredit.Forecasts.ForecastOutcome.Found f => TypedResults.Ok(f.Forecast),
+            CentralCredit.Forecasts.ForecastOutcome.MeterNotFound => Problems.NotFound($"No meter '{meterNumber}'."),
+            CentralCredit.Forecasts.ForecastOutcome.Central => Problems.Conflict("central-credit", $"Meter '{meterNumber}' holds its credit centrally: GET /meters/{meterNumber}/central-credit says how long it lasts."),
+            CentralCredit.Forecasts.ForecastOutcome.NoCredit => Problems.Conflict("no-credit-reported", $"Meter '{meterNumber}' has reported no reading in the last four weeks."),
             var other => throw new InvalidOperationException(other.ToString()),
         };
 

@@ -1,0 +1,63 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Text;
+using Prepay.Storage;
+using Prepay.Storage.Records.Metering;
+using Prepay.Testing;
+using static Prepay.Testing.Scenario;
+
+namespace Prepay.CentralCredit.Tests.Forecasts;
+
+/// <summary>
+/// <c>GET /meters/{n}/forecast</c>: a meter that uses its energy in the evening runs out on an evening, as its own
+/// readings say, not at the flat average's hour; staff only; an unknown meter is a 404, one that never reported a 409.
+/// </summary>
+public abstract class MeterForecastTests(ServerFixture server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTimeZone Johannesburg = DateTimeZoneProviders.Tzdb["Africa/Johannesburg"];
+
+    [Fact]
+    public async Task An_evening_household_runs_out_on_an_evening_and_the_forecast_says_which()
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        var now = server.Clock.GetCurrentInstant();
+        // Two weeks: 1 kWh an hour from 18:00 to 22:00 local, nothing else; the last reading, now, reads 6 kWh of credit.
+        await using (var scope = server.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var id = await db.Meters.Where(m => m.MeterNumber == s.MeterNumber).Select(m => m.Id).SingleAsync(Ct);
+            for (var end = now - Duration.FromDays(14); end <= now; end += Duration.FromMinutes(15))
+            {
+                var evening = (end - Duration.FromMinutes(1)).InZone(Johannesburg).Hour is >= 18 and < 22;
+                db.Readings.Add(new IntervalReading { MeterId = id, At = end, DeltaWh = evening ? 250 : 0, CreditWh = end == now ? 6_000 : 50_000 });
+            }
+            await db.SaveChangesAsync(Ct);
+        }
+        using var admin = server.Client();
+
+        var forecast = await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/forecast", Ct));
+
+        var local = now.InZone(Johannesburg);
+        var hoursToTonight = 18 - local.Hour; // runs 4 kWh tonight, the last 2 kWh by 20:00 tomorrow
+        var expected = local.Date.PlusDays(1).At(new LocalTime(20, 0)).InZoneStrictly(Johannesburg).ToInstant();
+        Assert.True(hoursToTonight > 0, "the fixture's clock is before 18:00 in Johannesburg");
+        Assert.Equal(("weekdayHour", 6_000L, "Africa/Johannesburg"), (forecast["method"]!.GetValue<string>(), forecast["creditWh"]!.GetValue<long>(), forecast["zone"]!.GetValue<string>()));
+        Assert.Equal(InstantPattern.ExtendedIso.Format(expected), forecast["runsOutAt"]!.GetValue<string>());
+        Assert.Equal(1, forecast["daysLeft"]!.GetValue<int>());
+        Assert.NotEqual(forecast["runsOutAt"]!.GetValue<string>(), forecast["flatRunsOutAt"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/meters/NO-SUCH-METER/forecast", Ct)).StatusCode);
+        var silent = await CreateAsync(server, mode: "smart");
+        var none = await admin.GetAsync($"/api/v1/meters/{silent.MeterNumber}/forecast", Ct);
+        Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (none.StatusCode, none.Content.Headers.ContentType?.MediaType));
+        using var vendor = server.Client(s.VendorKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await vendor.GetAsync($"/api/v1/meters/{s.MeterNumber}/forecast", Ct)).StatusCode);
+    }
+}
+
+public sealed class MeterForecastSqliteTests(CentralCreditSqliteServer server) : MeterForecastTests(server), IClassFixture<CentralCreditSqliteServer>;
+
+public sealed class MeterForecastPostgresTests(CentralCreditPostgresServer server) : MeterForecastTests(server), IClassFixture<CentralCreditPostgresServer>;
