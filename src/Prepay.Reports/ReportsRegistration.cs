@@ -8,6 +8,7 @@ public static class ReportsRegistration
     public static IServiceCollection AddPrepayReports(this IServiceCollection services)
     {
         services.AddSingleton<Reconciliation.PeriodReconciliation>();
+        services.AddSingleton<Welfare.WelfareSignals>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using NodaTime;
 using NodaTime.Text;
 using Prepay.Reports.Reconciliation;
+using Prepay.Reports.Welfare;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
 
@@ -13,6 +14,36 @@ public static class ReportsApi
     {
         api.MapGet("/reports/reconciliation", Reconcile).RequireAuthorization(Policies.Staff).WithTags("Reports")
             .WithSummary("Vends, ledger, floats, online payments and credit registered on meters tied together for from..to (local days in zone, default UTC; at most 366 days): totals and every difference with its cause.");
+        api.MapGet("/welfare", Welfare).RequireAuthorization(Policies.Staff).WithTags("Welfare")
+            .WithSummary("Households an operator may want to call on: out of credit for offDays (default 3) or more, disconnected for lack of credit four times or more in 30 days for under a day each, or using half what they did before a debt was loaded; each with its evidence.");
+        api.MapGet("/welfare/self-disconnections", SelfDisconnections).RequireAuthorization(Policies.Staff).WithTags("Welfare")
+            .WithSummary("Self-disconnections (supply off for lack of credit) per site and month from..to (YYYY-MM, UTC months, at most 36): how many, in how many households. CSV with format=csv.");
+    }
+
+    private static async Task<IResult> Welfare(int? offDays, WelfareSignals signals, CancellationToken ct) =>
+        offDays is < 1 or > 365
+            ? Problems.Invalid("offDays", "must be 1 to 365")
+            : TypedResults.Ok(await signals.ListAsync(offDays ?? 3, ct));
+
+    private static async Task<IResult> SelfDisconnections(string? from, string? to, string? format, HttpRequest request, WelfareSignals signals, CancellationToken ct)
+    {
+        var pattern = YearMonthPattern.Iso;
+        if (!pattern.Parse(from ?? "").TryGetValue(default, out var first) || !pattern.Parse(to ?? "").TryGetValue(default, out var last)
+            || last.CompareTo(first) < 0 || (last.Year - first.Year) * 12 + last.Month - first.Month >= 36)
+        {
+            return Problems.Invalid("from", "from and to are required months (YYYY-MM), from not after to, at most 36 months");
+        }
+        var counts = await signals.SelfDisconnectionsAsync(first, last, ct);
+        if (!WantsCsv(format, request))
+        {
+            return TypedResults.Ok(counts);
+        }
+        var csv = new System.Text.StringBuilder("site,month,disconnections,households\r\n");
+        foreach (var c in counts)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{c.Site},{c.Month},{c.Disconnections},{c.Households}\r\n");
+        }
+        return TypedResults.Text(csv.ToString(), "text/csv; charset=utf-8");
     }
 
     private static async Task<IResult> Reconcile(string? from, string? to, string? zone, string? format, HttpRequest request, PeriodReconciliation reconciliation, CancellationToken ct)
