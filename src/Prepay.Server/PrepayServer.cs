@@ -1,3 +1,4 @@
+using Prepay.Catalog;
 using Prepay.Reports;
 using Prepay.Findings;
 using System.Text.Json.Serialization;
@@ -77,6 +78,7 @@ public static class PrepayServer
         builder.Services.AddPrepayStatements(builder.Configuration.GetSection(Prepay.Statements.StatementsOptions.Section).Get<Prepay.Statements.StatementsOptions>() ?? new Prepay.Statements.StatementsOptions());
         builder.Services.AddPrepayFindings(builder.Configuration.GetSection(Prepay.Findings.FindingsOptions.Section).Get<Prepay.Findings.FindingsOptions>() ?? new Prepay.Findings.FindingsOptions());
         builder.Services.AddPrepayReports();
+        builder.Services.AddPrepayCatalog();
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 
         var app = builder.Build();
@@ -101,6 +103,7 @@ public static class PrepayServer
         api.MapStatementsApi();
         api.MapFindingsApi();
         api.MapReportsApi();
+        api.MapCatalogImportApi();
         app.MapPrepayWeb();
         return app;
     }
