@@ -121,6 +121,7 @@ case "${1:-test}" in
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench connections || status=$?
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench topup || status=$?
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench topup --postgres "$PREPAY_TEST_POSTGRES" || status=$?
+    dotnet run --project src/Prepay.Cli -c Release --no-build -- bench import --postgres "$PREPAY_TEST_POSTGRES" || status=$?
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench dlms || status=$?
     dotnet run --project src/Prepay.Cli -c Release --no-build -- bench demo-idle || status=$?
     need_mosquitto

@@ -65,7 +65,7 @@ public static class BenchCommands
         });
         return new Command("bench", "Benchmarks of the running system.")
         {
-            vend, IngestBench.Create(PostgresProblem), CentralCreditBench.Create(PostgresProblem), ConnectionsBench.Create(), TopUpBench.Create(PostgresProblem), DlmsBench.Create(), DemoIdleBench.Create(), NodesBench.Create(PostgresProblem), ConnectionsPeer.Create(),
+            vend, IngestBench.Create(PostgresProblem), CentralCreditBench.Create(PostgresProblem), ImportBench.Create(PostgresProblem), ConnectionsBench.Create(), TopUpBench.Create(PostgresProblem), DlmsBench.Create(), DemoIdleBench.Create(), NodesBench.Create(PostgresProblem), ConnectionsPeer.Create(),
         };
     }
 

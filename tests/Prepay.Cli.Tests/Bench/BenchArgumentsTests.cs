@@ -52,6 +52,8 @@ public class BenchArgumentsTests
     [InlineData("connections", "--hold", "soon")]
     [InlineData("connections", "--hold", "11m")]
     [InlineData("connections", "--heartbeat", "0s")]
+    [InlineData("import", "--rows", "0")]
+    [InlineData("import", "--rows", "100001")]
     [InlineData("vend", "--meters", "0")]
     [InlineData("vend", "--meters", "5001")]
     [InlineData("vend", "--clients", "0")]
