@@ -124,30 +124,13 @@ public abstract class FindingsTests(ServerFixture server)
 
     private async Task RecordAsync(IEnumerable<string> meters, Instant from, Instant to)
     {
-        await using var scope = server.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        foreach (var number in meters)
+        foreach (var m in meters)
         {
-            var id = await db.Meters.Where(m => m.MeterNumber == number).Select(m => m.Id).SingleAsync(Ct);
-            for (var at = from; at <= to; at += Duration.FromMinutes(15))
-            {
-                db.Readings.Add(new IntervalReading { MeterId = id, At = at, DeltaWh = 120, VoltageDv = 2300, PowerW = 480 });
-            }
+            await MeterRecords.ReadingsAsync(server, m, from - Duration.FromMinutes(15), to, Duration.FromMinutes(15), _ => 120, powerW: 480);
         }
-        await db.SaveChangesAsync(Ct);
     }
 
-    private async Task EventsAsync(IEnumerable<(string Meter, Instant At, string Type)> events)
-    {
-        await using var scope = server.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        foreach (var (number, at, type) in events)
-        {
-            var id = await db.Meters.Where(m => m.MeterNumber == number).Select(m => m.Id).SingleAsync(Ct);
-            db.MeterEvents.Add(new MeterEventRecord { MeterId = id, At = at, Type = type, ReceivedAt = at });
-        }
-        await db.SaveChangesAsync(Ct);
-    }
+    private Task EventsAsync(IEnumerable<(string Meter, Instant At, string Type)> events) => MeterRecords.EventsAsync(server, events);
 
     private async Task<int> AlertsAsync(string site)
     {

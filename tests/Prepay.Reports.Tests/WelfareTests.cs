@@ -69,29 +69,11 @@ public abstract class WelfareTests(ReportsServer server)
         Assert.Equal(HttpStatusCode.Forbidden, (await vendor.GetAsync("/api/v1/welfare", Ct)).StatusCode);
     }
 
-    private async Task EventsAsync(string meter, params (Instant At, string Type)[] events)
-    {
-        await using var scope = server.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var id = await db.Meters.Where(m => m.MeterNumber == meter).Select(m => m.Id).SingleAsync(Ct);
-        foreach (var (at, type) in events)
-        {
-            db.MeterEvents.Add(new MeterEventRecord { MeterId = id, At = at, Type = type, ReceivedAt = at });
-        }
-        await db.SaveChangesAsync(Ct);
-    }
+    private Task EventsAsync(string meter, params (Instant At, string Type)[] events) =>
+        MeterRecords.EventsAsync(server, events.Select(e => (meter, e.At, e.Type)));
 
-    private async Task ReadingsAsync(string meter, Instant from, Instant to, Func<Instant, long> wh)
-    {
-        await using var scope = server.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var id = await db.Meters.Where(m => m.MeterNumber == meter).Select(m => m.Id).SingleAsync(Ct);
-        for (var at = from + Duration.FromHours(1); at <= to; at += Duration.FromHours(1))
-        {
-            db.Readings.Add(new IntervalReading { MeterId = id, At = at, DeltaWh = wh(at), CreditWh = 10_000 });
-        }
-        await db.SaveChangesAsync(Ct);
-    }
+    private Task ReadingsAsync(string meter, Instant from, Instant to, Func<Instant, long> wh) =>
+        MeterRecords.ReadingsAsync(server, meter, from, to, Duration.FromHours(1), wh);
 }
 
 public sealed class WelfareSqliteTests(ReportsSqliteServer server) : WelfareTests(server), IClassFixture<ReportsSqliteServer>;

@@ -256,23 +256,5 @@ public sealed class PgBouncer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is { } p)
-        {
-            if (!p.HasExited)
-            {
-                p.Kill();
-            }
-            await p.WaitForExitAsync();
-            p.Dispose();
-        }
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => ChildProcess.StopAsync(_process, _root);
 }

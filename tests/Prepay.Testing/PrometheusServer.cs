@@ -119,24 +119,5 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is { } p)
-        {
-            if (!p.HasExited)
-            {
-                p.Kill();
-            }
-            await p.WaitForExitAsync();
-            p.Dispose();
-        }
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Prometheus may still be letting go of its files; a temporary directory left behind is harmless.
-        }
-    }
+    public ValueTask DisposeAsync() => ChildProcess.StopAsync(_process, _directory);
 }
