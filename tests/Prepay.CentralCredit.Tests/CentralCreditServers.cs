@@ -18,3 +18,11 @@ public sealed class CentralCreditPostgresServer : ServerFixture
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
     protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["CentralCredit:Worker"] = "false", ["CentralCredit:Comparison"] = "false" };
 }
+
+/// <summary>The same in Development, so the console's sign-in cookies travel over plain http on loopback.</summary>
+public sealed class CentralCreditWebServer : ServerFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+    protected override string[] Args => ["--environment", "Development"];
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?> { ["CentralCredit:Worker"] = "false", ["CentralCredit:Comparison"] = "false" };
+}

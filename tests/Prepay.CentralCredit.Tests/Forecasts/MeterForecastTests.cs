@@ -22,20 +22,8 @@ public abstract class MeterForecastTests(ServerFixture server)
     [Fact]
     public async Task An_evening_household_runs_out_on_an_evening_and_the_forecast_says_which()
     {
-        var s = await CreateAsync(server, mode: "smart");
+        var s = await EveningHouseholdAsync(server);
         var now = server.Clock.GetCurrentInstant();
-        // Two weeks: 1 kWh an hour from 18:00 to 22:00 local, nothing else; the last reading, now, reads 6 kWh of credit.
-        await using (var scope = server.Scope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-            var id = await db.Meters.Where(m => m.MeterNumber == s.MeterNumber).Select(m => m.Id).SingleAsync(Ct);
-            for (var end = now - Duration.FromDays(14); end <= now; end += Duration.FromMinutes(15))
-            {
-                var evening = (end - Duration.FromMinutes(1)).InZone(Johannesburg).Hour is >= 18 and < 22;
-                db.Readings.Add(new IntervalReading { MeterId = id, At = end, DeltaWh = evening ? 250 : 0, CreditWh = end == now ? 6_000 : 50_000 });
-            }
-            await db.SaveChangesAsync(Ct);
-        }
         using var admin = server.Client();
 
         var forecast = await Ok(await admin.GetAsync($"/api/v1/meters/{s.MeterNumber}/forecast", Ct));
@@ -55,6 +43,43 @@ public abstract class MeterForecastTests(ServerFixture server)
         Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (none.StatusCode, none.Content.Headers.ContentType?.MediaType));
         using var vendor = server.Client(s.VendorKey);
         Assert.Equal(HttpStatusCode.Forbidden, (await vendor.GetAsync($"/api/v1/meters/{s.MeterNumber}/forecast", Ct)).StatusCode);
+    }
+
+    /// <summary>A smart meter with two weeks of evening use behind it and 6 kWh of credit now.</summary>
+    internal static async Task<Scenario> EveningHouseholdAsync(ServerFixture server)
+    {
+        var s = await CreateAsync(server, mode: "smart");
+        var now = server.Clock.GetCurrentInstant();
+        // Two weeks: 1 kWh an hour from 18:00 to 22:00 local, nothing else; the last reading, now, reads 6 kWh of credit.
+        await using (var scope = server.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var id = await db.Meters.Where(m => m.MeterNumber == s.MeterNumber).Select(m => m.Id).SingleAsync(Ct);
+            for (var end = now - Duration.FromDays(14); end <= now; end += Duration.FromMinutes(15))
+            {
+                var evening = (end - Duration.FromMinutes(1)).InZone(Johannesburg).Hour is >= 18 and < 22;
+                db.Readings.Add(new IntervalReading { MeterId = id, At = end, DeltaWh = evening ? 250 : 0, CreditWh = end == now ? 6_000 : 50_000 });
+            }
+            await db.SaveChangesAsync(Ct);
+        }
+        return s;
+    }
+}
+
+/// <summary>The console's meter page says how long the credit lasts.</summary>
+public sealed class MeterForecastConsoleTests(CentralCreditWebServer server) : IClassFixture<CentralCreditWebServer>
+{
+    [Fact]
+    public async Task The_console_meter_page_says_until_when_the_credit_lasts()
+    {
+        var s = await MeterForecastTests.EveningHouseholdAsync(server);
+        using var staff = await Browser.OperatorAsync(server);
+
+        var html = await staff.GetStringAsync($"/console/meters/{s.MeterNumber}", TestContext.Current.CancellationToken);
+
+        Assert.Matches("<dd id=\"status-forecast\">until about [^<]+ \\(1 days; from the credit it reported at", html);
+        var silent = await Scenario.CreateAsync(server, mode: "smart");
+        Assert.DoesNotContain("status-forecast", await staff.GetStringAsync($"/console/meters/{silent.MeterNumber}", TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 }
 

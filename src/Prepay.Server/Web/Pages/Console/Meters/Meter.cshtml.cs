@@ -28,7 +28,7 @@ namespace Prepay.Server.Web.Pages.Operations.Meters;
 /// </summary>
 [Authorize(Policy = StaffPages.Policy)]
 public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands commands, DisconnectOverrides overrides, GoodwillCredits goodwill, VirtualMeterRegistry devices, OperatorZone zones,
-    Prepay.CentralCredit.Comparison.BalanceComparisonQueries comparisons) : PageModel
+    Prepay.CentralCredit.Comparison.BalanceComparisonQueries comparisons, Prepay.CentralCredit.Forecasts.MeterCreditForecasts forecasts) : PageModel
 {
     /// <summary>The commands an operator may send from this page, with what the button says.</summary>
     public static readonly IReadOnlyList<(string Type, string Label, MeterCommand Command)> Commands =
@@ -73,6 +73,9 @@ public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands comma
 
     /// <summary>The meter's last daily balance comparisons (meter's view against the server's), newest first.</summary>
     public IReadOnlyList<Prepay.CentralCredit.Comparison.BalanceComparisonView> Comparisons { get; private set; } = [];
+
+    /// <summary>When the meter's own credit is expected to run out (by its usage by weekday and hour); null when it cannot be told.</summary>
+    public Prepay.CentralCredit.Forecasts.MeterForecastView? Forecast { get; private set; }
 
     public const int ComparisonsShown = 7;
 
@@ -206,6 +209,7 @@ public sealed class MeterModel(PrepayDb db, IClock clock, OperatorCommands comma
         Activity = (await MeterActivity.ReadAsync(db, clock, Zone, meterNumber, ct))!;
         Decisions = await DisconnectionDecisions.ForMeterAsync(db, meterNumber, DecisionsShown, ct) ?? [];
         Comparisons = await comparisons.ForMeterAsync(meterNumber, ComparisonsShown, ct);
+        Forecast = await forecasts.ForecastAsync(meterNumber, ct) is Prepay.CentralCredit.Forecasts.ForecastOutcome.Found found ? found.Forecast : null;
         IsSimulated = devices.Find(meterNumber) is not null;
         IdempotencyKey ??= NewKey();
         if (Request.Query["sent"] is { Count: 1 } sent && Commands.FirstOrDefault(c => c.Type == sent[0]).Label is { } label)
