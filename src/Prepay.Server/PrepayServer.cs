@@ -77,7 +77,7 @@ public static class PrepayServer
         builder.Services.AddPrepayCentralCredit(builder.Configuration.GetSection(CentralCreditOptions.Section).Get<CentralCreditOptions>() ?? new CentralCreditOptions());
         builder.Services.AddPrepayStatements(builder.Configuration.GetSection(Prepay.Statements.StatementsOptions.Section).Get<Prepay.Statements.StatementsOptions>() ?? new Prepay.Statements.StatementsOptions());
         builder.Services.AddPrepayFindings(builder.Configuration.GetSection(Prepay.Findings.FindingsOptions.Section).Get<Prepay.Findings.FindingsOptions>() ?? new Prepay.Findings.FindingsOptions());
-        builder.Services.AddPrepayReports();
+        builder.Services.AddPrepayReports(builder.Configuration.GetSection("Reports").Get<Prepay.Reports.ReportsOptions>() ?? new Prepay.Reports.ReportsOptions());
         builder.Services.AddPrepayCatalog();
         builder.Services.AddPrepayPayments(builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new PaymentsOptions(), builder.Environment.IsDevelopment());
 

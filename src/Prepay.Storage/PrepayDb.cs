@@ -84,6 +84,8 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
     public DbSet<Records.Statements.StatementDisputeRecord> StatementDisputes => Set<Records.Statements.StatementDisputeRecord>();
     public DbSet<Records.Statements.StatementDigestRecord> StatementDigests => Set<Records.Statements.StatementDigestRecord>();
     public DbSet<Records.Revenue.FindingRecord> Findings => Set<Records.Revenue.FindingRecord>();
+    public DbSet<Records.Reports.ReportScheduleRecord> ReportSchedules => Set<Records.Reports.ReportScheduleRecord>();
+    public DbSet<NotificationAttachment> NotificationAttachments => Set<NotificationAttachment>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -277,6 +279,7 @@ public abstract class PrepayDb(DbContextOptions options) : IdentityDbContext<Per
         CentralCreditModel.Configure(b);
         StatementsModel.Configure(b);
         RevenueModel.Configure(b);
+        ReportsModel.Configure(b);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

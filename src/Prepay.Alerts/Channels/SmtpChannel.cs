@@ -1,5 +1,6 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Prepay.Storage;
 using Prepay.Storage.Records.Alerts;
@@ -8,7 +9,7 @@ namespace Prepay.Alerts.Channels;
 
 /// <summary>
 /// Email through the configured SMTP server (MailKit), one session per message. The Message-ID is the
-/// notification's id, so a resend is recognisably the same message.
+/// notification's id, so a resend is recognisably the same message. A file queued with it is attached.
 /// </summary>
 public sealed class SmtpChannel(AlertsOptions options) : INotificationChannel
 {
@@ -32,7 +33,9 @@ public sealed class SmtpChannel(AlertsOptions options) : INotificationChannel
         message.MessageId = $"{n.Id:N}@prepay";
         message.Headers.Add("Prepay-Delivery-Id", n.Id.ToString());
         message.Headers.Add("Prepay-Kind", n.Kind);
-        message.Body = new TextPart("plain") { Text = n.Body };
+        // A file goes with the message when one was queued with it (a scheduled report's CSV).
+        var file = await db.NotificationAttachments.AsNoTracking().FirstOrDefaultAsync(a => a.NotificationId == n.Id, ct);
+        message.Body = file is null ? new TextPart("plain") { Text = n.Body } : WithFile(n.Body, file);
         using var client = new SmtpClient { Timeout = (int)options.SendTimeout.TotalMilliseconds };
         try
         {
@@ -56,5 +59,12 @@ public sealed class SmtpChannel(AlertsOptions options) : INotificationChannel
         {
             return SendResult.Failed($"SMTP: {e.GetType().Name}: {e.Message}");
         }
+    }
+
+    private static MimeEntity WithFile(string text, Prepay.Storage.Records.Alerts.NotificationAttachment file)
+    {
+        var body = new BodyBuilder { TextBody = text };
+        body.Attachments.Add(file.FileName, System.Text.Encoding.UTF8.GetBytes(file.Content), ContentType.Parse(file.ContentType));
+        return body.ToMessageBody();
     }
 }

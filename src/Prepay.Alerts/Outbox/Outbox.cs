@@ -86,6 +86,38 @@ public static class Outbox
     }
 
     /// <summary>
+    /// Inserts one email with a file attached (a scheduled report's CSV) in the caller's transaction: the row is skipped
+    /// when its dedup key is already there, and the file goes in only with a row that went in. Returns 1 or 0.
+    /// </summary>
+    public static async Task<int> InsertWithAttachmentAsync(PrepayDb db, NotificationRecord row, NotificationAttachment file, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(file);
+        if (await InsertAllAsync(db, [row], ct) == 0)
+        {
+            return 0;
+        }
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO notification_attachments (notification_id, file_name, content_type, content) VALUES ({row.Id}, {file.FileName}, {file.ContentType}, {file.Content})", ct);
+        return 1;
+    }
+
+    /// <summary>An email to one address for a producer that is not about a customer (a scheduled report).</summary>
+    public static NotificationRecord Email(string kind, string dedupKey, string address, string subject, string body, Instant now) => new()
+    {
+        Id = NewId(now),
+        Channel = NotificationChannel.Email,
+        Kind = kind,
+        DedupKey = dedupKey,
+        Recipient = address,
+        Subject = subject,
+        Body = body,
+        State = NotificationState.Pending,
+        NextAttemptAt = now,
+        CreatedAt = now,
+    };
+
+    /// <summary>
     /// The customer's enabled channels and where to reach them. With no preferences stored, email to the address on
     /// the customer record, if any.
     /// </summary>

@@ -1,32 +1,40 @@
-using System.Globalization;
-using System.Text;
-using NodaTime.Text;
+using NodaTime;
+using Prepay.Reports.Tables;
 
 namespace Prepay.Reports.Reconciliation;
 
-/// <summary>The differences as CSV (RFC 4180), one row each, the same fields as the JSON.</summary>
+/// <summary>The differences of a reconciliation as a report table: one row each, the same fields as the JSON.</summary>
 public static class ReconciliationCsv
 {
-    public const string Header = "cause,reference,amountMinor,currency,at,detail";
+    private static readonly ReportColumn[] Columns =
+    [
+        Cells.Text("cause", "Cause"), Cells.Text("reference", "Reference"), Cells.Integer("amountMinor", "Amount (minor units)"),
+        Cells.Text("currency", "Currency"), new("at", "At", ColumnKind.Instant), Cells.Text("detail", "Detail"),
+    ];
 
-    public static string Write(ReconciliationReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var csv = new StringBuilder(Header).Append("\r\n");
-        foreach (var d in report.Differences)
-        {
-            csv.Append(Field(d.Cause)).Append(',').Append(Field(d.Reference)).Append(',')
-                .Append(d.AmountMinor?.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Field(d.Currency ?? "")).Append(',')
-                .Append(InstantPattern.ExtendedIso.Format(d.At)).Append(',').Append(Field(d.Detail)).Append("\r\n");
-        }
-        return csv.ToString();
-    }
+    public static string Header => string.Join(',', Columns.Select(c => c.Name));
 
-    // Quoted when it holds a comma, a quote or a line break; a leading =, +, - or @ is prefixed with ' so that no
-    // spreadsheet runs it as a formula.
-    private static string Field(string value)
-    {
-        var safe = value.Length > 0 && value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
-        return safe.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;
-    }
+    public static ReportTable Table(ReconciliationReport report, ReportRequest request) => new(
+        ReconciliationTable.ReportName, ReconciliationTable.ReportTitle, request.From, request.To, request.Zone.Id, report.AsOf, Columns,
+        [.. report.Differences.Select(d => (IReadOnlyList<object?>)[d.Cause, d.Reference, d.AmountMinor, d.Currency, Cells.Instant(d.At), d.Detail])],
+        new ReportChart("cause", "amountMinor", "Differences by cause (minor units)"));
+
+    public static string Write(ReconciliationReport report, ReportRequest request) => ReportCsv.Write(Table(report, request));
+}
+
+/// <summary>The reconciliation among the reports: its differences as the table, for the console and schedules.</summary>
+public sealed class ReconciliationTable(PeriodReconciliation reconciliation) : IReport
+{
+    public const string ReportName = "reconciliation", ReportTitle = "Reconciliation";
+
+    public string Name => ReportName;
+
+    public string Title => ReportTitle;
+
+    public string Description => "Vends, ledger, floats, online payments and credit registered on meters tied together: every difference with its cause.";
+
+    public IReadOnlyList<string> Groupings => [];
+
+    public async Task<ReportTable> RunAsync(ReportRequest request, CancellationToken ct) =>
+        ReconciliationCsv.Table(await reconciliation.RunAsync(new Interval(request.Start, request.End), ct), request);
 }

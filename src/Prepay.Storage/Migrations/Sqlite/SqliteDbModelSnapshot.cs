@@ -725,6 +725,36 @@ namespace Prepay.Storage.Migrations.Sqlite
                     b.ToTable("ledger_transactions", (string)null);
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Alerts.NotificationAttachment", b =>
+                {
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notification_id");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.HasKey("NotificationId")
+                        .HasName("pk_notification_attachments");
+
+                    b.ToTable("notification_attachments", (string)null);
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Alerts.NotificationPreference", b =>
                 {
                     b.Property<Guid>("CustomerId")
@@ -2770,6 +2800,70 @@ namespace Prepay.Storage.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Prepay.Storage.Records.Reports.ReportScheduleRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Cadence")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cadence");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("GroupBy")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_by");
+
+                    b.Property<string>("LastPeriod")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_period");
+
+                    b.Property<long?>("LastQueuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_queued_at");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipients");
+
+                    b.Property<string>("Report")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("report");
+
+                    b.Property<string>("Zone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("zone");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_schedules");
+
+                    b.ToTable("report_schedules", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_report_schedules_cadence", "cadence IN ('daily', 'weekly', 'monthly')");
+                        });
+                });
+
             modelBuilder.Entity("Prepay.Storage.Records.Revenue.FindingRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -3334,6 +3428,16 @@ namespace Prepay.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ledger_postings_accounts_debit_account_id_currency");
+                });
+
+            modelBuilder.Entity("Prepay.Storage.Records.Alerts.NotificationAttachment", b =>
+                {
+                    b.HasOne("Prepay.Storage.Records.Alerts.NotificationRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Prepay.Storage.Records.Alerts.NotificationAttachment", "NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_attachments_notifications_notification_id");
                 });
 
             modelBuilder.Entity("Prepay.Storage.Records.Alerts.NotificationPreference", b =>
