@@ -29,16 +29,14 @@ namespace Prepay.Reports.Tests;
 /// </summary>
 public abstract class ReportTablesTests(ReportsMailServer server)
 {
-    private const string Zone = "Africa/Johannesburg";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Every_report_s_CSV_matches_its_JSON_and_its_figures_tie_to_the_ledger()
     {
-        var world = await BuildAsync();
+        var world = await ReportsWorld.BuildAsync(server);
         using var admin = server.Client();
-        var period = await PeriodAsync();
+        var period = await ReportsWorld.PeriodAsync(server);
 
         var reports = (await Ok(await admin.GetAsync("/api/v1/reports", Ct))).AsArray().Select(r => r!["name"]!.GetValue<string>()).ToList();
         Assert.Equal(["sales", "revenue", "consumption", "arrears", "offline", "alerts", "reconciliation"], reports);
@@ -59,7 +57,7 @@ public abstract class ReportTablesTests(ReportsMailServer server)
 
         // Sales: per vendor, the net is what its float gave up for vends less what reversals gave back.
         var floatsGaveUp = await FloatsGaveUpAsync(db, accounts);
-        var sales = Rows(tables["sales"]);
+        var sales = ReportsWorld.Rows(tables["sales"]);
         Assert.Equal(floatsGaveUp.OrderBy(f => f.Key, StringComparer.Ordinal).ToList(),
             sales.GroupBy(r => r["vendor"]!.GetValue<string>()).Select(g => new KeyValuePair<string, long>(g.Key, g.Sum(r => r["netMinor"]!.GetValue<long>()))).OrderBy(f => f.Key, StringComparer.Ordinal).ToList());
         var ours = sales.Where(r => r["vendor"]!.GetValue<string>() is var v && (v == world.Debtor.VendorCode || v == world.Smart.VendorCode)).ToList();
@@ -67,7 +65,7 @@ public abstract class ReportTablesTests(ReportsMailServer server)
         Assert.Equal(3 * 5000L + 2000 + 3 * 3000 - 2000, ours.Sum(r => r["netMinor"]!.GetValue<long>()));
 
         // Revenue: each component over all time is its accounts' balance; debt recovered is what the arrears report says.
-        var revenue = Rows(tables["revenue"]);
+        var revenue = ReportsWorld.Rows(tables["revenue"]);
         long Component(string c) => revenue.Where(r => r["component"]!.GetValue<string>() == c).Sum(r => r["amountMinor"]!.GetValue<long>());
         Assert.Equal(Balance("revenue/energy/ZAR"), Component("energy"));
         Assert.True(Component("energy") > 0);
@@ -78,7 +76,7 @@ public abstract class ReportTablesTests(ReportsMailServer server)
         Assert.True(Component("commission") > 0);
 
         // Arrears: loaded 100.00, recovered by the debt tariff's vends, and what is owed is the debt accounts' balance.
-        var arrears = Rows(tables["arrears"]);
+        var arrears = ReportsWorld.Rows(tables["arrears"]);
         var debtor = Assert.Single(arrears);
         Assert.Equal((10000L, world.Debtor.SiteCode), (debtor["loadedMinor"]!.GetValue<long>(), debtor["site"]!.GetValue<string>()));
         Assert.True(debtor["recoveredMinor"]!.GetValue<long>() > 0);
@@ -87,16 +85,16 @@ public abstract class ReportTablesTests(ReportsMailServer server)
         Assert.Equal(10000L - debtor["recoveredMinor"]!.GetValue<long>(), debtor["owedMinor"]!.GetValue<long>());
 
         // Consumption: the readings' energy, the suspect one left out and counted.
-        var consumption = Assert.Single(Rows(tables["consumption"]));
+        var consumption = Assert.Single(ReportsWorld.Rows(tables["consumption"]));
         Assert.Equal((world.Smart.MeterNumber, 3 * 96L, 1L), (consumption["meter"]!.GetValue<string>(), consumption["readings"]!.GetValue<long>(), consumption["suspect"]!.GetValue<long>()));
         Assert.Equal((3 * 96 - 1) * 25L, consumption["energyWh"]!.GetValue<long>());
 
         // Offline: the smart meter silent for three days; the token meter heard from today is not.
-        var offline = Assert.Single(Rows(tables["offline"]));
+        var offline = Assert.Single(ReportsWorld.Rows(tables["offline"]));
         Assert.Equal((world.Smart.MeterNumber, 72L), (offline["meter"]!.GetValue<string>(), offline["silentHours"]!.GetValue<long>()));
 
         // Alerts and findings: two voltage alerts, one acknowledged; one open finding.
-        var alerts = Rows(tables["alerts"]);
+        var alerts = ReportsWorld.Rows(tables["alerts"]);
         Assert.Equal([("alert", "voltage", 2L, 1L), ("finding", "tamper", 1L, 1L)],
             alerts.Select(r => (r["source"]!.GetValue<string>(), r["kind"]!.GetValue<string>(), r["raised"]!.GetValue<long>(), r["open"]!.GetValue<long>())));
 
@@ -122,14 +120,14 @@ public abstract class ReportTablesTests(ReportsMailServer server)
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/v1/reports/schedules", new { report = "sales", cadence = "daily", recipients = new[] { "not an address" } }, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/v1/reports/schedules", new { report = "nonsense", cadence = "daily", recipients = new[] { "books@example.org" } }, Ct)).StatusCode);
         var schedule = await Ok(await admin.PostAsJsonAsync("/api/v1/reports/schedules",
-            new { report = "sales", cadence = "daily", zone = Zone, recipients = new[] { "books@example.org", "manager@example.org" } }, Ct));
+            new { report = "sales", cadence = "daily", zone = ReportsWorld.Zone, recipients = new[] { "books@example.org", "manager@example.org" } }, Ct));
         await using (var scope = server.Scope())
         {
             Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<PrepayDb>().ReportSchedules.CountAsync(Ct));
         }
 
         // Past 02:00 local on the day after the sale: the sale's day is a whole day to report on.
-        var zone = DateTimeZoneProviders.Tzdb[Zone];
+        var zone = DateTimeZoneProviders.Tzdb[ReportsWorld.Zone];
         var saleDay = server.Clock.GetCurrentInstant().InZone(zone).Date;
         server.Clock.Reset(zone.AtStartOfDay(saleDay.PlusDays(1)).ToInstant() + Duration.FromHours(3));
         var yesterday = LocalDatePattern.Iso.Format(saleDay);
@@ -138,7 +136,7 @@ public abstract class ReportTablesTests(ReportsMailServer server)
         Assert.Equal(0, await job.RunOnceAsync(Ct)); // the same period again: nothing new
 
         var mails = await ArrivedAsync(2);
-        var expected = await (await admin.GetAsync($"/api/v1/reports/sales?from={yesterday}&to={yesterday}&zone={Zone}&format=csv", Ct)).Content.ReadAsStringAsync(Ct);
+        var expected = await (await admin.GetAsync($"/api/v1/reports/sales?from={yesterday}&to={yesterday}&zone={ReportsWorld.Zone}&format=csv", Ct)).Content.ReadAsStringAsync(Ct);
         Assert.Contains("\r\n", expected, StringComparison.Ordinal);
         Assert.True(expected.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length > 1, "yesterday had sales");
         Assert.Equal(["books@example.org", "manager@example.org"], mails.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
@@ -159,62 +157,6 @@ public abstract class ReportTablesTests(ReportsMailServer server)
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/v1/reports/schedules/{schedule["id"]}", Ct)).StatusCode);
         server.Clock.Advance(Duration.FromDays(1));
         Assert.Equal(0, await job.RunOnceAsync(Ct)); // deleted: nothing more
-    }
-
-    private sealed record World(Scenario Debtor, Scenario Smart);
-
-    /// <summary>
-    /// Three days: each a token vend to the debtor (a debt tariff, 100.00 owed) and a smart vend, and one more token
-    /// vend on the first day, reversed. Readings every 15 minutes of the smart meter (one suspect), its status three
-    /// days old, the token meter heard from now; two voltage alerts (one acknowledged) and one tamper finding.
-    /// </summary>
-    private async Task<World> BuildAsync()
-    {
-        var debtor = await CreateAsync(server, tariff: DebtTariff);
-        var smart = await CreateAsync(server, mode: "smart");
-        using var admin = server.Client();
-        await ApproveAsync(server, await Ok(await admin.PostAsJsonAsync($"/api/v1/customers/{debtor.CustomerId}/debts", new { amount = "100.00", currency = "ZAR", reason = "arrears" }, Ct)));
-        using var tokenTill = server.Client(debtor.VendorKey);
-        using var smartTill = server.Client(smart.VendorKey);
-        var start = server.Clock.GetCurrentInstant();
-        for (var day = 0; day < 3; day++)
-        {
-            await Ok(await tokenTill.SendAsync(Vend(new { meterNumber = debtor.MeterNumber, amount = "50.00", currency = "ZAR" }), Ct));
-            await Ok(await smartTill.SendAsync(Vend(new { meterNumber = smart.MeterNumber, amount = "30.00", currency = "ZAR" }), Ct));
-            if (day == 0)
-            {
-                var wrong = await Ok(await tokenTill.SendAsync(Vend(new { meterNumber = debtor.MeterNumber, amount = "20.00", currency = "ZAR" }), Ct));
-                await ApproveAsync(server, await Ok(await admin.PostAsJsonAsync($"/api/v1/vends/{wrong["id"]}/reversal", new { reason = "sold to the wrong meter" }, Ct)));
-            }
-            server.Clock.Advance(Duration.FromDays(1));
-        }
-        var now = server.Clock.GetCurrentInstant();
-        await MeterRecords.ReadingsAsync(server, smart.MeterNumber, start, start + Duration.FromDays(3), Duration.FromMinutes(15), _ => 25);
-        await using var scope = server.Scope();
-        var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
-        var meters = await db.Meters.Where(m => m.MeterNumber == smart.MeterNumber || m.MeterNumber == debtor.MeterNumber).ToDictionaryAsync(m => m.MeterNumber, m => m.Id, Ct);
-        var suspect = await db.Readings.Where(r => r.MeterId == meters[smart.MeterNumber]).OrderBy(r => r.At).Skip(10).FirstAsync(Ct);
-        await db.Readings.Where(r => r.MeterId == suspect.MeterId && r.At == suspect.At).ExecuteUpdateAsync(u => u.SetProperty(r => r.Quality, "suspect"), Ct);
-        db.MeterStatus.Add(new MeterStatusRecord { MeterId = meters[smart.MeterNumber], Online = false, LastSeenAt = now - Duration.FromDays(3) });
-        db.MeterStatus.Add(new MeterStatusRecord { MeterId = meters[debtor.MeterNumber], Online = true, LastSeenAt = now });
-        db.OperatorAlerts.Add(new OperatorAlert { MeterId = meters[smart.MeterNumber], MeterNumber = smart.MeterNumber, Type = "voltage", At = start, RaisedAt = start + Duration.FromHours(1) });
-        db.OperatorAlerts.Add(new OperatorAlert { MeterId = meters[smart.MeterNumber], MeterNumber = smart.MeterNumber, Type = "voltage", At = start + Duration.FromHours(1), RaisedAt = start + Duration.FromHours(2), AcknowledgedAt = now, AcknowledgedBy = "ops" });
-        db.Findings.Add(new FindingRecord
-        {
-            Kind = "tamper", SiteCode = smart.SiteCode, MeterId = meters[smart.MeterNumber], MeterNumber = smart.MeterNumber, Subject = "cover", PeriodStart = start, PeriodEnd = now,
-            Confidence = 90, Summary = "cover opened", Evidence = "{}", State = FindingRecord.Open, FoundAt = start + Duration.FromHours(3), UpdatedAt = start + Duration.FromHours(3),
-        });
-        await db.SaveChangesAsync(Ct);
-        return new World(debtor, smart);
-    }
-
-    /// <summary>Every local day the ledger has a transaction on, to today, in the report's zone.</summary>
-    private async Task<string> PeriodAsync()
-    {
-        await using var scope = server.Scope();
-        var first = await scope.ServiceProvider.GetRequiredService<PrepayDb>().LedgerTransactions.MinAsync(t => t.At, Ct);
-        var zone = DateTimeZoneProviders.Tzdb[Zone];
-        return $"from={LocalDatePattern.Iso.Format(first.InZone(zone).Date)}&to={LocalDatePattern.Iso.Format(server.Clock.GetCurrentInstant().InZone(zone).Date)}&zone={Zone}";
     }
 
     /// <summary>Per vendor code: what its float was debited by vends less what reversals credited back.</summary>
@@ -267,9 +209,7 @@ public abstract class ReportTablesTests(ReportsMailServer server)
         return json;
     }
 
-    private static List<JsonNode> Rows(JsonNode table) => [.. table["rows"]!.AsArray().Select(r => r!)];
-
-    /// <summary>
+        /// <summary>
     /// The scheduled reports at the SMTP server once <paramref name="count"/> have arrived (the dispatcher sends after
     /// commit), parsed by MimeKit; the customers' receipts that went there too are not counted.
     /// </summary>

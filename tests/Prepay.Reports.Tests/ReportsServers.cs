@@ -3,9 +3,14 @@ using Prepay.Testing;
 
 namespace Prepay.Reports.Tests;
 
-/// <summary>Real servers with the sandbox payment provider on (a TEST secret, here only) and the online-payments vendor named.</summary>
+/// <summary>
+/// Real servers with the sandbox payment provider on (a TEST secret, here only) and the online-payments vendor named,
+/// in Development so the console's sign-in cookies travel over plain http on loopback.
+/// </summary>
 public abstract class ReportsServer : ServerFixture
 {
+    protected override string[] Args => ["--environment", "Development"];
+
     public const string TestSecret = "test-only-sandbox-secret-0123456789abcdef";
 
     public const string OnlineVendor = "PAY-ONLINE";

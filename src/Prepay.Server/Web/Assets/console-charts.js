@@ -8,7 +8,7 @@
     var values = (canvas.getAttribute('data-values') || '').split('|').filter(Boolean).map(Number);
     new window.Chart(canvas, {
       type: 'bar',
-      data: { labels: labels, datasets: [{ label: 'Sold', data: values, backgroundColor: '#0b5cad' }] },
+      data: { labels: labels, datasets: [{ label: canvas.getAttribute('data-label') || 'Sold', data: values, backgroundColor: '#0b5cad' }] },
       options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }
     });
   });
