@@ -6,6 +6,7 @@ using Prepay.Domain.Metering;
 using Prepay.MeterLink.Mqtt;
 using Prepay.RevenueProtection.Observations;
 using Prepay.Storage;
+using Prepay.Storage.Records.Metering;
 
 namespace Prepay.Findings;
 
@@ -36,7 +37,7 @@ internal static class SiteObservationsReader
         var credits = (await db.MeterCommands.AsNoTracking()
                 .Where(c => ids.Contains(c.MeterId) && (c.Type == CommandTypes.AddCredit || c.Type == CommandTypes.DeliverToken) && c.CreatedAt > start && c.CreatedAt <= end)
                 .Select(c => new { c.MeterId, c.Reference, c.State, c.AcknowledgedAt, c.Outcome, c.Arguments }).ToListAsync(ct))
-            .Select(c => new { c.MeterId, Vend = VendOf(c.Reference), c.State, c.AcknowledgedAt, c.Outcome, c.Arguments }).ToLookup(c => c.MeterId);
+            .Select(c => new { c.MeterId, Vend = CreditCommandReference.VendOf(c.Reference)?.ToString(), c.State, c.AcknowledgedAt, c.Outcome, c.Arguments }).ToLookup(c => c.MeterId);
 
         var observed = meters.OrderBy(m => m.MeterNumber, StringComparer.Ordinal).Select(m =>
         {
@@ -50,7 +51,9 @@ internal static class SiteObservationsReader
                 .Where(c => c.State == Storage.Records.Metering.CommandState.Acknowledged && c.AcknowledgedAt is not null && Applied(c.Outcome))
                 .Select(c => new RegisteredCredit(c.AcknowledgedAt!.Value,
                     new Energy(c.Vend is not null && sold.TryGetValue(c.Vend, out var wh) ? wh : Member(c.Arguments, "energyWh")), c.Vend, null))
-                .Concat(events[m.Id].Where(e => e.Type == "tokenAccepted")
+                // A token the head-end delivered is registered by its command's acknowledgement; the meter's own event
+                // for it (via Remote) is the same credit, and counted again it would be credit no sale explains.
+                .Concat(events[m.Id].Where(e => e.Type == "tokenAccepted" && Text(e.Details, "via") != "Remote")
                     .Select(e => new RegisteredCredit(e.At, new Energy(Member(e.Details, "tokenWh")), null, null)))
                 .ToList();
             var heard = readings[m.Id].Any() || events[m.Id].Any();
@@ -67,28 +70,31 @@ internal static class SiteObservationsReader
         return (new SiteObservations(siteCode, observed), meters.ToDictionary(m => m.MeterNumber, m => m.Id, StringComparer.Ordinal));
     }
 
-    // "vend {id:N}", as the vend queued it (Vending's SmartCredit): the vend's id as the sales carry it.
-    private static string? VendOf(string? reference) =>
-        reference is { Length: > 5 } r && r.StartsWith("vend ", StringComparison.Ordinal) && Guid.TryParseExact(r[5..], "N", out var id) ? id.ToString() : null;
-
     // A command the meter applied, now or at an earlier arrival (a duplicate of one applied); not a rejection.
     private static bool Applied(string? outcome) =>
         outcome is null || outcome.StartsWith("applied", StringComparison.OrdinalIgnoreCase) || outcome.StartsWith("duplicate", StringComparison.OrdinalIgnoreCase);
 
-    private static long Member(string? json, string name)
+    private static long Member(string? json, string name) =>
+        Property(json, name) is { ValueKind: JsonValueKind.Number } v && v.TryGetInt64(out var n) ? n : 0;
+
+    private static string? Text(string? json, string name) =>
+        Property(json, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+
+    /// <summary>A member of an event's details when they are a JSON object (the protocol allows plain text: then none).</summary>
+    private static JsonElement? Property(string? json, string name)
     {
         if (string.IsNullOrEmpty(json))
         {
-            return 0;
+            return null;
         }
         try
         {
             using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var v) && v.TryGetInt64(out var n) ? n : 0;
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var v) ? v.Clone() : null;
         }
         catch (JsonException)
         {
-            return 0;
+            return null;
         }
     }
 }

@@ -122,6 +122,39 @@ public abstract class FindingsTests(ServerFixture server)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task A_token_the_head_end_delivered_is_one_credit_though_the_meter_also_reports_accepting_it()
+    {
+        // A smart meter with an STS decoder: its vend's token goes as a deliverToken command, which the meter
+        // acknowledges, and the meter's own tokenAccepted event (via Remote) reports the same token.
+        var s = await CreateAsync(server, mode: "smart", stsDecoder: true);
+        var now = server.Clock.GetCurrentInstant();
+        using var vendor = server.Client(s.VendorKey);
+        var vend = await Ok(await vendor.SendAsync(Vend(new { meterNumber = s.MeterNumber, amount = "50.00", currency = "ZAR" }), Ct));
+        await RecordAsync([s.MeterNumber], now - Duration.FromDays(1), now + Duration.FromDays(2));
+        await using (var scope = server.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var reference = CreditCommandReference.For(vend["id"]!.GetValue<Guid>());
+            var command = await db.MeterCommands.SingleAsync(c => c.Reference == reference, Ct);
+            Assert.Equal("deliverToken", command.Type);
+            var at = now + Duration.FromMinutes(1);
+            Assert.Equal(1, await Prepay.HeadEnd.Commands.CommandQueue.AcknowledgeAsync(db, s.MeterNumber,
+                new Prepay.MeterLink.Uplinks.CommandAcknowledgement(command.Id, Prepay.MeterLink.Uplinks.AcknowledgementResult.Applied, null, at), at, Ct));
+            db.MeterEvents.Add(new MeterEventRecord
+            {
+                MeterId = command.MeterId, At = at, ReceivedAt = at, Type = "tokenAccepted",
+                Details = $$"""{"description":"credit","tokenWh":{{vend["energyWh"]!.GetValue<long>()}},"creditAddedWh":{{vend["energyWh"]!.GetValue<long>()}},"via":"Remote"}""",
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+        server.Clock.Advance(Duration.FromDays(2));
+        using var admin = server.Client();
+        await Ok(await admin.PostAsync("/api/v1/findings/run", null, Ct));
+        var found = (await Ok(await admin.GetAsync($"/api/v1/findings?site={s.SiteCode}", Ct))).AsArray().Select(f => f!["kind"]!.GetValue<string>()).ToList();
+        Assert.Empty(found);
+    }
+
     private async Task RecordAsync(IEnumerable<string> meters, Instant from, Instant to)
     {
         foreach (var m in meters)

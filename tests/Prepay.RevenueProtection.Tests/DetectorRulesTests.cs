@@ -71,6 +71,35 @@ public sealed class DetectorRulesTests
     }
 
     [Fact]
+    public void A_keypad_vend_of_several_tokens_is_entered_when_its_tokens_are_whatever_their_count_or_order()
+    {
+        // A keypad meter's tokenAccepted names neither vend nor token id, only the token's energy. A sale above
+        // 1 638.3 kWh is two tokens (Vending's CreditSplit: the largest exact amount, then the rest), a key change comes
+        // first as tokens of no energy, and a sale whose money all went to debt (v0) is one token of none: none of that
+        // is a token sold and never entered, nor credit nobody sold.
+        var start = T0 - Duration.FromDays(3);
+        var window = new Interval(start, T0 + Duration.FromDays(1));
+        SalePoint Sale(string vend, int hour, long wh, long tid) => new(vend, start + Duration.FromHours(hour), new Energy(wh), tid);
+        RegisteredCredit Typed(int hour, int minute, long wh) => new(start + Duration.FromHours(hour) + Duration.FromMinutes(minute), new Energy(wh), null, null);
+        List<SalePoint> sales = [Sale("v1", 1, 1_650_100, 101), Sale("v0", 10, 0, 103), Sale("v2", 30, 1_700_300, 104), Sale("v3", 50, 2_000_500, 106)];
+        List<RegisteredCredit> entered =
+        [
+            Typed(1, 5, 0), Typed(1, 6, 0), Typed(1, 7, 1_650_000), Typed(1, 8, 100),
+            Typed(30, 40, 1_700_000), Typed(30, 41, 300),
+            Typed(52, 0, 500), Typed(52, 1, 2_000_000), // the small one typed first
+        ];
+        MeterObservations Keypad(List<RegisteredCredit> registered) =>
+            new(MeterNumber.Parse("M1"), CreditPath.Keypad, Readings(-300, 96, _ => 100), [], sales, registered);
+        FindingKind[] ghosts = [FindingKind.TokenNeverEntered, FindingKind.UnexplainedCredit, FindingKind.TokenOutOfSequence];
+
+        var allEntered = RevenueDetectors.Detect(new SiteObservations("S", [Keypad(entered)]), window);
+        var oneMissing = RevenueDetectors.Detect(new SiteObservations("S", [Keypad([.. entered.Where(r => r.Energy.WattHours != 100)])]), window);
+
+        Assert.DoesNotContain(allEntered, f => ghosts.Contains(f.Kind));
+        Assert.Equal("v1", Assert.Single(oneMissing, f => f.Kind == FindingKind.TokenNeverEntered).Evidence[0].Reference);
+    }
+
+    [Fact]
     public void Outages_make_a_site_outage_when_enough_of_the_site_loses_supply_together()
     {
         MeterObservations Out(string n, int minutes) => Meter(n, events: [new(1, Q(20) + Duration.FromMinutes(minutes), EventTypes.PowerOutage)]);

@@ -79,9 +79,9 @@ public static class InstallationsCsv
         var before = problems.Count;
         void Bad(string column, string problem) => problems.Add(new ImportProblem(line, column, problem));
         var site = get("site");
-        if (!SiteCodes.IsValid(site))
+        if (!CatalogCodes.IsValid(site))
         {
-            Bad("site", SiteCodes.Rule);
+            Bad("site", CatalogCodes.Rule);
         }
         var siteName = get("site_name");
         if (siteName is { Length: > 200 })
@@ -178,13 +178,4 @@ public static class InstallationsCsv
         value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' ? value[1..] : value;
 
     private static string Normal(string header) => header.Trim().ToLowerInvariant().Replace(' ', '_').Replace('-', '_');
-}
-
-/// <summary>Site codes, as the catalog takes them.</summary>
-public static class SiteCodes
-{
-    public const string Rule = "must be 1 to 40 letters, digits, '-' or '_'";
-
-    public static bool IsValid(string? code) =>
-        !string.IsNullOrEmpty(code) && code.Length <= 40 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

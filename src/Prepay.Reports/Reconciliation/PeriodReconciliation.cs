@@ -99,7 +99,7 @@ public sealed class PeriodReconciliation(IServiceScopeFactory scopes, IClock clo
         var commands = (await db.MeterCommands.AsNoTracking()
                 .Where(c => (c.Type == CommandTypes.AddCredit || c.Type == CommandTypes.DeliverToken) && c.CreatedAt >= start && c.CreatedAt < end && c.Reference != null)
                 .Select(c => new { c.Id, c.Reference, c.State, c.CreatedAt, c.MeterNumber, c.Outcome }).ToListAsync(ct))
-            .Select(c => (Command: c, Vend: VendOf(c.Reference))).Where(c => c.Vend is not null).ToList();
+            .Select(c => (Command: c, Vend: CreditCommandReference.VendOf(c.Reference))).Where(c => c.Vend is not null).ToList();
         var byVend = vends.ToDictionary(v => v.Id);
         var registered = 0;
         foreach (var (c, vend) in commands.OrderBy(c => c.Command.CreatedAt))
@@ -140,8 +140,4 @@ public sealed class PeriodReconciliation(IServiceScopeFactory scopes, IClock clo
         var order = Causes.All.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
         return new ReconciliationReport(start, end, asOf, totals, [.. differences.OrderBy(d => order[d.Cause]).ThenBy(d => d.At).ThenBy(d => d.Reference, StringComparer.Ordinal)]);
     }
-
-    // "vend {id:N}", as a vend queues its credit (Vending's SmartCredit).
-    private static Guid? VendOf(string? reference) =>
-        reference is { Length: > 5 } r && r.StartsWith("vend ", StringComparison.Ordinal) && Guid.TryParseExact(r[5..], "N", out var id) ? id : null;
 }

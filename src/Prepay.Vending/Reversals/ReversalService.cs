@@ -188,7 +188,7 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
 
     private static Task<bool> SentCreditByCommandAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
     {
-        var reference = $"vend {vend.Id:N}";
+        var reference = CreditCommandReference.For(vend.Id);
         return db.MeterCommands.AnyAsync(c => c.MeterId == vend.MeterId && c.CreatedAt >= vend.At && c.Reference == reference, ct);
     }
 
@@ -200,7 +200,7 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
     /// </summary>
     private static async Task<ReversalOutcome?> WithdrawCreditCommandsAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
     {
-        var reference = $"vend {vend.Id:N}";
+        var reference = CreditCommandReference.For(vend.Id);
         var commands = db.MeterCommands.Where(c => c.MeterId == vend.MeterId && c.CreatedAt >= vend.At && c.Reference == reference);
         var total = await commands.CountAsync(ct);
         if (total == 0)
@@ -219,7 +219,7 @@ public sealed class ReversalService(IServiceScopeFactory scopes, IClock clock, V
     /// </summary>
     public static async Task<ReversalOutcome.Conflict?> CreditSentToMeterAsync(PrepayDb db, VendRecord vend, CancellationToken ct)
     {
-        var reference = $"vend {vend.Id:N}";
+        var reference = CreditCommandReference.For(vend.Id);
         return await db.MeterCommands.AnyAsync(c => c.MeterId == vend.MeterId && c.CreatedAt >= vend.At && c.Reference == reference && c.State != CommandState.Queued, ct)
             ? new ReversalOutcome.Conflict("credit-sent-to-meter",
                 $"The credit of vend {vend.Id} has been sent to meter {vend.MeterNumber} and may be on it; it cannot be reversed. Recover it as debt instead.")

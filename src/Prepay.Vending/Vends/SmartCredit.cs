@@ -4,6 +4,7 @@ using Prepay.Domain.Metering;
 using Prepay.HeadEnd.Commands;
 using Prepay.MeterLink.Commands;
 using Prepay.Storage;
+using Prepay.Storage.Records.Metering;
 using Prepay.Vending.Tokens;
 
 namespace Prepay.Vending.Vends;
@@ -34,13 +35,13 @@ internal static class SmartCredit
                 return false;
             }
 
-            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, new DeliverToken(tokens), now, $"vend {vendId:N}");
+            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, new DeliverToken(tokens), now, CreditCommandReference.For(vendId));
             return true;
         }
 
         if (energy > Energy.Zero)
         {
-            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, new AddCredit(energy), now, $"vend {vendId:N}");
+            CommandQueue.Enqueue(db, meter.Id, meter.MeterNumber, new AddCredit(energy), now, CreditCommandReference.For(vendId));
             return true;
         }
 

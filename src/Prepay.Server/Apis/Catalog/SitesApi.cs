@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using Prepay.Catalog;
 using Prepay.Domain.Sites;
 using Prepay.Server.Auth;
 using Prepay.Server.Http;
@@ -45,9 +46,9 @@ public static class SitesApi
             return error;
         }
         var errors = new Dictionary<string, string[]>();
-        if (!Codes.IsValid(input!.Code))
+        if (!CatalogCodes.IsValid(input!.Code))
         {
-            errors["code"] = [Codes.Rule];
+            errors["code"] = [CatalogCodes.Rule];
         }
         if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Length > 200)
         {
@@ -145,13 +146,4 @@ public static class SitesApi
         }
         return TypedResults.Ok(new PremisesDto(premises.Id, premises.SiteId, premises.Label, premises.CustomerId, null, premises.CustomerSince));
     }
-}
-
-/// <summary>Codes of sites, vendors and tariffs: what people type, so short and unambiguous.</summary>
-internal static class Codes
-{
-    public const string Rule = "must be 1 to 40 letters, digits, '-' or '_'";
-
-    public static bool IsValid(string? code) =>
-        !string.IsNullOrEmpty(code) && code.Length <= 40 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

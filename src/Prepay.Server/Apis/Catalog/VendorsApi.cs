@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
+using Prepay.Catalog;
 using Prepay.Domain.Money;
 using Prepay.Domain.Vendors;
 using Prepay.Ledger.Accounts;
@@ -70,9 +71,9 @@ public static class VendorsApi
             return error;
         }
         var errors = new Dictionary<string, string[]>();
-        if (!Codes.IsValid(input!.Code))
+        if (!CatalogCodes.IsValid(input!.Code))
         {
-            errors["code"] = [Codes.Rule];
+            errors["code"] = [CatalogCodes.Rule];
         }
         if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Length > 200)
         {
