@@ -15,6 +15,7 @@ public static class ReportsRegistration
         services.AddSingleton(options);
         services.AddSingleton<Reconciliation.PeriodReconciliation>();
         services.AddSingleton<Welfare.WelfareSignals>();
+        services.AddSingleton<Welfare.WelfareOutreach>();
         services.AddSingleton<IReport, Sales.SalesReport>();
         services.AddSingleton<IReport, Revenue.RevenueReport>();
         services.AddSingleton<IReport, Consumption.ConsumptionReport>();

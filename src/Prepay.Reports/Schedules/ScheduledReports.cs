@@ -62,18 +62,18 @@ public sealed class ScheduledReports(
 
                 Sent by Prepay's report schedule {schedule.Id} ({schedule.Cadence}). Staff can change or delete it in the console's reports page.
                 """;
-            queued += await db.QueuedAsync(async () =>
+            // One transaction on both providers: the emails, their files and the period noted, or none of them.
+            await using (var tx = await db.BeginWriteAsync(ct))
             {
-                var n = 0;
                 foreach (var address in schedule.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries))
                 {
                     var row = Outbox.Email(Kind, $"report:{schedule.Id:N}:{period.Key}:{address.ToLowerInvariant()}", address, subject, body, now);
-                    n += await Outbox.InsertWithAttachmentAsync(db, row, new NotificationAttachment { NotificationId = row.Id, FileName = file.FileName, ContentType = file.ContentType, Content = file.Content }, ct);
+                    queued += await Outbox.InsertWithAttachmentAsync(db, row, new NotificationAttachment { NotificationId = row.Id, FileName = file.FileName, ContentType = file.ContentType, Content = file.Content }, ct);
                 }
                 await db.ReportSchedules.Where(s => s.Id == schedule.Id)
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastPeriod, period.Key).SetProperty(s => s.LastQueuedAt, now), ct);
-                return n;
-            }, ct);
+                await tx.CommitAsync(ct);
+            }
             logger.LogInformation("Report schedule {Schedule}: {Report} for {Period} queued", schedule.Id, schedule.Report, period.Key);
         }
         if (queued > 0)

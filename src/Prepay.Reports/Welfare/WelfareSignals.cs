@@ -135,25 +135,20 @@ public sealed class WelfareSignals(IServiceScopeFactory scopes, IClock clock)
         return episodes.ToLookup(e => e.Meter, e => e.Episode);
     }
 
-    // Half or less of the daily energy of the 28 days before a debt was loaded, over at least 14 days after it, with
-    // supply on most of that time. (A tariff change as the cause is not read yet.)
+    // Half or less of the daily energy of the 28 days before a change that costs the household more (a debt loaded, the
+    // meter moved to another tariff, a new version of its tariff in force), over at least 14 days after it, with supply
+    // on most of that time. The earliest such change in the lookback is the one read.
     private static async Task<List<WelfareSignal>> RationingAsync(PrepayDb db, List<Household> households, ILookup<Guid, Episode> episodes, Instant now, CancellationToken ct)
     {
-        var since = now - Lookback;
-        var loads = await (from t in db.LedgerTransactions.AsNoTracking()
-                           join p in db.Postings.AsNoTracking() on t.Id equals p.TransactionId
-                           join a in db.Accounts.AsNoTracking() on p.DebitAccountId equals a.Id
-                           where t.Kind == TransactionKind.DebtLoaded && t.At >= since && t.At <= now - Duration.FromDays(14)
-                           select new { a.Code, t.At }).ToListAsync(ct);
+        var changes = await ChangesAsync(db, households, now - Lookback, now - Duration.FromDays(14), ct);
         var signals = new List<WelfareSignal>();
         foreach (var h in households)
         {
-            var prefix = $"customer/{h.CustomerId:N}/debt/";
-            var change = loads.Where(l => l.Code.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (Instant?)l.At).Min();
-            if (change is not { } c)
+            if (changes[h.MeterId].OrderBy(x => x.At).FirstOrDefault() is not { Cause: not null } change)
             {
                 continue;
             }
+            var c = change.At;
             var before = await db.Readings.AsNoTracking().Where(r => r.MeterId == h.MeterId && r.At > c - Duration.FromDays(28) && r.At <= c).SumAsync(r => r.DeltaWh, ct) / 28.0;
             var days = Math.Min(28, (now - c).TotalDays);
             var after = await db.Readings.AsNoTracking().Where(r => r.MeterId == h.MeterId && r.At > c && r.At <= c + Duration.FromDays(days)).SumAsync(r => r.DeltaWh, ct) / days;
@@ -161,10 +156,61 @@ public sealed class WelfareSignals(IServiceScopeFactory scopes, IClock clock)
             if (before >= 1_000 && after <= before / 2 && off < 0.25)
             {
                 signals.Add(new(WelfareKinds.Rationing, h.CustomerId, h.Customer, h.Site, h.Unit, h.Meter, c,
-                    $"{after / 1000:0.0} kWh a day since a debt was loaded, against {before / 1000:0.0} kWh before, with supply on {100 * (1 - off):0} % of the time"));
+                    $"{after / 1000:0.0} kWh a day since {change.Cause}, against {before / 1000:0.0} kWh before, with supply on {100 * (1 - off):0} % of the time"));
             }
         }
         return signals;
+    }
+
+    /// <summary>
+    /// Per meter, what changed its household's costs in [since, until]: a debt loaded on its customer, the meter assigned a
+    /// tariff other than the one it had, or a new version of its tariff taking effect (at local midnight in the
+    /// tariff's zone).
+    /// </summary>
+    private static async Task<ILookup<Guid, (Instant At, string? Cause)>> ChangesAsync(PrepayDb db, List<Household> households, Instant since, Instant until, CancellationToken ct)
+    {
+        var loads = await (from t in db.LedgerTransactions.AsNoTracking()
+                           join p in db.Postings.AsNoTracking() on t.Id equals p.TransactionId
+                           join a in db.Accounts.AsNoTracking() on p.DebitAccountId equals a.Id
+                           where t.Kind == TransactionKind.DebtLoaded && t.At >= since && t.At <= until
+                           select new { a.Code, t.At }).ToListAsync(ct);
+        var meters = households.Select(h => h.MeterId).ToList();
+        var assignments = await db.TariffAssignments.AsNoTracking().Where(a => meters.Contains(a.MeterId))
+            .Select(a => new { a.MeterId, a.TariffCode, a.EffectiveFrom }).ToListAsync(ct);
+        var codes = assignments.Select(a => a.TariffCode).Distinct().ToList();
+        var versions = await db.Tariffs.AsNoTracking().Where(t => codes.Contains(t.Code) && t.Version > 1)
+            .Select(t => new { t.Code, t.Version, t.EffectiveFrom, t.Document }).ToListAsync(ct);
+        var result = new List<(Guid Meter, Instant At, string? Cause)>();
+        foreach (var h in households)
+        {
+            var prefix = $"customer/{h.CustomerId:N}/debt/";
+            result.AddRange(loads.Where(l => l.Code.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (h.MeterId, l.At, (string?)"a debt was loaded")));
+            var mine = assignments.Where(a => a.MeterId == h.MeterId).OrderBy(a => a.EffectiveFrom).ToList();
+            for (var i = 1; i < mine.Count; i++)
+            {
+                if (mine[i].TariffCode != mine[i - 1].TariffCode && mine[i].EffectiveFrom >= since && mine[i].EffectiveFrom <= until)
+                {
+                    result.Add((h.MeterId, mine[i].EffectiveFrom, $"the meter moved to tariff {mine[i].TariffCode}"));
+                }
+            }
+            var current = mine.LastOrDefault(a => a.EffectiveFrom <= until)?.TariffCode;
+            foreach (var v in versions.Where(v => v.Code == current))
+            {
+                var at = ZoneOf(v.Document).AtStartOfDay(v.EffectiveFrom).ToInstant();
+                if (at >= since && at <= until)
+                {
+                    result.Add((h.MeterId, at, $"tariff {v.Code} version {v.Version} took effect"));
+                }
+            }
+        }
+        return result.ToLookup(r => r.Meter, r => (r.At, r.Cause));
+    }
+
+    // A tariff document names its zone ("timeZone"); its effective dates are local days there.
+    private static DateTimeZone ZoneOf(string document)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(document);
+        return json.RootElement.TryGetProperty("timeZone", out var tz) && tz.GetString() is { } id && DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is { } zone ? zone : DateTimeZone.Utc;
     }
 
     private static Duration Overlap(Episode e, Instant from, Instant to)

@@ -28,6 +28,8 @@ public static class ReportsApi
             .WithSummary("A report (sales, revenue, consumption, arrears, offline, alerts, reconciliation) for from..to (local days in zone, default UTC; at most 366 days), grouped by groupBy where it takes one: columns and rows in JSON, or the same rows as CSV with format=csv.");
         api.MapGet("/welfare", Welfare).RequireAuthorization(Policies.Staff).WithTags("Welfare")
             .WithSummary("Households an operator may want to call on: out of credit for offDays (default 3) or more, disconnected for lack of credit four times or more in 30 days for under a day each, or using half what they did before a debt was loaded; each with its evidence.");
+        api.MapPost("/welfare/outreach", Outreach).RequireAuthorization(Policies.Staff).WithTags("Welfare").Accepts<OutreachInput>("application/json")
+            .WithSummary("Sends a household an offer of help: {customerId, message? (at most 600 characters; a default offer otherwise)} to their email and SMS channels through the alerts outbox, once a customer and day; audited. 202 with the channels; 404, 409 (sent today already), 422 (no channel).");
         api.MapGet("/welfare/self-disconnections", SelfDisconnections).RequireAuthorization(Policies.Staff).WithTags("Welfare")
             .WithSummary("Self-disconnections (supply off for lack of credit) per site and month from..to (YYYY-MM, UTC months, at most 36): how many, in how many households. CSV with format=csv.");
     }
@@ -78,6 +80,24 @@ public static class ReportsApi
         offDays is < 1 or > 365
             ? Problems.Invalid("offDays", "must be 1 to 365")
             : TypedResults.Ok(await signals.ListAsync(offDays ?? 3, ct));
+
+    private static async Task<IResult> Outreach(HttpRequest request, WelfareOutreach outreach, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync<OutreachInput>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+        return await outreach.SendAsync(body!, ApiKeyAuthentication.ActorOf(request.HttpContext.User).AuditName, ct) switch
+        {
+            OutreachOutcome.Queued q => TypedResults.Accepted((string?)null, new { customerId = body!.CustomerId, channels = q.Channels }),
+            OutreachOutcome.CustomerNotFound => Problems.NotFound($"There is no customer {body!.CustomerId}."),
+            OutreachOutcome.AlreadySentToday => Problems.Conflict("outreach-sent-today", "An outreach message went to this customer today already."),
+            OutreachOutcome.NoChannel => Problems.Unprocessable("no-channel", "The customer has no email address or phone to reach them by."),
+            OutreachOutcome.Invalid i => Problems.Invalid(i.Field, i.Problem),
+            var other => throw new InvalidOperationException($"unexpected {other}"),
+        };
+    }
 
     private static async Task<IResult> SelfDisconnections(string? from, string? to, string? format, HttpRequest request, WelfareSignals signals, IClock clock, CancellationToken ct)
     {
