@@ -1,4 +1,3 @@
-using System.Globalization;
 using Prepay.Storage;
 using Prepay.Testing;
 
@@ -12,12 +11,8 @@ public abstract class ReportsMailServer : ReportsServer, IAsyncDisposable
 {
     public SmtpSink Smtp { get; } = new();
 
-    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(base.ExtraSettings)
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>(base.ExtraSettings.Concat(Smtp.Settings("reports@prepay.test")))
     {
-        ["Alerts:Smtp:Host"] = "127.0.0.1",
-        ["Alerts:Smtp:Port"] = Smtp.Port.ToString(CultureInfo.InvariantCulture),
-        ["Alerts:Smtp:Security"] = "None",
-        ["Alerts:Smtp:From"] = "reports@prepay.test",
         ["Alerts:PollInterval"] = "00:00:00.200",
         ["Reports:Schedules"] = "false",
     };

@@ -60,6 +60,18 @@ public sealed class SmtpSink : IDisposable
 
     public int Port { get; }
 
+    /// <summary>A server's settings to send its email here, as <paramref name="from"/>, in plain SMTP on loopback.</summary>
+    public Dictionary<string, string?> Settings(string from) => SettingsFor(Port, from);
+
+    /// <summary>The same for an SMTP server on loopback <paramref name="port"/>.</summary>
+    public static Dictionary<string, string?> SettingsFor(int port, string from) => new()
+    {
+        ["Alerts:Smtp:Host"] = "127.0.0.1",
+        ["Alerts:Smtp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Alerts:Smtp:Security"] = "None",
+        ["Alerts:Smtp:From"] = from,
+    };
+
     public string Folder => Path.Combine(_root, "mail");
 
     /// <summary>Every message received so far, parsed just enough: headers and body.</summary>
