@@ -37,6 +37,7 @@ public static class VendingRegistration
         services.AddSingleton<Campaigns.CampaignDeliveries>();
         services.AddHostedService(sp => sp.GetRequiredService<Campaigns.CampaignDeliveries>());
         services.AddSingleton<TariffCatalog>();
+        services.AddSingleton<Alerts.Producers.IMeterZones, TariffZones>();
         services.AddSingleton<VendingService>();
         services.AddSingleton<VendBatches>();
         services.AddSingleton<Vends.VendingMetrics>();

@@ -15,12 +15,8 @@ public abstract class AlertsServer : ServerFixture, IAsyncLifetime, IAsyncDispos
 
     protected override IDictionary<string, string?> ExtraSettings => Settings(Smtp.Port);
 
-    public static Dictionary<string, string?> Settings(int smtpPort) => new()
+    public static Dictionary<string, string?> Settings(int smtpPort) => new(SmtpSink.SettingsFor(smtpPort, "alerts@prepay.test"))
     {
-        ["Alerts:Smtp:Host"] = "127.0.0.1",
-        ["Alerts:Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Alerts:Smtp:Security"] = "None",
-        ["Alerts:Smtp:From"] = "alerts@prepay.test",
         ["Alerts:PollInterval"] = "00:00:00.200",
         ["Alerts:FirstRetryDelay"] = "00:00:30",
         // The test receiver listens on http on loopback, which production webhooks may not use.

@@ -15,7 +15,7 @@ namespace Prepay.Alerts.Producers;
 /// <summary>
 /// Customers' own low-credit thresholds, in money and in estimated days left, checked on an interval (the meter's
 /// lowCredit event covers the meter's own threshold in Wh). Credit in money is estimated at the price of the
-/// meter's last paid vend; days left from the last week's readings (<see cref="CreditEstimate"/>). A warning goes
+/// meter's last paid vend; days left from its usage by weekday and hour in its tariff's zone (<see cref="CreditEstimate"/>). A warning goes
 /// to each enabled channel whose threshold is crossed, at most once per meter, channel and UTC day (the dedup key).
 /// Then the disconnection policy's thresholds in percent of the last top-up (<see cref="TopUpShareAlerts"/>).
 /// </summary>
@@ -26,6 +26,7 @@ public sealed class LowCreditWatch(
     AlertsOptions options,
     JobLeases leases,
     TopUpShareAlerts shares,
+    IMeterZones zones,
     ILogger<LowCreditWatch> logger) : BackgroundService
 {
     /// <summary>The job's lease (<see cref="JobLeases"/>).</summary>
@@ -61,7 +62,7 @@ public sealed class LowCreditWatch(
                     continue;
                 }
                 var money = await MoneyMinorAsync(db, meter.Id, wh, ct);
-                var days = await CreditEstimate.DaysLeftAsync(db, meter.Id, now, ct);
+                var days = await CreditEstimate.DaysLeftAsync(db, meter.Id, await zones.ForMeterAsync(db, meter.Id, now, ct), now, ct);
                 var rows = new List<NotificationRecord>();
                 foreach (var p in customer)
                 {
@@ -85,7 +86,7 @@ public sealed class LowCreditWatch(
     private static AlertMessage Message(Guid customerId, Guid meterId, string meterNumber, string currency, long? moneyMinor, long? days, Instant now)
     {
         var amount = moneyMinor is { } m && Currency.TryFromCode(currency, out var cur) ? $"about {new Money(m, cur).ToDecimalString()} {currency}" : null;
-        var time = days is { } d ? $"about {d} day{(d == 1 ? "" : "s")} at your recent use" : null;
+        var time = days is { } d ? $"{CreditEstimate.Words(d)} at your recent use" : null;
         var left = string.Join(", ", new[] { amount, time }.Where(x => x is not null));
         var day = now.InUtc().Date;
         return new AlertMessage(AlertKinds.LowCredit, $"watch:{meterId:N}:{day:yyyy-MM-dd}", customerId,

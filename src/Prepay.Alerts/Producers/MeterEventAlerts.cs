@@ -19,6 +19,7 @@ namespace Prepay.Alerts.Producers;
 public sealed class MeterEventAlerts(
     MeterMessageHandler handler,
     AlertDispatcher dispatcher,
+    IMeterZones zones,
     IClock clock) : IHostedLifecycleService
 {
     // Subscribed before any hosted service starts, so no event stored by the head-end's first messages is missed.
@@ -65,7 +66,7 @@ public sealed class MeterEventAlerts(
         }
     }
 
-    private static async Task<AlertMessage?> MessageAsync(PrepayDb db, Guid meterId, string meterNumber, string kind, MeterEvent e, Instant at, CancellationToken ct)
+    private async Task<AlertMessage?> MessageAsync(PrepayDb db, Guid meterId, string meterNumber, string kind, MeterEvent e, Instant at, CancellationToken ct)
     {
         var place = await (
             from i in db.MeterInstallations
@@ -78,11 +79,12 @@ public sealed class MeterEventAlerts(
             return null; // not installed, or nobody lives there: nobody to tell
         }
         var where = $"meter {meterNumber} ({place.Site}, {place.Unit})";
-        var daysLeft = kind == AlertKinds.LowCredit ? await CreditEstimate.DaysLeftAsync(db, meterId, at, ct) : null;
+        // As seen at the event: the readings up to it, walked along the meter's weekdays and hours in its tariff's zone.
+        var daysLeft = kind == AlertKinds.LowCredit ? await CreditEstimate.DaysLeftAsync(db, meterId, await zones.ForMeterAsync(db, meterId, at, ct), at, ct) : null;
         var (subject, text) = kind switch
         {
             AlertKinds.LowCredit => ("Your electricity credit is low",
-                $"Credit on {where} is low{(daysLeft is { } d ? $": about {d} day{(d == 1 ? "" : "s")} left at your recent use" : "")}. Top up to stay connected."),
+                $"Credit on {where} is low{(daysLeft is { } d ? $": {CreditEstimate.Words(d)} left at your recent use" : "")}. Top up to stay connected."),
             AlertKinds.CreditExhausted => ("Your electricity credit has run out",
                 $"Credit on {where} has run out. Top up to keep or restore your supply."),
             AlertKinds.Disconnected => ("Your electricity supply is disconnected",

@@ -61,7 +61,7 @@ public sealed class MeterCreditForecasts(IServiceScopeFactory scopes, IClock clo
         return new ForecastOutcome.Found(new MeterForecastView(
             meter.MeterNumber, now, zone.Id, last.CreditWh, last.At, forecast.RunsOutAt,
             forecast.RunsOutAt is { } end ? Math.Round((end - now).TotalHours, 1) : null,
-            forecast.RunsOutAt is { } e ? (int)Math.Floor(Math.Max(0, (e - now).TotalDays)) : null,
+            forecast.DaysLeftAt(now),
             forecast.Method switch { ForecastMethod.WeekdayHour => "weekdayHour", ForecastMethod.FlatAverage => "flatAverage", _ => "none" },
             flat.RunsOutAt));
     }

@@ -24,6 +24,12 @@ public sealed record CreditForecast(Instant At, Energy Credit, Instant? RunsOutA
 
     /// <summary>Whole days left, rounded down (what a display shows: "3 days" means at least three).</summary>
     public int? DaysLeft => Left is { } left ? (int)Math.Floor(left.TotalDays) : null;
+
+    /// <summary>
+    /// Whole days left as seen at <paramref name="now"/>, rounded down and never below zero: the forecast starts when
+    /// the credit was read, which may be before now. One rule for every reader (portal, alerts, console), so they agree.
+    /// </summary>
+    public int? DaysLeftAt(Instant now) => RunsOutAt is { } end ? (int)Math.Floor(Math.Max(0, (end - now).TotalDays)) : null;
 }
 
 /// <summary>

@@ -83,6 +83,51 @@ public sealed class MeterForecastConsoleTests(CentralCreditWebServer server) : I
     }
 }
 
+/// <summary>The customer's portal says how many days of credit are left and until when, from the same forecast.</summary>
+public sealed class MeterForecastPortalTests(CentralCreditWebServer server) : IClassFixture<CentralCreditWebServer>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_portal_says_how_many_days_of_credit_are_left_and_until_when_in_the_tariffs_zone()
+    {
+        var s = await MeterForecastTests.EveningHouseholdAsync(server);
+        using var customer = await Browser.CustomerAsync(server, s.CustomerId);
+        var zone = DateTimeZoneProviders.Tzdb["Africa/Johannesburg"];
+        // As the API's forecast: the last 2 kWh go by 20:00 tomorrow evening, local time (a flat average would say otherwise).
+        var until = server.Clock.GetCurrentInstant().InZone(zone).Date.PlusDays(1).At(new LocalTime(20, 0));
+        var expected = $"About 1 day of credit left (until {until.ToString("ddd d MMM HH:mm", System.Globalization.CultureInfo.InvariantCulture)})";
+
+        var page = await customer.GetStringAsync($"/portal/meters/{s.MeterNumber}", Ct);
+        var home = await customer.GetStringAsync("/portal", Ct);
+
+        Assert.Contains($"<dd data-fact=\"days-left\">{expected}</dd>", page, StringComparison.Ordinal);
+        Assert.Contains($"<dd data-fact=\"days-left\">{expected}</dd>", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_meter_that_never_reported_says_so_and_a_central_credit_meter_leaves_it_to_its_balance()
+    {
+        var silent = await Scenario.CreateAsync(server, mode: "smart");
+        using var customer = await Browser.CustomerAsync(server, silent.CustomerId);
+        Assert.Contains("<dd data-fact=\"days-left\">Not enough readings yet to say</dd>", await customer.GetStringAsync($"/portal/meters/{silent.MeterNumber}", Ct), StringComparison.Ordinal);
+
+        var central = await MeterForecastTests.EveningHouseholdAsync(server);
+        await using (var scope = server.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
+            var id = await db.Meters.Where(m => m.MeterNumber == central.MeterNumber).Select(m => m.Id).SingleAsync(Ct);
+            var from = server.Clock.GetCurrentInstant() - Duration.FromDays(1);
+            db.MeterCreditModels.Add(new Prepay.Storage.Records.CentralCredit.MeterCreditModelRecord { MeterId = id, Model = "central", EffectiveFrom = from, Actor = "test", Reason = "pilot", RecordedAt = from });
+            await db.SaveChangesAsync(Ct);
+        }
+        using var centralCustomer = await Browser.CustomerAsync(server, central.CustomerId);
+        var page = await centralCustomer.GetStringAsync($"/portal/meters/{central.MeterNumber}", Ct);
+        Assert.DoesNotContain("data-fact=\"days-left\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-fact=\"central-days-left\"", page, StringComparison.Ordinal);
+    }
+}
+
 public sealed class MeterForecastSqliteTests(CentralCreditSqliteServer server) : MeterForecastTests(server), IClassFixture<CentralCreditSqliteServer>;
 
 public sealed class MeterForecastPostgresTests(CentralCreditPostgresServer server) : MeterForecastTests(server), IClassFixture<CentralCreditPostgresServer>;

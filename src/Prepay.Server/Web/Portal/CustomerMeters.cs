@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
-using Prepay.Alerts.Producers;
 using Prepay.Domain.Metering;
 using Prepay.Storage;
 using Prepay.Storage.Queries;
@@ -21,8 +20,7 @@ public sealed record CustomerMeter(
     bool? Online,
     Instant? LastSeenAt,
     string? Relay,
-    long? CreditWh,
-    long? DaysLeft)
+    long? CreditWh)
 {
     /// <summary>
     /// Where this customer's view of the meter begins: the later of the meter's installation here and the start of
@@ -75,9 +73,7 @@ public static class CustomerMeters
             ?? await db.Readings.AsNoTracking().Where(r => r.MeterId == row.Meter.Id).OrderByDescending(r => r.At).Select(r => (long?)r.CreditWh).FirstOrDefaultAsync(ct);
         var lastSeen = status?.LastSeenAt
             ?? await db.Readings.AsNoTracking().Where(r => r.MeterId == row.Meter.Id).OrderByDescending(r => r.At).Select(r => (Instant?)r.At).FirstOrDefaultAsync(ct);
-        // The alerts' own estimate (whole days, integers only), so the portal and the low-credit warning agree.
-        var daysLeft = await CreditEstimate.DaysLeftAsync(db, row.Meter.Id, now, ct);
         return new CustomerMeter(row.Meter.Id, row.Meter.MeterNumber, row.Meter.Mode, row.Meter.Currency, row.Meter.ResolutionWh, row.SiteCode, row.UnitLabel,
-            installedAt, row.CustomerSince, status?.Online, lastSeen, status?.Relay, credit, daysLeft);
+            installedAt, row.CustomerSince, status?.Online, lastSeen, status?.Relay, credit);
     }
 }

@@ -30,7 +30,7 @@ public sealed record PaymentLine(Guid Id, Instant At, string Amount, string Curr
 /// </summary>
 [Authorize(Policy = PortalSetup.CustomerPolicy)]
 public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog tariffs, PortalQuotes quotes, PaymentProviders providers, CheckoutService checkout,
-    Prepay.CentralCredit.Balances.CentralCreditStatements centralCredit)
+    Prepay.CentralCredit.Balances.CentralCreditStatements centralCredit, Prepay.CentralCredit.Forecasts.MeterCreditForecasts forecasts)
     : PageModel
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -45,6 +45,9 @@ public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog ta
     public string? IdempotencyKey { get; set; }
 
     public CustomerMeter Meter { get; private set; } = null!;
+
+    /// <summary>The meter with how long its credit lasts, for the facts at the top.</summary>
+    public MeterFacts Facts { get; private set; } = null!;
 
     public Instant Now { get; private set; }
 
@@ -120,6 +123,7 @@ public sealed class PortalMeterModel(PrepayDb db, IClock clock, TariffCatalog ta
             return false;
         }
         Meter = meter;
+        Facts = new MeterFacts(meter, await forecasts.ForecastAsync(meter.MeterNumber, ct));
         var tariff = await tariffs.ForMeterAsync(db, meter.MeterId, Now, ct);
         Tariff = tariff is null ? null : TariffExplainer.Explain(tariff, Now);
         Usage = await UsageSeries.ForMeterAsync(db, meter.MeterId, meter.Since, tariff, Now, ct);
