@@ -30,6 +30,12 @@ public static partial class Browser
         return await SignInAsync(server, user, password, key);
     }
 
+    public static async Task<HttpClient> AdminAsync(ServerFixture server)
+    {
+        var (user, password, key) = await StaffAsync(server, PeopleRoles.Admin);
+        return await SignInAsync(server, user, password, key);
+    }
+
     /// <summary>An API key of a role, made by the fixture's admin.</summary>
     public static async Task<HttpClient> KeyAsync(ServerFixture server, string role, string? vendorCode = null)
     {

@@ -11,7 +11,8 @@ namespace Prepay.Catalog.Imports;
 /// <summary>
 /// Every meter installed now, as an installations file (<see cref="InstallationsCsv"/>): the same columns, so that an
 /// export imported into the same catalog changes nothing and into an empty one makes the same sites, units, customers
-/// and meters. Ordered by site and unit.
+/// and meters. Ordered by site and unit. The opening balance columns are left empty: a balance is the ledger's, not a
+/// catalog fact, and an export read into another catalog must not ask for money by surprise (empty asks for nothing).
 /// </summary>
 public sealed class CatalogExport(IServiceScopeFactory scopes, IClock clock)
 {
@@ -46,6 +47,7 @@ public sealed class CatalogExport(IServiceScopeFactory scopes, IClock clock)
                 sts ? m.SupplyGroupCode.ToString(CultureInfo.InvariantCulture) : "", sts ? m.KeyRevisionNumber.ToString(CultureInfo.InvariantCulture) : "",
                 sts ? m.TariffIndex.ToString(CultureInfo.InvariantCulture) : "", sts ? m.EncryptionAlgorithm.ToString() : "",
                 sts ? ((int)m.BaseDate).ToString(CultureInfo.InvariantCulture) : "",
+                "", "",
             ]);
         }
     }

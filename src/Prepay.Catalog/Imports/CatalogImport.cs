@@ -8,12 +8,17 @@ using Prepay.Domain.Parties;
 using Prepay.Domain.Sites;
 using Prepay.Storage;
 using Prepay.Storage.Records;
+using Prepay.Vending;
+using Prepay.Vending.Approvals;
 using Prepay.Vending.Pricing;
 
 namespace Prepay.Catalog.Imports;
 
-/// <summary>What an import makes, or would make: new sites, units (premises), customers, meters and installations, and the rows that change nothing.</summary>
-public sealed record ImportPlan(int Rows, int Sites, int Premises, int Customers, int Meters, int Installations, int Unchanged);
+/// <summary>
+/// What an import makes, or would make: new sites, units (premises), customers, meters and installations, the rows that
+/// change nothing, and the customers' opening balances asked for (approved by a second person, not moved by the import).
+/// </summary>
+public sealed record ImportPlan(int Rows, int Sites, int Premises, int Customers, int Meters, int Installations, int Unchanged, int OpeningBalances);
 
 public abstract record ImportOutcome
 {
@@ -34,15 +39,28 @@ public abstract record ImportOutcome
 /// disagrees with what is stored (another mode, other STS parameters, a meter installed elsewhere, a unit holding
 /// another meter or customer) is a problem, never an update. Every problem in the file is found before anything is
 /// written, by line and column; then all of it is written in one transaction, or none of it, with one audit record.
-/// A dry run stops before writing.
+/// A dry run stops before writing. Opening balances are asked for, not moved (<see cref="OpeningBalances"/>).
+/// Progress, when asked for, is reported every <see cref="ProgressEvery"/> rows checked and at each phase.
 /// </summary>
-public sealed class CatalogImport(IServiceScopeFactory scopes, IClock clock, TariffCatalog tariffs)
+public sealed class CatalogImport(IServiceScopeFactory scopes, IClock clock, TariffCatalog tariffs, MoneyApprovals approvals)
 {
     public const string AuditAction = "catalog.import";
 
-    public async Task<ImportOutcome> RunAsync(TextReader file, bool dryRun, string actor, CancellationToken ct)
+    public const int ProgressEvery = 250;
+
+    public async Task<ImportOutcome> RunAsync(TextReader file, bool dryRun, Actor actor, CancellationToken ct, IProgress<ImportProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(actor);
+        progress?.Report(ImportProgress.Reading);
+        var outcome = await ImportAsync(file, dryRun, actor, progress, ct);
+        var rows = outcome switch { ImportOutcome.Checked c => c.Plan.Rows, ImportOutcome.Imported i => i.Plan.Rows, _ => 0 };
+        progress?.Report(new ImportProgress(ImportPhase.Done, rows, rows, outcome is ImportOutcome.Imported ? rows : 0));
+        return outcome;
+    }
+
+    private async Task<ImportOutcome> ImportAsync(TextReader file, bool dryRun, Actor actor, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         var text = await file.ReadToEndAsync(ct);
         var (rows, problems) = InstallationsCsv.Read(new StringReader(text));
         var list = problems.ToList();
@@ -58,7 +76,7 @@ public sealed class CatalogImport(IServiceScopeFactory scopes, IClock clock, Tar
         var db = scope.ServiceProvider.GetRequiredService<PrepayDb>();
         var now = clock.GetCurrentInstant();
         await using var tx = await db.BeginWriteAsync(ct);
-        var plan = await PlanAsync(db, rows, list, now, ct);
+        var plan = await PlanAsync(db, rows, list, now, actor, dryRun, progress, ct);
         if (list.Count > 0)
         {
             return new ImportOutcome.Refused([.. list.OrderBy(p => p.Line).ThenBy(p => p.Column, StringComparer.Ordinal)]);
@@ -67,11 +85,12 @@ public sealed class CatalogImport(IServiceScopeFactory scopes, IClock clock, Tar
         {
             return new ImportOutcome.Checked(plan);
         }
+        progress?.Report(new ImportProgress(ImportPhase.Writing, plan.Rows, plan.Rows, 0));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         db.Audit.Add(new AuditRecord
         {
-            At = now, Actor = actor, Action = AuditAction, Target = "catalog",
-            Details = $"{plan.Rows} rows (sha256 {hash}): {plan.Sites} sites, {plan.Premises} units, {plan.Customers} customers, {plan.Meters} meters, {plan.Installations} installations made; {plan.Unchanged} rows unchanged",
+            At = now, Actor = actor.AuditName, ActorId = actor.AuditId, Action = AuditAction, Target = "catalog",
+            Details = $"{plan.Rows} rows (sha256 {hash}): {plan.Sites} sites, {plan.Premises} units, {plan.Customers} customers, {plan.Meters} meters, {plan.Installations} installations made, {plan.OpeningBalances} opening balances asked for; {plan.Unchanged} rows unchanged",
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -103,7 +122,8 @@ public sealed class CatalogImport(IServiceScopeFactory scopes, IClock clock, Tar
 
     // What is stored, read for every code, unit and number in the file at once; each row either agrees with it (nothing
     // to do), adds to it, or is a problem. The new rows are added to the context, not saved.
-    private async Task<ImportPlan> PlanAsync(PrepayDb db, IReadOnlyList<InstallationRow> rows, List<ImportProblem> problems, Instant now, CancellationToken ct)
+    private async Task<ImportPlan> PlanAsync(PrepayDb db, IReadOnlyList<InstallationRow> rows, List<ImportProblem> problems, Instant now, Actor actor, bool dryRun,
+        IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var siteCodes = rows.Select(r => r.Site).Distinct().ToList();
         var sites = await db.Sites.Where(s => siteCodes.Contains(s.Code)).ToDictionaryAsync(s => s.Code, StringComparer.Ordinal, ct);
@@ -127,11 +147,17 @@ public sealed class CatalogImport(IServiceScopeFactory scopes, IClock clock, Tar
         var assigned = await db.TariffAssignments.AsNoTracking().Where(a => meterIds.Contains(a.MeterId) && a.EffectiveFrom <= now)
             .GroupBy(a => a.MeterId).Select(g => g.OrderByDescending(a => a.EffectiveFrom).Select(a => new { a.MeterId, a.TariffCode }).First()).ToListAsync(ct);
         var tariffOf = assigned.ToDictionary(a => a.MeterId, a => a.TariffCode);
+        var balances = await OpeningBalances.LoadAsync(db, customers.Keys, ct);
 
-        int newSites = 0, newPremises = 0, newCustomers = 0, newMeters = 0, newInstallations = 0, unchanged = 0;
+        int newSites = 0, newPremises = 0, newCustomers = 0, newMeters = 0, newInstallations = 0, unchanged = 0, newBalances = 0, done = 0;
         Guid Id() => Guid.CreateVersion7(now.ToDateTimeOffset());
+        progress?.Report(new ImportProgress(ImportPhase.Checking, rows.Count, 0, 0));
         foreach (var r in rows)
         {
+            if (++done % ProgressEvery == 0)
+            {
+                progress?.Report(new ImportProgress(ImportPhase.Checking, rows.Count, done, 0));
+            }
             var before = problems.Count;
             void Bad(string column, string problem) => problems.Add(new ImportProblem(r.Line, column, problem));
             if (tariffCurrency[r.Tariff] is not { } currency)
@@ -240,8 +266,13 @@ public sealed class CatalogImport(IServiceScopeFactory scopes, IClock clock, Tar
                 newInstallations++;
                 changed = true;
             }
+            if (unit.CustomerId is { } holderId && balances.Plan(db, approvals, r, holderId, actor, dryRun, Bad))
+            {
+                newBalances++;
+                changed = true;
+            }
             unchanged += changed ? 0 : 1;
         }
-        return new ImportPlan(rows.Count, newSites, newPremises, newCustomers, newMeters, newInstallations, unchanged);
+        return new ImportPlan(rows.Count, newSites, newPremises, newCustomers, newMeters, newInstallations, unchanged, newBalances);
     }
 }

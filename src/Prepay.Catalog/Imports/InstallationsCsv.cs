@@ -12,7 +12,16 @@ public sealed record ImportProblem(int Line, string? Column, string Problem);
 /// <summary>One row of an installations file, read and checked on its own: a meter installed at a site's unit, with its customer.</summary>
 public sealed record InstallationRow(
     int Line, string Site, string? SiteName, SiteKind SiteKind, string Unit, string? CustomerName, string? CustomerPhone, string? CustomerEmail,
-    MeterNumber Meter, MeterMode Mode, Currency Currency, string Tariff, StsParameters Sts);
+    MeterNumber Meter, MeterMode Mode, Currency Currency, string Tariff, StsParameters Sts)
+{
+    /// <summary>The customer's credit carried over from the system before, in the meter's currency (zero when not given).</summary>
+    public Money OpeningCredit { get; init; } = Money.Zero(Currency);
+
+    /// <summary>What the customer owed in the system before (zero when not given).</summary>
+    public Money OpeningArrears { get; init; } = Money.Zero(Currency);
+
+    public bool HasOpeningBalance => OpeningCredit.IsPositive || OpeningArrears.IsPositive;
+}
 
 /// <summary>
 /// The installations file (docs/import.md): one row per meter installed at a site's unit, with the unit's customer,
@@ -23,7 +32,7 @@ public sealed record InstallationRow(
 public static class InstallationsCsv
 {
     public static IReadOnlyList<string> Columns { get; } =
-        ["site", "site_name", "site_kind", "unit", "customer_name", "customer_phone", "customer_email", "meter", "mode", "currency", "tariff", "sgc", "krn", "ti", "algorithm", "base_date"];
+        ["site", "site_name", "site_kind", "unit", "customer_name", "customer_phone", "customer_email", "meter", "mode", "currency", "tariff", "sgc", "krn", "ti", "algorithm", "base_date", "opening_credit", "opening_arrears"];
 
     private static readonly string[] Required = ["site", "unit", "meter", "mode", "currency", "tariff"];
 
@@ -154,8 +163,31 @@ public static class InstallationsCsv
         {
             Bad("sgc", stsProblem);
         }
+        var credit = Amount("opening_credit");
+        var arrears = Amount("opening_arrears");
+        if ((credit.IsPositive || arrears.IsPositive) && customer is null)
+        {
+            Bad(credit.IsPositive ? "opening_credit" : "opening_arrears", "an opening balance needs the unit's customer (customer_name)");
+        }
         return problems.Count > before ? null
-            : new InstallationRow(line, site!, siteName, kind, unit!, customer, phone, email, meter, mode, currency, tariff!, sts);
+            : new InstallationRow(line, site!, siteName, kind, unit!, customer, phone, email, meter, mode, currency, tariff!, sts) { OpeningCredit = credit, OpeningArrears = arrears };
+
+        // An amount in the meter's currency, to its minor unit, not negative (arrears are a column of their own).
+        Money Amount(string column)
+        {
+            // Without a currency (reported on its own column) the amount cannot be read: nothing is made of the row anyway.
+            if (get(column) is not { } text || currency.IsDefault)
+            {
+                return currency.IsDefault ? default : Money.Zero(currency);
+            }
+            var parsed = Money.TryParse(text, currency);
+            if (!parsed.Success || parsed.Value.IsNegative)
+            {
+                Bad(column, parsed.Success ? "must not be negative" : $"must be an amount in {currency.Code}: {parsed.Error}");
+                return Money.Zero(currency);
+            }
+            return parsed.Value;
+        }
 
         int Int(string column, int fallback)
         {

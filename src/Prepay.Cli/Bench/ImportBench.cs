@@ -88,18 +88,18 @@ public static class ImportBench
             var file = File(s.Rows, tariff);
             var import = app.Services.GetRequiredService<CatalogImport>();
             // Once on a small file of other meters, untimed: compiling code and queries is not the import's cost.
-            await import.RunAsync(new StringReader(File(50, tariff).Replace("BENCH-", "WARM-", StringComparison.Ordinal).Replace(",93", ",94", StringComparison.Ordinal)), false, "system:bench", ct);
+            await import.RunAsync(new StringReader(File(50, tariff).Replace("BENCH-", "WARM-", StringComparison.Ordinal).Replace(",93", ",94", StringComparison.Ordinal)), false, Prepay.Vending.Actor.System("bench"), ct);
             log.WriteLine($"[{provider}] importing {s.Rows:N0} meters ({file.Length / 1024:N0} KiB)");
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
-            var dry = await import.RunAsync(new StringReader(file), true, "system:bench", ct);
+            var dry = await import.RunAsync(new StringReader(file), true, Prepay.Vending.Actor.System("bench"), ct);
             var dryRun = clock.Elapsed;
             clock.Restart();
-            var done = await import.RunAsync(new StringReader(file), false, "system:bench", ct);
+            var done = await import.RunAsync(new StringReader(file), false, Prepay.Vending.Actor.System("bench"), ct);
             var imported = clock.Elapsed;
             allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             clock.Restart();
-            var again = await import.RunAsync(new StringReader(file), false, "system:bench", ct);
+            var again = await import.RunAsync(new StringReader(file), false, Prepay.Vending.Actor.System("bench"), ct);
             var againTook = clock.Elapsed;
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             var check = (dry, done, again) switch

@@ -19,4 +19,7 @@ public enum TransactionKind
 
     /// <summary>Central credit: the central balance sold to the meter as credit when it switches back to holding its own.</summary>
     CreditCarriedOut,
+
+    /// <summary>A customer's opening credit and arrears from a system before Prepay, approved by a second person.</summary>
+    OpeningBalance,
 }

@@ -9,7 +9,8 @@ using Prepay.Storage;
 namespace Prepay.Reports.Arrears;
 
 /// <summary>
-/// Arrears and their recovery per customer (issue 17, item 4), from the customers' debt accounts: debt loaded in the
+/// Arrears and their recovery per customer (issue 17, item 4), from the customers' debt accounts: debt loaded (or
+/// brought in as an opening balance) in the
 /// period, recovered by purchases and priced consumption (net of reversals), written off, and what was owed at the
 /// period's end (the account's balance less what moved after). Customers whose debt neither moved nor stood open are
 /// left out.
@@ -59,7 +60,7 @@ public sealed class ArrearsReport(IServiceScopeFactory scopes, IClock clock) : I
         {
             var mine = changes[a.Id].ToList();
             var inPeriod = mine.Where(m => m.At < end).ToList();
-            var loaded = -inPeriod.Where(m => m.Kind == TransactionKind.DebtLoaded).Sum(m => m.Change);
+            var loaded = -inPeriod.Where(m => m.Kind is TransactionKind.DebtLoaded or TransactionKind.OpeningBalance).Sum(m => m.Change);
             var recovered = inPeriod.Where(m => m.Kind is TransactionKind.Vend or TransactionKind.Reversal or TransactionKind.Consumption).Sum(m => m.Change);
             var writtenOff = inPeriod.Where(m => m.Kind == TransactionKind.DebtWrittenOff).Sum(m => m.Change);
             var owed = -(a.Balance - mine.Where(m => m.At >= end).Sum(m => m.Change));

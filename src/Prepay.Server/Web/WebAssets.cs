@@ -12,6 +12,7 @@ internal static class WebAssets
         ("/web/lib/chart.js/4.6.1/chart.umd.min.js", "Prepay.Server.Web.Assets.lib.chart.js.4.6.1.chart.umd.min.js", "text/javascript; charset=utf-8"),
         ("/web/console.js", "Prepay.Server.Web.Assets.console.js", "text/javascript; charset=utf-8"),
         ("/web/console-charts.js", "Prepay.Server.Web.Assets.console-charts.js", "text/javascript; charset=utf-8"),
+        ("/web/console-import.js", "Prepay.Server.Web.Assets.console-import.js", "text/javascript; charset=utf-8"),
         ("/web/device.js", "Prepay.Server.Web.Assets.device.js", "text/javascript; charset=utf-8"),
     ];
 

@@ -25,6 +25,7 @@ public sealed record ApprovalView(
         ApprovalKind.VendReversal => "vend-reversal",
         ApprovalKind.PaymentRefund => "payment-refund",
         ApprovalKind.DisconnectOverride => "disconnect-override",
+        ApprovalKind.OpeningBalance => "opening-balance",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -39,7 +39,7 @@ public static class CatalogImportApi
             limit.MaxRequestBodySize = MaxBytes;
         }
         using var body = new StreamReader(request.Body, Encoding.UTF8);
-        var actor = ApiKeyAuthentication.ActorOf(request.HttpContext.User).AuditName;
+        var actor = ApiKeyAuthentication.ActorOf(request.HttpContext.User);
         return await import.RunAsync(body, dryRun ?? false, actor, ct) switch
         {
             ImportOutcome.Checked c => TypedResults.Ok(new { dryRun = true, plan = c.Plan }),

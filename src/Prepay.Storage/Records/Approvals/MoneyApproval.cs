@@ -59,6 +59,9 @@ public enum ApprovalKind
     /// zero), but a household's supply does, so a second administrator decides.
     /// </summary>
     DisconnectOverride,
+
+    /// <summary>A customer's opening credit and arrears, carried over from a system before Prepay by a catalog import.</summary>
+    OpeningBalance,
 }
 
 public enum ApprovalState
