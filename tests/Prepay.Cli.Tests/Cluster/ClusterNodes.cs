@@ -95,7 +95,8 @@ public sealed class ClusterNodes : IAsyncDisposable
         var process = new PrepayProcess(Environment(node), "serve", "--urls", Address(node).ToString().TrimEnd('/'), "--data", Path.Combine(_root, $"node-{node}"));
         _processes[node] = process;
         using var probe = new HttpClient { BaseAddress = Address(node), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        // A bound against a hang, not a timing: on a loaded two-core machine a node has needed over 90 s to start.
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (true)
         {
             Assert.False(process.HasExited, $"node {node} exited while starting:\n{process.Output}");
@@ -110,7 +111,7 @@ public sealed class ClusterNodes : IAsyncDisposable
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
             }
-            Assert.True(DateTime.UtcNow < deadline, $"node {node} was not ready within 90 s:\n{process.Output}");
+            Assert.True(DateTime.UtcNow < deadline, $"node {node} was not ready within 180 s:\n{process.Output}");
             await Task.Delay(200, TestContext.Current.CancellationToken);
         }
     }
