@@ -42,7 +42,7 @@ public static class Outbox
         var rows = new List<NotificationRecord>();
         foreach (var (channel, address) in to.Recipients)
         {
-            rows.Add(Row(m, channel, address, m.CustomerId, m.Subject, m.Text, $"{m.Cause}:{channel.ToString().ToLowerInvariant()}", now));
+            rows.Add(Row(m.Kind, channel, address, m.CustomerId, m.Subject, m.Text, $"{m.Cause}:{channel.ToString().ToLowerInvariant()}", now));
         }
         foreach (var (hookId, kinds) in to.Webhooks.Where(h => h.EventKinds.Contains(m.Kind, StringComparer.Ordinal)))
         {
@@ -55,7 +55,7 @@ public static class Outbox
                 customerId = m.CustomerId,
                 data = m.Data,
             }, Json);
-            rows.Add(Row(m, NotificationChannel.Webhook, hookId.ToString(), null, m.Subject, body, $"{m.Cause}:webhook:{hookId:N}", now, id));
+            rows.Add(Row(m.Kind, NotificationChannel.Webhook, hookId.ToString(), null, m.Subject, body, $"{m.Cause}:webhook:{hookId:N}", now, id));
         }
         return rows;
     }
@@ -103,19 +103,8 @@ public static class Outbox
     }
 
     /// <summary>An email to one address for a producer that is not about a customer (a scheduled report).</summary>
-    public static NotificationRecord Email(string kind, string dedupKey, string address, string subject, string body, Instant now) => new()
-    {
-        Id = NewId(now),
-        Channel = NotificationChannel.Email,
-        Kind = kind,
-        DedupKey = dedupKey,
-        Recipient = address,
-        Subject = subject,
-        Body = body,
-        State = NotificationState.Pending,
-        NextAttemptAt = now,
-        CreatedAt = now,
-    };
+    public static NotificationRecord Email(string kind, string dedupKey, string address, string subject, string body, Instant now) =>
+        Row(kind, NotificationChannel.Email, address, null, subject, body, dedupKey, now);
 
     /// <summary>
     /// The customer's enabled channels and where to reach them. With no preferences stored, email to the address on
@@ -149,7 +138,7 @@ public static class Outbox
 
     /// <summary>One row for one channel and address, for producers that pick channels themselves.</summary>
     public static NotificationRecord ForChannel(AlertMessage m, NotificationChannel channel, string address, Instant now) =>
-        Row(m, channel, address, m.CustomerId, m.Subject, m.Text, $"{m.Cause}:{channel.ToString().ToLowerInvariant()}", now);
+        Row(m.Kind, channel, address, m.CustomerId, m.Subject, m.Text, $"{m.Cause}:{channel.ToString().ToLowerInvariant()}", now);
 
     /// <summary>Where a preference sends: its own address, else the customer record's email or phone.</summary>
     public static string? AddressOf(NotificationPreference p, string? email, string? phone)
@@ -165,12 +154,12 @@ public static class Outbox
 
     private static Guid NewId(Instant now) => Guid.CreateVersion7(now.ToDateTimeOffset());
 
-    private static NotificationRecord Row(AlertMessage m, NotificationChannel channel, string recipient, Guid? customerId, string subject, string body, string dedupKey, Instant now, Guid? id = null) => new()
+    private static NotificationRecord Row(string kind, NotificationChannel channel, string recipient, Guid? customerId, string subject, string body, string dedupKey, Instant now, Guid? id = null) => new()
     {
         Id = id ?? NewId(now),
         CustomerId = customerId,
         Channel = channel,
-        Kind = m.Kind,
+        Kind = kind,
         DedupKey = dedupKey,
         Recipient = recipient,
         Subject = subject,

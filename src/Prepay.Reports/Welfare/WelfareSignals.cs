@@ -175,9 +175,9 @@ public sealed class WelfareSignals(IServiceScopeFactory scopes, IClock clock)
                            where t.Kind == TransactionKind.DebtLoaded && t.At >= since && t.At <= until
                            select new { a.Code, t.At }).ToListAsync(ct);
         var meters = households.Select(h => h.MeterId).ToList();
-        var assignments = await db.TariffAssignments.AsNoTracking().Where(a => meters.Contains(a.MeterId))
-            .Select(a => new { a.MeterId, a.TariffCode, a.EffectiveFrom }).ToListAsync(ct);
-        var codes = assignments.Select(a => a.TariffCode).Distinct().ToList();
+        var assignments = (await db.TariffAssignments.AsNoTracking().Where(a => meters.Contains(a.MeterId))
+            .Select(a => new { a.MeterId, a.TariffCode, a.EffectiveFrom }).ToListAsync(ct)).ToLookup(a => a.MeterId);
+        var codes = assignments.SelectMany(g => g).Select(a => a.TariffCode).Distinct().ToList();
         var versions = await db.Tariffs.AsNoTracking().Where(t => codes.Contains(t.Code) && t.Version > 1)
             .Select(t => new { t.Code, t.Version, t.EffectiveFrom, t.Document }).ToListAsync(ct);
         var result = new List<(Guid Meter, Instant At, string? Cause)>();
@@ -185,7 +185,7 @@ public sealed class WelfareSignals(IServiceScopeFactory scopes, IClock clock)
         {
             var prefix = $"customer/{h.CustomerId:N}/debt/";
             result.AddRange(loads.Where(l => l.Code.StartsWith(prefix, StringComparison.Ordinal)).Select(l => (h.MeterId, l.At, (string?)"a debt was loaded")));
-            var mine = assignments.Where(a => a.MeterId == h.MeterId).OrderBy(a => a.EffectiveFrom).ToList();
+            var mine = assignments[h.MeterId].OrderBy(a => a.EffectiveFrom).ToList();
             for (var i = 1; i < mine.Count; i++)
             {
                 if (mine[i].TariffCode != mine[i - 1].TariffCode && mine[i].EffectiveFrom >= since && mine[i].EffectiveFrom <= until)
